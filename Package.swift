@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The targets follow the pipeline (docs/architecture.md): the manifest stage knows YAML and
+// nothing of HTTP, the server client is the only code that speaks HTTP, the core's planner
+// does no I/O, rendering turns values into bytes, and the command line wires them together.
+let package = Package(
+    name: "vaultform",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vaultform", targets: ["vaultform"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "VaultformManifest",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "VaultAPI",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "VaultformCore",
+            dependencies: ["VaultformManifest"]
+        ),
+        .target(
+            name: "VaultformRender",
+            dependencies: ["VaultformManifest", "VaultformCore"]
+        ),
+        .executableTarget(
+            name: "vaultform",
+            dependencies: [
+                "VaultformManifest", "VaultformCore", "VaultformRender", "VaultAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "VaultformManifestTests",
+            dependencies: ["VaultformManifest"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "VaultformRenderTests",
+            dependencies: ["VaultformRender", "VaultformManifest"]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["VaultAPI", "VaultformManifest"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
