@@ -16,9 +16,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        .target(name: "VaultformPolicy"),
         .target(
             name: "VaultformManifest",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["VaultformPolicy", .product(name: "Yams", package: "Yams")]
         ),
         .systemLibrary(
             name: "CCurl",
@@ -48,11 +49,17 @@ let package = Package(
         .testTarget(
             name: "VaultformManifestTests",
             dependencies: ["VaultformManifest"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
+        .testTarget(name: "VaultformPolicyTests", dependencies: ["VaultformPolicy"]),
+        .testTarget(name: "VaultformCoreTests", dependencies: ["VaultformCore", "VaultformManifest"]),
         .testTarget(
             name: "VaultformRenderTests",
             dependencies: ["VaultformRender", "VaultformManifest"]
+        ),
+        .testTarget(
+            name: "VaultformCLITests",
+            dependencies: ["vaultform"]
         ),
         .testTarget(
             name: "IntegrationTests",

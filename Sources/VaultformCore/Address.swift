@@ -1,0 +1,62 @@
+/// The kinds of object vaultform manages, in the order apply handles them: audit devices
+/// first so everything after is logged, then mounts, their config and keys, then policies,
+/// then the roles that name them, and secrets last.
+public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
+    case auditDevice = "audit"
+    case secretsEngine = "mount"
+    case authMethod = "auth"
+    case kvConfig = "kv-config"
+    case transitKey = "transit-key"
+    case policy
+    case appRoleRole = "approle-role"
+    case kvSecret = "kv-secret"
+
+    /// Dependency order, so sorting by kind sorts operations safely.
+    public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool {
+        lhs.rank < rhs.rank
+    }
+
+    private var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+
+    /// What a person calls `count` objects of this kind: `1 policy`, `4 policies`.
+    public func counted(_ count: Int) -> String {
+        guard count != 1 else { return "1 \(noun)" }
+        return "\(count) " + (noun.hasSuffix("y") ? noun.dropLast() + "ies" : noun + "s")
+    }
+
+    /// What a person calls this kind, singular.
+    public var noun: String {
+        switch self {
+        case .auditDevice: "audit device"
+        case .secretsEngine: "secrets engine"
+        case .authMethod: "auth method"
+        case .kvConfig: "KV config"
+        case .transitKey: "Transit key"
+        case .policy: "policy"
+        case .appRoleRole: "AppRole role"
+        case .kvSecret: "secret schema"
+        }
+    }
+}
+
+/// A stable name for one object on the server, such as `mount:secret/` or
+/// `approle-role:approle/hoodcloud-admin`, used in plans, reports and messages.
+public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The kind of object.
+    public var kind: ResourceKind
+    /// The object's identity within its kind, normalised as the server stores it.
+    public var name: String
+
+    /// Creates an address.
+    public init(_ kind: ResourceKind, _ name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    /// `KIND:NAME`.
+    public var description: String { "\(kind.rawValue):\(name)" }
+
+    public static func < (lhs: Address, rhs: Address) -> Bool {
+        lhs.kind == rhs.kind ? lhs.name < rhs.name : lhs.kind < rhs.kind
+    }
+}

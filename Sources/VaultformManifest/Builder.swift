@@ -1,0 +1,257 @@
+import Foundation
+
+/// Turns one file's checked top level into typed objects. Everything here has passed the
+/// shape check, so the only problems left are ones that span several keys.
+struct Builder {
+    let file: String
+    /// Reads files named by the manifest (policy files), relative to the manifest file.
+    let readFile: (String) -> Result<String, ReadFailure>
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String, readFile: @escaping (String) -> Result<String, ReadFailure>) {
+        self.file = file
+        self.readFile = readFile
+    }
+
+    /// The path a manifest-relative path resolves to.
+    func resolve(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let directory = (file as NSString).deletingLastPathComponent
+        return directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
+    }
+
+    mutating func add(_ root: CheckedObject, to manifest: inout Manifest) {
+        if let server = root.object("server") {
+            func take(_ key: String, _ keyPath: WritableKeyPath<ServerSettings, Located<String>?>) {
+                if let value = server.locatedString(key) { manifest.server[keyPath: keyPath] = value }
+            }
+            take("address", \.address)
+            take("namespace", \.namespace)
+            take("ca_cert", \.caCert)
+            take("ca_path", \.caPath)
+            take("tls_server_name", \.tlsServerName)
+        }
+        for item in objects(root, "ownership") {
+            guard let kind = item.string("kind").flatMap(OwnershipRule.Kind.init(rawValue:)) else { continue }
+            if item.has("mount"), kind != .appRoleRole, kind != .transitKey {
+                diagnostics.append(.error("`mount` applies only to approle_role and transit_key ownership", at: item.location(of: "mount")))
+            }
+            manifest.ownership.append(OwnershipRule(kind: kind, prefix: item.string("prefix"), mount: item.string("mount"), location: item.location))
+        }
+        for item in objects(root, "audit_devices") {
+            guard let path = item.string("path"), let type = item.string("type") else { continue }
+            manifest.auditDevices.append(AuditDevice(
+                path: path, type: type, description: item.string("description"), local: item.boolean("local"),
+                options: item.textMap("options") ?? [:], location: item.location))
+        }
+        for item in objects(root, "secrets_engines") {
+            guard let path = item.string("path"), var type = item.string("type") else { continue }
+            var options = item.textMap("options") ?? [:]
+            if type == "kv-v2" {
+                type = "kv"
+                if let version = options["version"], version != "2" {
+                    diagnostics.append(.error("type `kv-v2` conflicts with option version `\(version)`", at: item.location(of: "options")))
+                }
+                options["version"] = "2"
+            }
+            var engine = SecretsEngine(
+                path: path, type: type, description: item.string("description"), options: options,
+                local: item.boolean("local"), sealWrap: item.boolean("seal_wrap"),
+                externalEntropyAccess: item.boolean("external_entropy_access"),
+                tuning: item.object("tuning").map(tuning), kvConfig: nil, location: item.location,
+                typeLocation: item.location(of: "type"))
+            if let config = item.object("kv_config") {
+                if engine.isKVv2 {
+                    engine.kvConfig = KVConfig(
+                        maxVersions: config.integer("max_versions"), casRequired: config.boolean("cas_required"),
+                        deleteVersionAfter: config.duration("delete_version_after"), location: config.location)
+                } else {
+                    diagnostics.append(.error(
+                        "`kv_config` applies only to a KV version 2 engine, and `\(path)` is of type `\(type)`"
+                            + (type == "kv" ? " version \(options["version"] ?? "1")" : ""),
+                        at: item.location(of: "kv_config"), hint: type == "kv" ? "set `options: { version: 2 }`" : nil))
+                }
+            }
+            manifest.secretsEngines.append(engine)
+        }
+        for item in objects(root, "transit_keys") {
+            guard let mount = item.locatedString("mount"), let name = item.string("name") else { continue }
+            let key = TransitKey(
+                mount: mount, name: name, type: item.string("type"), keySize: item.integer("key_size"),
+                exportable: item.boolean("exportable"), allowPlaintextBackup: item.boolean("allow_plaintext_backup"),
+                deletionAllowed: item.boolean("deletion_allowed"), autoRotatePeriod: item.duration("auto_rotate_period"),
+                minDecryptionVersion: item.integer("min_decryption_version"),
+                minEncryptionVersion: item.integer("min_encryption_version"),
+                derived: item.boolean("derived"), convergentEncryption: item.boolean("convergent_encryption"),
+                location: item.location)
+            checkTransitKey(key, item)
+            manifest.transitKeys.append(key)
+        }
+        for item in objects(root, "policies") {
+            guard let name = item.string("name") else { continue }
+            let source: Policy.Source
+            if let hcl = item.string("hcl") {
+                source = .hcl(hcl)
+            } else if let path = item.locatedString("file") {
+                let resolved = resolve(path.value)
+                switch readFile(resolved) {
+                case .success(let text): source = .file(path: path.value, resolvedPath: resolved, text: text)
+                case .failure(let reason):
+                    diagnostics.append(.error("cannot read policy file `\(path.value)`: \(reason)", at: path.location))
+                    continue
+                }
+            } else if let rules = item.list("rules") {
+                source = .rules(rules.compactMap { rule in
+                    guard case .object(let rule) = rule.value else { return nil }
+                    return policyRule(rule)
+                })
+            } else {
+                continue
+            }
+            manifest.policies.append(Policy(name: name, source: source, location: item.location))
+        }
+        manifest.externalPolicies += root.strings("external_policies") ?? []
+        for item in objects(root, "auth_methods") {
+            guard let path = item.string("path"), let type = item.string("type") else { continue }
+            manifest.authMethods.append(AuthMethod(
+                path: path, type: type, description: item.string("description"), local: item.boolean("local"),
+                sealWrap: item.boolean("seal_wrap"), tuning: item.object("tuning").map(tuning), location: item.location))
+        }
+        for item in objects(root, "approle_roles") {
+            guard let name = item.string("name") else { continue }
+            let role = AppRoleRole(
+                name: name, mount: item.locatedString("mount") ?? Located("approle", at: item.location),
+                roleID: item.string("role_id"), bindSecretID: item.boolean("bind_secret_id"),
+                secretIDBoundCIDRs: item.cidrs("secret_id_bound_cidrs")?.map(\.value),
+                secretIDNumUses: item.integer("secret_id_num_uses"), secretIDTTL: item.duration("secret_id_ttl"),
+                localSecretIDs: item.boolean("local_secret_ids"), tokenPolicies: item.strings("token_policies"),
+                tokenTTL: item.duration("token_ttl"), tokenMaxTTL: item.duration("token_max_ttl"),
+                tokenExplicitMaxTTL: item.duration("token_explicit_max_ttl"), tokenPeriod: item.duration("token_period"),
+                tokenNumUses: item.integer("token_num_uses"), tokenType: item.string("token_type"),
+                tokenNoDefaultPolicy: item.boolean("token_no_default_policy"),
+                tokenBoundCIDRs: item.cidrs("token_bound_cidrs")?.map(\.value), location: item.location)
+            checkRole(role, item)
+            manifest.appRoleRoles.append(role)
+        }
+        for item in objects(root, "secret_schemas") {
+            if let schema = secretSchema(item) { manifest.secretSchemas.append(schema) }
+        }
+    }
+
+    private func objects(_ root: CheckedObject, _ key: String) -> [CheckedObject] {
+        (root.list(key) ?? []).compactMap { item in
+            if case .object(let object) = item.value { return object }
+            return nil
+        }
+    }
+
+    private func tuning(_ object: CheckedObject) -> MountTuning {
+        var tuning = MountTuning()
+        tuning.defaultLeaseTTL = object.duration("default_lease_ttl")
+        tuning.maxLeaseTTL = object.duration("max_lease_ttl")
+        tuning.listingVisibility = object.string("listing_visibility")
+        tuning.forceNoCache = object.boolean("force_no_cache")
+        tuning.passthroughRequestHeaders = object.strings("passthrough_request_headers")?.map(\.value)
+        tuning.allowedResponseHeaders = object.strings("allowed_response_headers")?.map(\.value)
+        tuning.auditNonHMACRequestKeys = object.strings("audit_non_hmac_request_keys")?.map(\.value)
+        tuning.auditNonHMACResponseKeys = object.strings("audit_non_hmac_response_keys")?.map(\.value)
+        tuning.pluginVersion = object.string("plugin_version")
+        tuning.tokenType = object.string("token_type")
+        return tuning
+    }
+
+    private mutating func policyRule(_ rule: CheckedObject) -> PolicyRule? {
+        guard let path = rule.string("path") else { return nil }
+        let capabilities = rule.strings("capabilities")?.map(\.value) ?? []
+        if rule.list("capabilities")?.isEmpty == true {
+            diagnostics.append(.error("rule `\(path)` grants no capability", at: rule.location(of: "capabilities"),
+                                      hint: "list at least one capability, or `deny`"))
+        }
+        func parameters(_ key: String) -> [String: [String]]? {
+            guard let map = rule.object(key) else { return nil }
+            var result: [String: [String]] = [:]
+            for name in map.order {
+                guard case .list(let values)? = map.values[name]?.value else { continue }
+                result[name] = values.compactMap { if case .string(let text) = $0.value { return text } else { return nil } }
+            }
+            return result
+        }
+        if let min = rule.duration("min_wrapping_ttl"), let max = rule.duration("max_wrapping_ttl"), min > max {
+            diagnostics.append(.error("`min_wrapping_ttl` (\(min)) is longer than `max_wrapping_ttl` (\(max))",
+                                      at: rule.location(of: "min_wrapping_ttl")))
+        }
+        return PolicyRule(
+            path: path, capabilities: capabilities, description: rule.string("description"),
+            requiredParameters: rule.strings("required_parameters")?.map(\.value),
+            allowedParameters: parameters("allowed_parameters"), deniedParameters: parameters("denied_parameters"),
+            minWrappingTTL: rule.duration("min_wrapping_ttl"), maxWrappingTTL: rule.duration("max_wrapping_ttl"),
+            location: rule.location)
+    }
+
+    private mutating func checkTransitKey(_ key: TransitKey, _ item: CheckedObject) {
+        if key.convergentEncryption == true, key.derived != true {
+            diagnostics.append(.error("`convergent_encryption` needs `derived: true`", at: item.location(of: "convergent_encryption")))
+        }
+        if key.keySize != nil, key.type != "hmac" {
+            diagnostics.append(.error("`key_size` applies only to keys of type `hmac`", at: item.location(of: "key_size")))
+        }
+        if let period = key.autoRotatePeriod, period.seconds != 0, period.seconds < 3600 {
+            diagnostics.append(.error("`auto_rotate_period` must be 0 (off) or at least 1h, not \(period)",
+                                      at: item.location(of: "auto_rotate_period")))
+        }
+        let derivable = ["aes128-gcm96", "aes256-gcm96", "chacha20-poly1305", "xchacha20-poly1305", "ed25519"]
+        if key.derived == true, let type = key.type, !derivable.contains(type) {
+            diagnostics.append(.error("keys of type `\(type)` do not support `derived`", at: item.location(of: "derived")))
+        }
+    }
+
+    private mutating func checkRole(_ role: AppRoleRole, _ item: CheckedObject) {
+        if let ttl = role.tokenTTL, let max = role.tokenMaxTTL, max.seconds > 0, ttl > max {
+            diagnostics.append(.error("`token_ttl` (\(ttl)) is longer than `token_max_ttl` (\(max))", at: item.location(of: "token_ttl")))
+        }
+        if role.bindSecretID == false, (role.secretIDBoundCIDRs ?? []).isEmpty, (role.tokenBoundCIDRs ?? []).isEmpty {
+            diagnostics.append(.error(
+                "a role with `bind_secret_id: false` needs `secret_id_bound_cidrs` or `token_bound_cidrs`",
+                at: item.location(of: "bind_secret_id"),
+                hint: "without a secret ID or a CIDR binding anyone who knows the role ID could log in"))
+        }
+    }
+
+    private mutating func secretSchema(_ item: CheckedObject) -> SecretSchema? {
+        guard let path = item.string("path") else { return nil }
+        var fields: [SecretField] = []
+        for (name, object) in item.namedObjects("fields") {
+            guard let type = object.string("type").flatMap(SecretFieldType.init(rawValue:)) else { continue }
+            var source: SecretSource?
+            if let generator = object.object("generate"), let kind = generator.string("kind") {
+                source = .generate(SecretGenerator(
+                    kind: kind, length: generator.integer("length"), classes: generator.strings("classes")?.map(\.value),
+                    bytes: generator.integer("bytes"), bits: generator.integer("bits"),
+                    publicField: generator.locatedString("public_field"), location: generator.location))
+            } else if let variable = object.string("from_env") {
+                source = .environment(variable)
+            } else if let path = object.string("from_file") {
+                source = .file(path: path, resolvedPath: resolve(path))
+            }
+            if let pattern = object.locatedString("pattern"),
+               (try? NSRegularExpression(pattern: pattern.value)) == nil {
+                diagnostics.append(.error("`pattern` is not a valid regular expression", at: pattern.location))
+            }
+            fields.append(SecretField(
+                name: name.value, type: type, required: object.boolean("required") ?? true,
+                description: object.string("description"), coerce: object.boolean("coerce") ?? false,
+                pattern: object.string("pattern"), minLength: object.integer("min_length"), bytes: object.integer("bytes"),
+                keyType: object.string("key_type"), minBits: object.integer("min_bits"), source: source,
+                location: name.location))
+        }
+        let pairs: [SecretPair] = objects(item, "pairs").compactMap { pair in
+            guard let privateField = pair.locatedString("private"), let publicField = pair.locatedString("public"),
+                  let kind = pair.string("kind") else { return nil }
+            return SecretPair(privateField: privateField, publicField: publicField, kind: kind)
+        }
+        return SecretSchema(
+            path: path, mount: "", secretPath: "", description: item.string("description"), fields: fields,
+            forbidden: item.strings("forbidden")?.map(\.value) ?? [], allowUnexpected: item.boolean("allow_unexpected") ?? false,
+            pairs: pairs, location: item.location)
+    }
+}

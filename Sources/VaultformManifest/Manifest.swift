@@ -1,0 +1,285 @@
+/// The whole desired state as written: every object of every file, typed, variables
+/// substituted, each object knowing where it was declared. Optional fields are the ones the
+/// manifest left unset: vaultform does not manage a field nobody wrote.
+public struct Manifest: Sendable, Equatable {
+    /// The files that were read, in merge order.
+    public var files: [String] = []
+    /// Non-secret connection settings, merged across files.
+    public var server = ServerSettings()
+    /// What the manifest owns beyond what it names.
+    public var ownership: [OwnershipRule] = []
+    /// Audit devices.
+    public var auditDevices: [AuditDevice] = []
+    /// Secrets engines.
+    public var secretsEngines: [SecretsEngine] = []
+    /// Transit keys.
+    public var transitKeys: [TransitKey] = []
+    /// ACL policies.
+    public var policies: [Policy] = []
+    /// Policies that roles may name without the manifest managing them.
+    public var externalPolicies: [Located<String>] = []
+    /// Auth methods.
+    public var authMethods: [AuthMethod] = []
+    /// AppRole roles.
+    public var appRoleRoles: [AppRoleRole] = []
+    /// Secret schemas.
+    public var secretSchemas: [SecretSchema] = []
+
+    /// An empty manifest.
+    public init() {}
+}
+
+/// Non-secret connection settings a manifest may carry (flags override them).
+public struct ServerSettings: Sendable, Equatable {
+    public var address: Located<String>?
+    public var namespace: Located<String>?
+    public var caCert: Located<String>?
+    public var caPath: Located<String>?
+    public var tlsServerName: Located<String>?
+
+    /// No settings.
+    public init() {}
+}
+
+/// A kind, or part of one, whose unnamed objects the manifest may delete.
+public struct OwnershipRule: Sendable, Equatable {
+    /// The kinds that ownership can name.
+    public enum Kind: String, Sendable, CaseIterable {
+        case auditDevice = "audit_device"
+        case secretsEngine = "secrets_engine"
+        case authMethod = "auth_method"
+        case policy
+        case appRoleRole = "approle_role"
+        case transitKey = "transit_key"
+    }
+
+    public var kind: Kind
+    /// Only names or paths starting with this; nil owns the whole kind.
+    public var prefix: String?
+    /// For roles and keys: the mount whose objects are owned; nil means every mount.
+    public var mount: String?
+    public var location: SourceLocation
+}
+
+/// Tuning shared by secrets engines and auth methods; nil fields are not managed.
+public struct MountTuning: Sendable, Equatable {
+    public var defaultLeaseTTL: Duration?
+    public var maxLeaseTTL: Duration?
+    public var listingVisibility: String?
+    public var forceNoCache: Bool?
+    public var passthroughRequestHeaders: [String]?
+    public var allowedResponseHeaders: [String]?
+    public var auditNonHMACRequestKeys: [String]?
+    public var auditNonHMACResponseKeys: [String]?
+    public var pluginVersion: String?
+    /// Auth methods only.
+    public var tokenType: String?
+
+    /// No tuning.
+    public init() {}
+}
+
+/// An audit device.
+public struct AuditDevice: Sendable, Equatable {
+    public var path: String
+    public var type: String
+    public var description: String?
+    public var local: Bool?
+    public var options: [String: String]
+    public var location: SourceLocation
+}
+
+/// A secrets engine mount of any type.
+public struct SecretsEngine: Sendable, Equatable {
+    public var path: String
+    /// The type as the server names it (`kv-v2` is read as `kv` with option `version` `2`).
+    public var type: String
+    public var description: String?
+    public var options: [String: String]
+    public var local: Bool?
+    public var sealWrap: Bool?
+    public var externalEntropyAccess: Bool?
+    public var tuning: MountTuning?
+    public var kvConfig: KVConfig?
+    public var location: SourceLocation
+    /// Where `type` was written, for messages about the type.
+    public var typeLocation: SourceLocation
+
+    /// True for a KV engine of version 2, the only kind that holds secret schemas and KV config.
+    public var isKVv2: Bool { type == "kv" && options["version"] == "2" }
+}
+
+/// Engine-wide settings of a KV version 2 engine.
+public struct KVConfig: Sendable, Equatable {
+    public var maxVersions: Int?
+    public var casRequired: Bool?
+    public var deleteVersionAfter: Duration?
+    public var location: SourceLocation
+}
+
+/// A key of a Transit engine.
+public struct TransitKey: Sendable, Equatable {
+    /// The key types OpenBao's Transit engine creates.
+    public static let keyTypes = [
+        "aes128-gcm96", "aes256-gcm96", "chacha20-poly1305", "xchacha20-poly1305", "ed25519",
+        "ecdsa-p256", "ecdsa-p384", "ecdsa-p521", "rsa-2048", "rsa-3072", "rsa-4096", "hmac",
+    ]
+
+    public var mount: Located<String>
+    public var name: String
+    /// The key type; nil means the server's default (aes256-gcm96).
+    public var type: String?
+    public var keySize: Int?
+    public var exportable: Bool?
+    public var allowPlaintextBackup: Bool?
+    public var deletionAllowed: Bool?
+    public var autoRotatePeriod: Duration?
+    public var minDecryptionVersion: Int?
+    public var minEncryptionVersion: Int?
+    public var derived: Bool?
+    public var convergentEncryption: Bool?
+    public var location: SourceLocation
+}
+
+/// The capabilities an ACL rule can grant (OpenBao 2.x).
+public enum PolicyCapability {
+    /// Every capability name, in the order Vault documents them.
+    public static let allNames = ["create", "read", "update", "patch", "delete", "list", "sudo", "deny"]
+}
+
+/// An ACL policy, as written.
+public struct Policy: Sendable, Equatable {
+    /// Where the policy text comes from.
+    public enum Source: Sendable, Equatable {
+        /// HCL written inline; the location is where the text starts.
+        case hcl(String)
+        /// HCL read from a file, with the path as written and as resolved.
+        case file(path: String, resolvedPath: String, text: String)
+        /// Structured rules, rendered to canonical HCL.
+        case rules([PolicyRule])
+    }
+
+    public var name: String
+    public var source: Source
+    public var location: SourceLocation
+}
+
+/// One structured rule of a policy.
+public struct PolicyRule: Sendable, Equatable {
+    public var path: String
+    public var capabilities: [String]
+    public var description: String?
+    public var requiredParameters: [String]?
+    public var allowedParameters: [String: [String]]?
+    public var deniedParameters: [String: [String]]?
+    public var minWrappingTTL: Duration?
+    public var maxWrappingTTL: Duration?
+    public var location: SourceLocation
+}
+
+/// An auth method.
+public struct AuthMethod: Sendable, Equatable {
+    public var path: String
+    public var type: String
+    public var description: String?
+    public var local: Bool?
+    public var sealWrap: Bool?
+    public var tuning: MountTuning?
+    public var location: SourceLocation
+}
+
+/// A role of an AppRole auth method.
+public struct AppRoleRole: Sendable, Equatable {
+    public var name: String
+    public var mount: Located<String>
+    public var roleID: String?
+    public var bindSecretID: Bool?
+    public var secretIDBoundCIDRs: [CIDR]?
+    public var secretIDNumUses: Int?
+    public var secretIDTTL: Duration?
+    public var localSecretIDs: Bool?
+    public var tokenPolicies: [Located<String>]?
+    public var tokenTTL: Duration?
+    public var tokenMaxTTL: Duration?
+    public var tokenExplicitMaxTTL: Duration?
+    public var tokenPeriod: Duration?
+    public var tokenNumUses: Int?
+    public var tokenType: String?
+    public var tokenNoDefaultPolicy: Bool?
+    public var tokenBoundCIDRs: [CIDR]?
+    public var location: SourceLocation
+}
+
+/// The type a secret field's value must have.
+public enum SecretFieldType: String, Sendable, CaseIterable {
+    case string, url, email, integer, boolean
+    case jsonObject = "json-object"
+    case jsonArray = "json-array"
+    case base64
+    case pemPrivateKey = "pem-private-key"
+    case pemPublicKey = "pem-public-key"
+    case pemCertificate = "pem-certificate"
+
+    /// Every type name, for the manifest shape.
+    public static let names = allCases.map(\.rawValue)
+}
+
+/// How vaultform generates a missing value.
+public struct SecretGenerator: Sendable, Equatable {
+    /// The generator kinds.
+    public static let kinds = ["password", "random_bytes", "rsa", "x25519", "ecdsa_p256"]
+
+    public var kind: String
+    public var length: Int?
+    public var classes: [String]?
+    public var bytes: Int?
+    public var bits: Int?
+    public var publicField: Located<String>?
+    public var location: SourceLocation
+}
+
+/// Where a missing field value comes from.
+public enum SecretSource: Sendable, Equatable {
+    case generate(SecretGenerator)
+    case environment(String)
+    case file(path: String, resolvedPath: String)
+}
+
+/// One field of a secret schema.
+public struct SecretField: Sendable, Equatable {
+    public var name: String
+    public var type: SecretFieldType
+    public var required: Bool
+    public var description: String?
+    public var coerce: Bool
+    public var pattern: String?
+    public var minLength: Int?
+    public var bytes: Int?
+    public var keyType: String?
+    public var minBits: Int?
+    public var source: SecretSource?
+    public var location: SourceLocation
+}
+
+/// A key-pair constraint between two fields.
+public struct SecretPair: Sendable, Equatable {
+    public var privateField: Located<String>
+    public var publicField: Located<String>
+    public var kind: String
+}
+
+/// The fields a KV v2 secret must hold.
+public struct SecretSchema: Sendable, Equatable {
+    /// The full path as written: the engine's path, then the secret's.
+    public var path: String
+    /// The KV v2 engine the path falls in (set by validation; empty when none matches).
+    public var mount: String
+    /// The secret's path inside the engine.
+    public var secretPath: String
+    public var description: String?
+    public var fields: [SecretField]
+    public var forbidden: [String]
+    public var allowUnexpected: Bool
+    public var pairs: [SecretPair]
+    public var location: SourceLocation
+}

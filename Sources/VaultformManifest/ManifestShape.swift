@@ -1,0 +1,241 @@
+/// The manifest language, version 1, as data (docs/manifest.md explains it for people).
+public enum ManifestShape {
+    /// The only format version this build reads.
+    public static let currentVersion = 1
+
+    static let tuningFields: [Field] = [
+        Field("default_lease_ttl", .duration, "Default TTL of leases and tokens issued through this mount."),
+        Field("max_lease_ttl", .duration, "Maximum TTL of leases and tokens issued through this mount."),
+        Field("listing_visibility", .oneOf(["", "unauth", "hidden"]), "Whether the mount is listed in the UI's unauthenticated listing."),
+        Field("force_no_cache", .boolean, "Disable caching for this mount."),
+        Field("passthrough_request_headers", .list(.string(.nonEmpty), unique: true), "Request headers passed to the plugin."),
+        Field("allowed_response_headers", .list(.string(.nonEmpty), unique: true), "Response headers the plugin may set."),
+        Field("audit_non_hmac_request_keys", .list(.string(.nonEmpty), unique: true), "Request keys not HMAC'd in audit logs."),
+        Field("audit_non_hmac_response_keys", .list(.string(.nonEmpty), unique: true), "Response keys not HMAC'd in audit logs."),
+        Field("plugin_version", .string(.any), "The plugin version to run."),
+    ]
+
+    static let engineTuning = ObjectShape("mount tuning", summary: "Tuning of a secrets engine (sys/mounts/PATH/tune).", fields: tuningFields)
+
+    static let authTuning = ObjectShape(
+        "auth method tuning", summary: "Tuning of an auth method (sys/auth/PATH/tune).",
+        fields: tuningFields + [
+            Field("token_type", .oneOf(["default-service", "default-batch", "service", "batch"]), "The type of tokens this method issues."),
+        ]
+    )
+
+    static let kvConfig = ObjectShape(
+        "KV v2 engine config", summary: "Engine-wide settings of a KV version 2 engine (PATH/config).",
+        fields: [
+            Field("max_versions", .integer(min: 0, max: nil), "Versions kept per secret; 0 means the server default (10)."),
+            Field("cas_required", .boolean, "Require check-and-set on every write."),
+            Field("delete_version_after", .duration, "Delete versions this long after they are written; 0 disables."),
+        ]
+    )
+
+    static let options = Shape.map(.scalarText)
+
+    static let auditDevice = ObjectShape(
+        "an audit device", summary: "An audit device (sys/audit/PATH).",
+        fields: [
+            Field("path", .string(.mountPath), required: true, "Where the device is enabled, without slashes."),
+            Field("type", .string(.name), required: true, "file, socket, syslog or a plugin name."),
+            Field("description", .string(.any), "A human-friendly description."),
+            Field("local", .boolean, "Keep the device local to this cluster (not replicated)."),
+            Field("options", options, "Device options; values are kept as the text written."),
+        ]
+    )
+
+    static let secretsEngine = ObjectShape(
+        "a secrets engine", summary: "A secrets engine mount of any type (sys/mounts/PATH).",
+        fields: [
+            Field("path", .string(.mountPath), required: true, "Where the engine is mounted, without slashes."),
+            Field("type", .string(.name), required: true, "The engine type: kv, kv-v2, transit, pki, database…"),
+            Field("description", .string(.any), "A human-friendly description."),
+            Field("options", options, "Engine options, such as `version: 2` for KV."),
+            Field("local", .boolean, "Keep the mount local to this cluster (not replicated). Cannot change after creation."),
+            Field("seal_wrap", .boolean, "Seal-wrap the engine's storage. Cannot change after creation."),
+            Field("external_entropy_access", .boolean, "Give the engine access to the external entropy source."),
+            Field("tuning", .object(engineTuning), "Mount tuning."),
+            Field("kv_config", .object(kvConfig), "KV version 2 engine config; only on a KV v2 engine."),
+        ]
+    )
+
+    static let transitKey = ObjectShape(
+        "a Transit key", summary: "A named key of a Transit engine (MOUNT/keys/NAME).",
+        fields: [
+            Field("mount", .string(.mountPath), required: true, "The Transit engine's path."),
+            Field("name", .string(.name), required: true, "The key's name."),
+            Field("type", .oneOf(TransitKey.keyTypes), "The key type; cannot change after creation."),
+            Field("key_size", .integer(min: 32, max: 512), "HMAC keys only: the key size in bytes."),
+            Field("exportable", .boolean, "Allow the key to be exported. Cannot be turned off once on."),
+            Field("allow_plaintext_backup", .boolean, "Allow a plaintext backup. Cannot be turned off once on."),
+            Field("deletion_allowed", .boolean, "Allow the key to be deleted."),
+            Field("auto_rotate_period", .duration, "Rotate the key this often; 0 disables, otherwise at least 1h."),
+            Field("min_decryption_version", .integer(min: 1, max: nil), "The oldest key version that may decrypt."),
+            Field("min_encryption_version", .integer(min: 0, max: nil), "The oldest key version that may encrypt; 0 means the latest."),
+            Field("derived", .boolean, "Use key derivation (a context is then required). Cannot change after creation."),
+            Field("convergent_encryption", .boolean, "Convergent encryption; needs `derived: true`. Cannot change after creation."),
+        ]
+    )
+
+    static let policyRule = ObjectShape(
+        "a policy rule", summary: "One path block of an ACL policy.",
+        fields: [
+            Field("path", .string(.nonEmpty), required: true, "The path the rule applies to; `*` and `+` are wildcards."),
+            Field("capabilities", .list(.oneOf(PolicyCapability.allNames), unique: true), required: true, "What the rule allows."),
+            Field("description", .string(.any), "Rendered as a comment above the path block."),
+            Field("required_parameters", .list(.string(.nonEmpty), unique: true), "Parameters a request must carry."),
+            Field("allowed_parameters", .map(.list(.scalarText, unique: false)), "Parameters allowed, with their allowed values ([] for any)."),
+            Field("denied_parameters", .map(.list(.scalarText, unique: false)), "Parameters denied, with their denied values ([] for any)."),
+            Field("min_wrapping_ttl", .duration, "Responses must be wrapped with at least this TTL."),
+            Field("max_wrapping_ttl", .duration, "Responses must be wrapped with at most this TTL."),
+        ]
+    )
+
+    static let policy = ObjectShape(
+        "an ACL policy", summary: "An ACL policy: raw HCL inline or from a file, or structured rules.",
+        fields: [
+            Field("name", .string(.name), required: true, "The policy's name (the server stores it in lower case)."),
+            Field("hcl", .string(.nonEmpty), "The policy text in HCL."),
+            Field("file", .string(.nonEmpty), "A file holding the policy text, relative to the manifest file."),
+            Field("rules", .list(.object(policyRule), unique: false), "Structured rules, rendered to canonical HCL."),
+        ],
+        exactlyOneOf: [["hcl", "file", "rules"]]
+    )
+
+    static let authMethod = ObjectShape(
+        "an auth method", summary: "An auth method of any type (sys/auth/PATH).",
+        fields: [
+            Field("path", .string(.mountPath), required: true, "Where the method is enabled, without slashes."),
+            Field("type", .string(.name), required: true, "approle, jwt, userpass, kubernetes…"),
+            Field("description", .string(.any), "A human-friendly description."),
+            Field("local", .boolean, "Keep the method local to this cluster. Cannot change after creation."),
+            Field("seal_wrap", .boolean, "Seal-wrap the method's storage. Cannot change after creation."),
+            Field("tuning", .object(authTuning), "Auth method tuning."),
+        ]
+    )
+
+    static let appRoleRole = ObjectShape(
+        "an AppRole role", summary: "A role of an AppRole auth method (auth/MOUNT/role/NAME).",
+        fields: [
+            Field("name", .string(.name), required: true, "The role's name (the server stores it in lower case)."),
+            Field("mount", .string(.mountPath), "The AppRole auth method's path; default `approle`."),
+            Field("role_id", .string(.nonEmpty), "A fixed role ID; without it the server generates one."),
+            Field("bind_secret_id", .boolean, "Require a secret ID at login."),
+            Field("secret_id_bound_cidrs", .list(.cidr, unique: true), "Where secret IDs may be used from."),
+            Field("secret_id_num_uses", .integer(min: 0, max: nil), "Uses of a secret ID; 0 is unlimited."),
+            Field("secret_id_ttl", .duration, "Lifetime of a secret ID; 0 is unlimited."),
+            Field("local_secret_ids", .boolean, "Keep secret IDs local to this cluster. Cannot change after creation."),
+            Field("token_policies", .list(.string(.name), unique: true), "Policies of the tokens issued."),
+            Field("token_ttl", .duration, "TTL of the tokens issued."),
+            Field("token_max_ttl", .duration, "Maximum TTL of the tokens issued, renewals included."),
+            Field("token_explicit_max_ttl", .duration, "A hard cap on token lifetime."),
+            Field("token_period", .duration, "Make tokens periodic with this period."),
+            Field("token_num_uses", .integer(min: 0, max: nil), "Uses of a token; 0 is unlimited."),
+            Field("token_type", .oneOf(["default", "service", "batch"]), "The type of tokens issued."),
+            Field("token_no_default_policy", .boolean, "Leave the `default` policy off issued tokens."),
+            Field("token_bound_cidrs", .list(.cidr, unique: true), "Where issued tokens may be used from."),
+        ]
+    )
+
+    static let generator = ObjectShape(
+        "a value generator", summary: "How vaultform generates a missing value.",
+        fields: [
+            Field("kind", .oneOf(SecretGenerator.kinds), required: true, "What to generate."),
+            Field("length", .integer(min: 8, max: 4096), "password: number of characters (default 32)."),
+            Field("classes", .list(.oneOf(["lower", "upper", "digit", "symbol"]), unique: true), "password: character classes (default all)."),
+            Field("bytes", .integer(min: 1, max: 4096), "random_bytes: number of bytes (default 32)."),
+            Field("bits", .integer(min: 2048, max: 8192), "rsa: key size in bits (default 2048)."),
+            Field("public_field", .string(.name), "rsa, x25519, ecdsa_p256: the field that receives the public key."),
+        ]
+    )
+
+    static let secretField = ObjectShape(
+        "a secret field", summary: "One field of a KV secret: its type, and where a missing value comes from.",
+        fields: [
+            Field("type", .oneOf(SecretFieldType.names), required: true, "The field's type."),
+            Field("required", .boolean, "Whether the field must be present (default true)."),
+            Field("description", .string(.any), "What the field is for."),
+            Field("coerce", .boolean, "Let apply rewrite a JSON value stored as a string into the typed value."),
+            Field("pattern", .string(.nonEmpty), "string: a regular expression the value must match."),
+            Field("min_length", .integer(min: 0, max: nil), "string: the shortest allowed value."),
+            Field("bytes", .integer(min: 1, max: nil), "base64: the exact decoded length."),
+            Field("key_type", .oneOf(["rsa", "ec", "any"]), "pem-private-key: the key algorithm."),
+            Field("min_bits", .integer(min: 256, max: 16384), "pem-private-key: the smallest RSA key size."),
+            Field("generate", .object(generator), "Generate a missing value."),
+            Field("from_env", .string(.identifier), "Take a missing value from this environment variable at apply time."),
+            Field("from_file", .string(.nonEmpty), "Take a missing value from this file (relative to the manifest) at apply time."),
+        ],
+        atMostOneOf: [["generate", "from_env", "from_file"]]
+    )
+
+    static let secretPair = ObjectShape(
+        "a key pair constraint", summary: "Ties a public-key field to the private key it must derive from.",
+        fields: [
+            Field("private", .string(.name), required: true, "The private-key field."),
+            Field("public", .string(.name), required: true, "The public-key field."),
+            Field("kind", .oneOf(["rsa", "x25519", "ecdsa_p256"]), required: true, "The key algorithm."),
+        ]
+    )
+
+    static let secretSchema = ObjectShape(
+        "a secret schema", summary: "The fields a KV v2 secret must hold.",
+        fields: [
+            Field("path", .string(.secretPath), required: true, "The engine's path then the secret's: `secret/app/config`."),
+            Field("description", .string(.any), "What the secret is for."),
+            Field("fields", .map(.object(secretField)), required: true, "The fields, by name."),
+            Field("forbidden", .list(.string(.nonEmpty), unique: true), "Fields that must not be present."),
+            Field("allow_unexpected", .boolean, "Do not warn about fields the schema does not name."),
+            Field("pairs", .list(.object(secretPair), unique: false), "Key pairs whose halves must match."),
+        ]
+    )
+
+    static let ownershipRule = ObjectShape(
+        "an ownership rule", summary: "A kind, or a part of it, that the manifest owns: unnamed objects there are deleted.",
+        fields: [
+            Field("kind", .oneOf(OwnershipRule.Kind.allCases.map(\.rawValue)), required: true, "The kind of object."),
+            Field("prefix", .string(.nonEmpty), "Only names or paths that start with this."),
+            Field("mount", .string(.mountPath), "approle_role and transit_key: the mount whose objects are owned."),
+        ]
+    )
+
+    static let variable = ObjectShape(
+        "a variable", summary: "A value that differs per environment, used as ${var.NAME}.",
+        fields: [
+            Field("type", .oneOf(VariableType.allCases.map(\.rawValue)), "string (default), integer, boolean or list."),
+            Field("default", .anyValue, "The value when no environment, var file or flag sets one."),
+            Field("description", .string(.any), "What the variable is for."),
+        ]
+    )
+
+    static let server = ObjectShape(
+        "server settings", summary: "Non-secret connection settings; flags override them, and they override the environment.",
+        fields: [
+            Field("address", .string(.nonEmpty), "The server's URL, such as https://vault.example.com:8200."),
+            Field("namespace", .string(.nonEmpty), "The namespace to work in."),
+            Field("ca_cert", .string(.nonEmpty), "A PEM file of CA certificates to trust."),
+            Field("ca_path", .string(.nonEmpty), "A directory of PEM CA certificates to trust."),
+            Field("tls_server_name", .string(.nonEmpty), "The name to verify the server's certificate against."),
+        ]
+    )
+
+    /// The top level of every manifest file.
+    public static let root = ObjectShape(
+        "a vaultform manifest", summary: "A vaultform manifest: the desired state of a Vault or OpenBao server.",
+        fields: [
+            Field("version", .integer(min: 1, max: 1), required: true, "The manifest format version."),
+            Field("variables", .map(.object(variable)), "Values that differ per environment."),
+            Field("server", .object(server), "Non-secret connection settings."),
+            Field("ownership", .list(.object(ownershipRule), unique: false), "What the manifest owns beyond what it names."),
+            Field("audit_devices", .list(.object(auditDevice), unique: false), "Audit devices."),
+            Field("secrets_engines", .list(.object(secretsEngine), unique: false), "Secrets engines of any type."),
+            Field("transit_keys", .list(.object(transitKey), unique: false), "Keys of Transit engines."),
+            Field("policies", .list(.object(policy), unique: false), "ACL policies."),
+            Field("external_policies", .list(.string(.name), unique: true), "Policies that exist but are not managed here."),
+            Field("auth_methods", .list(.object(authMethod), unique: false), "Auth methods of any type."),
+            Field("approle_roles", .list(.object(appRoleRole), unique: false), "AppRole roles."),
+            Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),
+        ]
+    )
+}

@@ -1,0 +1,242 @@
+/// Checks that span objects and files: duplicates (naming both places), built-in objects,
+/// and references between objects (a role's policies, a key's engine, a schema's engine).
+struct Validator {
+    private(set) var diagnostics: [Diagnostic] = []
+
+    /// Mount paths the server owns; a manifest never manages them.
+    static let builtinEngines: Set<String> = ["sys", "identity", "cubbyhole"]
+    /// Auth paths the server owns.
+    static let builtinAuthMethods: Set<String> = ["token"]
+    /// Policies the server owns.
+    static let builtinPolicies: Set<String> = ["root", "default"]
+
+    mutating func validate(_ manifest: inout Manifest) {
+        checkDuplicates(manifest)
+        checkBuiltins(manifest)
+        checkTransitKeys(manifest)
+        checkRoles(manifest)
+        resolveSchemas(&manifest)
+        checkOwnership(manifest)
+    }
+
+    private mutating func duplicates<T>(_ items: [T], key: (T) -> String, location: (T) -> SourceLocation, what: (T) -> String) {
+        var seen: [String: SourceLocation] = [:]
+        for item in items {
+            let name = key(item)
+            if let first = seen[name] {
+                diagnostics.append(.error("\(what(item)) is declared twice", at: location(item),
+                                          related: [.init("first declared here", at: first)]))
+            } else {
+                seen[name] = location(item)
+            }
+        }
+    }
+
+    private mutating func checkDuplicates(_ manifest: Manifest) {
+        duplicates(manifest.auditDevices, key: \.path, location: \.location, what: { "audit device `\($0.path)`" })
+        duplicates(manifest.secretsEngines, key: \.path, location: \.location, what: { "secrets engine `\($0.path)`" })
+        duplicates(manifest.authMethods, key: \.path, location: \.location, what: { "auth method `\($0.path)`" })
+        // The server lowercases policy and role names, so `Admin` and `admin` are the same object.
+        duplicates(manifest.policies, key: { $0.name.lowercased() }, location: \.location, what: { "policy `\($0.name)`" })
+        duplicates(manifest.transitKeys, key: { "\($0.mount.value)/\($0.name)" }, location: \.location,
+                   what: { "Transit key `\($0.name)` on `\($0.mount.value)`" })
+        duplicates(manifest.appRoleRoles, key: { "\($0.mount.value)/\($0.name.lowercased())" }, location: \.location,
+                   what: { "AppRole role `\($0.name)` on `\($0.mount.value)`" })
+        duplicates(manifest.secretSchemas, key: \.path, location: \.location, what: { "secret schema `\($0.path)`" })
+        duplicates(manifest.externalPolicies, key: { $0.value.lowercased() }, location: \.location,
+                   what: { "external policy `\($0.value)`" })
+        let managed = Dictionary(manifest.policies.map { ($0.name.lowercased(), $0.location) }, uniquingKeysWith: { a, _ in a })
+        for external in manifest.externalPolicies {
+            if let location = managed[external.value.lowercased()] {
+                diagnostics.append(.error("policy `\(external.value)` is both managed and listed as external", at: external.location,
+                                          related: [.init("managed here", at: location)]))
+            }
+        }
+        // The server refuses a mount inside another mount ("path is already in use").
+        func nested<T>(_ items: [T], path: (T) -> String, location: (T) -> SourceLocation, noun: String) {
+            for outer in items {
+                for inner in items where path(inner).hasPrefix(path(outer) + "/") {
+                    diagnostics.append(.error(
+                        "\(noun) `\(path(inner))` lies inside \(noun) `\(path(outer))`; the server refuses nested mounts",
+                        at: location(inner), related: [.init("`\(path(outer))` is declared here", at: location(outer))]))
+                }
+            }
+        }
+        nested(manifest.secretsEngines, path: \.path, location: \.location, noun: "secrets engine")
+        nested(manifest.authMethods, path: \.path, location: \.location, noun: "auth method")
+    }
+
+    private mutating func checkBuiltins(_ manifest: Manifest) {
+        for engine in manifest.secretsEngines where Self.builtinEngines.contains(engine.path) {
+            diagnostics.append(.error("`\(engine.path)` is a built-in mount and cannot be managed", at: engine.location))
+        }
+        for method in manifest.authMethods where Self.builtinAuthMethods.contains(method.path) {
+            diagnostics.append(.error("`\(method.path)` is the built-in token auth method and cannot be managed", at: method.location))
+        }
+        for policy in manifest.policies where Self.builtinPolicies.contains(policy.name.lowercased()) {
+            diagnostics.append(.error("`\(policy.name)` is a built-in policy and cannot be managed", at: policy.location,
+                                      hint: "choose another name; roles can still name `default`"))
+        }
+    }
+
+    private mutating func checkTransitKeys(_ manifest: Manifest) {
+        let engines = Dictionary(manifest.secretsEngines.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        for key in manifest.transitKeys {
+            guard let engine = engines[key.mount.value] else {
+                diagnostics.append(.error(
+                    "Transit key `\(key.name)` names mount `\(key.mount.value)`, which the manifest does not declare",
+                    at: key.mount.location,
+                    hint: Suggestion.hint(for: key.mount.value, in: manifest.secretsEngines.filter { $0.type == "transit" }.map(\.path))
+                        ?? "declare it under `secrets_engines` with `type: transit`"))
+                continue
+            }
+            if engine.type != "transit" {
+                diagnostics.append(.error(
+                    "Transit key `\(key.name)` is on `\(engine.path)`, a `\(engine.type)` engine, not a transit one",
+                    at: key.mount.location, related: [.init("`\(engine.path)` is declared here", at: engine.typeLocation)]))
+            }
+        }
+    }
+
+    private mutating func checkRoles(_ manifest: Manifest) {
+        let methods = Dictionary(manifest.authMethods.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        var known = Set(manifest.policies.map { $0.name.lowercased() })
+        known.formUnion(manifest.externalPolicies.map { $0.value.lowercased() })
+        known.insert("default")
+        let candidates = manifest.policies.map(\.name) + manifest.externalPolicies.map(\.value)
+        for role in manifest.appRoleRoles {
+            if let method = methods[role.mount.value] {
+                if method.type != "approle" {
+                    diagnostics.append(.error(
+                        "AppRole role `\(role.name)` is on `\(method.path)`, a `\(method.type)` auth method, not an approle one",
+                        at: role.mount.location, related: [.init("`\(method.path)` is declared here", at: method.location)]))
+                }
+            } else {
+                diagnostics.append(.error(
+                    "AppRole role `\(role.name)` is on auth method `\(role.mount.value)`, which the manifest does not declare",
+                    at: role.mount.location, hint: "declare it under `auth_methods` with `type: approle`"))
+            }
+            for policy in role.tokenPolicies ?? [] where !known.contains(policy.value.lowercased()) {
+                diagnostics.append(.error(
+                    "AppRole role `\(role.name)` names policy `\(policy.value)`, which the manifest neither defines nor lists as external",
+                    at: policy.location,
+                    hint: Suggestion.hint(for: policy.value, in: candidates) ?? "define it under `policies`, or list it under `external_policies`"))
+            }
+        }
+    }
+
+    private mutating func resolveSchemas(_ manifest: inout Manifest) {
+        let engines = manifest.secretsEngines.sorted { $0.path.count > $1.path.count }
+        for index in manifest.secretSchemas.indices {
+            let schema = manifest.secretSchemas[index]
+            guard let engine = engines.first(where: { schema.path.hasPrefix($0.path + "/") }) else {
+                diagnostics.append(.error(
+                    "secret schema `\(schema.path)` is not inside any secrets engine the manifest declares",
+                    at: schema.location, hint: "declare its KV version 2 engine under `secrets_engines`"))
+                continue
+            }
+            guard engine.isKVv2 else {
+                diagnostics.append(.error(
+                    "secret schema `\(schema.path)` is on `\(engine.path)`, which is not a KV version 2 engine",
+                    at: schema.location, related: [.init("`\(engine.path)` is declared here", at: engine.typeLocation)]))
+                continue
+            }
+            manifest.secretSchemas[index].mount = engine.path
+            manifest.secretSchemas[index].secretPath = String(schema.path.dropFirst(engine.path.count + 1))
+            checkFields(manifest.secretSchemas[index])
+        }
+    }
+
+    private mutating func checkFields(_ schema: SecretSchema) {
+        let fields = Dictionary(schema.fields.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for field in schema.fields {
+            checkTypeSpecificKeys(field)
+            if case .generate(let generator) = field.source { checkGenerator(generator, for: field, in: fields) }
+            if schema.forbidden.contains(field.name) {
+                diagnostics.append(.error("field `\(field.name)` is both described and forbidden", at: field.location))
+            }
+        }
+        for pair in schema.pairs {
+            for name in [pair.privateField, pair.publicField] where fields[name.value] == nil {
+                diagnostics.append(.error("pair names field `\(name.value)`, which the schema does not describe", at: name.location,
+                                          hint: Suggestion.hint(for: name.value, in: fields.keys)))
+            }
+        }
+    }
+
+    private mutating func checkTypeSpecificKeys(_ field: SecretField) {
+        let misplaced: [(String, Bool, SecretFieldType)] = [
+            ("pattern", field.pattern != nil, .string), ("min_length", field.minLength != nil, .string),
+            ("bytes", field.bytes != nil, .base64), ("key_type", field.keyType != nil, .pemPrivateKey),
+            ("min_bits", field.minBits != nil, .pemPrivateKey),
+        ]
+        for (key, present, type) in misplaced where present && field.type != type {
+            diagnostics.append(.error("`\(key)` applies only to fields of type `\(type.rawValue)`, and `\(field.name)` is `\(field.type.rawValue)`",
+                                      at: field.location))
+        }
+        if field.coerce, field.type != .jsonObject, field.type != .jsonArray {
+            diagnostics.append(.error("`coerce` applies only to json-object and json-array fields", at: field.location))
+        }
+    }
+
+    private mutating func checkGenerator(_ generator: SecretGenerator, for field: SecretField, in fields: [String: SecretField]) {
+        let fits: Bool
+        var publicType: SecretFieldType?
+        switch generator.kind {
+        case "password": fits = field.type == .string
+        case "random_bytes": fits = field.type == .base64
+        case "rsa":
+            fits = field.type == .pemPrivateKey && field.keyType != "ec"
+            publicType = .pemPublicKey
+        case "ecdsa_p256":
+            fits = field.type == .pemPrivateKey && field.keyType != "rsa"
+            publicType = .pemPublicKey
+        case "x25519":
+            fits = field.type == .base64 && (field.bytes ?? 32) == 32
+            publicType = .base64
+        default: fits = true
+        }
+        if !fits {
+            diagnostics.append(.error("a `\(generator.kind)` generator cannot fill `\(field.name)`, a `\(field.type.rawValue)` field",
+                                      at: generator.location))
+        }
+        if generator.kind == "random_bytes", let bytes = generator.bytes, let wanted = field.bytes, bytes != wanted {
+            diagnostics.append(.error("the generator makes \(bytes) bytes but `\(field.name)` must hold \(wanted)", at: generator.location))
+        }
+        if let bits = generator.bits, let minimum = field.minBits, bits < minimum {
+            diagnostics.append(.error("the generator makes \(bits)-bit keys but `\(field.name)` needs at least \(minimum)", at: generator.location))
+        }
+        let keyOnlyOptions: [(String, Bool, [String])] = [
+            ("length", generator.length != nil, ["password"]), ("classes", generator.classes != nil, ["password"]),
+            ("bytes", generator.bytes != nil, ["random_bytes"]), ("bits", generator.bits != nil, ["rsa"]),
+            ("public_field", generator.publicField != nil, ["rsa", "x25519", "ecdsa_p256"]),
+        ]
+        for (key, present, kinds) in keyOnlyOptions where present && !kinds.contains(generator.kind) {
+            diagnostics.append(.error("`\(key)` does not apply to a `\(generator.kind)` generator", at: generator.location))
+        }
+        guard let publicName = generator.publicField else { return }
+        guard let publicField = fields[publicName.value] else {
+            diagnostics.append(.error("`public_field` names `\(publicName.value)`, which the schema does not describe",
+                                      at: publicName.location, hint: Suggestion.hint(for: publicName.value, in: fields.keys)))
+            return
+        }
+        if publicField.source != nil {
+            diagnostics.append(.error("`\(publicName.value)` is filled by the `\(field.name)` generator and cannot have a source of its own",
+                                      at: publicField.location))
+        }
+        if let publicType, publicField.type != publicType {
+            diagnostics.append(.error("`\(publicName.value)` receives a public key and must be of type `\(publicType.rawValue)`",
+                                      at: publicName.location))
+        }
+    }
+
+    private mutating func checkOwnership(_ manifest: Manifest) {
+        for rule in manifest.ownership {
+            if rule.kind == .policy, let prefix = rule.prefix,
+               Self.builtinPolicies.contains(where: { $0.hasPrefix(prefix.lowercased()) }) {
+                diagnostics.append(.warning("prefix `\(prefix)` also matches a built-in policy; built-ins are never deleted",
+                                            at: rule.location))
+            }
+        }
+    }
+}

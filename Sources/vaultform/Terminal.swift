@@ -1,0 +1,22 @@
+import Foundation
+
+/// Facts about where output goes, and the writes commands use.
+enum Terminal {
+    /// True on a terminal with colour allowed (NO_COLOR unset, not disabled by a flag, TERM not dumb).
+    static func supportsColor(fileDescriptor: Int32, disabled: Bool) -> Bool {
+        let environment = ProcessInfo.processInfo.environment
+        if disabled || environment["NO_COLOR"].map({ !$0.isEmpty }) == true { return false }
+        if environment["TERM"] == "dumb" { return false }
+        return isatty(fileDescriptor) == 1
+    }
+
+    /// Writes to standard error, unbuffered, so progress and diagnostics interleave correctly with stdout.
+    static func writeError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Writes to standard output.
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
