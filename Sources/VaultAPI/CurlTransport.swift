@@ -1,0 +1,146 @@
+import Foundation
+
+// How the transport works:
+// - `curl_easy_perform` blocks, so transfers run on the transport's own worker threads
+//   (CurlTransport+Workers.swift), never on Swift's cooperative pool; the calling task
+//   suspends on a continuation until its worker finishes.
+// - Each worker owns one easy handle for its whole life. An easy handle keeps its connections
+//   open between transfers, so a worker's next request to the server reuses its connection.
+//   libcurl does not support sharing one connection cache between concurrent threads (see
+//   CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT), so connections stay per worker; the DNS cache and
+//   TLS sessions are shared through one share handle, with one lock per kind of data, so a new
+//   worker's first TLS connection resumes an existing session.
+// - Workers start on demand up to `maxConcurrentTransfers` and stay until the transport is
+//   released; then they finish the queued work, clean up their handles and exit.
+// - All unsafe code (handles, C callbacks, raw buffers) is in CurlTransport+libcurl.swift, the
+//   only file that imports CCurl. This file turns requests into plain Swift values for it.
+
+/// The libcurl transport: the only code in vaultform that speaks HTTP.
+public final class CurlTransport: HTTPTransport {
+    /// The server's address, as given; requests are relative to it.
+    public let baseURL: URL
+    /// How the server is trusted and how this client proves itself.
+    public let tls: TLSOptions
+    private let target: CurlTarget
+    private let pool: CurlWorkerPool
+
+    /// Creates a transport for one server. Throws `HTTPTransportError` with code `invalidURL`
+    /// for an address that is not `http` or `https` with a host, and `other` if libcurl cannot
+    /// start. `maxConcurrentTransfers` bounds the worker threads, hence parallel requests.
+    public init(baseURL: URL, tls: TLSOptions = TLSOptions(), maxConcurrentTransfers: Int = 8) throws {
+        self.baseURL = baseURL
+        self.tls = tls
+        self.target = try CurlTarget(baseURL: baseURL, tls: tls)
+        try CurlRuntime.initialize(url: target.displayPrefix)
+        let share = try CurlShare(url: target.displayPrefix)
+        self.pool = CurlWorkerPool(limit: max(1, maxConcurrentTransfers), share: share)
+    }
+
+    deinit { pool.shutdown() }
+
+    /// Queues the request for a worker thread and suspends until it completes; cancelling
+    /// the task aborts the transfer, even mid-way.
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try Task.checkCancellation()
+        let job = CurlJob(spec: try CurlTransferSpec(target: target, tls: tls, request: request))
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                job.attach(continuation)
+                pool.enqueue(job)
+            }
+        } onCancel: {
+            job.cancel()
+        }
+    }
+}
+
+// MARK: - Preparing a transfer (plain Swift values, built on the caller's task)
+
+/// The parts of the base URL every request needs, computed once.
+struct CurlTarget: Sendable {
+    /// What request paths are appended to: scheme, host (the server name when overridden),
+    /// port and any base path, without a trailing slash.
+    let urlPrefix: String
+    /// The same, naming the host actually dialled, for error messages.
+    let displayPrefix: String
+    /// A CURLOPT_CONNECT_TO entry sending the server name's connections to the real host.
+    let connectTo: String?
+
+    init(baseURL: URL, tls: TLSOptions) throws {
+        let invalid = { (detail: String) in
+            HTTPTransportError(code: .invalidURL, url: baseURL.absoluteString, detail: detail)
+        }
+        guard var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false) else {
+            throw invalid("not a URL")
+        }
+        let scheme = components.scheme?.lowercased() ?? ""
+        guard scheme == "http" || scheme == "https" else {
+            throw invalid("the scheme must be http or https")
+        }
+        guard let host = components.host, !host.isEmpty else { throw invalid("the URL has no host") }
+        guard components.user == nil, components.password == nil else {
+            throw invalid("credentials in the URL are not supported")
+        }
+        components.query = nil
+        components.fragment = nil
+        while components.path.hasSuffix("/") { components.path.removeLast() }
+        guard let display = components.string else { throw invalid("not a URL") }
+        displayPrefix = display
+
+        if let serverName = tls.serverName, !serverName.isEmpty, serverName != host {
+            let port = components.port ?? (scheme == "https" ? 443 : 80)
+            let dialled = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+            components.host = serverName
+            components.port = port
+            guard let renamed = components.string else { throw invalid("bad server name \(serverName)") }
+            urlPrefix = renamed
+            connectTo = "\(serverName):\(port):\(dialled):\(port)"
+        } else {
+            urlPrefix = display
+            connectTo = nil
+        }
+    }
+}
+
+/// Everything one transfer needs, as Swift values, so the worker only talks to libcurl.
+struct CurlTransferSpec: Sendable {
+    let url: String
+    let displayURL: String
+    let connectTo: String?
+    let method: HTTPMethod
+    let headerLines: [String]
+    let body: Data?
+    let timeoutMilliseconds: Int
+    let tls: TLSOptions
+
+    init(target: CurlTarget, tls: TLSOptions, request: HTTPRequest) throws {
+        let path = request.path.hasPrefix("/") ? request.path : "/" + request.path
+        url = target.urlPrefix + path
+        displayURL = target.displayPrefix + (path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "")
+        connectTo = target.connectTo
+        method = request.method
+        body = request.body
+        self.tls = tls
+
+        var lines: [String] = []
+        for field in request.headers {
+            guard !field.name.contains(where: \.isNewline), !field.value.contains(where: \.isNewline),
+                !field.name.isEmpty, !field.name.contains(":")
+            else {
+                throw HTTPTransportError(
+                    code: .other, url: displayURL, detail: "header \(field.name.debugDescription) is malformed")
+            }
+            lines.append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
+        }
+        if request.body != nil {
+            if request.headers["Content-Type"] == nil { lines.append("Content-Type: application/json") }
+            lines.append("Expect:")  // no 100-continue round trip
+        }
+        headerLines = lines
+
+        let (seconds, attoseconds) = request.timeout.components
+        let milliseconds = seconds.multipliedReportingOverflow(by: 1000)
+        let total = milliseconds.overflow ? Int64.max : milliseconds.partialValue + attoseconds / 1_000_000_000_000_000
+        timeoutMilliseconds = Int(clamping: max(1, total))
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+
+/// The one error the Vault client throws. Its description names the method, the path, the
+/// HTTP status and the server's own messages, so a failure in a long apply can be acted on
+/// without a debugger; it never holds the token or any request or response body value.
+public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The kind of failure. A struct around a private code so new kinds break nobody.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String {
+            case http = "HTTP error"
+            case connectionRefused = "connection refused"
+            case cannotResolveHost = "cannot resolve host"
+            case cannotConnect = "cannot connect"
+            case timedOut = "timed out"
+            case certificate = "certificate problem"
+            case tls = "TLS failure"
+            case connectionLost = "connection lost"
+            case transport = "transfer failed"
+            case invalidAddress = "invalid address"
+            case invalidRequest = "invalid request"
+            case invalidResponse = "unexpected response"
+        }
+
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// The server answered with a status outside 2xx.
+        public static let http = Code(.http)
+        /// Nothing listened at the address.
+        public static let connectionRefused = Code(.connectionRefused)
+        /// The address's host name did not resolve.
+        public static let cannotResolveHost = Code(.cannotResolveHost)
+        /// The connection could not be made for another reason.
+        public static let cannotConnect = Code(.cannotConnect)
+        /// The request's timeout passed.
+        public static let timedOut = Code(.timedOut)
+        /// The server's certificate was not trusted, or a configured CA, certificate or key was
+        /// unusable.
+        public static let certificate = Code(.certificate)
+        /// The TLS handshake failed for another reason.
+        public static let tls = Code(.tls)
+        /// The connection broke during the exchange.
+        public static let connectionLost = Code(.connectionLost)
+        /// Another transport failure.
+        public static let transport = Code(.transport)
+        /// The configured address cannot be used.
+        public static let invalidAddress = Code(.invalidAddress)
+        /// The request could not be built (a body that does not encode, a malformed header).
+        public static let invalidRequest = Code(.invalidRequest)
+        /// The server answered with something the client could not read.
+        public static let invalidResponse = Code(.invalidResponse)
+
+        /// Whether no HTTP response arrived, which is what retries on connection failures test.
+        public var isConnectionFailure: Bool {
+            [.connectionRefused, .cannotResolveHost, .cannotConnect, .timedOut, .connectionLost].contains(base)
+        }
+
+        public var description: String { base.rawValue }
+    }
+
+    /// The kind of failure.
+    public let code: Code
+    /// The request's method.
+    public let method: HTTPMethod
+    /// The API path, relative to `/v1/` and without the query (`sys/policies/acl/x`).
+    public let path: String
+    /// The namespace the request was sent to, if any.
+    public let namespace: String?
+    /// The HTTP status, when the server answered.
+    public let status: Int?
+    /// The server's `errors`, one line each; for a transport failure, libcurl's explanation.
+    public let messages: [String]
+    /// The server's address, named for transport failures so "connection refused" says where.
+    public let address: String?
+
+    /// Creates an error. Any occurrence of a string in `redacting` (the token, say) inside the
+    /// messages is replaced, so a server that echoes a credential cannot leak it through us.
+    public init(
+        code: Code, method: HTTPMethod, path: String, namespace: String? = nil, status: Int? = nil,
+        messages: [String] = [], address: String? = nil, redacting secrets: [String] = []
+    ) {
+        self.code = code
+        self.method = method
+        self.path = path
+        self.namespace = namespace
+        self.status = status
+        self.address = address
+        let secrets = secrets.filter { !$0.isEmpty }
+        self.messages = messages.map { message in
+            secrets.reduce(message) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
+        }
+    }
+
+    /// A 403: the token lacks a capability on the path, or the token is not valid.
+    public var isPermissionDenied: Bool { code == .http && status == 403 }
+    /// A 404: the object does not exist (Vault also answers 404 to a LIST with no keys).
+    public var isNotFound: Bool { code == .http && status == 404 }
+    /// A 503 that says the server is sealed.
+    public var isSealed: Bool {
+        code == .http && status == 503 && messages.contains { $0.localizedCaseInsensitiveContains("sealed") }
+    }
+
+    public var description: String {
+        var subject = "\(method) \(path)"
+        if let namespace, !namespace.isEmpty { subject += " (namespace \(namespace))" }
+        let detail = messages.joined(separator: "; ")
+        switch code {
+        case .http:
+            let status = status ?? 0
+            return detail.isEmpty
+                ? "\(subject): HTTP \(status)\(Self.reason(status).map { " \($0)" } ?? "")"
+                : "\(subject): HTTP \(status): \(detail)"
+        case .invalidResponse:
+            let status = status.map { "HTTP \($0): " } ?? ""
+            return "\(subject): \(status)\(code): \(detail)"
+        default:
+            let place = address.map { " at \($0)" } ?? ""
+            return detail.isEmpty ? "\(subject): \(code)\(place)" : "\(subject): \(code)\(place): \(detail)"
+        }
+    }
+
+    private static func reason(_ status: Int) -> String? {
+        switch status {
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 409: "Conflict"
+        case 412: "Precondition Failed"
+        case 415: "Unsupported Media Type"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        default: nil
+        }
+    }
+}
+
+extension VaultError {
+    /// Turns Vault's `errors` strings into one line each. Vault wraps several errors (and
+    /// sometimes one) in Go's multierror text, `1 error occurred:\n\t* permission denied\n\n`;
+    /// this keeps only the items.
+    static func normalise(_ messages: [String]) -> [String] {
+        messages.flatMap { message -> [String] in
+            let lines = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let first = lines.first, first.hasSuffix("occurred:"), first.contains("error") else {
+                let single = lines.filter { !$0.isEmpty }.joined(separator: " ")
+                return single.isEmpty ? [] : [single]
+            }
+            return lines.dropFirst().compactMap { line in
+                let item = line.hasPrefix("* ") ? String(line.dropFirst(2)) : line
+                return item.isEmpty ? nil : item
+            }
+        }
+    }
+
+    /// Describes a decoding failure by field path and kind only: never by value.
+    static func summary(of error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "the body could not be read" }
+        func field(_ path: [any CodingKey]) -> String {
+            path.isEmpty ? "the body" : "field " + path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+                .joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(field(context.codingPath + [key])) is missing"
+        case .valueNotFound(let type, let context):
+            return "\(field(context.codingPath)) is null, expected \(type)"
+        case .typeMismatch(let type, let context):
+            return "\(field(context.codingPath)) is not of type \(type)"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(field(context.codingPath)) is invalid"
+        @unknown default:
+            return "the body could not be decoded"
+        }
+    }
+}

@@ -1,0 +1,308 @@
+import Foundation
+import VaultAPI
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A real `bao server -dev` on a free loopback port, for tests that need a server.
+///
+/// Each server gets its own temporary directory holding its configuration (with
+/// `unsafe_allow_api_audit_creation = true`, so audit devices can be enabled through the API),
+/// its log and anything a test wants to put beside it (audit log files). The server's output
+/// goes to the log file, never to the test's output, because it prints the root token.
+///
+/// Use `DevServer.with { … }` for a server of your own that is stopped on every path, or
+/// `DevServer.shared()` for the one server that tests in this process share (each test then
+/// uses its own paths). Servers still running when the process exits are stopped by an exit
+/// handler, and ones left behind by a crashed run are stopped by the next run.
+final class DevServer: @unchecked Sendable {
+    /// The listener's address, `http://127.0.0.1:<port>` (`https` with `tls: true`).
+    let address: URL
+    /// The root token, random per server. Never print it.
+    let rootToken: String
+    /// The server process's ID.
+    let pid: pid_t
+    /// The server's own temporary directory.
+    let directory: URL
+    /// Where the server's output goes.
+    let logFile: URL
+    /// The CA that signed the server's certificate, for a server started with `tls: true`
+    /// (`-dev-tls`; the certificate names localhost and 127.0.0.1).
+    let caFile: String?
+
+    private let process: Process
+
+    private init(
+        address: URL, rootToken: String, process: Process, directory: URL, logFile: URL, caFile: String?
+    ) {
+        self.address = address
+        self.caFile = caFile
+        self.rootToken = rootToken
+        self.process = process
+        self.pid = process.processIdentifier
+        self.directory = directory
+        self.logFile = logFile
+    }
+
+    /// A client for this server holding the root token.
+    func client(timeout: Duration = .seconds(30)) throws -> VaultClient {
+        try VaultClient(address: address, token: rootToken, tls: TLSOptions(caFile: caFile), timeout: timeout)
+    }
+
+    /// Whether the process is still alive.
+    var isRunning: Bool { process.isRunning }
+
+    // MARK: - Starting
+
+    /// The server shared by the tests of this process, started on first use.
+    static func shared() async throws -> DevServer { try await sharedServer.value }
+
+    private static let sharedServer = Task { try await DevServer.start() }
+
+    /// Starts a server, runs `body` with it and stops it, whether `body` returns or throws.
+    static func with<T: Sendable>(
+        tls: Bool = false, extraConfig: String = "", _ body: (DevServer) async throws -> T
+    ) async throws -> T {
+        let server = try await start(tls: tls, extraConfig: extraConfig)
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    /// Starts a server and waits until `sys/health` answers 200 (at most `deadline`). Retries
+    /// on a new port when the chosen one was taken in between (the dev server also binds the
+    /// port above it for its cluster listener).
+    static func start(
+        tls: Bool = false, extraConfig: String = "", deadline: Duration = .seconds(30)
+    ) async throws -> DevServer {
+        ServerRegistry.shared.reapOrphans()
+        let binary = try locateBao()
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("vaultform-dev-\(UUID().uuidString.lowercased())", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = directory.appendingPathComponent("config.hcl")
+        try ("unsafe_allow_api_audit_creation = true\n" + extraConfig).write(to: config, atomically: true, encoding: .utf8)
+        // bao writes the dev CA, certificate and key here, but only into a directory that exists.
+        let certificates = directory.appendingPathComponent("tls", isDirectory: true)
+        if tls { try FileManager.default.createDirectory(at: certificates, withIntermediateDirectories: true) }
+
+        var failure: DevServerError?
+        for attempt in 1...3 {
+            let port = try FreePort.loopbackPair()
+            let token = "dev-" + UUID().uuidString.lowercased()
+            let logFile = directory.appendingPathComponent("server-\(attempt).log")
+            guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
+                throw DevServerError(message: "cannot create \(logFile.path)")
+            }
+            let log = try FileHandle(forWritingTo: logFile)
+            defer { try? log.close() }
+
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = [
+                "server", "-dev", "-dev-no-store-token", "-dev-root-token-id=\(token)",
+                "-dev-listen-address=127.0.0.1:\(port)", "-config=\(config.path)",
+            ] + (tls ? ["-dev-tls", "-dev-tls-cert-dir=\(certificates.path)"] : [])
+            process.environment = environment(home: directory)
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = log
+            process.standardError = log
+            try process.run()
+            guard let address = URL(string: "\(tls ? "https" : "http")://127.0.0.1:\(port)") else {
+                throw DevServerError(message: "bad address for port \(port)")
+            }
+            let server = DevServer(
+                address: address, rootToken: token, process: process, directory: directory, logFile: logFile,
+                caFile: tls ? certificates.appendingPathComponent("vault-ca.pem").path : nil)
+            ServerRegistry.shared.register(server.pid)
+
+            switch await server.waitUntilHealthy(deadline: deadline) {
+            case .healthy:
+                return server
+            case .exited where server.logTail().contains("address already in use"):
+                failure = server.failure("port \(port) was taken; tried another")
+                await server.stop()
+            case .exited:
+                await server.stop()
+                throw server.failure("exited with status \(process.terminationStatus) before it was healthy")
+            case .timedOut:
+                await server.stop()
+                throw server.failure("was not healthy within \(deadline)")
+            }
+        }
+        throw failure ?? DevServerError(message: "bao server did not start")
+    }
+
+    private enum Readiness { case healthy, exited, timedOut }
+
+    private func waitUntilHealthy(deadline: Duration) async -> Readiness {
+        let clock = ContinuousClock()
+        let end = clock.now + deadline
+        guard let client = try? VaultClient(address: address, tls: TLSOptions(caFile: caFile), timeout: .seconds(2))
+        else { return .timedOut }
+        while clock.now < end {
+            guard process.isRunning else { return .exited }
+            if let health = try? await client.health(), health.initialized, !health.sealed {
+                return .healthy
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return .timedOut
+    }
+
+    // MARK: - Stopping
+
+    /// Stops the server: SIGTERM, up to 10 s to exit, then SIGKILL. Safe to call twice.
+    func stop() async {
+        if process.isRunning {
+            kill(pid, SIGTERM)
+            if await !waitForExit(within: .seconds(10)) {
+                kill(pid, SIGKILL)
+                _ = await waitForExit(within: .seconds(5))
+            }
+        }
+        ServerRegistry.shared.unregister(pid)
+    }
+
+    private func waitForExit(within limit: Duration) async -> Bool {
+        let clock = ContinuousClock()
+        let end = clock.now + limit
+        while process.isRunning && clock.now < end {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return !process.isRunning
+    }
+
+    // MARK: - Diagnostics
+
+    /// The last lines of the log, with the root token removed.
+    func logTail(lines count: Int = 15) -> String {
+        guard let data = FileManager.default.contents(atPath: logFile.path) else { return "(no log)" }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
+        return lines.suffix(count).joined(separator: "\n").replacingOccurrences(of: rootToken, with: "<root token>")
+    }
+
+    private func failure(_ what: String) -> DevServerError {
+        DevServerError(message: "bao server \(what); last lines of \(logFile.path):\n\(logTail())")
+    }
+
+    // MARK: - Environment
+
+    private static func locateBao() throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let explicit = environment["BAO_BIN"], !explicit.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: explicit) else {
+                throw DevServerError(message: "BAO_BIN=\(explicit) is not an executable file")
+            }
+            return explicit
+        }
+        for directory in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(directory)/bao"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw DevServerError(message: "bao not found on PATH (set BAO_BIN, or run scripts/install-deps.sh)")
+    }
+
+    /// The test's environment without Vault or OpenBao settings that could change the dev
+    /// server, and with HOME pointing into the server's directory so nothing it writes lands
+    /// in the real home.
+    private static func environment(home: URL) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("VAULT_") && !$0.key.hasPrefix("BAO_")
+        }
+        environment["HOME"] = home.path
+        return environment
+    }
+}
+
+/// Why a dev server could not be started.
+struct DevServerError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Free loopback ports, found by binding port 0 and reading what the kernel chose.
+enum FreePort {
+    /// A port that is free, and whose successor is free too (the dev server's cluster
+    /// listener takes the port above the API's).
+    static func loopbackPair() throws -> Int {
+        for _ in 0..<20 {
+            let port = try loopback()
+            if port < 65535, isFree(port + 1) { return port }
+        }
+        throw DevServerError(message: "no free pair of loopback ports found")
+    }
+
+    /// A free port on 127.0.0.1 (free when this returns; nothing reserves it).
+    static func loopback() throws -> Int {
+        guard let port = bind(port: 0) else { throw DevServerError(message: "cannot bind 127.0.0.1:0") }
+        return port
+    }
+
+    static func isFree(_ port: Int) -> Bool { bind(port: port) != nil }
+
+    /// Binds a TCP socket to 127.0.0.1:`port`, reads the port bound and closes the socket.
+    private static func bind(port: Int) -> Int? {
+        let socket = Listener.makeSocket(port: port, listen: false)
+        guard let socket else { return nil }
+        defer { close(socket.descriptor) }
+        return socket.port
+    }
+}
+
+/// A loopback TCP socket that listens but never accepts: the kernel completes connections,
+/// and nothing ever answers, which is how the timeout and cancellation tests get a server
+/// that hangs.
+final class Listener: @unchecked Sendable {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        guard let socket = Self.makeSocket(port: 0, listen: true) else {
+            throw DevServerError(message: "cannot listen on 127.0.0.1")
+        }
+        port = socket.port
+        descriptor = socket.descriptor
+    }
+
+    deinit { close(descriptor) }
+
+    fileprivate static func makeSocket(port: Int, listen shouldListen: Bool) -> (descriptor: Int32, port: Int)? {
+        #if canImport(Glibc)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+            let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard descriptor >= 0 else { return nil }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(UInt32(0x7f00_0001).bigEndian)
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        guard bound == 0, !shouldListen || listen(descriptor, 16) == 0 else {
+            close(descriptor)
+            return nil
+        }
+        var actual = sockaddr_in()
+        var actualLength = length
+        let named = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &actualLength) }
+        }
+        guard named == 0 else {
+            close(descriptor)
+            return nil
+        }
+        return (descriptor, Int(UInt16(bigEndian: actual.sin_port)))
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import VaultAPI
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The libcurl transport: connection reuse, concurrency, failures, timeouts and cancellation.
+@Suite("libcurl transport")
+struct TransportTests {
+    @Test("sequential requests reuse one connection")
+    func connectionReuse() async throws {
+        let server = try await DevServer.shared()
+        let transport = try CurlTransport(baseURL: server.address)
+        let request = HTTPRequest(method: .get, path: "/v1/sys/seal-status")
+        let first = try await transport.send(request)
+        let second = try await transport.send(request)
+        let third = try await transport.send(request)
+        #expect(first.status == 200 && second.status == 200 && third.status == 200)
+        #expect(!first.reusedConnection)
+        #expect(second.reusedConnection)
+        #expect(third.reusedConnection)
+        #expect(first.headers["content-type"] == "application/json")
+    }
+
+    @Test("concurrent requests beyond the worker limit all complete")
+    func concurrency() async throws {
+        let server = try await DevServer.shared()
+        let client = try VaultClient(address: server.address, token: server.rootToken, maxConcurrentRequests: 3)
+        let versions = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<24 { group.addTask { try await client.health().version } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(versions.count == 24)
+        #expect(Set(versions).count == 1)
+    }
+
+    @Test("a closed port gives a clear connection-refused error naming the address")
+    func connectionRefused() async throws {
+        let port = try FreePort.loopback()
+        let client = try VaultClient(address: #require(URL(string: "http://127.0.0.1:\(port)")))
+        let error = try await #require(throws: VaultError.self) { try await client.health() }
+        #expect(error.code == .connectionRefused)
+        #expect(error.code.isConnectionFailure)
+        #expect(error.status == nil)
+        #expect(error.description.hasPrefix("GET sys/health: connection refused at http://127.0.0.1:\(port)"))
+    }
+
+    @Test("a server that never answers times out after the request's timeout")
+    func timeout() async throws {
+        let listener = try Listener()
+        let client = try VaultClient(
+            address: #require(URL(string: "http://127.0.0.1:\(listener.port)")), timeout: .milliseconds(300))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let error = try await #require(throws: VaultError.self) { try await client.health() }
+        #expect(error.code == .timedOut)
+        #expect(clock.now - started < .seconds(5))
+        #expect(error.description.contains("timed out"))
+    }
+
+    @Test("cancelling the task ends a transfer in progress")
+    func cancellation() async throws {
+        let listener = try Listener()
+        let client = try VaultClient(
+            address: #require(URL(string: "http://127.0.0.1:\(listener.port)")), timeout: .seconds(60))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let task = Task { try await client.health() }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(clock.now - started < .seconds(10))
+    }
+
+    @Test("an unknown host name is reported as such")
+    func unknownHost() async throws {
+        let client = try VaultClient(address: #require(URL(string: "http://no-such-host.invalid:8200")), timeout: .seconds(10))
+        let error = try await #require(throws: VaultError.self) { try await client.health() }
+        #expect(error.code == .cannotResolveHost)
+    }
+
+    @Test("an address that is not http(s) is refused before any request")
+    func invalidAddress() throws {
+        let error = try #require(throws: VaultError.self) {
+            try VaultClient(address: #require(URL(string: "ftp://127.0.0.1:8200")))
+        }
+        #expect(error.code == .invalidAddress)
+    }
+
+    @Test("the server-name override connects to the address but names the server in the URL")
+    func serverNameOverride() async throws {
+        let server = try await DevServer.shared()
+        let tls = TLSOptions(serverName: "vault.example.test")
+        let transport = try CurlTransport(baseURL: server.address, tls: tls)
+        let response = try await transport.send(HTTPRequest(method: .get, path: "/v1/sys/seal-status"))
+        #expect(response.status == 200)
+    }
+
+    @Test("headers with line breaks are refused")
+    func headerInjection() async throws {
+        let server = try await DevServer.shared()
+        let transport = try CurlTransport(baseURL: server.address)
+        let request = HTTPRequest(method: .get, path: "/v1/sys/health", headers: ["X-Test": "a\r\nX-Other: b"])
+        await #expect(throws: HTTPTransportError.self) { try await transport.send(request) }
+    }
+}
