@@ -21,7 +21,8 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     /// What a person calls `count` objects of this kind: `1 policy`, `4 policies`.
     public func counted(_ count: Int) -> String {
         guard count != 1 else { return "1 \(noun)" }
-        return "\(count) " + (noun.hasSuffix("y") ? noun.dropLast() + "ies" : noun + "s")
+        let consonantY = noun.hasSuffix("y") && !"aeiou".contains(noun.dropLast().last ?? "a")
+        return "\(count) " + (consonantY ? noun.dropLast() + "ies" : noun + "s")
     }
 
     /// What a person calls this kind, singular.

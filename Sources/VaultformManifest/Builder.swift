@@ -233,6 +233,16 @@ struct Builder {
             } else if let path = object.string("from_file") {
                 source = .file(path: path, resolvedPath: resolve(path))
             }
+            let typeSpecific: [(key: String, types: [SecretFieldType])] = [
+                ("pattern", [.string]), ("min_length", [.string]), ("bytes", [.base64]), ("key_type", [.pemPrivateKey]),
+                ("min_bits", [.pemPrivateKey]), ("coerce", [.jsonObject, .jsonArray]),
+            ]
+            for (key, types) in typeSpecific where object.has(key) && !types.contains(type) {
+                let allowed = types.map { "`\($0.rawValue)`" }.joined(separator: " and ")
+                diagnostics.append(.error(
+                    "`\(key)` applies only to \(allowed) fields, and `\(name.value)` is `\(type.rawValue)`",
+                    at: object.location(of: key)))
+            }
             if let pattern = object.locatedString("pattern"),
                (try? NSRegularExpression(pattern: pattern.value)) == nil {
                 diagnostics.append(.error("`pattern` is not a valid regular expression", at: pattern.location))

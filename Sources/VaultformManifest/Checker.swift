@@ -6,7 +6,7 @@ indirect enum Checked: Sendable {
     case string(String)
     case integer(Int)
     case boolean(Bool)
-    case duration(Duration)
+    case duration(TimeSpan)
     case cidr(CIDR)
     case list([Located<Checked>])
     case object(CheckedObject)
@@ -39,7 +39,7 @@ struct CheckedObject: Sendable {
         if case .boolean(let flag)? = values[key]?.value { return flag }
         return nil
     }
-    func duration(_ key: String) -> Duration? {
+    func duration(_ key: String) -> TimeSpan? {
         if case .duration(let duration)? = values[key]?.value { return duration }
         return nil
     }
@@ -88,6 +88,9 @@ struct Checker {
     let file: String
     /// Positions where a `${var.NAME}` reference was replaced, with a note on the value's origin.
     var substitutions: [Position: String] = [:]
+    /// Positions of references that already failed (undefined variable, bad value): their
+    /// raw `${var.NAME}` text is not checked again, so one mistake gives one error.
+    var suppressed: Set<Position> = []
     private(set) var diagnostics: [Diagnostic] = []
 
     struct Position: Hashable { var line: Int; var column: Int }
@@ -107,6 +110,7 @@ struct Checker {
     }
 
     mutating func report(_ message: String, at location: SourceLocation, hint: String? = nil) {
+        if suppressed.contains(Position(line: location.line, column: location.column)) { return }
         var related: [Diagnostic.RelatedLocation] = []
         if let origin = substitutions[Position(line: location.line, column: location.column)] {
             related.append(.init(origin, at: location))
@@ -166,7 +170,7 @@ struct Checker {
 
         case .duration:
             guard let text = scalarText(node, expecting: shape, context: context) else { return nil }
-            switch Duration.parse(text) {
+            switch TimeSpan.parse(text) {
             case .success(let duration): return Located(.duration(duration), at: here)
             case .failure(let error):
                 report("\(context): `\(text)` is not a duration: \(error)", at: node,

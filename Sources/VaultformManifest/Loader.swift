@@ -77,10 +77,12 @@ public struct ManifestLoader: Sendable {
             switch YAMLSource.compose(source.text, file: source.file) {
             case .failure(let diagnostic):
                 diagnostics.append(diagnostic)
-            case .success(nil):
+            case .success(let node) where node?.isNullScalar ?? true:
+                // Nothing but comments, or a lone `---`.
                 diagnostics.append(.error("the file is empty; a manifest starts with `version: 1`",
                                           at: SourceLocation(file: source.file, line: 1, column: 1)))
-            case .success(let node?):
+            case .success(let node):
+                guard let node else { continue }
                 let checker = Checker(file: source.file)
                 guard case .mapping(let mapping) = node else {
                     diagnostics.append(.error("a manifest must be a map of sections, starting with `version: 1`",

@@ -63,8 +63,8 @@ public struct OwnershipRule: Sendable, Equatable {
 
 /// Tuning shared by secrets engines and auth methods; nil fields are not managed.
 public struct MountTuning: Sendable, Equatable {
-    public var defaultLeaseTTL: Duration?
-    public var maxLeaseTTL: Duration?
+    public var defaultLeaseTTL: TimeSpan?
+    public var maxLeaseTTL: TimeSpan?
     public var listingVisibility: String?
     public var forceNoCache: Bool?
     public var passthroughRequestHeaders: [String]?
@@ -113,7 +113,7 @@ public struct SecretsEngine: Sendable, Equatable {
 public struct KVConfig: Sendable, Equatable {
     public var maxVersions: Int?
     public var casRequired: Bool?
-    public var deleteVersionAfter: Duration?
+    public var deleteVersionAfter: TimeSpan?
     public var location: SourceLocation
 }
 
@@ -133,7 +133,7 @@ public struct TransitKey: Sendable, Equatable {
     public var exportable: Bool?
     public var allowPlaintextBackup: Bool?
     public var deletionAllowed: Bool?
-    public var autoRotatePeriod: Duration?
+    public var autoRotatePeriod: TimeSpan?
     public var minDecryptionVersion: Int?
     public var minEncryptionVersion: Int?
     public var derived: Bool?
@@ -172,8 +172,8 @@ public struct PolicyRule: Sendable, Equatable {
     public var requiredParameters: [String]?
     public var allowedParameters: [String: [String]]?
     public var deniedParameters: [String: [String]]?
-    public var minWrappingTTL: Duration?
-    public var maxWrappingTTL: Duration?
+    public var minWrappingTTL: TimeSpan?
+    public var maxWrappingTTL: TimeSpan?
     public var location: SourceLocation
 }
 
@@ -196,13 +196,13 @@ public struct AppRoleRole: Sendable, Equatable {
     public var bindSecretID: Bool?
     public var secretIDBoundCIDRs: [CIDR]?
     public var secretIDNumUses: Int?
-    public var secretIDTTL: Duration?
+    public var secretIDTTL: TimeSpan?
     public var localSecretIDs: Bool?
     public var tokenPolicies: [Located<String>]?
-    public var tokenTTL: Duration?
-    public var tokenMaxTTL: Duration?
-    public var tokenExplicitMaxTTL: Duration?
-    public var tokenPeriod: Duration?
+    public var tokenTTL: TimeSpan?
+    public var tokenMaxTTL: TimeSpan?
+    public var tokenExplicitMaxTTL: TimeSpan?
+    public var tokenPeriod: TimeSpan?
     public var tokenNumUses: Int?
     public var tokenType: String?
     public var tokenNoDefaultPolicy: Bool?

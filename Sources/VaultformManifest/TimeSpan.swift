@@ -2,29 +2,29 @@ import Foundation
 
 /// A length of time as the manifest writes it (`30m`, `1h30m`, `720h`, `7d`, `3600`), held as
 /// whole seconds because that is how the server reads every TTL back.
-public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The length in whole seconds.
     public var seconds: Int
 
     /// A duration of the given number of seconds.
     public init(seconds: Int) { self.seconds = seconds }
 
-    public static func < (lhs: Duration, rhs: Duration) -> Bool { lhs.seconds < rhs.seconds }
+    public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.seconds < rhs.seconds }
 
     /// The shortest human form: `1h30m`, `7d` only for whole days above a week is avoided, `0s`.
-    public var description: String { Duration.format(seconds) }
+    public var description: String { TimeSpan.format(seconds) }
 
     /// Parses the text forms; returns an explanation on failure.
     ///
     /// Accepted: digits alone (seconds), or one or more `NUMBER UNIT` parts with units s, m, h, d,
     /// where NUMBER may have a fraction as long as the total is a whole number of seconds.
-    public static func parse(_ text: String) -> Result<Duration, DurationError> {
+    public static func parse(_ text: String) -> Result<TimeSpan, TimeSpanError> {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return .failure(.empty) }
         if trimmed.hasPrefix("-") { return .failure(.negative) }
         if trimmed.allSatisfy(\.isASCIIDigit) {
             guard let value = Int(trimmed) else { return .failure(.tooLarge) }
-            return .success(Duration(seconds: value))
+            return .success(TimeSpan(seconds: value))
         }
         var total = 0.0
         var index = trimmed.startIndex
@@ -53,7 +53,7 @@ public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible 
         guard sawPart else { return .failure(.malformed) }
         guard total < Double(Int32.max) * 100 else { return .failure(.tooLarge) }
         guard total == total.rounded() else { return .failure(.fractionalSeconds) }
-        return .success(Duration(seconds: Int(total)))
+        return .success(TimeSpan(seconds: Int(total)))
     }
 
     /// Formats seconds the way a person writes them: `0s`, `45s`, `30m`, `1h30m`, `720h`.
@@ -74,7 +74,7 @@ public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible 
 }
 
 /// Why a duration did not parse.
-public enum DurationError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum TimeSpanError: Error, Sendable, Equatable, CustomStringConvertible {
     case empty, negative, malformed, missingUnit, unknownUnit(String), tooLarge, fractionalSeconds
 
     public var description: String {

@@ -150,7 +150,6 @@ struct Validator {
     private mutating func checkFields(_ schema: SecretSchema) {
         let fields = Dictionary(schema.fields.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for field in schema.fields {
-            checkTypeSpecificKeys(field)
             if case .generate(let generator) = field.source { checkGenerator(generator, for: field, in: fields) }
             if schema.forbidden.contains(field.name) {
                 diagnostics.append(.error("field `\(field.name)` is both described and forbidden", at: field.location))
@@ -161,21 +160,6 @@ struct Validator {
                 diagnostics.append(.error("pair names field `\(name.value)`, which the schema does not describe", at: name.location,
                                           hint: Suggestion.hint(for: name.value, in: fields.keys)))
             }
-        }
-    }
-
-    private mutating func checkTypeSpecificKeys(_ field: SecretField) {
-        let misplaced: [(String, Bool, SecretFieldType)] = [
-            ("pattern", field.pattern != nil, .string), ("min_length", field.minLength != nil, .string),
-            ("bytes", field.bytes != nil, .base64), ("key_type", field.keyType != nil, .pemPrivateKey),
-            ("min_bits", field.minBits != nil, .pemPrivateKey),
-        ]
-        for (key, present, type) in misplaced where present && field.type != type {
-            diagnostics.append(.error("`\(key)` applies only to fields of type `\(type.rawValue)`, and `\(field.name)` is `\(field.type.rawValue)`",
-                                      at: field.location))
-        }
-        if field.coerce, field.type != .jsonObject, field.type != .jsonArray {
-            diagnostics.append(.error("`coerce` applies only to json-object and json-array fields", at: field.location))
         }
     }
 

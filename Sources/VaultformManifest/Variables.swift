@@ -34,6 +34,8 @@ struct Variable {
     var declaredAt: SourceLocation
     /// The value node and a phrase naming where it came from, for notes on diagnostics.
     var value: (node: Node, origin: String)?
+    /// A value was given but was wrong; that was reported, so uses stay quiet.
+    var failed = false
 }
 
 /// Declares variables, picks each one's value by precedence, and replaces `${var.NAME}`
@@ -54,6 +56,7 @@ struct VariableResolver {
         if let defaultNode, let defaultLocation {
             if let problem = Self.problem(with: defaultNode, as: type) {
                 diagnostics.append(.error("the default of variable `\(name.value)` \(problem)", at: defaultLocation))
+                variable.failed = true
             } else {
                 variable.value = (defaultNode, "its default at \(defaultLocation)")
             }
@@ -101,9 +104,11 @@ struct VariableResolver {
         if variable.type == .string, case .scalar = node { node = Node.scalar(.init(text)) }
         if let problem = Self.problem(with: node, as: variable.type) {
             diagnostics.append(.error("\(origin) \(problem) (variable `\(name)` is a \(variable.type.rawValue))", at: nil))
+            variables[name]?.failed = true
             return
         }
         variables[name]?.value = (node, origin)
+        variables[name]?.failed = false
     }
 
     private mutating func applyVarFile(_ path: String) {
@@ -139,9 +144,11 @@ struct VariableResolver {
             }
             if let problem = Self.problem(with: valueNode, as: variable.type) {
                 diagnostics.append(.error("`\(name)` \(problem)", at: checker.location(of: valueNode)))
+                variables[name]?.failed = true
                 continue
             }
             variables[name]?.value = (valueNode, "\(path):\(keyLocation.line):\(keyLocation.column)")
+            variables[name]?.failed = false
         }
     }
 
@@ -200,6 +207,7 @@ struct VariableResolver {
             }
             guard let close = text[index...].firstIndex(of: "}") else {
                 diagnostics.append(.error("`${` is not closed with `}`", at: location, hint: "write `$${` for a literal `${`"))
+                checker.suppressed.insert(position)
                 return node
             }
             let inner = String(text[text.index(index, offsetBy: 2)..<close]).trimmingCharacters(in: .whitespaces)
@@ -207,6 +215,7 @@ struct VariableResolver {
             guard inner.hasPrefix("var."), inner.count > 4 else {
                 diagnostics.append(.error("`${\(inner)}` is not a reference vaultform knows", at: location,
                                           hint: "variables are written `${var.NAME}`; write `$${` for a literal `${`"))
+                checker.suppressed.insert(position)
                 return node
             }
             let name = String(inner.dropFirst(4))
@@ -214,6 +223,11 @@ struct VariableResolver {
                 diagnostics.append(.error("undefined variable `\(name)`", at: location,
                                           hint: Suggestion.hint(for: name, in: variables.keys)
                                             ?? "declare it under `variables:`"))
+                checker.suppressed.insert(position)
+                return node
+            }
+            if variable.failed {
+                checker.suppressed.insert(position)
                 return node
             }
             guard let value = variable.value else {
@@ -221,6 +235,7 @@ struct VariableResolver {
                     "variable `\(name)` has no value", at: location,
                     hint: "give it a default, set \(VariableInputs.environmentPrefix)\(name), or pass it with --var-file or --var",
                     related: [.init("declared here", at: variable.declaredAt)]))
+                checker.suppressed.insert(position)
                 return node
             }
             references.append(name)
@@ -231,6 +246,7 @@ struct VariableResolver {
             }
             guard case .scalar(let valueScalar) = value.node else {
                 diagnostics.append(.error("variable `\(name)` is a list and cannot be part of a longer string", at: location))
+                checker.suppressed.insert(position)
                 return node
             }
             output += valueScalar.string

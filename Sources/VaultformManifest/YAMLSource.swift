@@ -21,13 +21,21 @@ enum YAMLSource {
         func at(_ mark: Mark) -> SourceLocation {
             SourceLocation(file: file, line: max(1, mark.line), column: max(1, mark.column))
         }
+        // libyaml reports the end of the stream one line past the last one (an unclosed
+        // quote, a lone `---`); point at where the construct began, or at the last line.
+        let lastLine = max(1, text.split(separator: "\n", omittingEmptySubsequences: false).count - (text.hasSuffix("\n") ? 1 : 0))
+        func place(_ mark: Mark, context: YamlError.Context?) -> SourceLocation {
+            if mark.line <= lastLine { return at(mark) }
+            if let context, context.mark.line <= lastLine { return at(context.mark) }
+            return SourceLocation(file: file, line: lastLine, column: 1)
+        }
         switch error {
         case let .scanner(context, problem, mark, _),
              let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
             var message = "YAML syntax error: \(problem)"
             if let context { message += " \(context.text)" }
-            return .error(message, at: at(mark), hint: hint(for: problem))
+            return .error(message, at: place(mark, context: context), hint: hint(for: problem))
         case let .reader(problem, offset, _, _):
             let location = offset.map { lineColumn(ofUTF8Offset: $0, in: text, file: file) }
                 ?? SourceLocation(file: file, line: 1, column: 1)
@@ -55,18 +63,32 @@ enum YAMLSource {
         return nil
     }
 
-    /// Yams reports where the first copy of a duplicated key is; find the next line that
-    /// writes the same key at the same column, which is the copy a person needs to see.
+    /// Yams reports where the first copy of a duplicated key is; find the second copy, which
+    /// is the one a person needs to see: in a block map, the next line writing the key at the
+    /// same column; in a flow map (`{ a: 1, a: 2 }`), the next `key:` after the first.
     private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> (line: Int, column: Int)? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard mark.line >= 1, mark.line <= lines.count else { return nil }
-        for index in mark.line..<lines.count {
-            let line = lines[index]
-            let columnIndex = line.unicodeScalars.count - line.drop(while: { $0 == " " || $0 == "-" }).unicodeScalars.count
-            let rest = line.drop(while: { $0 == " " || $0 == "-" })
-            let quotedKeys = [key, "\"\(key)\"", "'\(key)'"]
-            if columnIndex + 1 == mark.column, quotedKeys.contains(where: { rest.hasPrefix($0 + ":") }) {
-                return (index + 1, columnIndex + 1)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        guard mark.line >= 1, mark.line <= lines.count, !key.isEmpty else { return nil }
+        let spellings = [key, "\"\(key)\"", "'\(key)'"].map { Array(($0 + ":").unicodeScalars) }
+        func keyStarts(at index: Int, in line: [Unicode.Scalar]) -> Bool {
+            if index > 0, ![" ", ",", "{", "-"].contains(line[index - 1]) { return false }
+            return spellings.contains { spelling in
+                index + spelling.count <= line.count && Array(line[index..<(index + spelling.count)]) == spelling
+            }
+        }
+        let firstLine = lines[mark.line - 1]
+        let firstColumn = mark.column - 1
+        let isFlow = firstLine[..<min(firstColumn, firstLine.count)].contains("{")
+        for lineIndex in (mark.line - 1)..<lines.count {
+            let line = lines[lineIndex]
+            if isFlow {
+                let start = lineIndex == mark.line - 1 ? firstColumn + 1 : 0
+                for index in start..<max(start, line.count) where keyStarts(at: index, in: line) {
+                    return (lineIndex + 1, index + 1)
+                }
+            } else if lineIndex > mark.line - 1, firstColumn < line.count, keyStarts(at: firstColumn, in: line),
+                      line[..<firstColumn].allSatisfy({ $0 == " " || $0 == "-" }) {
+                return (lineIndex + 1, firstColumn + 1)
             }
         }
         return nil

@@ -30,5 +30,6 @@ import VaultformManifest
         #expect(ResourceKind.policy.counted(1) == "1 policy")
         #expect(ResourceKind.policy.counted(4) == "4 policies")
         #expect(ResourceKind.appRoleRole.counted(2) == "2 AppRole roles")
+        #expect(ResourceKind.transitKey.counted(2) == "2 Transit keys")
     }
 }

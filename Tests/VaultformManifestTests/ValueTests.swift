@@ -7,15 +7,15 @@ import Testing
         ("0s", 0), ("7d", 604_800), ("1.5h", 5400), ("90s", 90), ("1d12h", 129_600),
     ])
     func parsesWhatPeopleWrite(text: String, seconds: Int) throws {
-        #expect(try Duration.parse(text).get().seconds == seconds)
+        #expect(try TimeSpan.parse(text).get().seconds == seconds)
     }
 
     @Test(arguments: [
-        ("", DurationError.empty), ("-5m", .negative), ("h", .malformed), ("30", nil), ("30x", .unknownUnit("x")),
+        ("", TimeSpanError.empty), ("-5m", .negative), ("h", .malformed), ("30", nil), ("30x", .unknownUnit("x")),
         ("1.5s", .fractionalSeconds), ("10m5", .missingUnit), ("1..5h", .malformed),
-    ] as [(String, DurationError?)])
-    func rejectsWithAReason(text: String, error: DurationError?) {
-        switch Duration.parse(text) {
+    ] as [(String, TimeSpanError?)])
+    func rejectsWithAReason(text: String, error: TimeSpanError?) {
+        switch TimeSpan.parse(text) {
         case .success: #expect(error == nil, "`\(text)` should not parse")
         case .failure(let actual): #expect(actual == error)
         }
@@ -23,8 +23,8 @@ import Testing
 
     @Test(arguments: [(0, "0s"), (45, "45s"), (1800, "30m"), (5400, "1h30m"), (2_592_000, "720h"), (3661, "1h1m1s")])
     func formatsTheWayPeopleWrite(seconds: Int, text: String) throws {
-        #expect(Duration.format(seconds) == text)
-        #expect(try Duration.parse(text).get().seconds == seconds)
+        #expect(TimeSpan.format(seconds) == text)
+        #expect(try TimeSpan.parse(text).get().seconds == seconds)
     }
 }
 

@@ -1,0 +1,131 @@
+/// What one `path "…" { … }` block grants, in a form where equal meaning gives equal values.
+///
+/// The stored fields are normalised by `normalized()` (and by the initialiser), so two rules
+/// that the server would treat alike compare equal however they were written.
+public struct PathRule: Sendable, Equatable, Hashable {
+    /// The path pattern without a leading `/`, which the server strips before matching.
+    public var path: String
+    /// Granted capabilities, sorted in canonical order and unique. `deny` is kept next to
+    /// others as written; the server lets it win over them.
+    public var capabilities: [Capability]
+    /// Parameters a request must carry, lower-cased (the server compares them so), sorted, unique.
+    public var requiredParameters: [String]
+    /// Parameter name (lower-cased, `"*"` allowed) to the values allowed, as their text,
+    /// sorted and unique; an empty list allows any value.
+    public var allowedParameters: [String: [String]]
+    /// Parameter name to the values denied, as for `allowedParameters`; an empty list denies
+    /// the parameter whatever its value.
+    public var deniedParameters: [String: [String]]
+    /// The shortest response-wrapping TTL allowed, in seconds; `nil` when unrestricted.
+    public var minWrappingTTL: Int?
+    /// The longest response-wrapping TTL allowed, in seconds; `nil` when unrestricted.
+    public var maxWrappingTTL: Int?
+    /// Login MFA methods the server enforces on this path, sorted and unique.
+    public var mfaMethods: [String]
+    /// The largest page a list or scan may return here; `nil` when unlimited.
+    public var paginationLimit: Int?
+    /// The `list_scan_response_keys_filter_path` template that filters listed keys.
+    public var responseKeysFilterPath: String?
+    /// The `expiration` time as written; the server ignores the block after it. Blocks with
+    /// different expirations never merge, because they stop applying at different times.
+    public var expiration: String?
+
+    /// Builds a rule and normalises it, so hand-built rules compare equal to parsed ones.
+    public init(
+        path: String,
+        capabilities: [Capability],
+        requiredParameters: [String] = [],
+        allowedParameters: [String: [String]] = [:],
+        deniedParameters: [String: [String]] = [:],
+        minWrappingTTL: Int? = nil,
+        maxWrappingTTL: Int? = nil,
+        mfaMethods: [String] = [],
+        paginationLimit: Int? = nil,
+        responseKeysFilterPath: String? = nil,
+        expiration: String? = nil
+    ) {
+        self.path = path
+        self.capabilities = capabilities
+        self.requiredParameters = requiredParameters
+        self.allowedParameters = allowedParameters
+        self.deniedParameters = deniedParameters
+        self.minWrappingTTL = minWrappingTTL
+        self.maxWrappingTTL = maxWrappingTTL
+        self.mfaMethods = mfaMethods
+        self.paginationLimit = paginationLimit
+        self.responseKeysFilterPath = responseKeysFilterPath
+        self.expiration = expiration
+        self = normalized()
+    }
+
+    /// The rule with every field in canonical form; idempotent. Needed after mutating the
+    /// public fields directly, since comparisons rely on the canonical form.
+    public func normalized() -> PathRule {
+        var rule = self
+        if rule.path.hasPrefix("/") {
+            rule.path.removeFirst()
+        }
+        rule.capabilities = Array(Set(capabilities)).sorted()
+        rule.requiredParameters = Array(Set(requiredParameters.map { $0.lowercased() })).sorted()
+        rule.allowedParameters = Self.normalizedParameters(allowedParameters)
+        rule.deniedParameters = Self.normalizedParameters(deniedParameters)
+        rule.minWrappingTTL = Self.positive(minWrappingTTL)
+        rule.maxWrappingTTL = Self.positive(maxWrappingTTL)
+        rule.mfaMethods = Array(Set(mfaMethods)).sorted()
+        rule.paginationLimit = Self.positive(paginationLimit)
+        rule.responseKeysFilterPath = Self.nonEmpty(responseKeysFilterPath)
+        rule.expiration = Self.nonEmpty(expiration)
+        return rule
+    }
+
+    /// Combines two blocks for the same path the way the server's ACL does: capabilities,
+    /// parameters and MFA methods are united, an empty parameter list (any value) wins over
+    /// a list of values, the smaller wrapping TTLs and pagination limit win, and the first
+    /// keys filter wins.
+    func merging(_ other: PathRule) -> PathRule {
+        var merged = self
+        merged.capabilities += other.capabilities
+        merged.requiredParameters += other.requiredParameters
+        merged.allowedParameters = Self.mergedParameters(allowedParameters, other.allowedParameters)
+        merged.deniedParameters = Self.mergedParameters(deniedParameters, other.deniedParameters)
+        merged.minWrappingTTL = Self.smaller(minWrappingTTL, other.minWrappingTTL)
+        merged.maxWrappingTTL = Self.smaller(maxWrappingTTL, other.maxWrappingTTL)
+        merged.mfaMethods += other.mfaMethods
+        merged.paginationLimit = Self.smaller(paginationLimit, other.paginationLimit)
+        merged.responseKeysFilterPath = responseKeysFilterPath ?? other.responseKeysFilterPath
+        return merged.normalized()
+    }
+
+    private static func normalizedParameters(_ parameters: [String: [String]]) -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for (name, values) in parameters {
+            result = mergedParameters(result, [name.lowercased(): values])
+        }
+        return result.mapValues { Array(Set($0)).sorted() }
+    }
+
+    private static func mergedParameters(
+        _ first: [String: [String]], _ second: [String: [String]]
+    ) -> [String: [String]] {
+        first.merging(second) { old, new in
+            old.isEmpty || new.isEmpty ? [] : Array(Set(old + new)).sorted()
+        }
+    }
+
+    private static func smaller(_ first: Int?, _ second: Int?) -> Int? {
+        switch (first, second) {
+        case let (first?, second?): min(first, second)
+        default: first ?? second
+        }
+    }
+
+    private static func positive(_ value: Int?) -> Int? {
+        guard let value, value > 0 else { return nil }
+        return value
+    }
+
+    private static func nonEmpty(_ value: String?) -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        return value
+    }
+}

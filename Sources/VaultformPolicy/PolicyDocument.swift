@@ -1,0 +1,51 @@
+/// A whole ACL policy by meaning: one rule per path, sorted by path.
+///
+/// vaultform compares the policy it would write with the text the server holds; the server
+/// keeps text verbatim, so only this normalised form makes whitespace, comments, order and
+/// repeated blocks disappear from a plan.
+public struct PolicyDocument: Sendable, Equatable {
+    /// The rules, one per path (and expiration), sorted by path.
+    public var rules: [PathRule]
+
+    /// Builds a document and normalises it, merging blocks for the same path as the server does.
+    public init(rules: [PathRule]) {
+        self.rules = Self.normalize(rules)
+    }
+
+    /// The document with same-path rules merged and sorted; idempotent. Needed only after
+    /// editing `rules` directly.
+    public func normalized() -> PolicyDocument {
+        PolicyDocument(rules: rules)
+    }
+
+    /// Two documents are equal when they mean the same, even if `rules` was edited into a
+    /// non-canonical order after construction.
+    public static func == (lhs: PolicyDocument, rhs: PolicyDocument) -> Bool {
+        Self.normalize(lhs.rules) == Self.normalize(rhs.rules)
+    }
+
+    private struct MergeKey: Hashable {
+        var path: String
+        var expiration: String?
+    }
+
+    private static func normalize(_ rules: [PathRule]) -> [PathRule] {
+        var merged: [MergeKey: PathRule] = [:]
+        var order: [MergeKey] = []
+        for rule in rules.map({ $0.normalized() }) {
+            let key = MergeKey(path: rule.path, expiration: rule.expiration)
+            if let existing = merged[key] {
+                merged[key] = existing.merging(rule)
+            } else {
+                merged[key] = rule
+                order.append(key)
+            }
+        }
+        return order.compactMap { merged[$0] }.sorted { lhs, rhs in
+            if lhs.path != rhs.path {
+                return lhs.path < rhs.path
+            }
+            return (lhs.expiration ?? "") < (rhs.expiration ?? "")
+        }
+    }
+}
