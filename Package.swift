@@ -63,7 +63,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["VaultAPI", "VaultformManifest"]
+            dependencies: ["VaultAPI", "vaultform"]
         ),
     ],
     swiftLanguageModes: [.v6]

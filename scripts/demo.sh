@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The main demo (`make demo`): validate the HoodCloud manifest for every environment, then
+# start a local OpenBao dev server on a free loopback port, show that vaultform reaches it,
+# and stop it again, even when a step fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+vaultform="$(swift build --show-bin-path)/vaultform"
+manifest=manifests/hoodcloud
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "vaultform validate $manifest (variable defaults)"
+"$vaultform" validate "$manifest"
+for env in dev prod; do
+    step "vaultform validate $manifest --var-file $manifest/env/$env.yaml"
+    "$vaultform" validate "$manifest" --var-file "$manifest/env/$env.yaml"
+done
+
+state="$(mktemp -d "${TMPDIR:-/tmp}/vaultform-demo.XXXXXX")"
+cleanup() {
+    bash scripts/dev-server.sh stop "$state" >/dev/null 2>&1 || true
+    rm -rf "$state"
+}
+trap cleanup EXIT
+
+step "starting a local OpenBao dev server"
+bash scripts/dev-server.sh start "$state"
+address="$(cat "$state/address")"
+
+step "vaultform status --address $address"
+"$vaultform" status --address "$address"
+
+step "stopping the dev server"
+bash scripts/dev-server.sh stop "$state"
+echo "Demo complete."
