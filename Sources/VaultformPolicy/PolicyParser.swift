@@ -46,7 +46,7 @@ public enum PolicyParser {
     /// Parses HCL v1, or JSON when the first non-whitespace character is `{` (the server's
     /// rule), into the normalised document, or the first error with its 1-based location.
     public static func parse(_ text: String) -> Result<PolicyDocument, PolicySyntaxError> {
-        let isJSON = text.unicodeScalars.first { !" \t\r\n".unicodeScalars.contains($0) } == "{"
+        let isJSON = text.unicodeScalars.first { !$0.properties.isWhitespace } == "{"
         do throws(PolicySyntaxError) {
             let tokens = try PolicyLexer.tokenize(text, isJSON: isJSON).get()
             let items = isJSON ? try JSONSyntaxParser.parse(tokens) : try HCLSyntaxParser.parse(tokens)

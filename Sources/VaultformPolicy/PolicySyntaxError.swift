@@ -102,6 +102,7 @@ func displayName(_ key: String) -> String {
 
 /// The known word closest to `word`, when close enough to be a plausible typo.
 func closestMatch(to word: String, in candidates: [String]) -> String? {
+    guard word.unicodeScalars.count <= 64 else { return nil }
     let lowered = word.lowercased()
     var best: (candidate: String, distance: Int)?
     for candidate in candidates {
