@@ -1,15 +1,19 @@
 import Foundation
+import VaultformPolicy
 
 /// Turns one file's checked top level into typed objects. Everything here has passed the
 /// shape check, so the only problems left are ones that span several keys.
 struct Builder {
     let file: String
+    /// The file's text, to place errors found inside an inline policy.
+    let text: String
     /// Reads files named by the manifest (policy files), relative to the manifest file.
     let readFile: (String) -> Result<String, ReadFailure>
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(file: String, readFile: @escaping (String) -> Result<String, ReadFailure>) {
+    init(file: String, text: String, readFile: @escaping (String) -> Result<String, ReadFailure>) {
         self.file = file
+        self.text = text
         self.readFile = readFile
     }
 
@@ -90,12 +94,21 @@ struct Builder {
         for item in objects(root, "policies") {
             guard let name = item.string("name") else { continue }
             let source: Policy.Source
-            if let hcl = item.string("hcl") {
-                source = .hcl(hcl)
+            if let hcl = item.locatedString("hcl") {
+                if case .failure(let error) = PolicyParser.parse(hcl.value) {
+                    diagnostics.append(policyError(error, policy: name, at: inlineLocation(of: error, in: hcl.location)))
+                }
+                source = .hcl(hcl.value)
             } else if let path = item.locatedString("file") {
                 let resolved = resolve(path.value)
                 switch readFile(resolved) {
-                case .success(let text): source = .file(path: path.value, resolvedPath: resolved, text: text)
+                case .success(let text):
+                    if case .failure(let error) = PolicyParser.parse(text) {
+                        diagnostics.append(policyError(
+                            error, policy: name, at: SourceLocation(file: resolved, line: error.line, column: error.column),
+                            related: [.init("the policy file is named here", at: path.location)]))
+                    }
+                    source = .file(path: path.value, resolvedPath: resolved, text: text)
                 case .failure(let reason):
                     diagnostics.append(.error("cannot read policy file `\(path.value)`: \(reason)", at: path.location))
                     continue
@@ -136,6 +149,30 @@ struct Builder {
         for item in objects(root, "secret_schemas") {
             if let schema = secretSchema(item) { manifest.secretSchemas.append(schema) }
         }
+    }
+
+    private func policyError(
+        _ error: PolicySyntaxError, policy: String, at location: SourceLocation, related: [Diagnostic.RelatedLocation] = []
+    ) -> Diagnostic {
+        .error("policy `\(policy)`: \(error.message)", at: location, related: related)
+    }
+
+    /// Where a line and column inside an inline policy fall in the manifest file. A block
+    /// scalar (`hcl: |`) starts on the next line at the block's indentation; a quoted one
+    /// starts one column after its quote; a plain one at its first character.
+    func inlineLocation(of error: PolicySyntaxError, in scalar: SourceLocation) -> SourceLocation {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard scalar.line >= 1, scalar.line <= lines.count else { return scalar }
+        let line = Array(lines[scalar.line - 1].unicodeScalars)
+        let indicator = scalar.column - 1 < line.count ? line[scalar.column - 1] : " "
+        if indicator == "|" || indicator == ">" {
+            let body = lines.dropFirst(scalar.line)
+            let indentation = body.first { !$0.allSatisfy { $0 == " " } }?.prefix { $0 == " " }.count ?? 0
+            return SourceLocation(file: file, line: scalar.line + error.line, column: indentation + error.column)
+        }
+        let offset = indicator == "\"" || indicator == "'" ? 1 : 0
+        if error.line == 1 { return SourceLocation(file: file, line: scalar.line, column: scalar.column + offset + error.column - 1) }
+        return SourceLocation(file: file, line: scalar.line + error.line - 1, column: error.column)
     }
 
     private func objects(_ root: CheckedObject, _ key: String) -> [CheckedObject] {

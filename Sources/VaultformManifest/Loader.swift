@@ -70,7 +70,7 @@ public struct ManifestLoader: Sendable {
     /// relative to each file's name.
     public func load(sources: [(file: String, text: String)]) -> Result {
         var diagnostics: [Diagnostic] = []
-        var roots: [(file: String, mapping: Node.Mapping)] = []
+        var roots: [(file: String, text: String, mapping: Node.Mapping)] = []
 
         // Stage 1: YAML → nodes; the version key is checked first, because it decides the rest.
         for source in sources {
@@ -93,7 +93,7 @@ public struct ManifestLoader: Sendable {
                     diagnostics.append(problem)
                     continue
                 }
-                roots.append((source.file, mapping))
+                roots.append((source.file, source.text, mapping))
             }
         }
 
@@ -131,7 +131,7 @@ public struct ManifestLoader: Sendable {
             let checked = checker.checkObject(substituted, ManifestShape.root, context: "the manifest")
             diagnostics += checker.diagnostics
             guard let checked else { continue }
-            var builder = Builder(file: root.file, readFile: Self.readText)
+            var builder = Builder(file: root.file, text: root.text, readFile: Self.readText)
             builder.add(checked, to: &manifest)
             diagnostics += builder.diagnostics
         }

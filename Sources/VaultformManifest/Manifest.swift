@@ -1,3 +1,5 @@
+import VaultformPolicy
+
 /// The whole desired state as written: every object of every file, typed, variables
 /// substituted, each object knowing where it was declared. Optional fields are the ones the
 /// manifest left unset: vaultform does not manage a field nobody wrote.
@@ -141,10 +143,10 @@ public struct TransitKey: Sendable, Equatable {
     public var location: SourceLocation
 }
 
-/// The capabilities an ACL rule can grant (OpenBao 2.x).
+/// The capabilities an ACL rule can grant, as the policy parser knows them.
 public enum PolicyCapability {
     /// Every capability name, in the order Vault documents them.
-    public static let allNames = ["create", "read", "update", "patch", "delete", "list", "sudo", "deny"]
+    public static let allNames = Capability.allCases.map(\.rawValue)
 }
 
 /// An ACL policy, as written.

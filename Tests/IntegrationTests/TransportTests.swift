@@ -58,7 +58,8 @@ struct TransportTests {
         let started = clock.now
         let error = try await #require(throws: VaultError.self) { try await client.health() }
         #expect(error.code == .timedOut)
-        #expect(clock.now - started < .seconds(5))
+        // Generous: under a loaded CI machine the worker may start late; without a timeout this would hang.
+        #expect(clock.now - started < .seconds(30))
         #expect(error.description.contains("timed out"))
     }
 

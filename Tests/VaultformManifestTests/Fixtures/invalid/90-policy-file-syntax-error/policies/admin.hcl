@@ -1,0 +1,4 @@
+# Admin policy
+path "sys/mounts/*" {
+  capabilities = ["create", "read"
+}
