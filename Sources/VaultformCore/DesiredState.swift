@@ -1,53 +1,63 @@
 import VaultformManifest
 
-/// The manifest's objects under the addresses the server knows them by (paths with one
-/// trailing slash, policy and role names in lower case), sorted in dependency order.
-/// Later stages compare it with the live state read from the server.
+/// The manifest's objects, normalised and under the addresses the server knows them by
+/// (paths with one trailing slash, policy and role names in lower case), in dependency
+/// order, with what the manifest owns. The planner compares it with the live state.
 public struct DesiredState: Sendable {
-    /// One addressed object and where the manifest declares it.
+    /// One normalised object and where the manifest declares it.
     public struct Entry: Sendable, Equatable {
-        /// The object's address.
-        public var address: Address
+        /// The object in normalised form; only fields the manifest sets.
+        public var resource: Resource
         /// Where the manifest declares it.
         public var location: SourceLocation
+        /// The object's address.
+        public var address: Address { resource.address }
     }
 
     /// Every managed object, in dependency order.
     public private(set) var entries: [Entry] = []
+    /// Secret schemas, by full path; their behaviour comes with the secrets issue.
+    public private(set) var schemaPaths: [String] = []
+    /// What the manifest owns beyond what it names.
+    public private(set) var ownership: [OwnershipRule] = []
 
-    /// Addresses the objects of a manifest.
+    /// Resolves a manifest.
     public init(_ manifest: Manifest) {
-        var entries: [Entry] = []
-        func add(_ kind: ResourceKind, _ name: String, _ location: SourceLocation) {
-            entries.append(Entry(address: Address(kind, name), location: location))
-        }
-        for device in manifest.auditDevices { add(.auditDevice, Self.mountPath(device.path), device.location) }
-        for engine in manifest.secretsEngines {
-            add(.secretsEngine, Self.mountPath(engine.path), engine.location)
-            if let config = engine.kvConfig { add(.kvConfig, Self.mountPath(engine.path), config.location) }
-        }
-        for method in manifest.authMethods { add(.authMethod, Self.mountPath(method.path), method.location) }
-        for key in manifest.transitKeys { add(.transitKey, "\(Self.mountPath(key.mount.value))\(key.name)", key.location) }
-        for policy in manifest.policies { add(.policy, policy.name.lowercased(), policy.location) }
-        for role in manifest.appRoleRoles {
-            add(.appRoleRole, "\(Self.mountPath(role.mount.value))\(role.name.lowercased())", role.location)
-        }
-        for schema in manifest.secretSchemas { add(.kvSecret, schema.path, schema.location) }
-        self.entries = entries.sorted { $0.address < $1.address }
+        entries = DesiredResources.resources(manifest)
+            .map { Entry(resource: $0.0, location: $0.1) }
+            .sorted { $0.address < $1.address }
+        schemaPaths = manifest.secretSchemas.map(\.path)
+        ownership = manifest.ownership
     }
 
     /// How many objects of each kind, in dependency order, leaving out kinds with none.
     public var counts: [(kind: ResourceKind, count: Int)] {
         ResourceKind.allCases.compactMap { kind in
-            let count = entries.filter { $0.address.kind == kind }.count
+            let count = kind == .kvSecret ? schemaPaths.count : entries.filter { $0.address.kind == kind }.count
             return count > 0 ? (kind, count) : nil
         }
     }
+
+    /// The entry at an address, if the manifest declares it.
+    public func entry(_ address: Address) -> Entry? { entries.first { $0.address == address } }
 
     /// A mount path as the server lists it: exactly one trailing slash.
     public static func mountPath(_ path: String) -> String {
         var trimmed = Substring(path)
         while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
         return trimmed + "/"
+    }
+}
+
+/// What the server holds of the kinds the manifest can manage, normalised like the desired
+/// state. Built only from reads that all succeeded: a failed read is an error, never
+/// "nothing there", so no deletion is ever derived from a failure.
+public struct LiveState: Sendable {
+    /// Every object read, by address.
+    public var resources: [Address: Resource]
+
+    /// A live state.
+    public init(resources: [Resource] = []) {
+        self.resources = Dictionary(resources.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }

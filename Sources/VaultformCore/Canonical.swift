@@ -1,0 +1,43 @@
+import VaultformManifest
+
+/// The server's own normalisations, written once and applied to both sides of a comparison:
+/// the manifest's values when they are resolved, and the server's answers when they are read.
+public enum Canonical {
+    /// A CIDR as `token_bound_cidrs` reads it back: a single host loses its `/32` or `/128`,
+    /// an IPv4-mapped IPv6 host becomes plain IPv4, IPv6 is lower-case and compressed.
+    public static func tokenBoundCIDR(_ cidr: CIDR) -> String {
+        if cidr.isHost {
+            if cidr.family == .ipv6, cidr.bytes[0..<10].allSatisfy({ $0 == 0 }), cidr.bytes[10] == 0xff, cidr.bytes[11] == 0xff {
+                return cidr.bytes[12...].map(String.init).joined(separator: ".")
+            }
+            return cidr.addressText
+        }
+        return cidr.description
+    }
+
+    /// A CIDR as `secret_id_bound_cidrs` reads it back: always with its prefix (the server
+    /// refuses a bare address there, so vaultform sends a host as `/32` or `/128`).
+    public static func secretIDBoundCIDR(_ cidr: CIDR) -> String { cidr.description }
+
+    /// Server text in either binding, normalised as `form` does; text that is not a CIDR is kept
+    /// as it is, so a value vaultform cannot parse still shows as a difference rather than vanishing.
+    public static func cidrText(_ text: String, form: (CIDR) -> String) -> String {
+        switch CIDR.parse(text) {
+        case .success(let cidr): return form(cidr)
+        case .failure: return text
+        }
+    }
+
+    /// A mount path with exactly one trailing slash, as `sys/mounts` keys it.
+    public static func mountPath(_ path: String) -> String { DesiredState.mountPath(path) }
+
+    /// Parses Go's duration text (`3h0m0s`, `1h30m0s`, `-1s`, `0s`), which KV v2 config returns.
+    public static func goDurationSeconds(_ text: String) -> Int? {
+        var trimmed = Substring(text)
+        let negative = trimmed.hasPrefix("-")
+        if negative { trimmed = trimmed.dropFirst() }
+        if trimmed.allSatisfy(\.isNumber), let value = Int(trimmed) { return negative ? -value : value }
+        guard case .success(let span) = TimeSpan.parse(String(trimmed)) else { return nil }
+        return negative ? -span.seconds : span.seconds
+    }
+}

@@ -1,0 +1,88 @@
+import VaultformManifest
+
+/// What the planner decided for one object. The raw values are the symbols people see.
+public enum Action: String, Sendable, Codable, CaseIterable {
+    case create = "+"
+    case update = "~"
+    case replace = "-/+"
+    case delete = "-"
+    case noop = " "
+
+    /// The fixed word machines read (`create`, `update`, `replace`, `delete`, `noop`).
+    public var name: String {
+        switch self {
+        case .create: "create"
+        case .update: "update"
+        case .replace: "replace"
+        case .delete: "delete"
+        case .noop: "noop"
+        }
+    }
+}
+
+/// One field's difference. `before` is nil when the object or field does not exist yet;
+/// `after` is nil when the object is being deleted.
+public struct FieldChange: Sendable, Equatable {
+    /// The field's name, as the server's API spells it.
+    public var field: String
+    /// The live value.
+    public var before: FieldValue?
+    /// The desired value.
+    public var after: FieldValue?
+    /// Why this change cannot happen in place, when it cannot.
+    public var forcesReplacement: String?
+
+    /// Creates a field change.
+    public init(field: String, before: FieldValue?, after: FieldValue?, forcesReplacement: String? = nil) {
+        self.field = field
+        self.before = before
+        self.after = after
+        self.forcesReplacement = forcesReplacement
+    }
+}
+
+/// One step of a plan.
+public struct Operation: Sendable, Equatable {
+    /// The object.
+    public var address: Address
+    /// What happens to it.
+    public var action: Action
+    /// Field by field, sorted by name; for a create every desired field, for a delete none.
+    public var changes: [FieldChange]
+    /// Where the manifest declares the object (nil for deletions of unnamed objects).
+    public var location: SourceLocation?
+    /// Why a delete happens (which ownership rule), for people; never drives apply.
+    public var reason: String?
+
+    /// True when carrying it out destroys data or access (deleting or replacing a mount, a key,
+    /// an auth method or an audit device).
+    public var isDestructive: Bool {
+        (action == .delete || action == .replace) && address.kind.destructionLosesData
+    }
+}
+
+/// The planner's result: every operation in the order apply performs them.
+public struct Plan: Sendable, Equatable {
+    /// Operations that change something, in dependency order (deletions last, in reverse order).
+    public var operations: [Operation]
+    /// Objects that already match.
+    public var unchanged: [Address]
+
+    /// True when the server already matches the manifest.
+    public var isEmpty: Bool { operations.isEmpty }
+
+    /// Counts for the closing line: replacements count as one add and one destroy, as in Terraform.
+    public var summary: (add: Int, change: Int, destroy: Int) {
+        var add = 0, change = 0, destroy = 0
+        for operation in operations {
+            switch operation.action {
+            case .create: add += 1
+            case .update: change += 1
+            case .replace: add += 1; destroy += 1
+            case .delete: destroy += 1
+            case .noop: break
+            }
+        }
+        return (add, change, destroy)
+    }
+}

@@ -1,0 +1,110 @@
+import VaultformManifest
+
+/// Options that narrow a plan.
+public struct PlanOptions: Sendable {
+    /// Plan only these addresses; empty means everything.
+    public var targets: Set<Address>
+
+    /// Options; by default the whole manifest.
+    public init(targets: Set<Address> = []) {
+        self.targets = targets
+    }
+}
+
+/// The plan stage: a pure function of the desired state, the live state and options. No I/O,
+/// no clock, no randomness, so it is tested with tables and runs without a server.
+public enum Planner {
+    /// Objects the server owns; they are never changed or deleted, whatever ownership says.
+    public static let builtins: Set<Address> = [
+        Address(.secretsEngine, "sys/"), Address(.secretsEngine, "identity/"), Address(.secretsEngine, "cubbyhole/"),
+        Address(.authMethod, "token/"), Address(.policy, "root"), Address(.policy, "default"),
+    ]
+
+    /// Compares desired with live and returns the operations that make the server match.
+    public static func plan(desired: DesiredState, live: LiveState, options: PlanOptions = PlanOptions()) -> Plan {
+        var operations: [Operation] = []
+        var unchanged: [Address] = []
+        let wanted = { (address: Address) in options.targets.isEmpty || options.targets.contains(address) }
+
+        for entry in desired.entries where wanted(entry.address) && !builtins.contains(entry.address) {
+            let operation = compare(entry, live.resources[entry.address])
+            if operation.action == .noop { unchanged.append(entry.address) } else { operations.append(operation) }
+        }
+
+        let declared = Set(desired.entries.map(\.address))
+        var deletions: [Operation] = []
+        for (address, _) in live.resources where !declared.contains(address) && !builtins.contains(address) && wanted(address) {
+            guard let rule = desired.ownership.first(where: { owns($0, address) }) else { continue }
+            deletions.append(Operation(
+                address: address, action: .delete, changes: [], location: nil,
+                reason: "not in the manifest, and the manifest owns \(describe(rule)) (\(rule.location))"))
+        }
+        // Dependents go first when deleting: roles before policies before mounts.
+        deletions.sort { $0.address.kind == $1.address.kind ? $0.address.name < $1.address.name : $1.address.kind < $0.address.kind }
+        return Plan(operations: operations + deletions, unchanged: unchanged)
+    }
+
+    static func compare(_ entry: DesiredState.Entry, _ live: Resource?) -> Operation {
+        let desired = entry.resource
+        guard let live else {
+            let changes = desired.fields.keys.sorted().map { FieldChange(field: $0, before: nil, after: desired.fields[$0]) }
+            return Operation(address: desired.address, action: .create, changes: changes, location: entry.location)
+        }
+        var changes: [FieldChange] = []
+        for field in desired.fields.keys.sorted() {
+            guard let after = desired.fields[field] else { continue }
+            let before = live.fields[field]
+            if let before, equal(after, before, kind: desired.address.kind, field: field) { continue }
+            var change = FieldChange(field: field, before: before, after: after)
+            switch desired.address.kind.changeRule(for: field) {
+            case .inPlace: break
+            case .replace(let reason): change.forcesReplacement = reason
+            case .onlyToTrue(let reason): if after == .boolean(false) { change.forcesReplacement = reason }
+            }
+            changes.append(change)
+        }
+        let action: Action = changes.isEmpty ? .noop : changes.contains { $0.forcesReplacement != nil } ? .replace : .update
+        return Operation(address: desired.address, action: action, changes: changes, location: entry.location)
+    }
+
+    /// Equality after the server's normalisation. Mount options are compared only on the keys
+    /// the manifest names: the server adds its own, which the manifest does not manage.
+    static func equal(_ desired: FieldValue, _ live: FieldValue, kind: ResourceKind, field: String) -> Bool {
+        if field == "options", kind == .secretsEngine || kind == .authMethod,
+           case .map(let want) = desired, case .map(let have) = live {
+            return want.allSatisfy { have[$0.key] == $0.value }
+        }
+        return desired == live
+    }
+
+    /// Whether an ownership rule covers a live object's address.
+    static func owns(_ rule: OwnershipRule, _ address: Address) -> Bool {
+        let kind: ResourceKind
+        switch rule.kind {
+        case .auditDevice: kind = .auditDevice
+        case .secretsEngine: kind = .secretsEngine
+        case .authMethod: kind = .authMethod
+        case .policy: kind = .policy
+        case .appRoleRole: kind = .appRoleRole
+        case .transitKey: kind = .transitKey
+        }
+        guard address.kind == kind else { return false }
+        var name = address.name
+        if let mount = rule.mount {
+            let prefix = Canonical.mountPath(mount)
+            guard name.hasPrefix(prefix) else { return false }
+            name = String(name.dropFirst(prefix.count))
+        }
+        if let prefix = rule.prefix {
+            return name.hasPrefix(kind == .policy ? prefix.lowercased() : prefix)
+        }
+        return true
+    }
+
+    private static func describe(_ rule: OwnershipRule) -> String {
+        var text = "every \(rule.kind.rawValue)"
+        if let mount = rule.mount { text += " on \(Canonical.mountPath(mount))" }
+        if let prefix = rule.prefix { text += " starting with `\(prefix)`" }
+        return text
+    }
+}

@@ -1,0 +1,57 @@
+import VaultformManifest
+import VaultformPolicy
+
+/// One field's value in the normalised form both sides of a comparison use: durations in
+/// seconds, CIDRs canonical, sets sorted, policies by meaning. Equality here is what "no
+/// change" means, so every normalisation the server applies must already be reflected.
+public enum FieldValue: Sendable, Equatable, CustomStringConvertible {
+    case string(String)
+    case integer(Int)
+    case boolean(Bool)
+    /// A duration, held in seconds and shown as `1h30m`.
+    case seconds(Int)
+    /// A list whose order matters to the server.
+    case list([String])
+    /// A list whose order does not matter; kept sorted and unique.
+    case set([String])
+    /// Option maps and the like; compared as a whole.
+    case map([String: String])
+    /// An ACL policy, compared by meaning and shown as canonical HCL.
+    case policy(PolicyDocument)
+    /// A value that must never be shown: only that it is set, and a keyed fingerprint.
+    case sensitive(fingerprint: String)
+
+    /// A set from any strings: sorted and de-duplicated, so order never shows as a change.
+    public static func unorderedSet(_ items: [String]) -> FieldValue { .set(Array(Set(items)).sorted()) }
+
+    /// The value as a person reads it in a plan (never a secret: sensitive values are masked).
+    public var description: String {
+        switch self {
+        case .string(let text): return "\"\(text)\""
+        case .integer(let number): return String(number)
+        case .boolean(let flag): return String(flag)
+        case .seconds(let seconds): return TimeSpan.format(seconds)
+        case .list(let items), .set(let items): return "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        case .map(let map):
+            return "{" + map.keys.sorted().map { "\($0) = \"\(map[$0] ?? "")\"" }.joined(separator: ", ") + "}"
+        case .policy(let document): return "(\(document.rules.count) path rule\(document.rules.count == 1 ? "" : "s"))"
+        case .sensitive: return "(sensitive value)"
+        }
+    }
+}
+
+/// One object in normalised form: its address and the fields vaultform compares. On the
+/// desired side only the fields the manifest sets are present (an unset field is not
+/// managed); on the live side every field that was read.
+public struct Resource: Sendable, Equatable {
+    /// The object's address.
+    public var address: Address
+    /// Field name (as the server's API spells it) → value.
+    public var fields: [String: FieldValue]
+
+    /// Creates a resource.
+    public init(_ address: Address, fields: [String: FieldValue] = [:]) {
+        self.address = address
+        self.fields = fields
+    }
+}

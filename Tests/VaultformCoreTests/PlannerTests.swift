@@ -1,0 +1,141 @@
+import Testing
+import VaultformCore
+import VaultformManifest
+import VaultformPolicy
+
+/// The planner, driven by tables: (manifest, live objects) → operations.
+@Suite struct PlannerTests {
+    static func desired(_ yaml: String) throws -> DesiredState {
+        let result = ManifestLoader().load(sources: [("m.yaml", "version: 1\n" + yaml)])
+        return Pipeline.resolve(try #require(result.manifest, "\(result.diagnostics)"))
+    }
+
+    static let role = """
+        auth_methods: [{ path: approle, type: approle }]
+        policies: [{ name: reader, rules: [{ path: "kv/data/*", capabilities: [read] }] }]
+        approle_roles:
+          - name: CI
+            token_ttl: 1h
+            token_policies: [reader, default]
+            token_bound_cidrs: [10.0.0.5/32, "2001:DB8::/32"]
+            secret_id_bound_cidrs: [10.0.0.5]
+        """
+
+    static func liveRole(_ overrides: [String: FieldValue] = [:]) -> Resource {
+        var fields: [String: FieldValue] = [
+            "token_ttl": .seconds(3600), "token_policies": .unorderedSet(["default", "reader"]),
+            "token_bound_cidrs": .unorderedSet(["10.0.0.5", "2001:db8::/32"]),
+            "secret_id_bound_cidrs": .unorderedSet(["10.0.0.5/32"]), "token_max_ttl": .seconds(0),
+        ]
+        for (key, value) in overrides { fields[key] = value }
+        return Resource(Address(.appRoleRole, "approle/ci"), fields: fields)
+    }
+
+    static let matchingLive: [Resource] = [
+        Resource(Address(.authMethod, "approle/"), fields: ["type": .string("approle"), "description": .string("")]),
+        Resource(Address(.policy, "reader"), fields: ["policy": .policy(try! PolicyParser.parse(
+            "# comment\npath \"kv/data/*\" {\n  capabilities = [\"read\"]\n}").get())]),
+        liveRole(),
+    ]
+
+    @Test func nothingToDoWhenTheServerMatchesInItsOwnSpelling() throws {
+        let plan = Planner.plan(desired: try Self.desired(Self.role), live: LiveState(resources: Self.matchingLive))
+        #expect(plan.isEmpty, "\(plan.operations)")
+        #expect(plan.unchanged.count == 3)
+    }
+
+    @Test func createsWhatIsMissingInDependencyOrder() throws {
+        let plan = Planner.plan(desired: try Self.desired(Self.role), live: LiveState())
+        #expect(plan.operations.map(\.address.description) == ["auth:approle/", "policy:reader", "approle-role:approle/ci"])
+        #expect(plan.operations.allSatisfy { $0.action == .create })
+        #expect(plan.summary == (3, 0, 0))
+        let role = try #require(plan.operations.last)
+        #expect(role.changes.map(\.field) == ["secret_id_bound_cidrs", "token_bound_cidrs", "token_policies", "token_ttl"])
+        #expect(role.changes.allSatisfy { $0.before == nil })
+    }
+
+    @Test(arguments: [
+        ("token_ttl", FieldValue.seconds(7200)),
+        ("token_bound_cidrs", .unorderedSet(["10.0.0.6"])),
+        ("token_policies", .unorderedSet(["reader"])),
+    ])
+    func updatesExactlyTheFieldThatDiffers(field: String, live value: FieldValue) throws {
+        var live = Self.matchingLive
+        live[2] = Self.liveRole([field: value])
+        let plan = Planner.plan(desired: try Self.desired(Self.role), live: LiveState(resources: live))
+        let operation = try #require(plan.operations.first)
+        #expect(plan.operations.count == 1)
+        #expect(operation.action == .update)
+        #expect(operation.changes.map(\.field) == [field])
+        #expect(operation.changes.first?.before == value)
+    }
+
+    @Test func unmanagedFieldsNeverShow() throws {
+        var live = Self.matchingLive
+        live[2] = Self.liveRole(["token_num_uses": .integer(9), "token_max_ttl": .seconds(99999)])
+        #expect(Planner.plan(desired: try Self.desired(Self.role), live: LiveState(resources: live)).isEmpty)
+    }
+
+    @Test func immutableFieldsReplaceWithAReason() throws {
+        let desired = try Self.desired("""
+            secrets_engines: [{ path: transit, type: transit }]
+            transit_keys: [{ mount: transit, name: k, type: ed25519, exportable: false }]
+            """)
+        let live = LiveState(resources: [
+            Resource(Address(.secretsEngine, "transit/"), fields: ["type": .string("transit")]),
+            Resource(Address(.transitKey, "transit/k"), fields: ["type": .string("aes256-gcm96"), "exportable": .boolean(true)]),
+        ])
+        let operation = try #require(Planner.plan(desired: desired, live: live).operations.first)
+        #expect(operation.action == .replace)
+        #expect(operation.isDestructive)
+        #expect(operation.changes.map(\.field) == ["exportable", "type"])
+        #expect(operation.changes.allSatisfy { $0.forcesReplacement != nil })
+    }
+
+    @Test func exportableMayTurnOnInPlace() throws {
+        let desired = try Self.desired("""
+            secrets_engines: [{ path: transit, type: transit }]
+            transit_keys: [{ mount: transit, name: k, exportable: true }]
+            """)
+        let live = LiveState(resources: [
+            Resource(Address(.secretsEngine, "transit/"), fields: ["type": .string("transit")]),
+            Resource(Address(.transitKey, "transit/k"), fields: ["type": .string("aes256-gcm96"), "exportable": .boolean(false)]),
+        ])
+        let operation = try #require(Planner.plan(desired: desired, live: live).operations.first)
+        #expect(operation.action == .update)
+    }
+
+    @Test func mountOptionsCompareOnlyTheKeysTheManifestNames() throws {
+        let desired = try Self.desired("secrets_engines: [{ path: secret, type: kv-v2 }]")
+        let live = LiveState(resources: [
+            Resource(Address(.secretsEngine, "secret/"), fields: ["type": .string("kv"), "options": .map(["version": "2", "extra": "x"])]),
+        ])
+        #expect(Planner.plan(desired: desired, live: live).isEmpty)
+    }
+
+    @Test func deletesOnlyWhatTheManifestOwnsAndNeverBuiltins() throws {
+        let desired = try Self.desired("""
+            ownership:
+              - { kind: policy, prefix: app- }
+              - { kind: approle_role, mount: approle }
+            policies: [{ name: app-reader, hcl: 'path "x" { capabilities = ["read"] }' }]
+            """)
+        let policy = { (name: String) in Resource(Address(.policy, name), fields: ["policy": .policy(PolicyDocument(rules: []))]) }
+        let live = LiveState(resources: [
+            policy("app-reader"), policy("app-old"), policy("other"), policy("default"), policy("root"),
+            Resource(Address(.appRoleRole, "approle/stale")), Resource(Address(.appRoleRole, "ci/stale")),
+        ])
+        let plan = Planner.plan(desired: desired, live: live)
+        #expect(plan.operations.filter { $0.action == .delete }.map(\.address.description) == [
+            "approle-role:approle/stale", "policy:app-old",
+        ])
+        #expect(plan.operations.first { $0.action == .delete }?.reason?.contains("m.yaml:4:5") == true)
+    }
+
+    @Test func targetsNarrowThePlan() throws {
+        let plan = Planner.plan(
+            desired: try Self.desired(Self.role), live: LiveState(),
+            options: PlanOptions(targets: [Address(.policy, "reader")]))
+        #expect(plan.operations.map(\.address.description) == ["policy:reader"])
+    }
+}
