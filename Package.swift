@@ -32,11 +32,11 @@ let package = Package(
         ),
         .target(
             name: "VaultformCore",
-            dependencies: ["VaultformManifest"]
+            dependencies: ["VaultformManifest", "VaultformPolicy"]
         ),
         .target(
             name: "VaultformRender",
-            dependencies: ["VaultformManifest", "VaultformCore"]
+            dependencies: ["VaultformManifest", "VaultformCore", "VaultformPolicy"]
         ),
         .executableTarget(
             name: "vaultform",
@@ -55,7 +55,8 @@ let package = Package(
         .testTarget(name: "VaultformCoreTests", dependencies: ["VaultformCore", "VaultformManifest"]),
         .testTarget(
             name: "VaultformRenderTests",
-            dependencies: ["VaultformRender", "VaultformManifest"]
+            dependencies: ["VaultformRender", "VaultformManifest", "VaultformCore", "VaultformPolicy"],
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "VaultformCLITests",

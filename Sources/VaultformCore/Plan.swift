@@ -54,6 +54,17 @@ public struct Operation: Sendable, Equatable {
     /// Why a delete happens (which ownership rule), for people; never drives apply.
     public var reason: String?
 
+    /// Creates an operation.
+    public init(
+        address: Address, action: Action, changes: [FieldChange], location: SourceLocation? = nil, reason: String? = nil
+    ) {
+        self.address = address
+        self.action = action
+        self.changes = changes
+        self.location = location
+        self.reason = reason
+    }
+
     /// True when carrying it out destroys data or access (deleting or replacing a mount, a key,
     /// an auth method or an audit device).
     public var isDestructive: Bool {
@@ -67,6 +78,12 @@ public struct Plan: Sendable, Equatable {
     public var operations: [Operation]
     /// Objects that already match.
     public var unchanged: [Address]
+
+    /// Creates a plan.
+    public init(operations: [Operation], unchanged: [Address]) {
+        self.operations = operations
+        self.unchanged = unchanged
+    }
 
     /// True when the server already matches the manifest.
     public var isEmpty: Bool { operations.isEmpty }

@@ -1,0 +1,136 @@
+import VaultformCore
+import VaultformManifest
+import VaultformPolicy
+
+/// A plan for people, in the shape Terraform users know: a legend for the symbols used, one
+/// block per object with its fields (`old → new` for updates, a line diff for policies), and
+/// a closing count. Sensitive values are never shown.
+public enum PlanText {
+    /// The whole plan as text; `color` adds ANSI colours for a terminal.
+    public static func render(_ plan: Plan, color: Bool) -> String {
+        let style = Style(enabled: color)
+        guard !plan.isEmpty else { return "No changes. The server matches the manifest.\n" }
+        let used = Set(plan.operations.map(\.action))
+        let legend = [Action.create, .update, .replace, .delete].filter(used.contains).map { action in
+            symbol(action, style) + " " + verb(action)
+        }
+        var output = "vaultform will perform the following actions (" + legend.joined(separator: ", ") + "):\n"
+        for operation in plan.operations {
+            output += "\n" + block(operation, style)
+        }
+        let (add, change, destroy) = plan.summary
+        output += "\n" + style.bold("Plan: \(add) to add, \(change) to change, \(destroy) to destroy.") + "\n"
+        return output
+    }
+
+    static func verb(_ action: Action) -> String {
+        switch action {
+        case .create: "create"
+        case .update: "update in place"
+        case .replace: "destroy and re-create"
+        case .delete: "destroy"
+        case .noop: "no change"
+        }
+    }
+
+    static func symbol(_ action: Action, _ style: Style) -> String {
+        switch action {
+        case .create: style.green("+")
+        case .update: style.yellow("~")
+        case .replace, .delete: style.red(action.rawValue)
+        case .noop: " "
+        }
+    }
+
+    static func block(_ operation: Operation, _ style: Style) -> String {
+        let address = operation.address
+        let heading: String
+        switch operation.action {
+        case .create: heading = "will be created"
+        case .update: heading = "will be updated in place"
+        case .replace: heading = "must be replaced"
+        case .delete: heading = "will be destroyed"
+        case .noop: heading = "is unchanged"
+        }
+        var text = style.bold("  # \(address) \(heading)")
+        if operation.isDestructive { text += style.red(" (destroys its data)") }
+        text += "\n"
+        if let reason = operation.reason { text += "  # (\(reason))\n" }
+        let prefix = operation.action == .replace ? "" : "  "
+        let title = "\(address.kind.rawValue) \"\(address.name)\""
+        if operation.action == .delete { return text + prefix + symbol(.delete, style) + " " + title + "\n" }
+        text += prefix + symbol(operation.action, style) + " " + title + " {\n"
+        let width = operation.changes.filter { !isPolicy($0) }.map(\.field.count).max() ?? 0
+        for change in operation.changes {
+            text += field(change, action: operation.action, width: width, style)
+        }
+        return text + "    }\n"
+    }
+
+    static func isPolicy(_ change: FieldChange) -> Bool {
+        if case .policy? = change.after { return true }
+        if case .policy? = change.before { return true }
+        return false
+    }
+
+    static func field(_ change: FieldChange, action: Action, width: Int, _ style: Style) -> String {
+        let name = change.field.padding(toLength: max(width, change.field.count), withPad: " ", startingAt: 0)
+        let forced = change.forcesReplacement.map { style.red(" # forces replacement: \($0)") } ?? ""
+        if isPolicy(change) {
+            let before = policyText(change.before), after = policyText(change.after)
+            let sign = change.before == nil ? symbol(.create, style) : symbol(.update, style)
+            var text = "      \(sign) \(change.field):\(forced)\n"
+            for line in LineDiff.diff(before, after) {
+                switch line {
+                case .same(let content): text += content.isEmpty ? "\n" : "          \(content)\n"
+                case .removed(let content): text += "        " + style.red("- \(content)") + "\n"
+                case .added(let content): text += "        " + style.green("+ \(content)") + "\n"
+                }
+            }
+            return text
+        }
+        switch (change.before, change.after) {
+        case (nil, let after?):
+            return "      \(symbol(.create, style)) \(name) = \(after)\(forced)\n"
+        case (let before?, let after?):
+            return "      \(symbol(.update, style)) \(name) = \(before) → \(after)\(forced)\n"
+        case (let before?, nil):
+            return "      \(symbol(.delete, style)) \(name) = \(before)\n"
+        case (nil, nil):
+            return ""
+        }
+    }
+
+    static func policyText(_ value: FieldValue?) -> [String] {
+        guard case .policy(let document)? = value else { return [] }
+        return document.renderHCL().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            .reversed().drop { $0.isEmpty }.reversed()
+    }
+}
+
+/// A line diff (longest common subsequence), enough for policies of a few hundred lines.
+enum LineDiff {
+    enum Line: Equatable { case same(String), removed(String), added(String) }
+
+    static func diff(_ old: [String], _ new: [String]) -> [Line] {
+        let n = old.count, m = new.count
+        var lengths = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            for j in stride(from: m - 1, through: 0, by: -1) {
+                lengths[i][j] = old[i] == new[j] ? lengths[i + 1][j + 1] + 1 : max(lengths[i + 1][j], lengths[i][j + 1])
+            }
+        }
+        var result: [Line] = []
+        var i = 0, j = 0
+        while i < n || j < m {
+            if i < n, j < m, old[i] == new[j] {
+                result.append(.same(old[i])); i += 1; j += 1
+            } else if i < n, j == m || lengths[i + 1][j] >= lengths[i][j + 1] {
+                result.append(.removed(old[i])); i += 1  // removals before additions, as diff(1) prints them
+            } else {
+                result.append(.added(new[j])); j += 1
+            }
+        }
+        return result
+    }
+}

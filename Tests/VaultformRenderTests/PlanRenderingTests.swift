@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import VaultformCore
+import VaultformManifest
+import VaultformPolicy
+import VaultformRender
+
+/// Golden-file tests: the renderers' output for a plan with every action is compared with
+/// committed files. Set VAULTFORM_RECORD_GOLDEN=1 to write new baselines after a deliberate change.
+@Suite struct PlanRenderingTests {
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    static func plan() throws -> Plan {
+        let result = ManifestLoader().load(sources: [("m.yaml", """
+            version: 1
+            ownership: [{ kind: policy, prefix: app- }]
+            audit_devices: [{ path: file, type: file, options: { file_path: /vault/logs/audit.log } }]
+            secrets_engines:
+              - { path: transit, type: transit }
+            transit_keys: [{ mount: transit, name: master, type: aes256-gcm96, derived: true }]
+            policies:
+              - name: app-reader
+                rules:
+                  - { path: "secret/data/app/*", capabilities: [read, list] }
+                  - { path: "auth/token/renew-self", capabilities: [update] }
+            auth_methods: [{ path: approle, type: approle }]
+            approle_roles:
+              - { name: app, token_ttl: 1h, token_policies: [app-reader], token_bound_cidrs: [10.0.0.5/32] }
+            """)])
+        let desired = Pipeline.resolve(try #require(result.manifest, "\(result.diagnostics)"))
+        let oldPolicy = try PolicyParser.parse("""
+            path "secret/data/app/*" { capabilities = ["read"] }
+            path "auth/token/renew-self" { capabilities = ["update"] }
+            """).get()
+        let live = LiveState(resources: [
+            Resource(Address(.secretsEngine, "transit/"), fields: ["type": .string("transit")]),
+            Resource(Address(.transitKey, "transit/master"), fields: ["type": .string("aes256-gcm96"), "derived": .boolean(false)]),
+            Resource(Address(.policy, "app-reader"), fields: ["policy": .policy(oldPolicy)]),
+            Resource(Address(.policy, "app-legacy"), fields: ["policy": .policy(oldPolicy)]),
+            Resource(Address(.authMethod, "approle/"), fields: ["type": .string("approle")]),
+            Resource(Address(.appRoleRole, "approle/app"), fields: [
+                "token_ttl": .seconds(1800), "token_policies": .set(["app-reader"]), "token_bound_cidrs": .set(["10.0.0.5"]),
+            ]),
+        ])
+        return Planner.plan(desired: desired, live: live)
+    }
+
+    func assertGolden(_ actual: String, _ name: String) throws {
+        let file = Self.golden.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["VAULTFORM_RECORD_GOLDEN"] == "1" {
+            try actual.write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(actual == expected, "\(name) differs; diff it, and record with VAULTFORM_RECORD_GOLDEN=1 if intended:\n\(actual)")
+    }
+
+    @Test func textPlan() throws {
+        try assertGolden(PlanText.render(try Self.plan(), color: false), "plan.txt")
+    }
+
+    @Test func jsonPlan() throws {
+        try assertGolden(PlanJSON.render(try Self.plan()), "plan.json")
+    }
+
+    @Test func emptyPlanSaysSo() {
+        let plan = Plan(operations: [], unchanged: [Address(.policy, "x")])
+        #expect(PlanText.render(plan, color: false) == "No changes. The server matches the manifest.\n")
+        #expect(PlanJSON.render(plan).contains("\"unchanged\" : 1"))
+    }
+
+    @Test func sensitiveValuesAreNeverRendered() {
+        let canary = "s3cr3t-canary-value"
+        let operation = Operation(
+            address: Address(.kvSecret, "secret/app"), action: .update,
+            changes: [FieldChange(field: "password", before: .sensitive(fingerprint: "hmac:aa"), after: .sensitive(fingerprint: "hmac:bb"))])
+        let plan = Plan(operations: [operation], unchanged: [])
+        let text = PlanText.render(plan, color: false), json = PlanJSON.render(plan)
+        #expect(text.contains("(sensitive value)"))
+        #expect(json.contains("\"sensitive\" : true"))
+        #expect(!text.contains(canary) && !json.contains(canary))
+    }
+
+    @Test func colourOnlyWhenAsked() throws {
+        let plan = try Self.plan()
+        #expect(PlanText.render(plan, color: true).contains("\u{1B}["))
+        #expect(!PlanText.render(plan, color: false).contains("\u{1B}["))
+    }
+}
