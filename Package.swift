@@ -35,13 +35,17 @@ let package = Package(
             dependencies: ["VaultformManifest", "VaultformPolicy"]
         ),
         .target(
+            name: "VaultformServer",
+            dependencies: ["VaultAPI", "VaultformCore", "VaultformManifest", "VaultformPolicy"]
+        ),
+        .target(
             name: "VaultformRender",
             dependencies: ["VaultformManifest", "VaultformCore", "VaultformPolicy"]
         ),
         .executableTarget(
             name: "vaultform",
             dependencies: [
-                "VaultformManifest", "VaultformCore", "VaultformRender", "VaultAPI",
+                "VaultformManifest", "VaultformCore", "VaultformRender", "VaultAPI", "VaultformServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -64,7 +68,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["VaultAPI", "vaultform"]
+            dependencies: ["VaultAPI", "VaultformServer", "VaultformCore", "VaultformManifest", "VaultformRender", "vaultform"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,207 @@
+import VaultAPI
+import VaultformCore
+import VaultformManifest
+
+/// The read stage: lists and reads, from the server, only what the manifest can manage —
+/// each kind listed once, each object read once, concurrently within the client's bound —
+/// and normalises it into the form the desired state has. Any failed read fails the whole
+/// read: a failure is never taken for "nothing there", because deletions are derived from it.
+public struct LiveReader: Sendable {
+    /// The client every read goes through.
+    public let client: VaultClient
+
+    /// A reader over a client.
+    public init(client: VaultClient) {
+        self.client = client
+    }
+
+    /// Reads what `desired` names or owns.
+    public func read(for desired: DesiredState) async throws -> LiveState {
+        let scope = ReadScope(desired)
+        var resources: [Resource] = []
+        // One request per kind list; they do not depend on each other.
+        async let audit = scope.audit ? readAuditDevices() : []
+        async let mounts = scope.mounts ? readMounts() : []
+        async let auth = scope.auth ? readAuthMethods() : []
+        async let policies = readPolicies(scope)
+        let (auditDevices, mountList, authList, policyList) = try await (audit, mounts, auth, policies)
+        resources += auditDevices + mountList + authList + policyList
+
+        let liveMounts = Set(mountList.map(\.address.name))
+        let liveAuth = Set(authList.map(\.address.name))
+        async let kvConfigs = readKVConfigs(scope.kvConfigMounts.filter(liveMounts.contains))
+        async let keys = readTransitKeys(scope, liveMounts: liveMounts)
+        async let roles = readAppRoleRoles(scope, liveAuth: liveAuth)
+        resources += try await kvConfigs + keys + roles
+        return LiveState(resources: resources)
+    }
+
+    // MARK: Kinds listed in one request
+
+    func readAuditDevices() async throws -> [Resource] {
+        let response = try await client.request(.get, "sys/audit")
+        return (response.data?.objectValue ?? [:]).map { path, device in LiveAuditDevice.resource(path: path, device) }
+    }
+
+    func readMounts() async throws -> [Resource] {
+        let response = try await client.request(.get, "sys/mounts")
+        return (response.data?.objectValue ?? [:]).map { path, mount in LiveMount.resource(.secretsEngine, path: path, mount) }
+    }
+
+    func readAuthMethods() async throws -> [Resource] {
+        let response = try await client.request(.get, "sys/auth")
+        return (response.data?.objectValue ?? [:]).map { path, mount in LiveMount.resource(.authMethod, path: path, mount) }
+    }
+
+    // MARK: Kinds listed, then read one by one
+
+    func readPolicies(_ scope: ReadScope) async throws -> [Resource] {
+        guard scope.policiesWanted || scope.policiesOwned else { return [] }
+        let names = try await list("sys/policies/acl")
+        let toRead = names.filter { scope.policyNames.contains($0) }
+        let unread = scope.policiesOwned ? names.filter { !scope.policyNames.contains($0) } : []
+        // An owned policy the manifest does not name only needs to exist to be deleted.
+        let read = try await concurrently(toRead) { name in
+            let response = try await client.request(.get, "sys/policies/acl/\(name)")
+            return LivePolicy.resource(name: name, response.data)
+        }
+        return read + unread.map { Resource(Address(.policy, $0)) }
+    }
+
+    func readKVConfigs(_ mounts: [String]) async throws -> [Resource] {
+        try await concurrently(mounts) { mount in
+            let response = try await client.request(.get, "\(mount)config")
+            return LiveKVConfig.resource(mount: mount, response.data)
+        }
+    }
+
+    func readTransitKeys(_ scope: ReadScope, liveMounts: Set<String>) async throws -> [Resource] {
+        var reads: [(mount: String, name: String)] = []
+        for mount in scope.transitMounts.keys.sorted() where liveMounts.contains(mount) {
+            let wanted = scope.transitMounts[mount] ?? []
+            if scope.transitOwned.contains(mount) {
+                reads += try await list("\(mount)keys").map { (mount, $0) }
+            } else {
+                reads += wanted.map { (mount, $0) }
+            }
+        }
+        let keys = try await concurrently(reads) { read -> Resource? in
+            do {
+                let response = try await client.request(.get, "\(read.mount)keys/\(read.name)")
+                return LiveTransitKey.resource(mount: read.mount, name: read.name, response.data)
+            } catch let error as VaultError where error.status == 404 {
+                return nil
+            }
+        }
+        return keys.compactMap { $0 }
+    }
+
+    func readAppRoleRoles(_ scope: ReadScope, liveAuth: Set<String>) async throws -> [Resource] {
+        var reads: [(mount: String, name: String, withRoleID: Bool)] = []
+        for mount in scope.roleMounts.keys.sorted() where liveAuth.contains(mount) {
+            let wanted = scope.roleMounts[mount] ?? [:]
+            let names = try await list("auth/\(mount)role")
+            for name in names {
+                if let withRoleID = wanted[name] {
+                    reads.append((mount, name, withRoleID))
+                } else if scope.rolesOwned.contains(mount) {
+                    reads.append((mount, name, false))
+                }
+            }
+        }
+        return try await concurrently(reads) { read in
+            let response = try await client.request(.get, "auth/\(read.mount)role/\(read.name)")
+            var roleID: String?
+            if read.withRoleID {
+                roleID = try await client.request(.get, "auth/\(read.mount)role/\(read.name)/role-id").data?["role_id"]?.stringValue
+            }
+            return LiveAppRoleRole.resource(mount: read.mount, name: read.name, response.data, roleID: roleID)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// LIST, with the server's 404 for an empty list read as empty.
+    func list(_ path: String) async throws -> [String] {
+        do {
+            let response = try await client.request(.list, path)
+            return response.data?["keys"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        } catch let error as VaultError where error.status == 404 {
+            return []
+        }
+    }
+
+    /// Runs `body` for every item concurrently (the transport bounds how many are in flight)
+    /// and returns the results in the items' order.
+    func concurrently<Item: Sendable, Result: Sendable>(
+        _ items: [Item], _ body: @escaping @Sendable (Item) async throws -> Result
+    ) async throws -> [Result] {
+        try await withThrowingTaskGroup(of: (Int, Result).self) { group in
+            for (index, item) in items.enumerated() {
+                group.addTask { (index, try await body(item)) }
+            }
+            var results = [Result?](repeating: nil, count: items.count)
+            for try await (index, result) in group { results[index] = result }
+            return results.compactMap { $0 }
+        }
+    }
+}
+
+/// What the manifest names or owns, by kind: the reader reads nothing else.
+struct ReadScope {
+    var audit = false, mounts = false, auth = false
+    var policyNames: Set<String> = []
+    var policiesOwned = false
+    var policiesWanted: Bool { !policyNames.isEmpty }
+    var kvConfigMounts: [String] = []
+    /// Transit mount → key names the manifest declares.
+    var transitMounts: [String: [String]] = [:]
+    var transitOwned: Set<String> = []
+    /// AppRole mount → role name → whether the manifest fixes its role ID.
+    var roleMounts: [String: [String: Bool]] = [:]
+    var rolesOwned: Set<String> = []
+
+    init(_ desired: DesiredState) {
+        for entry in desired.entries {
+            let name = entry.address.name
+            switch entry.address.kind {
+            case .auditDevice: audit = true
+            case .secretsEngine: mounts = true
+            case .authMethod: auth = true
+            case .kvConfig: kvConfigMounts.append(name); mounts = true
+            case .transitKey:
+                let (mount, key) = Self.split(name)
+                transitMounts[mount, default: []].append(key)
+                mounts = true
+            case .policy: policyNames.insert(name)
+            case .appRoleRole:
+                let (mount, role) = Self.split(name)
+                roleMounts[mount, default: [:]][role] = entry.resource.fields["role_id"] != nil
+                auth = true
+            case .kvSecret: break
+            }
+        }
+        for rule in desired.ownership {
+            switch rule.kind {
+            case .auditDevice: audit = true
+            case .secretsEngine: mounts = true
+            case .authMethod: auth = true
+            case .policy: policiesOwned = true
+            case .transitKey:
+                mounts = true
+                let owned = rule.mount.map { [Canonical.mountPath($0)] } ?? Array(transitMounts.keys)
+                for mount in owned { transitOwned.insert(mount); transitMounts[mount, default: []] += [] }
+            case .appRoleRole:
+                auth = true
+                let owned = rule.mount.map { [Canonical.mountPath($0)] } ?? Array(roleMounts.keys)
+                for mount in owned { rolesOwned.insert(mount); roleMounts[mount, default: [:]].merge([:]) { a, _ in a } }
+            }
+        }
+    }
+
+    /// `transit/k` → (`transit/`, `k`): the mount path keeps its slash; the name is the last segment.
+    static func split(_ name: String) -> (String, String) {
+        guard let slash = name.lastIndex(of: "/") else { return ("", name) }
+        return (String(name[...slash]), String(name[name.index(after: slash)...]))
+    }
+}

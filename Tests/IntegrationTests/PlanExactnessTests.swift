@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import VaultAPI
+import VaultformCore
+import VaultformManifest
+import VaultformRender
+import VaultformServer
+
+/// Exactness against the real server: objects written with the `bao` CLI in spellings that
+/// differ from the manifest's must plan as "No changes", and a real out-of-band change must
+/// show exactly that field. Each test uses its own paths on the shared server.
+@Suite("plan exactness against a dev server")
+struct PlanExactnessTests {
+    static func plan(_ yaml: String, on server: DevServer) async throws -> Plan {
+        let result = ManifestLoader().load(sources: [("m.yaml", "version: 1\n" + yaml)])
+        let manifest = try #require(result.manifest, "\(result.diagnostics)")
+        let desired = Pipeline.resolve(manifest)
+        let live = try await LiveReader(client: server.client()).read(for: desired)
+        return Planner.plan(desired: desired, live: live)
+    }
+
+    static func unique(_ prefix: String) -> String { "\(prefix)\(UInt32.random(in: 0...UInt32.max))" }
+
+    @Test("awkward but equivalent spellings plan as no changes")
+    func equivalentSpellings() async throws {
+        let server = try await DevServer.shared()
+        let bao = BaoCommand(server: server)
+        let kv = Self.unique("kv"), tr = Self.unique("tr"), ar = Self.unique("ar"), audit = Self.unique("aud")
+        let policy = Self.unique("Mixed-Case-")
+        let logDirectory = FileManager.default.temporaryDirectory.path
+
+        try bao("secrets", "enable", "-path=\(kv)/", "-version=2", "-description=app secrets",
+                "-default-lease-ttl=30m", "-max-lease-ttl=7200", "kv")
+        try bao("write", "\(kv)/config", "max_versions=5", "delete_version_after=90m", "cas_required=true")
+        try bao("secrets", "enable", "-path=\(tr)", "transit")
+        try bao("write", "-f", "\(tr)/keys/signer", "type=ed25519")
+        try bao("write", "\(tr)/keys/signer/config", "auto_rotate_period=24h", "deletion_allowed=true")
+        try bao("write", "-f", "\(tr)/keys/plain")
+        try bao("policy", "write", policy, "-", input: """
+            # Written by hand, blocks out of order, no trailing newline
+            path "secret/data/b/*" { capabilities = ["list", "read"] }
+
+
+            path "secret/data/a/*" {
+              capabilities = ["read"]   // trailing comment
+            }
+            path "secret/data/a/*" { capabilities = ["list"] }
+            """)
+        try bao("auth", "enable", "-path=\(ar)", "-description=machines", "-default-lease-ttl=1h", "approle")
+        try bao("write", "auth/\(ar)/role/Runner", "token_ttl=60m", "token_max_ttl=7200", "token_policies=b,a,a",
+                "token_bound_cidrs=10.0.0.5/32,2001:DB8:0:0::/64, 10.1.1.1/32", "secret_id_bound_cidrs=10.0.0.0/24,2001:0db8::/32",
+                "secret_id_ttl=3600s", "token_type=default-service")
+        try bao("audit", "enable", "-path=\(audit)", "file", "file_path=\(logDirectory)/\(audit).log", "log_raw=true")
+        defer { _ = try? bao("audit", "disable", audit) }
+
+        let plan = try await Self.plan("""
+            audit_devices:
+              - { path: \(audit), type: file, options: { file_path: "\(logDirectory)/\(audit).log", log_raw: "true" } }
+            secrets_engines:
+              - path: \(kv)
+                type: kv-v2
+                description: app secrets
+                tuning: { default_lease_ttl: 1800, max_lease_ttl: 2h }
+                kv_config: { max_versions: 5, delete_version_after: 1h30m, cas_required: true }
+              - { path: "\(tr)", type: transit }
+            transit_keys:
+              - { mount: \(tr), name: signer, type: ed25519, auto_rotate_period: 86400, deletion_allowed: true }
+              - { mount: \(tr), name: plain, exportable: false }
+            policies:
+              - name: \(policy)
+                rules:
+                  - { path: "secret/data/a/*", capabilities: [list, read] }
+                  - { path: "secret/data/b/*", capabilities: [read, list] }
+            external_policies: [a, b]
+            auth_methods:
+              - { path: \(ar), type: approle, description: machines, tuning: { default_lease_ttl: 3600 } }
+            approle_roles:
+              - name: runner
+                mount: \(ar)
+                token_ttl: 1h
+                token_max_ttl: "7200"
+                token_policies: [a, b]
+                token_bound_cidrs: [10.1.1.1, 10.0.0.5, "2001:db8::/64"]
+                secret_id_bound_cidrs: ["2001:db8::/32", 10.0.0.0/24]
+                secret_id_ttl: 1h
+                token_type: service
+            """, on: server)
+        #expect(plan.isEmpty, "\(PlanText.render(plan, color: false))")
+        #expect(plan.unchanged.count == 9)
+    }
+
+    @Test("a field changed out of band shows as exactly that field")
+    func outOfBandChanges() async throws {
+        let server = try await DevServer.shared()
+        let bao = BaoCommand(server: server)
+        let ar = Self.unique("ar"), kv = Self.unique("kv"), policy = Self.unique("p")
+        try bao("auth", "enable", "-path=\(ar)", "approle")
+        try bao("secrets", "enable", "-path=\(kv)", "-version=2", "kv")
+        try bao("policy", "write", policy, "-", input: "path \"x/*\" { capabilities = [\"read\"] }\n")
+        try bao("write", "auth/\(ar)/role/app", "token_ttl=1h", "token_bound_cidrs=10.0.0.5", "token_policies=\(policy)")
+        let manifest = """
+            secrets_engines: [{ path: \(kv), type: kv-v2, description: "", kv_config: { max_versions: 0 } }]
+            policies: [{ name: \(policy), hcl: 'path "x/*" { capabilities = ["read"] }' }]
+            auth_methods: [{ path: \(ar), type: approle }]
+            approle_roles:
+              - { name: app, mount: \(ar), token_ttl: 1h, token_bound_cidrs: [10.0.0.5/32], token_policies: [\(policy)] }
+            """
+        #expect(try await Self.plan(manifest, on: server).isEmpty)
+
+        let drifts: [(command: [String], address: String, field: String)] = [
+            (["write", "auth/\(ar)/role/app", "token_ttl=2h"], "approle-role:\(ar)/app", "token_ttl"),
+            (["write", "auth/\(ar)/role/app", "token_bound_cidrs=10.0.0.6"], "approle-role:\(ar)/app", "token_bound_cidrs"),
+            (["write", "\(kv)/config", "max_versions=3"], "kv-config:\(kv)/", "max_versions"),
+            (["secrets", "tune", "-description=changed", "\(kv)/"], "mount:\(kv)/", "description"),
+        ]
+        for drift in drifts {
+            _ = try bao.run(drift.command)
+            let plan = try await Self.plan(manifest + "\n", on: server)
+            let changed = plan.operations.flatMap { operation in operation.changes.map { "\(operation.address) \($0.field)" } }
+            #expect(changed.contains("\(drift.address) \(drift.field)"), "\(drift.command): \(changed)")
+        }
+        let policyDrift = try await {
+            try bao("policy", "write", policy, "-", input: "path \"x/*\" { capabilities = [\"read\", \"list\"] }\n")
+            return try await Self.plan(manifest, on: server)
+        }()
+        #expect(policyDrift.operations.contains { $0.address.description == "policy:\(policy)" && $0.action == .update })
+    }
+}
