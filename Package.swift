@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
     ],
     targets: [
         .target(name: "VaultformPolicy"),
@@ -32,7 +33,7 @@ let package = Package(
         ),
         .target(
             name: "VaultformCore",
-            dependencies: ["VaultformManifest", "VaultformPolicy"]
+            dependencies: ["VaultformManifest", "VaultformPolicy", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "VaultformServer",

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VaultformCore
 import VaultformManifest
@@ -137,5 +138,35 @@ import VaultformPolicy
             desired: try Self.desired(Self.role), live: LiveState(),
             options: PlanOptions(targets: [Address(.policy, "reader")]))
         #expect(plan.operations.map(\.address.description) == ["policy:reader"])
+    }
+}
+
+@Suite struct PlanFileTests {
+    @Test func roundTripsAndFingerprintsTheLiveState() throws {
+        let desired = try PlannerTests.desired(PlannerTests.role)
+        let live = LiveState(resources: [PlannerTests.liveRole(["token_ttl": .seconds(60)])])
+        let plan = Planner.plan(desired: desired, live: live)
+        let server = PlanFile.Server(address: "http://127.0.0.1:8200", namespace: nil, flavour: "OpenBao", version: "2.7.2")
+        let file = PlanFile(plan: plan, live: live, desired: desired, manifestPath: "m.yaml", server: server, vaultformVersion: "0.1.0")
+        let decoded = try PlanFile.decode(try file.encoded())
+        #expect(decoded == file)
+        let role = try #require(decoded.changes.first { $0.address == "approle-role:approle/ci" })
+        #expect(role.liveFingerprint == Fingerprint.of(live.resources[Address(.appRoleRole, "approle/ci")]))
+        #expect(decoded.changes.first { $0.address == "policy:reader" }?.liveFingerprint == "absent")
+        #expect(decoded.desiredDigest == Fingerprint.of(desired))
+    }
+
+    @Test func fingerprintsIgnoreSpellingButNotMeaning() {
+        let a = Resource(Address(.policy, "p"), fields: ["token_policies": .unorderedSet(["b", "a", "a"])])
+        let b = Resource(Address(.policy, "p"), fields: ["token_policies": .unorderedSet(["a", "b"])])
+        let c = Resource(Address(.policy, "p"), fields: ["token_policies": .unorderedSet(["a"])])
+        #expect(Fingerprint.of(a) == Fingerprint.of(b))
+        #expect(Fingerprint.of(a) != Fingerprint.of(c))
+        #expect(Fingerprint.of(nil) == "absent")
+    }
+
+    @Test(arguments: ["", "{}", "{\"format_version\": 99}", "[1,2]", "{\"format_version\": 1, \"changes\": 5}"])
+    func refusesWhatIsNotAPlanFile(text: String) {
+        #expect(throws: PlanFileError.self) { try PlanFile.decode(Data(text.utf8)) }
     }
 }

@@ -1,0 +1,100 @@
+import Foundation
+
+/// A saved plan (`vaultform plan -out FILE`): what was planned, against which server and
+/// desired state, and the fingerprint of every object it touches as it was when planned.
+/// It holds no secret value: sensitive fields are stored only as keyed fingerprints.
+public struct PlanFile: Codable, Sendable, Equatable {
+    /// The only format this build writes and reads.
+    public static let currentFormatVersion = 1
+
+    /// The server a plan was made against.
+    public struct Server: Codable, Sendable, Equatable {
+        public var address: String
+        public var namespace: String?
+        public var flavour: String
+        public var version: String
+
+        /// Describes a server.
+        public init(address: String, namespace: String?, flavour: String, version: String) {
+            self.address = address
+            self.namespace = namespace
+            self.flavour = flavour
+            self.version = version
+        }
+    }
+
+    /// One planned operation and the live fingerprint it was planned against.
+    public struct Change: Codable, Sendable, Equatable {
+        public var address: String
+        public var action: String
+        public var liveFingerprint: String
+        public var fields: [Field]
+    }
+
+    /// One field's planned change.
+    public struct Field: Codable, Sendable, Equatable {
+        public var name: String
+        public var before: FieldValue?
+        public var after: FieldValue?
+        public var forcesReplacement: String?
+    }
+
+    public var formatVersion: Int
+    public var vaultformVersion: String
+    public var manifestPath: String
+    public var desiredDigest: String
+    public var server: Server
+    public var changes: [Change]
+
+    /// Builds the file for a plan. `live` gives each touched object's state for its fingerprint.
+    public init(
+        plan: Plan, live: LiveState, desired: DesiredState, manifestPath: String, server: Server, vaultformVersion: String
+    ) {
+        formatVersion = Self.currentFormatVersion
+        self.vaultformVersion = vaultformVersion
+        self.manifestPath = manifestPath
+        desiredDigest = Fingerprint.of(desired)
+        self.server = server
+        changes = plan.operations.map { operation in
+            Change(
+                address: operation.address.description, action: operation.action.name,
+                liveFingerprint: Fingerprint.of(live.resources[operation.address]),
+                fields: operation.changes.map {
+                    Field(name: $0.field, before: $0.before, after: $0.after, forcesReplacement: $0.forcesReplacement)
+                })
+        }
+    }
+
+    /// The file's bytes: JSON with sorted keys, so the same plan always writes the same file.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+
+    /// Reads a plan file, refusing other format versions with a clear message.
+    public static func decode(_ data: Data) throws -> PlanFile {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        struct Header: Decodable { var formatVersion: Int? }
+        let header = try? decoder.decode(Header.self, from: data)
+        guard let version = header?.formatVersion else { throw PlanFileError("not a vaultform plan file (no format_version)") }
+        guard version == currentFormatVersion else {
+            throw PlanFileError("plan file format \(version) is not supported; this vaultform reads format \(currentFormatVersion)")
+        }
+        do {
+            return try decoder.decode(PlanFile.self, from: data)
+        } catch {
+            throw PlanFileError("the plan file is damaged: \(error)")
+        }
+    }
+}
+
+/// Why a plan file could not be used.
+public struct PlanFileError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
