@@ -13,6 +13,7 @@ struct Validator {
     mutating func validate(_ manifest: inout Manifest) {
         checkDuplicates(manifest)
         checkBuiltins(manifest)
+        checkNameCase(manifest)
         checkTransitKeys(manifest)
         checkRoles(manifest)
         resolveSchemas(&manifest)
@@ -64,6 +65,19 @@ struct Validator {
         }
         nested(manifest.secretsEngines, path: \.path, location: \.location, noun: "secrets engine")
         nested(manifest.authMethods, path: \.path, location: \.location, noun: "auth method")
+    }
+
+    /// The server stores policy and role names in lower case; a manifest that writes capitals
+    /// still works (vaultform compares lower-cased names), but the name it shows differs.
+    private mutating func checkNameCase(_ manifest: Manifest) {
+        for policy in manifest.policies where policy.name != policy.name.lowercased() {
+            diagnostics.append(.warning("the server stores policy names in lower case: `\(policy.name)` becomes `\(policy.name.lowercased())`",
+                                        at: policy.location, hint: "write `\(policy.name.lowercased())`"))
+        }
+        for role in manifest.appRoleRoles where role.name != role.name.lowercased() {
+            diagnostics.append(.warning("the server stores role names in lower case: `\(role.name)` becomes `\(role.name.lowercased())`",
+                                        at: role.location, hint: "write `\(role.name.lowercased())`"))
+        }
     }
 
     private mutating func checkBuiltins(_ manifest: Manifest) {

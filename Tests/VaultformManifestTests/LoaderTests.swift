@@ -161,3 +161,18 @@ func load(_ text: String, file: String = "m.yaml", inputs: VariableInputs = Vari
         #expect(error.related.first?.location == SourceLocation(file: "a.yaml", line: 3, column: 5))
     }
 }
+
+@Suite struct NameCaseTests {
+    @Test func capitalisedNamesWarnButLoad() throws {
+        let result = load("""
+            version: 1
+            policies: [{ name: Team-Reader, hcl: 'path "x" { capabilities = ["read"] }' }]
+            auth_methods: [{ path: approle, type: approle }]
+            approle_roles: [{ name: CI, token_policies: [Team-Reader] }]
+            """)
+        #expect(result.manifest != nil)
+        let warnings = result.diagnostics.filter { $0.severity == .warning }
+        #expect(warnings.map(\.hint) == ["write `team-reader`", "write `ci`"])
+        #expect(warnings.first?.location?.line == 2)
+    }
+}
