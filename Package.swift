@@ -69,7 +69,8 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["VaultAPI", "VaultformServer", "VaultformCore", "VaultformManifest", "VaultformRender", "vaultform"]
+            dependencies: ["VaultAPI", "VaultformServer", "VaultformCore", "VaultformManifest", "VaultformRender", "vaultform"],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

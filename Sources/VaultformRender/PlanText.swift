@@ -83,8 +83,8 @@ public enum PlanText {
             for line in LineDiff.diff(before, after) {
                 switch line {
                 case .same(let content): text += content.isEmpty ? "\n" : "          \(content)\n"
-                case .removed(let content): text += "        " + style.red("- \(content)") + "\n"
-                case .added(let content): text += "        " + style.green("+ \(content)") + "\n"
+                case .removed(let content): text += "        " + style.red(content.isEmpty ? "-" : "- \(content)") + "\n"
+                case .added(let content): text += "        " + style.green(content.isEmpty ? "+" : "+ \(content)") + "\n"
                 }
             }
             return text

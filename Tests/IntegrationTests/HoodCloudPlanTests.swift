@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import VaultAPI
+import VaultformCore
+import VaultformManifest
+import VaultformRender
+import VaultformServer
+
+/// The seed's vault-init.sh, run against a fresh server, then planned with the HoodCloud
+/// manifest: the plan must list exactly the differences the manifest intends.
+@Suite("HoodCloud: vault-init.sh, then plan")
+struct HoodCloudPlanTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("the plan lists only what the manifest intends to change")
+    func planAfterScript() async throws {
+        try await DevServer.with { server in
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("vf-hood-\(UUID().uuidString).log").path
+            defer { try? FileManager.default.removeItem(atPath: log) }
+            // A dev server mounts KV v2 at secret/; a fresh production server, which the
+            // script was written for, has nothing there.
+            _ = try BaoCommand(server: server).run(["secrets", "disable", "secret"])
+            let script = Self.root.appendingPathComponent("Tests/IntegrationTests/Fixtures/vault-init.sh").path
+            try Self.runScript(script, server: server, auditLog: log)
+
+            let manifestPath = Self.root.appendingPathComponent("manifests/hoodcloud").path
+            let inputs = VariableInputs(assignments: ["audit_log_path=\(log)"])
+            let result = ManifestLoader(inputs: inputs).load(path: manifestPath)
+            let desired = Pipeline.resolve(try #require(result.manifest, "\(result.diagnostics)"))
+            let live = try await LiveReader(client: server.client()).read(for: desired)
+            let plan = Planner.plan(desired: desired, live: live)
+            let text = PlanText.render(plan, color: false)
+
+            // What the manifest intends, and nothing else:
+            let actions = Dictionary(plan.operations.map { ($0.address.description, $0.action) }, uniquingKeysWith: { a, _ in a })
+            #expect(actions == [
+                // The script never set the audit device's description.
+                "audit:file/": .replace,
+                // Nor the AppRole method's.
+                "auth:approle/": .update,
+                // The script left KV config at the server's defaults; the manifest states max_versions 10.
+                "kv-config:secret/": .update,
+                // Least-privilege policies replace the script's broad ones.
+                "policy:hoodcloud-admin": .update,
+                "policy:hoodcloud-auth-server": .update,
+                "policy:hoodcloud-control-plane": .update,
+                "policy:hoodcloud-payment-service": .update,
+                // CIDR bindings, token types and lifetimes per the runbook's Security Model.
+                "approle-role:approle/hoodcloud-admin": .update,
+                "approle-role:approle/hoodcloud-auth-server": .update,
+                "approle-role:approle/hoodcloud-control-plane": .update,
+                "approle-role:approle/hoodcloud-payment-service": .update,
+            ], "\(text)")
+            let audit = plan.operations.first { $0.address.description == "audit:file/" }
+            #expect(audit?.changes.map(\.field) == ["description"])
+            let controlPlane = plan.operations.first { $0.address.description == "approle-role:approle/hoodcloud-control-plane" }
+            let changedFields = Set(controlPlane?.changes.map(\.field) ?? [])
+            #expect(changedFields.isSuperset(of: ["secret_id_bound_cidrs", "token_bound_cidrs"]))
+            #expect(!plan.operations.contains { $0.address.kind == .secretsEngine || $0.address.kind == .transitKey })
+        }
+    }
+
+    static func runScript(_ script: String, server: DevServer, auditLog: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script]
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VAULT_") && !$0.key.hasPrefix("BAO_") }
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("vf-home-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        environment["HOME"] = home.path
+        environment["BAO_ADDR"] = server.address.absoluteString
+        environment["BAO_TOKEN"] = server.rootToken
+        environment["AUDIT_LOG"] = auditLog
+        environment["PATH"] = (BaoCommand.bao as NSString).deletingLastPathComponent + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        process.environment = environment
+        let output = home.appendingPathComponent("out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        let text = ((try? String(contentsOf: output, encoding: .utf8)) ?? "").replacingOccurrences(of: server.rootToken, with: "<token>")
+        #expect(process.terminationStatus == 0, "vault-init.sh failed:\n\(text)")
+    }
+}
