@@ -125,4 +125,46 @@ struct PlanExactnessTests {
         }()
         #expect(policyDrift.operations.contains { $0.address.description == "policy:\(policy)" && $0.action == .update })
     }
+
+    @Test("fields that cannot change in place plan as a replacement with the reason")
+    func immutableFields() async throws {
+        let server = try await DevServer.shared()
+        let bao = BaoCommand(server: server)
+        let tr = Self.unique("tr"), ar = Self.unique("ar"), kv = Self.unique("kv"), audit = Self.unique("aud")
+        let log = FileManager.default.temporaryDirectory.path + "/\(audit).log"
+        try bao("secrets", "enable", "-path=\(tr)", "transit")
+        try bao("write", "-f", "\(tr)/keys/typed")
+        try bao("write", "-f", "\(tr)/keys/exported")
+        try bao("write", "\(tr)/keys/exported/config", "exportable=true")
+        try bao("auth", "enable", "-path=\(ar)", "approle")
+        try bao("write", "auth/\(ar)/role/local", "local_secret_ids=true")
+        try bao("secrets", "enable", "-path=\(kv)", "kv")
+        try bao("audit", "enable", "-path=\(audit)", "file", "file_path=\(log)")
+        defer { _ = try? bao("audit", "disable", audit) }
+
+        let plan = try await Self.plan("""
+            audit_devices: [{ path: \(audit), type: file, options: { file_path: "\(log).new" } }]
+            secrets_engines: [{ path: \(tr), type: transit }, { path: \(kv), type: transit }]
+            transit_keys:
+              - { mount: \(tr), name: typed, type: ed25519 }
+              - { mount: \(tr), name: exported, exportable: false }
+            auth_methods: [{ path: \(ar), type: approle }]
+            approle_roles: [{ name: local, mount: \(ar), local_secret_ids: false }]
+            """, on: server)
+        let replaced = Dictionary(plan.operations.map { ($0.address.description, $0) }, uniquingKeysWith: { a, _ in a })
+        let expected: [(String, String, String)] = [
+            ("audit:\(audit)/", "options", "HMAC salt"),
+            ("mount:\(kv)/", "type", "destroys its data"),
+            ("transit-key:\(tr)/typed", "type", "fixed when a Transit key is created"),
+            ("transit-key:\(tr)/exported", "exportable", "cannot be turned off"),
+            ("approle-role:\(ar)/local", "local_secret_ids", "fixed when a role is created"),
+        ]
+        for (address, field, reason) in expected {
+            let operation = replaced[address]
+            #expect(operation?.action == .replace, "\(address): \(String(describing: operation))")
+            let change = operation?.changes.first { $0.field == field }
+            #expect(change?.forcesReplacement?.contains(reason) == true, "\(address) \(field): \(String(describing: change))")
+        }
+        #expect(plan.operations.count == expected.count, "\(PlanText.render(plan, color: false))")
+    }
 }
