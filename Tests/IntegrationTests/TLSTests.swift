@@ -40,4 +40,64 @@ struct TLSTests {
             #expect(try await skipping.health().initialized)
         }
     }
+
+    @Test("a CA made with openssl that did not sign the server's certificate: a clear certificate error")
+    func wrongCA() async throws {
+        let other = try TestPKI()
+        defer { other.remove() }
+        try await DevServer.with(tls: true) { server in
+            let settings = ConnectionConfiguration(
+                address: Sourced(server.address, from: .flag("--address")),
+                caCert: Sourced(other.caCertificate, from: .environment("VAULT_CACERT")))
+            let client = try settings.client(timeout: .seconds(10))
+            let error = try await #require(throws: VaultError.self) { try await client.health() }
+            #expect(error.code == .certificate)
+            #expect(error.description.hasPrefix("GET sys/health: certificate problem at \(server.address.absoluteString)"))
+            #expect(error.description.contains("certificate"))
+            #expect(settings.hint(for: error) == "the server's certificate is not signed by the CA in \(other.caCertificate) (from environment VAULT_CACERT); check that it is the CA that issued the server's certificate")
+
+            // End to end: the same through the command, which names the setting to fix.
+            let run = try StatusCommandTests.run(
+                ["status", "--address", server.address.absoluteString, "--ca-cert", other.caCertificate])
+            #expect(run.code == 1)
+            #expect(run.error.contains("certificate problem"))
+            #expect(run.error.contains("hint: the server's certificate is not signed by the CA in \(other.caCertificate) (from flag --ca-cert)"))
+        }
+    }
+
+    @Test("a CA directory (--ca-path, hashed with openssl rehash), VAULT_CACERT, and skip-verify's warning")
+    func caDirectoryAndSkipVerify() async throws {
+        try await DevServer.with(tls: true) { server in
+            let ca = try #require(server.caFile)
+            let directory = server.directory.appendingPathComponent("cas", isDirectory: true)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: ca, toPath: directory.appendingPathComponent("dev-ca.pem").path)
+            try OpenSSL.run(["rehash", directory.path])
+            let byDirectory = try VaultClient(address: server.address, tls: TLSOptions(caDirectory: directory.path))
+            #expect(try await byDirectory.health().initialized)
+
+            let environment = ["VAULT_ADDR": server.address.absoluteString, "VAULT_TOKEN": server.rootToken]
+            let byPath = try StatusCommandTests.run(["status", "--ca-path", directory.path], environment: environment)
+            #expect(byPath.code == 0, "\(byPath.error)")
+            #expect(byPath.output.contains("ca_path:           \(directory.path) (from flag --ca-path)"))
+            #expect(byPath.output.contains("tls_verify:        on"))
+
+            var withCA = environment
+            withCA["VAULT_CACERT"] = ca
+            let byFile = try StatusCommandTests.run(["status"], environment: withCA)
+            #expect(byFile.code == 0, "\(byFile.error)")
+            #expect(byFile.output.contains("ca_cert:           \(ca) (from environment VAULT_CACERT)"))
+            #expect(!byFile.error.contains("warning"))
+
+            var skipping = environment
+            skipping["VAULT_SKIP_VERIFY"] = "true"
+            let skipped = try StatusCommandTests.run(["status"], environment: skipping)
+            #expect(skipped.code == 0, "\(skipped.error)")
+            #expect(skipped.output.contains("tls_verify:        SKIPPED (from environment VAULT_SKIP_VERIFY)"))
+            #expect(skipped.error.contains("warning: TLS verification is OFF (environment VAULT_SKIP_VERIFY)"))
+            let flagged = try StatusCommandTests.run(["status", "--skip-verify"], environment: environment)
+            #expect(flagged.error.contains("warning: TLS verification is OFF (flag --skip-verify)"))
+            for run in [byPath, byFile, skipped, flagged] { #expect(!run.all.contains(server.rootToken)) }
+        }
+    }
 }

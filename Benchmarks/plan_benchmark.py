@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Plan benchmark: `vaultform plan` against a matching manifest, and the floor.
+
+For each N it starts a real OpenBao dev server (with a file audit device, which counts
+requests), loads N policies, N AppRole roles and N/10 KV v2 mounts with KV config, writes
+a manifest that matches them exactly, and measures:
+
+  * vaultform plan: wall time, HTTP requests (from the server's audit log), peak RSS;
+  * the floor: the same requests issued by `curl --parallel --parallel-max 8`, a minimal
+    concurrent HTTP loop over 8 connections, in the same run.
+
+Usage: python3 Benchmarks/plan_benchmark.py [N ...]   (default: 10 100 1000)
+Prints a Markdown table; docs/performance.md records the figures.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def sh(*args, **kwargs):
+    return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs).stdout
+
+
+def start_server(state):
+    sh("bash", os.path.join(ROOT, "scripts/dev-server.sh"), "start", state)
+    address = open(os.path.join(state, "address")).read().strip()
+    token = open(os.path.join(state, "token")).read().strip()
+    return address, token
+
+
+def curl_parallel(requests, address, token, workdir):
+    """Runs (method, path, body) requests through curl with 8 parallel connections."""
+    config = os.path.join(workdir, "curl.cfg")
+    with open(config, "w") as out:
+        for index, (method, path, body) in enumerate(requests):
+            if index:
+                out.write("next\n")  # options before `next` belong to one request only
+            out.write('url = "%s/v1/%s"\n' % (address, path))
+            out.write('request = "%s"\n' % method)
+            out.write('header = "X-Vault-Token: %s"\n' % token)
+            if body is not None:
+                body_file = os.path.join(workdir, "body%d.json" % index)
+                with open(body_file, "w") as handle:
+                    json.dump(body, handle)
+                out.write('data = "@%s"\n' % body_file)
+            out.write('output = "/dev/null"\n')
+    started = time.perf_counter()
+    result = subprocess.run(["curl", "--silent", "--show-error", "--fail", "--no-progress-meter", "--parallel",
+                             "--parallel-max", "8", "-K", config], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit("curl failed: %s" % result.stderr)
+    return time.perf_counter() - started
+
+
+def count_requests(log):
+    count = 0
+    with open(log) as handle:
+        for line in handle:
+            if '"type":"request"' in line:
+                count += 1
+    return count
+
+
+def manifest_text(n, mounts):
+    lines = ["version: 1", "secrets_engines:"]
+    for m in mounts:
+        lines.append("  - { path: %s, type: kv-v2, kv_config: { max_versions: 7 } }" % m)
+    lines += ["auth_methods: [{ path: approle, type: approle }]", "policies:"]
+    for i in range(n):
+        lines.append('  - { name: p%d, hcl: \'path "secret/data/p%d/*" { capabilities = ["read"] }\' }' % (i, i))
+    lines.append("approle_roles:")
+    for i in range(n):
+        lines.append("  - { name: r%d, token_ttl: 1h, token_policies: [p%d], token_bound_cidrs: [10.0.%d.%d/32] }"
+                     % (i, i, i // 250, i % 250 + 1))
+    return "\n".join(lines) + "\n"
+
+
+def run_vaultform(binary, manifest, address, token):
+    env = dict(os.environ, VAULT_ADDR=address, VAULT_TOKEN=token, NO_COLOR="1")
+    started = time.perf_counter()
+    result = subprocess.run([binary, "plan", manifest, "--detailed-exitcode"], env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit("vaultform plan exited %d (expected 0, no changes):\n%s%s"
+                         % (result.returncode, result.stdout, result.stderr))
+    return elapsed
+
+
+def peak_rss_of(binary, manifest, address, token):
+    """Runs the plan once more under wait4 to read its own peak resident set (KiB on Linux)."""
+    env = dict(os.environ, VAULT_ADDR=address, VAULT_TOKEN=token, NO_COLOR="1")
+    pid = os.fork()
+    if pid == 0:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.execve(binary, [binary, "plan", manifest], env)
+    _, _, usage = os.wait4(pid, 0)
+    return usage.ru_maxrss / 1024.0
+
+
+def bench(n, binary):
+    with tempfile.TemporaryDirectory(prefix="vf-bench-") as workdir:
+        state = os.path.join(workdir, "server")
+        address, token = start_server(state)
+        try:
+            log = os.path.join(workdir, "audit.log")
+            mounts = ["kv%d" % i for i in range(max(1, n // 10))]
+            load = [("PUT", "sys/audit/file", {"type": "file", "options": {"file_path": log}})]
+            load += [("POST", "sys/mounts/%s" % m, {"type": "kv", "options": {"version": "2"}}) for m in mounts]
+            load += [("POST", "sys/auth/approle", {"type": "approle"})]
+            curl_parallel(load, address, token, workdir)
+            load = [("POST", "%s/config" % m, {"max_versions": 7}) for m in mounts]
+            load += [("PUT", "sys/policies/acl/p%d" % i,
+                      {"policy": 'path "secret/data/p%d/*" {\n  capabilities = ["read"]\n}\n' % i}) for i in range(n)]
+            load += [("POST", "auth/approle/role/r%d" % i,
+                      {"token_ttl": "60m", "token_policies": "p%d" % i,
+                       "token_bound_cidrs": "10.0.%d.%d/32" % (i // 250, i % 250 + 1)}) for i in range(n)]
+            curl_parallel(load, address, token, workdir)
+
+            manifest = os.path.join(workdir, "manifest.yaml")
+            with open(manifest, "w") as handle:
+                handle.write(manifest_text(n, mounts))
+
+            # vaultform: warm once, then measure.
+            run_vaultform(binary, manifest, address, token)
+            before = count_requests(log)
+            wall = run_vaultform(binary, manifest, address, token)
+            requests = count_requests(log) - before
+            rss = peak_rss_of(binary, manifest, address, token)
+
+            # The floor: the same reads, 8 connections.
+            floor_requests = [("GET", "sys/mounts", None), ("GET", "sys/auth", None), ("LIST", "sys/policies/acl", None),
+                              ("LIST", "auth/approle/role", None)]
+            floor_requests += [("GET", "%s/config" % m, None) for m in mounts]
+            floor_requests += [("GET", "sys/policies/acl/p%d" % i, None) for i in range(n)]
+            floor_requests += [("GET", "auth/approle/role/r%d" % i, None) for i in range(n)]
+            floor_requests += [("GET", "auth/token/lookup-self", None), ("GET", "sys/seal-status", None)]
+            curl_parallel(floor_requests, address, token, workdir)  # warm
+            before = count_requests(log)
+            floor = curl_parallel(floor_requests, address, token, workdir)
+            floor_count = count_requests(log) - before
+            return {"n": n, "plan_s": wall, "floor_s": floor, "requests": requests, "floor_requests": floor_count,
+                    "rss_mib": rss}
+        finally:
+            subprocess.run(["bash", os.path.join(ROOT, "scripts/dev-server.sh"), "stop", state], capture_output=True)
+
+
+def main():
+    sizes = [int(a) for a in sys.argv[1:]] or [10, 100, 1000]
+    subprocess.run(["swift", "build", "-c", "release", "--product", "vaultform"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    binary = os.path.join(sh("swift", "build", "-c", "release", "--show-bin-path", cwd=ROOT).strip(), "vaultform")
+    print("| N | plan wall (s) | floor wall (s) | plan / floor | plan requests | floor requests | peak RSS (MiB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for n in sizes:
+        r = bench(n, binary)
+        print("| %d | %.3f | %.3f | %.2f× | %d | %d | %.1f |" % (
+            r["n"], r["plan_s"], r["floor_s"], r["plan_s"] / r["floor_s"], r["requests"], r["floor_requests"],
+            r["rss_mib"]))
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

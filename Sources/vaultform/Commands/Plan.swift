@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import VaultAPI
+import VaultformCore
+import VaultformManifest
+import VaultformRender
+import VaultformServer
+
+/// `vaultform plan`: read the live server and show, field by field, what differs.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show, field by field, what apply would change on the server.",
+        discussion: """
+            Reads only what the manifest can manage (each kind listed once, each object read once) \
+            and compares it with the manifest after the server's own normalisations, so a plan \
+            shows every real difference and never a false one. Plan sends only reads.
+
+            Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes \
+            present (only with --detailed-exitcode).
+
+            Examples:
+              vaultform plan manifests/hoodcloud
+              vaultform plan manifests/hoodcloud --var-file prod.yaml -out hood.plan
+              vaultform plan . --format json > plan.json
+              vaultform plan . --target policy:hoodcloud-admin --detailed-exitcode
+            """
+    )
+
+    @OptionGroup var manifest: ManifestOptions
+    @OptionGroup(title: "Connection options") var connection: ConnectionOptions
+    @OptionGroup var color: ColorOptions
+
+    @Option(help: "Output format: text for people, json for machines (docs/plan-json.md).")
+    var format: OutputFormat = .text
+
+    @Option(name: [.customLong("out", withSingleDash: true), .customLong("out")],
+            help: ArgumentHelp("Save the plan to this file for `vaultform apply FILE`.", valueName: "file"))
+    var out: String?
+
+    @Flag(help: "Exit 2 when the plan has changes, 0 when it has none.")
+    var detailedExitcode = false
+
+    @Option(help: ArgumentHelp("Plan only this object (KIND:NAME, e.g. policy:admin); repeatable.", valueName: "address"))
+    var target: [String] = []
+
+    func run() async throws {
+        let targets = try Set(target.map(Self.address))
+        let loaded = try ServerConnection.loadManifest(manifest, color: color.useColor(forStandardError: true))
+        let desired = Pipeline.resolve(loaded)
+        let server = try await ServerConnection.open(connection, manifest: loaded)
+        let (plan, live) = try await ServerConnection.report(server.configuration) {
+            try await connection.withinDeadline { [server] in
+                let live = try await LiveReader(client: try await server.session.client()).read(for: desired)
+                return (Planner.plan(desired: desired, live: live, options: PlanOptions(targets: targets)), live)
+            }
+        }
+        await server.close()
+
+        switch format {
+        case .text: Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))
+        case .json: Terminal.write(PlanJSON.render(plan))
+        }
+        if let out {
+            let file = PlanFile(
+                plan: plan, live: live, desired: desired, manifestPath: manifest.path,
+                server: PlanFile.Server(
+                    address: server.configuration.address.value.absoluteString,
+                    namespace: server.configuration.namespace?.value,
+                    flavour: server.identity.flavour.rawValue, version: server.identity.version),
+                vaultformVersion: Vaultform.version)
+            try Self.write(file, to: out)
+            if format == .text { Terminal.write("\nSaved the plan to \(out); apply it with: vaultform apply \(out)\n") }
+        }
+        if detailedExitcode, !plan.isEmpty { throw ExitCode(2) }
+    }
+
+    /// Parses `KIND:NAME`, naming the kinds when the kind is unknown.
+    static func address(_ text: String) throws -> Address {
+        guard let colon = text.firstIndex(of: ":"), let kind = ResourceKind(rawValue: String(text[..<colon])),
+              colon < text.index(before: text.endIndex)
+        else {
+            throw ValidationError("--target \(text) is not KIND:NAME; kinds: " + ResourceKind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let name = String(text[text.index(after: colon)...])
+        switch kind {
+        case .secretsEngine, .authMethod, .auditDevice, .kvConfig: return Address(kind, DesiredState.mountPath(name))
+        case .policy: return Address(kind, name.lowercased())
+        default: return Address(kind, name)
+        }
+    }
+
+    /// Writes the plan file atomically (a temporary file renamed into place), mode 0600.
+    static func write(_ file: PlanFile, to path: String) throws {
+        do {
+            let data = try file.encoded()
+            let url = URL(fileURLWithPath: path)
+            let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+            guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                throw CocoaError(.fileWriteNoPermission)
+            }
+            guard rename(temporary.path, url.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(at: temporary)
+                throw PlanFileError(reason)
+            }
+        } catch {
+            Terminal.writeError("error: cannot write the plan file \(path): \(error)\n")
+            throw ExitCode.failure
+        }
+    }
+}

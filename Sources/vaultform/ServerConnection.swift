@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import VaultAPI
+import VaultformManifest
+import VaultformRender
+
+/// What every command that reads a server starts with: the manifest loaded (diagnostics
+/// printed), the connection resolved, the token looked up or a login made.
+struct ServerConnection {
+    let configuration: ConnectionConfiguration
+    let session: ConnectionSession
+    let identity: ServerIdentity
+
+    /// Loads the manifest, printing its diagnostics; exits 1 on errors.
+    static func loadManifest(_ options: ManifestOptions, color: Bool) throws -> Manifest {
+        let result = options.loader().load(path: options.path)
+        Terminal.writeError(DiagnosticRendering.text(result.diagnostics, color: color))
+        guard let manifest = result.manifest else {
+            Terminal.writeError(DiagnosticRendering.summary(result.diagnostics, path: options.path) + "\n")
+            throw ExitCode.failure
+        }
+        return manifest
+    }
+
+    /// Resolves the connection (flags over the manifest over the environment), identifies the
+    /// server, and opens an authenticated session.
+    static func open(_ options: ConnectionOptions, manifest: Manifest) async throws -> ServerConnection {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try options.resolve(manifest: manifest.server, environment: environment)
+        return try await report(configuration) {
+            let client = try options.client(for: configuration)
+            let identity = try await client.identity()
+            let session = try await ConnectionSession.open(configuration, client: client, keepLoginToken: options.keepLoginToken)
+            return ServerConnection(configuration: configuration, session: session, identity: identity)
+        }
+    }
+
+    /// Runs `body`, turning a server or connection error into one clear line (and a hint that
+    /// names the setting to fix) and exit 1.
+    static func report<T>(_ configuration: ConnectionConfiguration, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as VaultError {
+            Terminal.writeError("error: \(error)\n")
+            if let hint = configuration.hint(for: error) { Terminal.writeError("hint: \(hint)\n") }
+            throw ExitCode.failure
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            Terminal.writeError("error: \(error)\n")
+            throw ExitCode.failure
+        }
+    }
+
+    /// Ends the session: a token obtained by login is revoked unless asked otherwise.
+    func close() async {
+        _ = await session.close()
+    }
+}
