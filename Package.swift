@@ -57,6 +57,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "VaultformPolicyTests", dependencies: ["VaultformPolicy"]),
+        .testTarget(name: "VaultAPITests", dependencies: ["VaultAPI"]),
         .testTarget(name: "VaultformCoreTests", dependencies: ["VaultformCore", "VaultformManifest"]),
         .testTarget(
             name: "VaultformRenderTests",
@@ -69,7 +70,10 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["VaultAPI", "VaultformServer", "VaultformCore", "VaultformManifest", "VaultformRender", "vaultform"],
+            dependencies: [
+                "VaultAPI", "VaultformServer", "VaultformCore", "VaultformManifest", "VaultformRender", "vaultform",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Fixtures"]
         ),
     ],

@@ -16,7 +16,18 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
         lhs.rank < rhs.rank
     }
 
-    private var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+    private var rank: Int {
+        switch self {
+        case .auditDevice: 0
+        case .secretsEngine: 1
+        case .authMethod: 2
+        case .kvConfig: 3
+        case .transitKey: 4
+        case .policy: 5
+        case .appRoleRole: 6
+        case .kvSecret: 7
+        }
+    }
 
     /// What a person calls `count` objects of this kind: `1 policy`, `4 policies`.
     public func counted(_ count: Int) -> String {

@@ -94,19 +94,26 @@ struct Builder {
         for item in objects(root, "policies") {
             guard let name = item.string("name") else { continue }
             let source: Policy.Source
+            let document: PolicyDocument
             if let hcl = item.locatedString("hcl") {
-                if case .failure(let error) = PolicyParser.parse(hcl.value) {
+                switch PolicyParser.parse(hcl.value) {
+                case .success(let parsed): document = parsed
+                case .failure(let error):
                     diagnostics.append(policyError(error, policy: name, at: inlineLocation(of: error, in: hcl.location)))
+                    continue
                 }
                 source = .hcl(hcl.value)
             } else if let path = item.locatedString("file") {
                 let resolved = resolve(path.value)
                 switch readFile(resolved) {
                 case .success(let text):
-                    if case .failure(let error) = PolicyParser.parse(text) {
+                    switch PolicyParser.parse(text) {
+                    case .success(let parsed): document = parsed
+                    case .failure(let error):
                         diagnostics.append(policyError(
                             error, policy: name, at: SourceLocation(file: resolved, line: error.line, column: error.column),
                             related: [.init("the policy file is named here", at: path.location)]))
+                        continue
                     }
                     source = .file(path: path.value, resolvedPath: resolved, text: text)
                 case .failure(let reason):
@@ -114,14 +121,16 @@ struct Builder {
                     continue
                 }
             } else if let rules = item.list("rules") {
-                source = .rules(rules.compactMap { rule in
+                let parsedRules = rules.compactMap { rule -> PolicyRule? in
                     guard case .object(let rule) = rule.value else { return nil }
                     return policyRule(rule)
-                })
+                }
+                source = .rules(parsedRules)
+                document = Self.document(parsedRules)
             } else {
                 continue
             }
-            manifest.policies.append(Policy(name: name, source: source, location: item.location))
+            manifest.policies.append(Policy(name: name, source: source, document: document, location: item.location))
         }
         manifest.externalPolicies += root.strings("external_policies") ?? []
         for item in objects(root, "auth_methods") {
@@ -149,6 +158,17 @@ struct Builder {
         for item in objects(root, "secret_schemas") {
             if let schema = secretSchema(item) { manifest.secretSchemas.append(schema) }
         }
+    }
+
+    /// Structured rules in the parser's normalised form, so they compare like parsed HCL.
+    static func document(_ rules: [PolicyRule]) -> PolicyDocument {
+        PolicyDocument(rules: rules.map { rule in
+            PathRule(
+                path: rule.path, capabilities: rule.capabilities.compactMap(Capability.init(rawValue:)),
+                requiredParameters: rule.requiredParameters ?? [], allowedParameters: rule.allowedParameters ?? [:],
+                deniedParameters: rule.deniedParameters ?? [:], minWrappingTTL: rule.minWrappingTTL?.seconds,
+                maxWrappingTTL: rule.maxWrappingTTL?.seconds)
+        })
     }
 
     private func policyError(

@@ -31,7 +31,7 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `ADDRESS` or `ADDRESS/PREFIX`; the error says what is wrong.
     public static func parse(_ text: String) -> Result<CIDR, CIDRError> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = String(text.trimmingSpaces)
         let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count <= 2 else { return .failure(.malformed(trimmed)) }
         let addressText = String(parts[0])
@@ -69,7 +69,7 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func parseIPv6(_ text: String) -> [UInt8]? {
-        guard text.contains(":"), !text.isEmpty else { return nil }
+        guard text.contains(":" as Character) else { return nil }
         var head: [UInt16] = []
         var tail: [UInt16] = []
         var sawGap = false
@@ -80,7 +80,7 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
             var result: [UInt16] = []
             let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
             for (index, piece) in pieces.enumerated() {
-                if allowIPv4Tail, index == pieces.count - 1, piece.contains(".") {
+                if allowIPv4Tail, index == pieces.count - 1, piece.contains("." as Character) {
                     guard let v4 = parseIPv4(String(piece)) else { return nil }
                     result.append(UInt16(v4[0]) << 8 | UInt16(v4[1]))
                     result.append(UInt16(v4[2]) << 8 | UInt16(v4[3]))

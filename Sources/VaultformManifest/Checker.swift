@@ -337,7 +337,7 @@ struct Checker {
 
     /// Decimal integers, with an optional sign; YAML 1.1's octal (`0123`) is not special here.
     static func integer(_ text: String) -> Int? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = String(text.trimmingSpaces)
         guard !trimmed.isEmpty else { return nil }
         let digits = trimmed.hasPrefix("-") || trimmed.hasPrefix("+") ? trimmed.dropFirst() : Substring(trimmed)
         guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit) else { return nil }

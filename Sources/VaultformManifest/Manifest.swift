@@ -163,6 +163,9 @@ public struct Policy: Sendable, Equatable {
 
     public var name: String
     public var source: Source
+    /// The policy's meaning, parsed once when the manifest is loaded (structured rules are
+    /// turned into the same form).
+    public var document: PolicyDocument
     public var location: SourceLocation
 }
 

@@ -104,17 +104,17 @@ public enum StringRule: Sendable {
         case .any:
             return nil
         case .nonEmpty:
-            return text.trimmingCharacters(in: .whitespaces).isEmpty ? "must not be empty" : nil
+            return text.trimmingSpaces.isEmpty ? "must not be empty" : nil
         case .mountPath, .secretPath:
             if text.isEmpty { return "must not be empty" }
             if text.hasPrefix("/") || text.hasSuffix("/") { return "must not start or end with `/`" }
             if text.contains(where: \.isWhitespace) { return "must not contain spaces" }
-            if text.contains("//") { return "must not contain an empty segment (`//`)" }
-            if self == .secretPath, !text.contains("/") { return "must name the engine and the secret (`MOUNT/PATH`)" }
+            if text.containsText("//") { return "must not contain an empty segment (`//`)" }
+            if self == .secretPath, !text.contains("/" as Character) { return "must name the engine and the secret (`MOUNT/PATH`)" }
             return nil
         case .name:
             if text.isEmpty { return "must not be empty" }
-            if text.contains("/") { return "must not contain `/`" }
+            if text.contains("/" as Character) { return "must not contain `/`" }
             if text.contains(where: \.isWhitespace) { return "must not contain spaces" }
             return nil
         case .identifier:

@@ -19,7 +19,7 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// Accepted: digits alone (seconds), or one or more `NUMBER UNIT` parts with units s, m, h, d,
     /// where NUMBER may have a fraction as long as the total is a whole number of seconds.
     public static func parse(_ text: String) -> Result<TimeSpan, TimeSpanError> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = String(text.trimmingSpaces)
         if trimmed.isEmpty { return .failure(.empty) }
         if trimmed.hasPrefix("-") { return .failure(.negative) }
         if trimmed.allSatisfy(\.isASCIIDigit) {

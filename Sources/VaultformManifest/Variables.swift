@@ -93,7 +93,7 @@ struct VariableResolver {
         // A value from the environment or a flag is YAML, so lists can be written `[a, b]`.
         var node: Node
         do {
-            node = try Yams.compose(yaml: text) ?? Node.scalar(.init(""))
+            node = try Yams.compose(yaml: text, .basic) ?? Node.scalar(.init(""))
         } catch {
             node = Node.scalar(.init(text))
         }
@@ -174,7 +174,7 @@ struct VariableResolver {
     mutating func substitute(_ node: Node, checker: inout Checker) -> Node {
         switch node {
         case .scalar(let scalar):
-            guard scalar.string.contains("${") else { return node }
+            guard Self.mayReference(scalar.string) else { return node }
             return substitute(scalar, checker: &checker)
         case .sequence(let sequence):
             return .sequence(.init(sequence.map { substitute($0, checker: &checker) }, sequence.tag, sequence.style, sequence.mark))
@@ -256,6 +256,16 @@ struct VariableResolver {
             checker.substitutions[position] = "the value is built from variable \(names)"
         }
         return .scalar(.init(output, .implicit, .doubleQuoted, scalar.mark))
+    }
+
+    /// Whether text holds `${` (a reference or an escape); a byte scan, since this runs on every scalar.
+    static func mayReference(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if previous == UInt8(ascii: "$"), byte == UInt8(ascii: "{") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// A copy of a variable's value node placed at the reference, so later messages point there.

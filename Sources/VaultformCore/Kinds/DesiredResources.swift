@@ -1,5 +1,4 @@
 import VaultformManifest
-import VaultformPolicy
 
 /// The resolve stage for each kind: manifest objects → normalised resources. Only fields the
 /// manifest sets appear, so a field nobody wrote is never managed.
@@ -82,23 +81,7 @@ enum DesiredResources {
     }
 
     static func policy(_ policy: Policy) -> Resource {
-        Resource(Address(.policy, policy.name.lowercased()), fields: ["policy": .policy(document(policy.source))])
-    }
-
-    /// The policy's meaning. The loader has already parsed inline and file text without error.
-    static func document(_ source: Policy.Source) -> PolicyDocument {
-        switch source {
-        case .hcl(let text), .file(_, _, let text):
-            return (try? PolicyParser.parse(text).get()) ?? PolicyDocument(rules: [])
-        case .rules(let rules):
-            return PolicyDocument(rules: rules.map { rule in
-                PathRule(
-                    path: rule.path, capabilities: rule.capabilities.compactMap(Capability.init(rawValue:)),
-                    requiredParameters: rule.requiredParameters ?? [], allowedParameters: rule.allowedParameters ?? [:],
-                    deniedParameters: rule.deniedParameters ?? [:], minWrappingTTL: rule.minWrappingTTL?.seconds,
-                    maxWrappingTTL: rule.maxWrappingTTL?.seconds)
-            })
-        }
+        Resource(Address(.policy, policy.name.lowercased()), fields: ["policy": .policy(policy.document)])
     }
 
     static func appRoleRole(_ role: AppRoleRole) -> Resource {
