@@ -5,20 +5,23 @@ For each N it starts a real OpenBao dev server (with a file audit device, which 
 requests), loads N policies, N AppRole roles and N/10 KV v2 mounts with KV config, writes
 a manifest that matches them exactly, and measures:
 
-  * vaultform plan: wall time, HTTP requests (from the server's audit log), peak RSS;
+  * vaultform plan: wall time (median of 5 runs, process start to exit, manifest loading
+    included), HTTP requests (from the server's audit log), peak RSS;
   * the floor: the same requests issued by `curl --parallel --parallel-max 8`, a minimal
-    concurrent HTTP loop over 8 connections, in the same run.
+    concurrent HTTP loop over 8 connections, in the same run (median of 5, interleaved).
 
 Usage: python3 Benchmarks/plan_benchmark.py [N ...]   (default: 10 100 1000)
 Prints a Markdown table; docs/performance.md records the figures.
 """
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+RUNS = 5
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -127,10 +130,11 @@ def bench(n, binary):
             with open(manifest, "w") as handle:
                 handle.write(manifest_text(n, mounts))
 
-            # vaultform: warm once, then measure.
+            # vaultform: warm once, then the median of RUNS runs (interleaved with the floor's,
+            # so load from elsewhere on the machine hits both alike).
             run_vaultform(binary, manifest, address, token)
             before = count_requests(log)
-            wall = run_vaultform(binary, manifest, address, token)
+            run_vaultform(binary, manifest, address, token)
             requests = count_requests(log) - before
             rss = peak_rss_of(binary, manifest, address, token)
 
@@ -143,10 +147,14 @@ def bench(n, binary):
             floor_requests += [("GET", "auth/token/lookup-self", None), ("GET", "sys/seal-status", None)]
             curl_parallel(floor_requests, address, token, workdir)  # warm
             before = count_requests(log)
-            floor = curl_parallel(floor_requests, address, token, workdir)
+            curl_parallel(floor_requests, address, token, workdir)
             floor_count = count_requests(log) - before
-            return {"n": n, "plan_s": wall, "floor_s": floor, "requests": requests, "floor_requests": floor_count,
-                    "rss_mib": rss}
+            plans, floors = [], []
+            for _ in range(RUNS):
+                plans.append(run_vaultform(binary, manifest, address, token))
+                floors.append(curl_parallel(floor_requests, address, token, workdir))
+            return {"n": n, "plan_s": statistics.median(plans), "floor_s": statistics.median(floors),
+                    "requests": requests, "floor_requests": floor_count, "rss_mib": rss}
         finally:
             subprocess.run(["bash", os.path.join(ROOT, "scripts/dev-server.sh"), "stop", state], capture_output=True)
 

@@ -18,21 +18,23 @@ public struct LiveReader: Sendable {
     /// Reads what `desired` names or owns.
     public func read(for desired: DesiredState) async throws -> LiveState {
         let scope = ReadScope(desired)
-        var resources: [Resource] = []
-        // One request per kind list; they do not depend on each other.
+        // Everything starts at once, so the transport's connections stay busy: the kind lists,
+        // and the per-mount lists with the reads that follow them. Reads that depend on a
+        // mount existing treat "no such mount" as absent rather than waiting for sys/mounts.
         async let audit = scope.audit ? readAuditDevices() : []
         async let mounts = scope.mounts ? readMounts() : []
         async let auth = scope.auth ? readAuthMethods() : []
         async let policies = readPolicies(scope)
-        let (auditDevices, mountList, authList, policyList) = try await (audit, mounts, auth, policies)
-        resources += auditDevices + mountList + authList + policyList
-
-        let liveMounts = Set(mountList.map(\.address.name))
-        let liveAuth = Set(authList.map(\.address.name))
-        async let kvConfigs = readKVConfigs(scope.kvConfigMounts.filter(liveMounts.contains))
-        async let keys = readTransitKeys(scope, liveMounts: liveMounts)
-        async let roles = readAppRoleRoles(scope, liveAuth: liveAuth)
-        resources += try await kvConfigs + keys + roles
+        async let kvConfigs = readKVConfigs(scope.kvConfigMounts)
+        async let keys = readTransitKeys(scope)
+        async let roles = readAppRoleRoles(scope)
+        let (mountList, authList) = try await (mounts, auth)
+        var resources = try await audit + mountList + authList + policies
+        // A mount's config, keys and roles count only if the mount itself is there.
+        let liveMounts = Set(mountList.map(\.address.name)), liveAuth = Set(authList.map(\.address.name))
+        resources += try await kvConfigs.filter { liveMounts.contains($0.address.name) }
+        resources += try await keys.filter { liveMounts.contains(ReadScope.split($0.address.name).0) }
+        resources += try await roles.filter { liveAuth.contains(ReadScope.split($0.address.name).0) }
         return LiveState(resources: resources)
     }
 
@@ -69,65 +71,57 @@ public struct LiveReader: Sendable {
     }
 
     func readKVConfigs(_ mounts: [String]) async throws -> [Resource] {
-        try await concurrently(mounts) { mount in
-            let response = try await client.request(.get, "\(mount)config")
-            return LiveKVConfig.resource(mount: mount, response.data)
+        let configs = try await concurrently(mounts) { mount -> Resource? in
+            guard let data = try await readIfPresent("\(mount)config") else { return nil }
+            return LiveKVConfig.resource(mount: mount, data)
         }
+        return configs.compactMap { $0 }
     }
 
-    func readTransitKeys(_ scope: ReadScope, liveMounts: Set<String>) async throws -> [Resource] {
-        var reads: [(mount: String, name: String)] = []
-        for mount in scope.transitMounts.keys.sorted() where liveMounts.contains(mount) {
-            let wanted = scope.transitMounts[mount] ?? []
-            if scope.transitOwned.contains(mount) {
-                reads += try await list("\(mount)keys").map { (mount, $0) }
-            } else {
-                reads += wanted.map { (mount, $0) }
+    func readTransitKeys(_ scope: ReadScope) async throws -> [Resource] {
+        let perMount = try await concurrently(scope.transitMounts.keys.sorted()) { mount -> [Resource] in
+            let names = scope.transitOwned.contains(mount) ? try await list("\(mount)keys") : (scope.transitMounts[mount] ?? [])
+            let keys = try await concurrently(names) { name -> Resource? in
+                guard let data = try await readIfPresent("\(mount)keys/\(name)") else { return nil }
+                return LiveTransitKey.resource(mount: mount, name: name, data)
             }
+            return keys.compactMap { $0 }
         }
-        let keys = try await concurrently(reads) { read -> Resource? in
-            do {
-                let response = try await client.request(.get, "\(read.mount)keys/\(read.name)")
-                return LiveTransitKey.resource(mount: read.mount, name: read.name, response.data)
-            } catch let error as VaultError where error.status == 404 {
-                return nil
-            }
-        }
-        return keys.compactMap { $0 }
+        return perMount.flatMap { $0 }
     }
 
-    func readAppRoleRoles(_ scope: ReadScope, liveAuth: Set<String>) async throws -> [Resource] {
-        var reads: [(mount: String, name: String, withRoleID: Bool)] = []
-        for mount in scope.roleMounts.keys.sorted() where liveAuth.contains(mount) {
+    func readAppRoleRoles(_ scope: ReadScope) async throws -> [Resource] {
+        let perMount = try await concurrently(scope.roleMounts.keys.sorted()) { mount -> [Resource] in
             let wanted = scope.roleMounts[mount] ?? [:]
-            let names = try await list("auth/\(mount)role")
-            for name in names {
-                if let withRoleID = wanted[name] {
-                    reads.append((mount, name, withRoleID))
-                } else if scope.rolesOwned.contains(mount) {
-                    reads.append((mount, name, false))
+            let owned = scope.rolesOwned.contains(mount)
+            let names = try await list("auth/\(mount)role").filter { wanted[$0] != nil || owned }
+            return try await concurrently(names) { name in
+                let response = try await client.request(.get, "auth/\(mount)role/\(name)")
+                var roleID: String?
+                if wanted[name] == true {
+                    roleID = try await client.request(.get, "auth/\(mount)role/\(name)/role-id").data?["role_id"]?.stringValue
                 }
+                return LiveAppRoleRole.resource(mount: mount, name: name, response.data, roleID: roleID)
             }
         }
-        return try await concurrently(reads) { read in
-            let response = try await client.request(.get, "auth/\(read.mount)role/\(read.name)")
-            var roleID: String?
-            if read.withRoleID {
-                roleID = try await client.request(.get, "auth/\(read.mount)role/\(read.name)/role-id").data?["role_id"]?.stringValue
-            }
-            return LiveAppRoleRole.resource(mount: read.mount, name: read.name, response.data, roleID: roleID)
-        }
+        return perMount.flatMap { $0 }
     }
 
     // MARK: Helpers
 
-    /// LIST, with the server's 404 for an empty list read as empty.
+    /// LIST, with the server's 404 for an empty list (or a mount that is not there) read as empty.
     func list(_ path: String) async throws -> [String] {
+        guard let data = try await readIfPresent(path, method: .list) else { return [] }
+        return data["keys"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
+    /// A read whose 404 means "not there" (an object, or the route of a mount that does not
+    /// exist). Every other failure is an error, never taken for absence.
+    func readIfPresent(_ path: String, method: HTTPMethod = .get) async throws -> JSONValue? {
         do {
-            let response = try await client.request(.list, path)
-            return response.data?["keys"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            return try await client.request(method, path).data ?? .object([:])
         } catch let error as VaultError where error.status == 404 {
-            return []
+            return nil
         }
     }
 
