@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main demo (`make demo`): validate the HoodCloud manifest for every environment, then
 # start a local OpenBao dev server on a free loopback port, show that vaultform reaches it,
-# and stop it again, even when a step fails.
+# plan the HoodCloud manifest against it, and stop it again, even when a step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,8 +28,13 @@ step "starting a local OpenBao dev server"
 bash scripts/dev-server.sh start "$state"
 address="$(cat "$state/address")"
 
+# The dev server's token, as an operator would export it; vaultform never prints it.
+export VAULT_TOKEN="$(cat "$state/token")"
+
 step "vaultform status --address $address"
 "$vaultform" status --address "$address"
+step "vaultform plan $manifest --address $address (what apply would do to a fresh server)"
+"$vaultform" plan "$manifest" --address "$address" --var "audit_log_path=$state/audit.log"
 
 step "stopping the dev server"
 bash scripts/dev-server.sh stop "$state"
