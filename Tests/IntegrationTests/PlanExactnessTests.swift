@@ -167,4 +167,87 @@ struct PlanExactnessTests {
         }
         #expect(plan.operations.count == expected.count, "\(PlanText.render(plan, color: false))")
     }
+
+    @Test("deprecated aliases, IPv6 hosts and explicitly stated defaults plan as no changes")
+    func aliasesAndDefaults() async throws {
+        let server = try await DevServer.shared()
+        let bao = BaoCommand(server: server)
+        let ar = Self.unique("ar"), kv = Self.unique("kv"), tr = Self.unique("tr")
+        try bao("auth", "enable", "-path=\(ar)", "approle")
+        // The deprecated `policies` and `period` are lower-cased, sorted and de-duplicated by the
+        // server and mirrored into token_policies and token_period.
+        try bao("write", "auth/\(ar)/role/legacy", "policies=Beta,alpha,alpha", "period=1h")
+        try bao("write", "auth/\(ar)/role/six", "token_bound_cidrs=2001:db8::1/128,::ffff:10.0.0.1/128",
+                "secret_id_bound_cidrs=2001:db8::1/128,10.0.0.7/32")
+        try bao("secrets", "enable", "-path=\(kv)", "-version=2", "kv")
+        try bao("secrets", "enable", "-path=\(tr)", "transit")
+        try bao("write", "-f", "\(tr)/keys/k")
+        let plan = try await Self.plan("""
+            external_policies: [alpha, beta]
+            secrets_engines:
+              - path: \(kv)
+                type: kv
+                options: { version: "2" }
+                local: false
+                seal_wrap: false
+                tuning:
+                  default_lease_ttl: 0
+                  max_lease_ttl: 0
+                  listing_visibility: ""
+                  force_no_cache: false
+                  passthrough_request_headers: []
+                  audit_non_hmac_request_keys: []
+                kv_config: { max_versions: 0, cas_required: false, delete_version_after: 0s }
+              - { path: \(tr), type: transit }
+            transit_keys:
+              - { mount: \(tr), name: k, type: aes256-gcm96, exportable: false, allow_plaintext_backup: false,
+                  deletion_allowed: false, auto_rotate_period: 0, min_decryption_version: 1, min_encryption_version: 0,
+                  derived: false }
+            auth_methods: [{ path: \(ar), type: approle, local: false, tuning: { default_lease_ttl: 0, token_type: default-service } }]
+            approle_roles:
+              - { name: legacy, mount: \(ar), token_policies: [alpha, beta], token_period: 3600, bind_secret_id: true,
+                  token_num_uses: 0, token_type: default, local_secret_ids: false, token_no_default_policy: false }
+              - { name: six, mount: \(ar), token_bound_cidrs: ["2001:db8::1", 10.0.0.1],
+                  secret_id_bound_cidrs: ["2001:db8::1/128", 10.0.0.7] }
+            """, on: server)
+        #expect(plan.isEmpty, "\(PlanText.render(plan, color: false))")
+    }
+
+    @Test("every kind's fields drifted out of band show exactly that field")
+    func moreOutOfBandChanges() async throws {
+        let server = try await DevServer.shared()
+        let bao = BaoCommand(server: server)
+        let ar = Self.unique("ar"), tr = Self.unique("tr")
+        try bao("auth", "enable", "-path=\(ar)", "approle")
+        try bao("secrets", "enable", "-path=\(tr)", "transit")
+        try bao("write", "-f", "\(tr)/keys/k")
+        try bao("write", "auth/\(ar)/role/r", "secret_id_ttl=1h", "secret_id_bound_cidrs=10.0.0.0/8", "token_policies=a")
+        let manifest = """
+            external_policies: [a, b]
+            secrets_engines: [{ path: \(tr), type: transit, tuning: { max_lease_ttl: 0 } }]
+            transit_keys: [{ mount: \(tr), name: k, deletion_allowed: false, auto_rotate_period: 0 }]
+            auth_methods: [{ path: \(ar), type: approle, tuning: { default_lease_ttl: 0 } }]
+            approle_roles:
+              - { name: r, mount: \(ar), secret_id_ttl: 1h, secret_id_bound_cidrs: [10.0.0.0/8], token_policies: [a] }
+            """
+        #expect(try await Self.plan(manifest, on: server).isEmpty)
+        let drifts: [(command: [String], address: String, field: String)] = [
+            (["write", "\(tr)/keys/k/config", "deletion_allowed=true"], "transit-key:\(tr)/k", "deletion_allowed"),
+            (["write", "\(tr)/keys/k/config", "auto_rotate_period=48h"], "transit-key:\(tr)/k", "auto_rotate_period"),
+            (["secrets", "tune", "-max-lease-ttl=3h", "\(tr)/"], "mount:\(tr)/", "max_lease_ttl"),
+            (["auth", "tune", "-default-lease-ttl=2h", "\(ar)/"], "auth:\(ar)/", "default_lease_ttl"),
+            (["write", "auth/\(ar)/role/r", "secret_id_ttl=2h"], "approle-role:\(ar)/r", "secret_id_ttl"),
+            (["write", "auth/\(ar)/role/r", "secret_id_bound_cidrs=10.0.0.0/16"], "approle-role:\(ar)/r", "secret_id_bound_cidrs"),
+            (["write", "auth/\(ar)/role/r", "token_policies=a,b"], "approle-role:\(ar)/r", "token_policies"),
+        ]
+        for drift in drifts {
+            _ = try bao.run(drift.command)
+            let plan = try await Self.plan(manifest, on: server)
+            let changed = plan.operations.flatMap { operation in operation.changes.map { "\(operation.address) \($0.field)" } }
+            #expect(changed.contains("\(drift.address) \(drift.field)"), "\(drift.command): \(changed)")
+        }
+        // Every drift so far is still there, and nothing else shows.
+        let plan = try await Self.plan(manifest, on: server)
+        #expect(plan.operations.flatMap(\.changes).count == drifts.count, "\(PlanText.render(plan, color: false))")
+    }
 }
