@@ -68,6 +68,14 @@ public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// `KIND:NAME`.
     public var description: String { "\(kind.rawValue):\(name)" }
 
+    /// Parses `KIND:NAME` as `description` writes it; nil when the kind is unknown or the name empty.
+    public init?(parsing text: String) {
+        guard let colon = text.firstIndex(of: ":"), let kind = ResourceKind(rawValue: String(text[..<colon])) else { return nil }
+        let name = String(text[text.index(after: colon)...])
+        guard !name.isEmpty else { return nil }
+        self.init(kind, name)
+    }
+
     public static func < (lhs: Address, rhs: Address) -> Bool {
         lhs.kind == rhs.kind ? lhs.name < rhs.name : lhs.kind < rhs.kind
     }

@@ -6,10 +6,16 @@ import VaultformManifest
 public struct DesiredState: Sendable {
     /// One normalised object and where the manifest declares it.
     public struct Entry: Sendable, Equatable {
+        /// Pairs a resource with where it is declared.
+        public init(resource: Resource, location: SourceLocation?) {
+            self.resource = resource
+            self.location = location
+        }
+
         /// The object in normalised form; only fields the manifest sets.
         public var resource: Resource
-        /// Where the manifest declares it.
-        public var location: SourceLocation
+        /// Where the manifest declares it (nil when it came from a saved plan).
+        public var location: SourceLocation?
         /// The object's address.
         public var address: Address { resource.address }
     }
@@ -28,6 +34,11 @@ public struct DesiredState: Sendable {
             .sorted { $0.address < $1.address }
         schemaPaths = manifest.secretSchemas.map(\.path)
         ownership = manifest.ownership
+    }
+
+    /// A desired state made of given entries (a saved plan's), owning nothing.
+    public init(entries: [Entry]) {
+        self.entries = entries.sorted { $0.address < $1.address }
     }
 
     /// How many objects of each kind, in dependency order, leaving out kinds with none.

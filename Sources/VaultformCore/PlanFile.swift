@@ -29,6 +29,9 @@ public struct PlanFile: Codable, Sendable, Equatable {
         public var action: String
         public var liveFingerprint: String
         public var fields: [Field]
+        /// For a create or a replacement, every field the manifest sets, so the object can be
+        /// created from the plan alone.
+        public var desired: [String: FieldValue]?
     }
 
     /// One field's planned change.
@@ -61,8 +64,28 @@ public struct PlanFile: Codable, Sendable, Equatable {
                 liveFingerprint: Fingerprint.of(live.resources[operation.address]),
                 fields: operation.changes.map {
                     Field(name: $0.field, before: $0.before, after: $0.after, forcesReplacement: $0.forcesReplacement)
-                })
+                },
+                desired: operation.action == .create || operation.action == .replace
+                    ? desired.entry(operation.address)?.resource.fields : nil)
         }
+    }
+
+    /// The plan and desired state the file describes, rebuilt for apply.
+    public func restored() throws -> (plan: Plan, desired: DesiredState) {
+        var operations: [Operation] = []
+        var entries: [DesiredState.Entry] = []
+        for change in changes {
+            guard let address = Address(parsing: change.address),
+                  let action = Action.allCases.first(where: { $0.name == change.action })
+            else { throw PlanFileError("the plan file names an unknown object or action: \(change.action) \(change.address)") }
+            operations.append(Operation(
+                address: address, action: action,
+                changes: change.fields.map {
+                    FieldChange(field: $0.name, before: $0.before, after: $0.after, forcesReplacement: $0.forcesReplacement)
+                }))
+            if let fields = change.desired { entries.append(.init(resource: Resource(address, fields: fields), location: nil)) }
+        }
+        return (Plan(operations: operations, unchanged: []), DesiredState(entries: entries))
     }
 
     /// The file's bytes: JSON with sorted keys, so the same plan always writes the same file.

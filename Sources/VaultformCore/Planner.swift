@@ -44,7 +44,9 @@ public enum Planner {
         return Plan(operations: operations + deletions, unchanged: unchanged)
     }
 
-    static func compare(_ entry: DesiredState.Entry, _ live: Resource?) -> Operation {
+    /// The operation for one desired object against what the server holds (nil: absent).
+    /// Apply uses it after each write to check the server took every field.
+    public static func compare(_ entry: DesiredState.Entry, _ live: Resource?) -> Operation {
         let desired = entry.resource
         guard let live else {
             let changes = desired.fields.keys.sorted().map { FieldChange(field: $0, before: nil, after: desired.fields[$0]) }

@@ -54,6 +54,29 @@ struct ServerConnection {
         }
     }
 
+    /// Runs `body`, turning any error into one clear line and exit 1 (for work before a server is involved).
+    static func reportPlain<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            Terminal.writeError("error: \(error)\n")
+            throw ExitCode.failure
+        }
+    }
+
+    /// Runs `body` with the session's client and closes the session on every path, so a
+    /// login token is revoked even when the command fails.
+    func whileOpen<T>(_ body: (VaultClient) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(try await session.client())
+            await close()
+            return result
+        } catch {
+            await close()
+            throw error
+        }
+    }
+
     /// Ends the session: a token obtained by login is revoked unless asked otherwise.
     func close() async {
         _ = await session.close()

@@ -49,13 +49,14 @@ struct PlanCommand: AsyncParsableCommand {
         let loaded = try ServerConnection.loadManifest(manifest, color: color.useColor(forStandardError: true))
         let desired = Pipeline.resolve(loaded)
         let server = try await ServerConnection.open(connection, manifest: loaded)
-        let (plan, live) = try await ServerConnection.report(server.configuration) {
-            try await connection.withinDeadline { [server] in
-                let live = try await LiveReader(client: try await server.session.client()).read(for: desired)
-                return (Planner.plan(desired: desired, live: live, options: PlanOptions(targets: targets)), live)
+        let (plan, live) = try await server.whileOpen { client in
+            try await ServerConnection.report(server.configuration) {
+                try await connection.withinDeadline {
+                    let live = try await LiveReader(client: client).read(for: desired)
+                    return (Planner.plan(desired: desired, live: live, options: PlanOptions(targets: targets)), live)
+                }
             }
         }
-        await server.close()
 
         switch format {
         case .text: Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))

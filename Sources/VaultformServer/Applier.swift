@@ -1,0 +1,204 @@
+import VaultAPI
+import VaultformCore
+
+/// Choices that change what apply may do.
+public struct ApplyOptions: Sendable {
+    /// Deleting or replacing mounts, Transit keys, auth methods and audit devices destroys
+    /// data or access; without this, such a plan is refused before anything is written.
+    public var allowDestroy: Bool
+
+    /// Options; destruction is refused by default.
+    public init(allowDestroy: Bool = false) {
+        self.allowDestroy = allowDestroy
+    }
+}
+
+/// What happened to each operation of a plan.
+public struct ApplyReport: Sendable {
+    /// Operations carried out and checked, in order.
+    public var done: [Operation] = []
+    /// Operations not started because an earlier one failed.
+    public var notDone: [Operation] = []
+    /// The failure that stopped the apply, if any.
+    public var failure: ApplyFailure?
+
+    /// `Apply complete: 3 added, 2 changed, 0 destroyed.` counts, replacements counting as
+    /// one added and one destroyed.
+    public var counts: (added: Int, changed: Int, destroyed: Int) {
+        let summary = Plan(operations: done, unchanged: []).summary
+        return (summary.add, summary.change, summary.destroy)
+    }
+}
+
+/// Why an operation failed, with the address, so the message names the object.
+public struct ApplyFailure: Error, Sendable, CustomStringConvertible {
+    /// The operation that failed.
+    public var operation: Operation
+    /// What went wrong, already phrased for a person.
+    public var reason: String
+    /// Extra help, such as the server-config stanza for an audit device the API may not create.
+    public var hint: String?
+
+    public var description: String { "\(operation.action.name) \(operation.address): \(reason)" }
+}
+
+/// The apply stage: carries out a plan's operations one at a time in its order, checks each
+/// write by reading the object back, and stops at the first failure. Running again converges
+/// from wherever it stopped, because every operation is planned from the live state.
+public struct Applier: Sendable {
+    /// The client every write goes through.
+    public let client: VaultClient
+
+    /// An applier over a client.
+    public init(client: VaultClient) {
+        self.client = client
+    }
+
+    /// Reasons the plan must not run at all, found before any write: destruction without
+    /// `--allow-destroy`, and Transit keys that do not allow deletion.
+    public static func refusals(_ plan: Plan, desired: DesiredState, live: LiveState, options: ApplyOptions) -> [String] {
+        var reasons: [String] = []
+        for operation in plan.operations where operation.isDestructive && !options.allowDestroy {
+            let what = operation.action == .delete ? "deletes" : "replaces"
+            reasons.append("\(operation.address): the plan \(what) it, which destroys its data or access; pass --allow-destroy to allow it")
+        }
+        for operation in plan.operations where operation.address.kind == .transitKey {
+            switch operation.action {
+            case .delete where live.resources[operation.address]?.fields["deletion_allowed"] != .boolean(true):
+                reasons.append("\(operation.address): the key does not allow deletion; set deletion_allowed: true on it first")
+            case .replace where desired.entry(operation.address)?.resource.fields["deletion_allowed"] != .boolean(true):
+                reasons.append("\(operation.address): replacing the key deletes it; the manifest must set deletion_allowed: true")
+            default: break
+            }
+        }
+        return reasons
+    }
+
+    /// Carries out the plan. `progress` hears of each operation as it starts and ends;
+    /// `beforeWrite` runs before every write (the lock's check) and may throw to stop.
+    public func apply(
+        _ plan: Plan, desired: DesiredState,
+        progress: @Sendable (ApplyEvent) -> Void = { _ in },
+        beforeWrite: @Sendable () throws -> Void = {}
+    ) async -> ApplyReport {
+        var report = ApplyReport()
+        let total = plan.operations.count
+        for (index, operation) in plan.operations.enumerated() {
+            progress(.started(index: index + 1, total: total, operation))
+            do {
+                try await carryOut(operation, desired: desired, beforeWrite: beforeWrite)
+                report.done.append(operation)
+                progress(.finished(index: index + 1, total: total, operation))
+            } catch {
+                let failure = Self.failure(error, operation: operation, desired: desired)
+                report.failure = failure
+                report.notDone = Array(plan.operations[(index + 1)...])
+                progress(.failed(index: index + 1, total: total, operation, failure))
+                return report
+            }
+        }
+        return report
+    }
+
+    func carryOut(_ operation: Operation, desired: DesiredState, beforeWrite: () throws -> Void) async throws {
+        let address = operation.address
+        let entry = desired.entry(address)
+        var requests: [WriteRequest] = []
+        switch operation.action {
+        case .noop:
+            return
+        case .create:
+            guard let entry else { throw ApplyError("the manifest does not declare it") }
+            requests = WriteRequests.create(entry.resource)
+        case .update:
+            var changed: [String: FieldValue] = [:]
+            for change in operation.changes { if let after = change.after { changed[change.field] = after } }
+            requests = WriteRequests.update(address, changed)
+        case .replace:
+            guard let entry else { throw ApplyError("the manifest does not declare it") }
+            if address.kind == .transitKey {
+                requests.append(WriteRequest(method: .post, path: WriteRequests.transitPath(address.name) + "/config",
+                                             body: .object(["deletion_allowed": .bool(true)])))
+            }
+            requests += WriteRequests.delete(address) + WriteRequests.create(entry.resource)
+        case .delete:
+            requests = WriteRequests.delete(address)
+        }
+        for request in requests {
+            try beforeWrite()
+            _ = try await client.request(request.method, request.path, body: request.body)
+        }
+        try await verify(operation, entry: entry)
+    }
+
+    /// Reads the object back: it must now match the manifest (or be gone), or the server
+    /// silently ignored part of the write, which is reported rather than trusted.
+    func verify(_ operation: Operation, entry: DesiredState.Entry?) async throws {
+        let reader = LiveReader(client: client)
+        let live = try await reader.readOne(operation.address, withRoleID: entry?.resource.fields["role_id"] != nil)
+        if operation.action == .delete {
+            if live != nil { throw ApplyError("the server still has it after the delete") }
+            return
+        }
+        guard let entry else { return }
+        let check = Planner.compare(entry, live)
+        guard check.action != .noop else { return }
+        let fields = check.changes.map { change in
+            "\(change.field) reads back as \(change.before.map { "\($0)" } ?? "nothing"), not \(change.after.map { "\($0)" } ?? "nothing")"
+        }
+        throw ApplyError("the write did not take: " + fields.joined(separator: "; "))
+    }
+
+    static func failure(_ error: any Error, operation: Operation, desired: DesiredState) -> ApplyFailure {
+        if let error = error as? ApplyError { return ApplyFailure(operation: operation, reason: error.message) }
+        if let error = error as? VaultError, operation.address.kind == .auditDevice,
+           error.messages.contains(where: { $0.contains("cannot enable audit device via API") }),
+           let entry = desired.entry(operation.address) {
+            return ApplyFailure(
+                operation: operation,
+                reason: "the server does not allow creating audit devices through its API (OpenBao 2.x does so only with unsafe_allow_api_audit_creation = true in its configuration)",
+                hint: "declare the device in the server's configuration file instead, and restart or reload it:\n"
+                    + AuditStanza.render(entry.resource))
+        }
+        return ApplyFailure(operation: operation, reason: "\(error)")
+    }
+}
+
+/// Progress of an apply, for the command line's `[k/n]` lines.
+public enum ApplyEvent: Sendable {
+    case started(index: Int, total: Int, Operation)
+    case finished(index: Int, total: Int, Operation)
+    case failed(index: Int, total: Int, Operation, ApplyFailure)
+}
+
+/// A failure the applier found itself (as opposed to an error from the server).
+struct ApplyError: Error, CustomStringConvertible {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// The server-configuration stanza that declares an audit device, for servers that refuse
+/// to create them through the API. Option values are HCL strings, as the server requires.
+public enum AuditStanza {
+    /// `audit "TYPE" "PATH" { description = … options { key = "value" } }`.
+    public static func render(_ resource: Resource) -> String {
+        guard case .string(let type)? = resource.fields["type"] else { return "" }
+        let path = WriteRequests.trimmed(resource.address.name)
+        var text = "audit \"\(type)\" \"\(path)\" {\n"
+        if case .string(let description)? = resource.fields["description"], !description.isEmpty {
+            text += "  description = \(quoted(description))\n"
+        }
+        if case .boolean(true)? = resource.fields["local"] { text += "  local = true\n" }
+        if case .map(let options)? = resource.fields["options"], !options.isEmpty {
+            text += "  options {\n"
+            for key in options.keys.sorted() { text += "    \(key) = \(quoted(options[key] ?? ""))\n" }
+            text += "  }\n"
+        }
+        return text + "}\n"
+    }
+
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

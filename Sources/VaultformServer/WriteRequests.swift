@@ -1,0 +1,146 @@
+import VaultAPI
+import VaultformCore
+
+/// One HTTP write that carries out part of an operation.
+struct WriteRequest: Sendable {
+    var method: HTTPMethod
+    var path: String
+    var body: JSONValue?
+}
+
+/// How each kind is written: the requests that create, change and delete an object, built
+/// from its normalised fields. The planner decided what to do; this decides how.
+enum WriteRequests {
+    /// The requests that create `resource` (or re-create it, for a replacement).
+    static func create(_ resource: Resource) -> [WriteRequest] {
+        let fields = resource.fields
+        let name = resource.address.name
+        switch resource.address.kind {
+        case .auditDevice:
+            var body = object(fields, ["type", "description", "local"])
+            body["options"] = fields["options"].map { json($0) } ?? .object([:])
+            return [WriteRequest(method: .put, path: "sys/audit/\(trimmed(name))", body: .object(body))]
+        case .secretsEngine:
+            var body = object(fields, ["type", "description", "local", "seal_wrap", "external_entropy_access"])
+            if let options = fields["options"] { body["options"] = json(options) }
+            let config = object(fields, tuningKeys)
+            if !config.isEmpty { body["config"] = .object(config) }
+            return [WriteRequest(method: .post, path: "sys/mounts/\(trimmed(name))", body: .object(body))]
+        case .authMethod:
+            var body = object(fields, ["type", "description", "local", "seal_wrap"])
+            let config = object(fields, tuningKeys + ["token_type"])
+            if !config.isEmpty { body["config"] = .object(config) }
+            return [WriteRequest(method: .post, path: "sys/auth/\(trimmed(name))", body: .object(body))]
+        case .kvConfig:
+            return [WriteRequest(method: .post, path: "\(name)config", body: .object(object(fields, Array(fields.keys))))]
+        case .transitKey:
+            // Creation takes the immutable settings; the rest go through /config, which is the
+            // only endpoint that applies them (a create on an existing key ignores everything).
+            let creation = object(fields, ["type", "key_size", "derived", "convergent_encryption", "exportable",
+                                           "allow_plaintext_backup", "auto_rotate_period"])
+            var requests = [WriteRequest(method: .post, path: "\(transitPath(name))", body: .object(creation))]
+            let config = object(fields, transitConfigKeys)
+            if !config.isEmpty { requests.append(WriteRequest(method: .post, path: "\(transitPath(name))/config", body: .object(config))) }
+            return requests
+        case .policy:
+            return [WriteRequest(method: .put, path: "sys/policies/acl/\(name)", body: .object(["policy": policyText(fields)]))]
+        case .appRoleRole:
+            return role(name, fields)
+        case .kvSecret:
+            return []
+        }
+    }
+
+    /// The requests that change the given fields in place.
+    static func update(_ address: Address, _ changed: [String: FieldValue]) -> [WriteRequest] {
+        let name = address.name
+        switch address.kind {
+        case .secretsEngine:
+            return [WriteRequest(method: .post, path: "sys/mounts/\(trimmed(name))/tune", body: .object(object(changed, Array(changed.keys))))]
+        case .authMethod:
+            return [WriteRequest(method: .post, path: "sys/auth/\(trimmed(name))/tune", body: .object(object(changed, Array(changed.keys))))]
+        case .kvConfig:
+            return [WriteRequest(method: .post, path: "\(name)config", body: .object(object(changed, Array(changed.keys))))]
+        case .transitKey:
+            return [WriteRequest(method: .post, path: "\(transitPath(name))/config", body: .object(object(changed, Array(changed.keys))))]
+        case .policy:
+            return [WriteRequest(method: .put, path: "sys/policies/acl/\(name)", body: .object(["policy": policyText(changed)]))]
+        case .appRoleRole:
+            return role(name, changed)
+        case .auditDevice, .kvSecret:
+            return []  // audit devices are only replaced; the planner never plans an update
+        }
+    }
+
+    /// The requests that delete an object. A Transit key must allow deletion first.
+    static func delete(_ address: Address) -> [WriteRequest] {
+        let name = address.name
+        switch address.kind {
+        case .auditDevice: return [WriteRequest(method: .delete, path: "sys/audit/\(trimmed(name))")]
+        case .secretsEngine: return [WriteRequest(method: .delete, path: "sys/mounts/\(trimmed(name))")]
+        case .authMethod: return [WriteRequest(method: .delete, path: "sys/auth/\(trimmed(name))")]
+        case .kvConfig, .kvSecret: return []
+        case .transitKey: return [WriteRequest(method: .delete, path: transitPath(name))]
+        case .policy: return [WriteRequest(method: .delete, path: "sys/policies/acl/\(name)")]
+        case .appRoleRole:
+            let (mount, role) = ReadScope.split(name)
+            return [WriteRequest(method: .delete, path: "auth/\(mount)role/\(role)")]
+        }
+    }
+
+    static let tuningKeys = [
+        "default_lease_ttl", "max_lease_ttl", "force_no_cache", "listing_visibility", "passthrough_request_headers",
+        "allowed_response_headers", "audit_non_hmac_request_keys", "audit_non_hmac_response_keys", "plugin_version",
+    ]
+    static let transitConfigKeys = [
+        "deletion_allowed", "exportable", "allow_plaintext_backup", "min_decryption_version", "min_encryption_version",
+        "auto_rotate_period",
+    ]
+
+    static func role(_ name: String, _ fields: [String: FieldValue]) -> [WriteRequest] {
+        let (mount, role) = ReadScope.split(name)
+        var requests: [WriteRequest] = []
+        let settings = object(fields, fields.keys.filter { $0 != "role_id" })
+        if !settings.isEmpty || fields["role_id"] == nil {
+            requests.append(WriteRequest(method: .post, path: "auth/\(mount)role/\(role)", body: .object(settings)))
+        }
+        if let roleID = fields["role_id"] {
+            requests.append(WriteRequest(method: .post, path: "auth/\(mount)role/\(role)/role-id", body: .object(["role_id": json(roleID)])))
+        }
+        return requests
+    }
+
+    static func object(_ fields: [String: FieldValue], _ keys: [String]) -> [String: JSONValue] {
+        var result: [String: JSONValue] = [:]
+        for key in keys { if let value = fields[key] { result[key] = json(value, field: key) } }
+        return result
+    }
+
+    /// A field's value as the API takes it. Durations go as `Ns` where an endpoint parses Go
+    /// durations (KV config, Transit rotation), as integers elsewhere.
+    static func json(_ value: FieldValue, field: String = "") -> JSONValue {
+        switch value {
+        case .string(let text): return .string(text)
+        case .integer(let number): return .number(Double(number))
+        case .boolean(let flag): return .bool(flag)
+        case .seconds(let seconds):
+            return ["delete_version_after", "auto_rotate_period"].contains(field) ? .string("\(seconds)s") : .number(Double(seconds))
+        case .list(let items), .set(let items): return .array(items.map(JSONValue.string))
+        case .map(let map): return .object(map.mapValues(JSONValue.string))
+        case .policy(let document): return .string(document.renderHCL())
+        case .sensitive: return .null  // never sent from a plan: secret values are written by the secrets stage
+        }
+    }
+
+    static func policyText(_ fields: [String: FieldValue]) -> JSONValue {
+        fields["policy"].map { json($0) } ?? .string("")
+    }
+
+    static func trimmed(_ path: String) -> String { path.hasSuffix("/") ? String(path.dropLast()) : path }
+
+    /// `transit/k` → `transit/keys/k`.
+    static func transitPath(_ name: String) -> String {
+        let (mount, key) = ReadScope.split(name)
+        return "\(mount)keys/\(key)"
+    }
+}

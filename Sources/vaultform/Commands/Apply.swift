@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import VaultAPI
+import VaultformCore
+import VaultformManifest
+import VaultformRender
+import VaultformServer
+
+/// `vaultform apply`: converge the server, from a manifest or from a saved plan.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Change the server to match the manifest, or carry out a saved plan.",
+        discussion: """
+            From a manifest: plans, shows the plan, and asks for confirmation on a terminal \
+            (--auto-approve skips it; without a terminal and without the flag, apply refuses). \
+            From a plan file (vaultform plan -out FILE): re-reads every object the plan touches \
+            and refuses the plan if any of them changed since it was made.
+
+            Operations run one at a time in dependency order; each write is read back and \
+            checked. On a failure apply stops, says what was done and what was not, and exits 1; \
+            running it again converges from there. Deleting or replacing mounts, Transit keys, \
+            auth methods and audit devices needs --allow-destroy.
+
+            Examples:
+              vaultform apply manifests/hoodcloud --var-file manifests/hoodcloud/env/dev.yaml
+              vaultform apply manifests/hoodcloud --auto-approve
+              vaultform plan manifests/hoodcloud -out hood.plan && vaultform apply hood.plan
+            """
+    )
+
+    @OptionGroup var manifest: ManifestOptions
+    @OptionGroup(title: "Connection options") var connection: ConnectionOptions
+    @OptionGroup var color: ColorOptions
+
+    @Flag(help: "Apply without asking for confirmation (for CI).")
+    var autoApprove = false
+
+    @Flag(help: "Allow deleting or replacing mounts, Transit keys, auth methods and audit devices.")
+    var allowDestroy = false
+
+    func run() async throws {
+        if let planFile = try Self.planFile(at: manifest.path) {
+            try await applySaved(planFile)
+        } else {
+            try await applyManifest()
+        }
+    }
+
+    /// A saved plan at `path`, or nil when the path is a manifest.
+    static func planFile(at path: String) throws -> PlanFile? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              !path.hasSuffix(".yaml"), !path.hasSuffix(".yml"),
+              let data = FileManager.default.contents(atPath: path), data.first == UInt8(ascii: "{")
+        else { return nil }
+        do {
+            return try PlanFile.decode(data)
+        } catch {
+            Terminal.writeError("error: \(path): \(error)\n")
+            throw ExitCode.failure
+        }
+    }
+
+    func applyManifest() async throws {
+        let useColor = color.useColor(forStandardError: false)
+        let loaded = try ServerConnection.loadManifest(manifest, color: color.useColor(forStandardError: true))
+        let desired = Pipeline.resolve(loaded)
+        let server = try await ServerConnection.open(connection, manifest: loaded)
+        try await server.whileOpen { client in
+            let (plan, live) = try await ServerConnection.report(server.configuration) {
+                let live = try await LiveReader(client: client).read(for: desired)
+                return (Planner.plan(desired: desired, live: live), live)
+            }
+            Terminal.write(PlanText.render(plan, color: useColor))
+            guard !plan.isEmpty else { return }
+            try refuseIfUnsafe(plan, desired: desired, live: live)
+            try confirm()
+            try await execute(plan, desired: desired, client: client)
+        }
+    }
+
+    func applySaved(_ file: PlanFile) async throws {
+        let (plan, desired) = try ServerConnection.reportPlain { try file.restored() }
+        let server = try await ServerConnection.open(connection, manifest: Manifest())
+        let address = server.configuration.address.value.absoluteString
+        try await server.whileOpen { client in
+            guard address == file.server.address else {
+                Terminal.writeError("error: the plan was made against \(file.server.address), not \(address)\nNothing was written.\n")
+                throw ExitCode.failure
+            }
+            // Re-read every object the plan touches; any change since the plan makes it stale.
+            let reader = LiveReader(client: client)
+            let (stale, live) = try await ServerConnection.report(server.configuration) {
+                var stale: [String] = [], live: [Resource] = []
+                for (operation, change) in zip(plan.operations, file.changes) {
+                    let withRoleID = desired.entry(operation.address)?.resource.fields["role_id"] != nil
+                        || operation.changes.contains { $0.field == "role_id" }
+                    let current = try await reader.readOne(operation.address, withRoleID: withRoleID)
+                    if let current { live.append(current) }
+                    if Fingerprint.of(current) != change.liveFingerprint { stale.append(change.address) }
+                }
+                return (stale, live)
+            }
+            guard stale.isEmpty else {
+                Terminal.writeError("error: the saved plan is stale: these objects changed on the server since it was made:\n")
+                for address in stale { Terminal.writeError("  \(address)\n") }
+                Terminal.writeError("hint: run vaultform plan again and review the new plan\nNothing was written.\n")
+                throw ExitCode.failure
+            }
+            Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))
+            try refuseIfUnsafe(plan, desired: desired, live: LiveState(resources: live))
+            try await execute(plan, desired: desired, client: client)
+        }
+    }
+
+    func refuseIfUnsafe(_ plan: Plan, desired: DesiredState, live: LiveState) throws {
+        let refusals = Applier.refusals(plan, desired: desired, live: live, options: ApplyOptions(allowDestroy: allowDestroy))
+        guard !refusals.isEmpty else { return }
+        for reason in refusals { Terminal.writeError("error: \(reason)\n") }
+        Terminal.writeError("Nothing was written.\n")
+        throw ExitCode.failure
+    }
+
+    func confirm() throws {
+        if autoApprove { return }
+        guard isatty(STDIN_FILENO) == 1 else {
+            Terminal.writeError("error: apply needs confirmation: run it on a terminal, or pass --auto-approve\nNothing was written.\n")
+            throw ExitCode.failure
+        }
+        Terminal.write("\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+        guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+            Terminal.writeError("Apply cancelled. Nothing was written.\n")
+            throw ExitCode.failure
+        }
+    }
+
+    func execute(_ plan: Plan, desired: DesiredState, client: VaultClient) async throws {
+        Terminal.write("\n")
+        let report = await Applier(client: client).apply(plan, desired: desired) { event in
+            switch event {
+            case .started(let index, let total, let operation):
+                Terminal.writeError("[\(index)/\(total)] \(operation.action.rawValue) \(operation.address)…\n")
+            case .finished, .failed:
+                break
+            }
+        }
+        let (added, changed, destroyed) = report.counts
+        guard let failure = report.failure else {
+            Terminal.write("Apply complete: \(added) added, \(changed) changed, \(destroyed) destroyed.\n")
+            return
+        }
+        Terminal.writeError("error: \(failure)\n")
+        if let hint = failure.hint { Terminal.writeError("hint: \(hint)\n") }
+        Terminal.writeError("Done before the failure: \(report.done.isEmpty ? "nothing" : report.done.map(\.address.description).joined(separator: ", ")).\n")
+        Terminal.writeError("Not done: \(([failure.operation] + report.notDone).map(\.address.description).joined(separator: ", ")).\n")
+        Terminal.writeError("Run apply again to converge from here.\n")
+        throw ExitCode.failure
+    }
+}
