@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main demo (`make demo`): validate the HoodCloud manifest for every environment, then
 # start a local OpenBao dev server on a free loopback port, show that vaultform reaches it,
-# plan the HoodCloud manifest against it, and stop it again, even when a step fails.
+# apply the HoodCloud manifest to it with the dev variables, plan again to show nothing is left
+# to do, show what the server holds, and stop it again, even when a step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,8 +34,21 @@ export VAULT_TOKEN="$(cat "$state/token")"
 
 step "vaultform status --address $address"
 "$vaultform" status --address "$address"
-step "vaultform plan $manifest --address $address (what apply would do to a fresh server)"
-"$vaultform" plan "$manifest" --address "$address" --var "audit_log_path=$state/audit.log"
+vars=(--var-file "$manifest/env/dev.yaml" --var "audit_log_path=$state/audit.log")
+
+step "vaultform apply $manifest --var-file $manifest/env/dev.yaml --auto-approve"
+"$vaultform" apply "$manifest" --address "$address" "${vars[@]}" --auto-approve
+
+step "vaultform plan $manifest --detailed-exitcode (a second plan: nothing left to do)"
+"$vaultform" plan "$manifest" --address "$address" "${vars[@]}" --detailed-exitcode
+
+step "what the server holds now (bao CLI)"
+export BAO_ADDR="$address" BAO_TOKEN="$VAULT_TOKEN"
+bao secrets list
+bao auth list
+bao policy list
+bao list auth/approle/role
+bao read transit/keys/hoodcloud-master | grep -E '^(name|type|exportable|deletion_allowed) '
 
 step "stopping the dev server"
 bash scripts/dev-server.sh stop "$state"
