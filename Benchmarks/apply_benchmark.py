@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Apply benchmark: `vaultform apply` from an empty server, against a shell script that calls
+the `bao` CLI once per object (how vault-init.sh works), and a second apply on the converged
+server (which must write nothing).
+
+For each N (default 10 100 1000): N policies, N AppRole roles, N/10 KV v2 mounts with config.
+Writes are counted from each server's file audit log (create, update and delete operations).
+
+Usage: python3 Benchmarks/apply_benchmark.py [N ...]
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plan_benchmark as common  # noqa: E402
+
+WRITES = ('"operation":"create"', '"operation":"update"', '"operation":"delete"')
+
+
+def count_writes(log):
+    count = 0
+    with open(log) as handle:
+        for line in handle:
+            if '"type":"request"' in line and any(w in line for w in WRITES):
+                count += 1
+    return count
+
+
+def fresh_server(workdir, name):
+    state = os.path.join(workdir, name)
+    address, token = common.start_server(state)
+    log = os.path.join(state, "audit.log")
+    common.curl_parallel([("PUT", "sys/audit/file", {"type": "file", "options": {"file_path": log}})], address, token, state)
+    # A dev server mounts KV v2 at secret/; the benchmark's objects live elsewhere.
+    return state, address, token, log
+
+
+def bao_script(n, mounts, path):
+    lines = ["set -e"]
+    for m in mounts:
+        lines.append("bao secrets enable -path=%s -version=2 kv >/dev/null" % m)
+        lines.append("bao write %s/config max_versions=7 >/dev/null" % m)
+    lines.append("bao auth enable approle >/dev/null")
+    for i in range(n):
+        lines.append("printf '%%s' 'path \"secret/data/p%d/*\" { capabilities = [\"read\"] }' | bao policy write p%d - >/dev/null"
+                     % (i, i))
+    for i in range(n):
+        lines.append("bao write auth/approle/role/r%d token_ttl=1h token_policies=p%d token_bound_cidrs=10.0.%d.%d/32 >/dev/null"
+                     % (i, i, i // 250, i % 250 + 1))
+    with open(path, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+def bench(n, binary):
+    with tempfile.TemporaryDirectory(prefix="vf-apply-bench-") as workdir:
+        mounts = ["kv%d" % i for i in range(max(1, n // 10))]
+        manifest = os.path.join(workdir, "manifest.yaml")
+        with open(manifest, "w") as handle:
+            handle.write(common.manifest_text(n, mounts))
+        results = {"n": n}
+
+        state, address, token, log = fresh_server(workdir, "vaultform")
+        try:
+            env = dict(os.environ, VAULT_ADDR=address, VAULT_TOKEN=token, NO_COLOR="1")
+            before = count_writes(log)
+            started = time.perf_counter()
+            result = subprocess.run([binary, "apply", manifest, "--auto-approve"], env=env, capture_output=True, text=True)
+            results["apply_s"] = time.perf_counter() - started
+            if result.returncode != 0:
+                raise SystemExit("apply failed:\n" + result.stderr[-3000:])
+            results["apply_writes"] = count_writes(log) - before
+            before = count_writes(log)
+            started = time.perf_counter()
+            result = subprocess.run([binary, "apply", manifest, "--auto-approve"], env=env, capture_output=True, text=True)
+            results["second_s"] = time.perf_counter() - started
+            results["second_writes"] = count_writes(log) - before
+            if result.returncode != 0 or "No changes." not in result.stdout:
+                raise SystemExit("second apply did not converge:\n" + result.stdout[-2000:] + result.stderr[-2000:])
+        finally:
+            subprocess.run(["bash", os.path.join(common.ROOT, "scripts/dev-server.sh"), "stop", state], capture_output=True)
+
+        state, address, token, log = fresh_server(workdir, "script")
+        try:
+            script = os.path.join(workdir, "init.sh")
+            bao_script(n, mounts, script)
+            env = dict(os.environ, BAO_ADDR=address, BAO_TOKEN=token, HOME=workdir)
+            before = count_writes(log)
+            started = time.perf_counter()
+            subprocess.run(["bash", script], env=env, check=True)
+            results["script_s"] = time.perf_counter() - started
+            results["script_writes"] = count_writes(log) - before
+        finally:
+            subprocess.run(["bash", os.path.join(common.ROOT, "scripts/dev-server.sh"), "stop", state], capture_output=True)
+        return results
+
+
+def main():
+    sizes = [int(a) for a in sys.argv[1:]] or [10, 100, 1000]
+    subprocess.run(["swift", "build", "-c", "release", "--product", "vaultform"], cwd=common.ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    binary = os.path.join(common.sh("swift", "build", "-c", "release", "--show-bin-path", cwd=common.ROOT).strip(),
+                          "vaultform")
+    print("| N | apply (s) | apply writes | bao script (s) | script writes | apply / script | second apply (s) | second apply writes |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in sizes:
+        r = bench(n, binary)
+        print("| %d | %.2f | %d | %.2f | %d | %.2f× | %.2f | %d |" % (
+            r["n"], r["apply_s"], r["apply_writes"], r["script_s"], r["script_writes"], r["apply_s"] / r["script_s"],
+            r["second_s"], r["second_writes"]))
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
