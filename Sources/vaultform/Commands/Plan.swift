@@ -59,7 +59,9 @@ struct PlanCommand: AsyncParsableCommand {
         }
 
         switch format {
-        case .text: Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))
+        case .text:
+            Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))
+            if server.identity.flavour == .openBao { Terminal.write(Self.auditNote(plan, desired: desired)) }
         case .json: Terminal.write(PlanJSON.render(plan))
         }
         if let out {
@@ -74,6 +76,19 @@ struct PlanCommand: AsyncParsableCommand {
             if format == .text { Terminal.write("\nSaved the plan to \(out); apply it with: vaultform apply \(out)\n") }
         }
         if detailedExitcode, !plan.isEmpty { throw ExitCode(2) }
+    }
+
+    /// OpenBao 2.x creates audit devices through its API only when its configuration allows
+    /// it; say so before apply fails, with the configuration stanza that declares each device.
+    static func auditNote(_ plan: Plan, desired: DesiredState) -> String {
+        let devices = plan.operations.filter { $0.address.kind == .auditDevice && ($0.action == .create || $0.action == .replace) }
+        guard !devices.isEmpty else { return "" }
+        var text = "\nNote: OpenBao creates audit devices through its API only when its configuration sets "
+            + "unsafe_allow_api_audit_creation = true. If apply is refused, declare them in the server's configuration instead:\n\n"
+        for device in devices {
+            if let entry = desired.entry(device.address) { text += AuditStanza.render(entry.resource) + "\n" }
+        }
+        return text
     }
 
     /// Parses `KIND:NAME`, naming the kinds when the kind is unknown.
