@@ -57,7 +57,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "VaultformPolicyTests", dependencies: ["VaultformPolicy"]),
-        .testTarget(name: "VaultAPITests", dependencies: ["VaultAPI"]),
+        .testTarget(name: "VaultAPITests", dependencies: ["VaultAPI", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "VaultformCoreTests", dependencies: ["VaultformCore", "VaultformManifest"]),
         .testTarget(
             name: "VaultformRenderTests",

@@ -256,7 +256,11 @@ final class CurlEasy {
             CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_SHUTDOWN_FAILED:
             code = .tls
         case CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE:
-            code = .connectionLost
+            // Over TLS 1.3, a listener that requires a client certificate and got none closes
+            // the connection right after the handshake, and libcurl reports "getpeername()
+            // failed": a refusal, not an outage worth retrying.
+            let refusedHandshake = url.lowercased().hasPrefix("https:") && detail.contains("getpeername() failed")
+            code = refusedHandshake ? .tls : .connectionLost
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             code = .invalidURL
         default:

@@ -42,7 +42,7 @@ public final class CurlTransport: HTTPTransport {
     /// the task aborts the transfer, even mid-way.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
-        let job = CurlJob(spec: try CurlTransferSpec(target: target, tls: tls, request: request))
+        let job = CurlJob(spec: try CurlTransferSpec(target: try target(for: request), tls: tls, request: request))
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 job.attach(continuation)
@@ -51,6 +51,15 @@ public final class CurlTransport: HTTPTransport {
         } onCancel: {
             job.cancel()
         }
+    }
+
+    /// The base URL's target, or for a request redirected to another node, that node's (the
+    /// server-name override names the base URL's host, so it is not carried over).
+    private func target(for request: HTTPRequest) throws -> CurlTarget {
+        guard let origin = request.origin else { return target }
+        var redirected = tls
+        redirected.serverName = nil
+        return try CurlTarget(baseURL: origin, tls: redirected)
     }
 }
 

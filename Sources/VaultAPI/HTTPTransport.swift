@@ -24,7 +24,9 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
     /// Vault's listing verb; the server treats it as a read.
     public static let list = HTTPMethod(rawValue: "LIST")
 
-    /// Whether repeating the request cannot change the outcome, which is what retries need to know.
+    /// Whether HTTP (RFC 9110) calls the method idempotent. Vault treats PUT like POST, so the
+    /// client's retries do not rely on this: reads retry, writes only when marked idempotent
+    /// (see `RetryPolicy`).
     public var isIdempotent: Bool {
         [.get, .head, .put, .delete, .list].contains(self)
     }
@@ -108,17 +110,23 @@ public struct HTTPRequest: Sendable, Equatable {
     public var body: Data?
     /// The longest the whole exchange (connect, send, receive) may take.
     public var timeout: Duration
+    /// Another node of the same cluster to send this request to instead of the base URL
+    /// (scheme, host and port; `path` is then taken from its root): set when following a
+    /// standby's redirect to the active node. Connection and TLS settings stay the same, apart
+    /// from a server-name override, which belongs to the base URL's host.
+    public var origin: URL?
 
     /// Creates a request; the default timeout suits a single Vault call on a healthy server.
     public init(
         method: HTTPMethod, path: String, headers: HTTPHeaders = [:], body: Data? = nil,
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(60), origin: URL? = nil
     ) {
         self.method = method
         self.path = path
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.origin = origin
     }
 }
 

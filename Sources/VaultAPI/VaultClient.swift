@@ -2,9 +2,9 @@ import Foundation
 import Logging
 
 /// The connection to one Vault or OpenBao server: address, token, namespace and transport.
-/// Every request the tool makes goes through `request`, so headers, paths and errors are
-/// handled in one place. A value: copies made with `with(token:)` or `with(namespace:)`
-/// share the transport and so its open connections.
+/// Every request the tool makes goes through `request`, so headers, paths, retries, redirects
+/// and errors are handled in one place. A value: copies made with `with(token:)` or
+/// `with(namespace:)` share the transport (and so its open connections) and the deadline.
 public struct VaultClient: Sendable {
     /// The server's address, as configured (`https://vault.example:8200`).
     public var address: URL { transport.baseURL }
@@ -12,18 +12,26 @@ public struct VaultClient: Sendable {
     public var token: VaultToken?
     /// The namespace sent as `X-Vault-Namespace`, if any.
     public var namespace: String?
-    /// How long one request may take before it fails as timed out.
+    /// How long one attempt may take before it fails as timed out.
     public var timeout: Duration
-    /// Where requests are logged (method, path, status, time; never headers or bodies).
+    /// When and how often failed requests are sent again.
+    public var retryPolicy: RetryPolicy
+    /// The time every request made through this client (and its copies) must finish within,
+    /// counted from the client's creation or the last `with(deadline:)`; nil for none. Each
+    /// attempt's timeout is the smaller of `timeout` and what remains.
+    public private(set) var deadline: Duration?
+    /// Where requests are logged (method, path, status, time, attempts and pauses; never a
+    /// header value or a body).
     public var logger: Logger
+    private var deadlineAt: ContinuousClock.Instant?
     private let transport: any HTTPTransport
 
     /// Connects through libcurl. Throws `VaultError` with code `invalidAddress` for an address
     /// that is not `http(s)://host[:port]`.
     public init(
         address: URL, token: String? = nil, namespace: String? = nil, tls: TLSOptions = TLSOptions(),
-        timeout: Duration = .seconds(60), maxConcurrentRequests: Int = 8,
-        logger: Logger = Logger(label: "vaultform.api")
+        timeout: Duration = .seconds(60), deadline: Duration? = nil, retryPolicy: RetryPolicy = .standard,
+        maxConcurrentRequests: Int = 8, logger: Logger = Logger(label: "vaultform.api")
     ) throws {
         let transport: CurlTransport
         do {
@@ -33,19 +41,25 @@ public struct VaultClient: Sendable {
                 code: error.code == .invalidURL ? .invalidAddress : .transport, method: .get, path: "",
                 messages: [error.detail], address: error.url)
         }
-        self.init(transport: transport, token: token, namespace: namespace, timeout: timeout, logger: logger)
+        self.init(
+            transport: transport, token: token, namespace: namespace, timeout: timeout, deadline: deadline,
+            retryPolicy: retryPolicy, logger: logger)
     }
 
     /// Uses the given transport, which is how tests put a fake server in place of the network.
     public init(
         transport: any HTTPTransport, token: String? = nil, namespace: String? = nil,
-        timeout: Duration = .seconds(60), logger: Logger = Logger(label: "vaultform.api")
+        timeout: Duration = .seconds(60), deadline: Duration? = nil, retryPolicy: RetryPolicy = .standard,
+        logger: Logger = Logger(label: "vaultform.api")
     ) {
         self.transport = transport
         self.token = token.map(VaultToken.init)
         self.namespace = namespace
         self.timeout = timeout
+        self.retryPolicy = retryPolicy
         self.logger = logger
+        self.deadline = deadline
+        self.deadlineAt = deadline.map { ContinuousClock.now + $0 }
     }
 
     /// The same connection with another token (after a login, say).
@@ -62,105 +76,200 @@ public struct VaultClient: Sendable {
         return copy
     }
 
+    /// The same connection with a new deadline, counted from now (nil: none).
+    public func with(deadline: Duration?) -> VaultClient {
+        var copy = self
+        copy.deadline = deadline
+        copy.deadlineAt = deadline.map { ContinuousClock.now + $0 }
+        return copy
+    }
+
+    /// The same connection with another retry policy (`.never` for a probe that must answer
+    /// at once).
+    public func with(retryPolicy: RetryPolicy) -> VaultClient {
+        var copy = self
+        copy.retryPolicy = retryPolicy
+        return copy
+    }
+
     /// Sends one request to `/v1/<path>` and returns the response when its status is 2xx.
+    ///
+    /// Failures that may pass are retried as `RetryPolicy` describes; a standby's 307/308 is
+    /// followed to the active node; a sealed server is polled for `sealedWait`, then reported
+    /// with code `.sealed`.
     /// - Parameters:
     ///   - path: the API path, such as `sys/policies/acl/admin`; each segment is
     ///     percent-encoded here, so pass names as they are.
     ///   - query: query parameters, sent sorted by name.
     ///   - body: the JSON body, if any.
+    ///   - idempotent: whether sending this write twice leaves the server as sending it once
+    ///     (a policy or role write, a mount tune), so that it may be retried after a timeout
+    ///     or a 5xx. Reads (GET, HEAD, LIST) are always retried; leave false for anything that
+    ///     creates something new each time (a secret ID, a token, a KV version).
     /// - Throws: `VaultError` for a non-2xx status, a transport failure or an unreadable body;
     ///   `CancellationError` when the task is cancelled.
     public func request(
-        _ method: HTTPMethod, _ path: String, query: [String: String] = [:], body: JSONValue? = nil
+        _ method: HTTPMethod, _ path: String, query: [String: String] = [:], body: JSONValue? = nil,
+        idempotent: Bool = false
     ) async throws -> VaultResponse {
-        let apiPath = Self.trimmed(path)
-        let fail = { (code: VaultError.Code, status: Int?, messages: [String], address: String?) in
-            VaultError(
-                code: code, method: method, path: apiPath, namespace: namespace, status: status,
-                messages: messages, address: address, redacting: token.map { [$0.value] } ?? [])
-        }
+        let exchange = try Exchange(client: self, method: method, path: Self.trimmed(path), query: query, body: body)
+        let clock = ContinuousClock()
+        let started = clock.now
+        var schedule = RetrySchedule(
+            policy: retryPolicy, repeatable: Self.isSafe(method) || idempotent,
+            budget: deadlineAt.map { $0 - started }, seed: UInt64.random(in: .min ... .max))
+        var target = exchange.start
+        var last: (failure: VaultError, outcome: RetrySchedule.Outcome)?
 
-        var headers = HTTPHeaders()
-        if let token { headers.add(name: "X-Vault-Token", value: token.value) }
-        if let namespace, !namespace.isEmpty { headers.add(name: "X-Vault-Namespace", value: namespace) }
-        headers.add(name: "X-Vault-Request", value: "true")
-        headers.add(name: "Accept", value: "application/json")
-        let bytes: Data?
-        do {
-            bytes = try body?.encoded()
-        } catch {
-            throw fail(.invalidRequest, nil, ["the body could not be encoded as JSON"], nil)
-        }
-        let httpRequest = HTTPRequest(
-            method: method, path: "/v1/" + Self.encode(path: apiPath) + Self.encode(query: query),
-            headers: headers, body: bytes, timeout: timeout)
-
-        let started = ContinuousClock.now
-        let response: HTTPResponse
-        do {
-            response = try await transport.send(httpRequest)
-        } catch let error as HTTPTransportError {
-            logger.debug("\(method) \(apiPath) failed: \(error.code)")
-            throw fail(Self.code(for: error.code), nil, [error.detail], Self.display(transport.baseURL))
-        }
-        logger.debug(
-            "\(method) \(apiPath) → \(response.status)",
-            metadata: [
-                "elapsed": "\(ContinuousClock.now - started)",
-                "reused-connection": "\(response.reusedConnection)",
-            ])
-
-        let json: JSONValue?
-        do {
-            json = response.body.isEmpty ? nil : try JSONValue(decoding: response.body)
-        } catch {
-            guard (200..<300).contains(response.status) else {
-                throw fail(.http, response.status, ["the response body is not JSON"], nil)
+        while true {
+            var attemptTimeout = timeout
+            if let deadlineAt, let deadline {
+                let remaining = deadlineAt - clock.now
+                guard remaining > .zero else {
+                    // A pause that overslept (a busy machine) ends like a deadline met by the
+                    // schedule: with the last failure and the attempts.
+                    if let last {
+                        throw finalError(
+                            last.failure, outcome: last.outcome, reason: .deadline, attempts: schedule.attempts,
+                            elapsed: clock.now - started, exchange: exchange)
+                    }
+                    throw exchange.error(
+                        .timedOut, messages: ["the client's deadline of \(deadline.brief) passed before the request was sent"],
+                        address: Self.display(target.origin ?? transport.baseURL))
+                }
+                attemptTimeout = min(timeout, remaining)
             }
-            throw fail(.invalidResponse, response.status, ["the body is not valid JSON"], nil)
+            let address = Self.display(target.origin ?? transport.baseURL)
+            let outcome: RetrySchedule.Outcome
+            let failure: VaultError
+            let attemptStarted = clock.now
+            do {
+                let response = try await transport.send(exchange.request(to: target, timeout: attemptTimeout))
+                logger.debug(
+                    "\(method) \(exchange.logPath) → \(response.status)",
+                    metadata: [
+                        "elapsed": "\((clock.now - attemptStarted).brief)", "attempt": "\(schedule.attempts + 1)",
+                        "reused-connection": "\(response.reusedConnection)",
+                    ])
+                if let redirect = StandbyRedirect.decide(
+                    status: response.status, location: response.headers["Location"],
+                    requested: exchange.url(of: target, base: transport.baseURL), followed: target.redirects,
+                    limit: retryPolicy.maxRedirects)
+                {
+                    switch redirect {
+                    case .follow(let origin, let path):
+                        let next = Self.display(origin)
+                        logger.debug("\(method) \(exchange.logPath): HTTP \(response.status) from a standby; following to the active node at \(next)")
+                        target = Target(origin: origin, path: path, redirects: target.redirects + 1)
+                        continue
+                    case .refuse(let reason):
+                        throw exchange.error(.http, status: response.status, messages: [reason], address: address)
+                    }
+                }
+                switch exchange.interpret(response, address: address) {
+                case .success(let result):
+                    for warning in result.warnings { logger.info("\(method) \(exchange.logPath): server warning: \(warning)") }
+                    return result
+                case .failure(let error, let failed):
+                    outcome = failed
+                    failure = error
+                }
+            } catch let error as HTTPTransportError {
+                let code = Self.code(for: error.code)
+                logger.debug("\(method) \(exchange.logPath) failed: \(code)", metadata: ["attempt": "\(schedule.attempts + 1)"])
+                outcome = .noResponse(code)
+                failure = exchange.error(code, messages: [error.detail], address: address)
+            }
+
+            let elapsed = clock.now - started
+            last = (failure, outcome)
+            switch schedule.next(after: outcome, elapsed: elapsed) {
+            case .retry(let pause):
+                logger.debug(
+                    "\(method) \(exchange.logPath): attempt \(schedule.attempts) failed (\(Self.summary(outcome))); retrying in \(pause.brief)")
+                try await Task.sleep(for: pause)
+                target = exchange.start
+            case .fail(let reason):
+                throw finalError(failure, outcome: outcome, reason: reason, attempts: schedule.attempts, elapsed: elapsed, exchange: exchange)
+            }
         }
-        guard (200..<300).contains(response.status) else {
-            let messages = json?["errors"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            throw fail(.http, response.status, VaultError.normalise(messages), nil)
-        }
-        let result = VaultResponse(status: response.status, headers: response.headers, json: json)
-        for warning in result.warnings { logger.info("\(method) \(apiPath): server warning: \(warning)") }
-        return result
     }
+
+    /// The error a request ends with once the schedule stops: sealed when the server stayed
+    /// sealed, with the attempts and the deadline when there were retries.
+    private func finalError(
+        _ failure: VaultError, outcome: RetrySchedule.Outcome, reason: RetrySchedule.Reason, attempts: Int,
+        elapsed: Duration, exchange: Exchange
+    ) -> VaultError {
+        let path = exchange.logPath
+        switch reason {
+        case .notRepeatable:
+            logger.debug("\(failure.method) \(path): not retried: the server may have acted on it, and it is not marked idempotent")
+        case .retryAfterTooLong(let wait):
+            logger.debug("\(failure.method) \(path): the server asked to retry after \(wait.brief), more than the \(retryPolicy.maxRetryAfter.brief) allowed")
+        case .final, .attemptsExhausted, .deadline, .stillSealed:
+            break
+        }
+        let stoppedByDeadline = reason == .deadline
+        let retries = attempts > 1 || stoppedByDeadline
+            ? VaultError.Retries(attempts: attempts, elapsed: elapsed, deadline: stoppedByDeadline ? deadline : nil) : nil
+        let code: VaultError.Code = outcome == .sealed ? .sealed : failure.code
+        if retries == nil && code == failure.code { return failure }
+        return VaultError(
+            code: code, method: failure.method, path: failure.path, namespace: failure.namespace, status: failure.status,
+            messages: failure.messages, address: failure.address, retries: retries, denial: failure.denial)
+    }
+
+    private static func summary(_ outcome: RetrySchedule.Outcome) -> String {
+        switch outcome {
+        case .noResponse(let code): "\(code)"
+        case .status(let status, let retryAfter): "HTTP \(status)" + (retryAfter.map { ", Retry-After \($0.brief)" } ?? "")
+        case .sealed: "sealed"
+        }
+    }
+
+    /// The API path as errors show it, without the token should it hold it.
+    private func redacted(_ path: String) -> String {
+        VaultError.redact(Self.trimmed(path), token.map { [$0.value] } ?? [])
+    }
+
+    /// Whether the method only reads, so sending it twice is always harmless.
+    static func isSafe(_ method: HTTPMethod) -> Bool { [.get, .head, .list].contains(method) }
 
     /// Sends a request whose body is any Encodable value.
     public func request(
-        _ method: HTTPMethod, _ path: String, query: [String: String] = [:], encoding body: some Encodable
+        _ method: HTTPMethod, _ path: String, query: [String: String] = [:], encoding body: some Encodable,
+        idempotent: Bool = false
     ) async throws -> VaultResponse {
         let json: JSONValue
         do {
             json = try JSONValue(encoding: body)
         } catch {
             throw VaultError(
-                code: .invalidRequest, method: method, path: Self.trimmed(path), namespace: namespace,
+                code: .invalidRequest, method: method, path: redacted(path), namespace: namespace,
                 messages: ["the body could not be encoded as JSON"])
         }
-        return try await request(method, path, query: query, body: json)
+        return try await request(method, path, query: query, body: json, idempotent: idempotent)
     }
 
     /// Sends a request and decodes the whole response body as `T`.
     public func request<T: Decodable>(
         _ method: HTTPMethod, _ path: String, query: [String: String] = [:], body: JSONValue? = nil,
-        as type: T.Type
+        idempotent: Bool = false, as type: T.Type
     ) async throws -> T {
-        let response = try await request(method, path, query: query, body: body)
+        let response = try await request(method, path, query: query, body: body, idempotent: idempotent)
         do {
             return try (response.json ?? .null).decode(as: type)
         } catch {
             throw VaultError(
-                code: .invalidResponse, method: method, path: Self.trimmed(path), namespace: namespace,
+                code: .invalidResponse, method: method, path: redacted(path), namespace: namespace,
                 status: response.status, messages: [VaultError.summary(of: error)])
         }
     }
 
     // MARK: - Paths
 
-    private static func trimmed(_ path: String) -> String {
+    static func trimmed(_ path: String) -> String {
         var path = Substring(path)
         while path.hasPrefix("/") { path = path.dropFirst() }
         if path.hasPrefix("v1/") { path = path.dropFirst(3) }
@@ -171,13 +280,13 @@ public struct VaultClient: Sendable {
     private static let unreserved = CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
-    private static func encode(path: String) -> String {
+    static func encode(path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: false)
             .map { $0.addingPercentEncoding(withAllowedCharacters: unreserved) ?? String($0) }
             .joined(separator: "/")
     }
 
-    private static func encode(query: [String: String]) -> String {
+    static func encode(query: [String: String]) -> String {
         guard !query.isEmpty else { return "" }
         let pairs = query.sorted { $0.key < $1.key }.map { key, value in
             let key = key.addingPercentEncoding(withAllowedCharacters: unreserved) ?? key
@@ -187,7 +296,7 @@ public struct VaultClient: Sendable {
         return "?" + pairs.joined(separator: "&")
     }
 
-    private static func display(_ address: URL) -> String {
+    static func display(_ address: URL) -> String {
         var text = address.absoluteString
         while text.hasSuffix("/") { text.removeLast() }
         return text

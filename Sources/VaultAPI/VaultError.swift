@@ -19,6 +19,7 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
             case invalidAddress = "invalid address"
             case invalidRequest = "invalid request"
             case invalidResponse = "unexpected response"
+            case sealed = "server sealed"
         }
 
         private let base: Base
@@ -49,6 +50,9 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidRequest = Code(.invalidRequest)
         /// The server answered with something the client could not read.
         public static let invalidResponse = Code(.invalidResponse)
+        /// The server is sealed (503 "Vault is sealed") and stayed so for the policy's
+        /// `sealedWait`: nothing but unsealing helps.
+        public static let sealed = Code(.sealed)
 
         /// Whether no HTTP response arrived, which is what retries on connection failures test.
         public var isConnectionFailure: Bool {
@@ -72,12 +76,47 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
     public let messages: [String]
     /// The server's address, named for transport failures so "connection refused" says where.
     public let address: String?
+    /// How often and for how long the request was tried, when it was tried more than once or
+    /// the client's deadline ended it.
+    public let retries: Retries?
+    /// For a 403, what kind of refusal it was.
+    public let denial: Denial?
+
+    /// How often and for how long a request was tried before it failed.
+    public struct Retries: Sendable, Hashable {
+        /// Attempts made, the first included.
+        public let attempts: Int
+        /// The time from the first attempt's start to the last one's end.
+        public let elapsed: Duration
+        /// The client's deadline, when it is what stopped the retries.
+        public let deadline: Duration?
+
+        /// Creates a summary.
+        public init(attempts: Int, elapsed: Duration, deadline: Duration? = nil) {
+            self.attempts = attempts
+            self.elapsed = elapsed
+            self.deadline = deadline
+        }
+    }
+
+    /// The two refusals Vault answers with 403, told apart by the body: a token that lacks a
+    /// capability gets a wrapped `1 error occurred: * permission denied`, and a token the
+    /// server does not know (or none) gets a bare `permission denied`.
+    public enum Denial: Sendable, Hashable {
+        /// The token is valid but its policies do not grant the capability the method needs.
+        case missingCapability
+        /// The server did not accept the token: invalid, expired or revoked.
+        case tokenNotAccepted
+        /// No token was sent.
+        case noToken
+    }
 
     /// Creates an error. Any occurrence of a string in `redacting` (the token, say) inside the
     /// messages is replaced, so a server that echoes a credential cannot leak it through us.
     public init(
         code: Code, method: HTTPMethod, path: String, namespace: String? = nil, status: Int? = nil,
-        messages: [String] = [], address: String? = nil, redacting secrets: [String] = []
+        messages: [String] = [], address: String? = nil, retries: Retries? = nil, denial: Denial? = nil,
+        redacting secrets: [String] = []
     ) {
         self.code = code
         self.method = method
@@ -85,39 +124,101 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
         self.namespace = namespace
         self.status = status
         self.address = address
-        let secrets = secrets.filter { !$0.isEmpty }
-        self.messages = messages.map { message in
-            secrets.reduce(message) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
-        }
+        self.retries = retries
+        self.denial = denial
+        self.messages = messages.map { VaultError.redact($0, secrets) }
+    }
+
+    /// The same error with each message rewritten (and `secrets` redacted), everything else
+    /// kept: for callers that know more about a message than the client does (a login that
+    /// must hide the credentials it sent, say).
+    public func mapMessages(redacting secrets: [String] = [], _ transform: (String) -> String = { $0 }) -> VaultError {
+        VaultError(
+            code: code, method: method, path: path, namespace: namespace, status: status,
+            messages: messages.map(transform), address: address, retries: retries, denial: denial, redacting: secrets)
+    }
+
+    static func redact(_ text: String, _ secrets: [String]) -> String {
+        secrets.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
     }
 
     /// A 403: the token lacks a capability on the path, or the token is not valid.
     public var isPermissionDenied: Bool { code == .http && status == 403 }
     /// A 404: the object does not exist (Vault also answers 404 to a LIST with no keys).
     public var isNotFound: Bool { code == .http && status == 404 }
-    /// A 503 that says the server is sealed.
+    /// The server is sealed: reported as such after the sealed wait, or a 503 that says so.
     public var isSealed: Bool {
-        code == .http && status == 503 && messages.contains { $0.localizedCaseInsensitiveContains("sealed") }
+        code == .sealed
+            || (code == .http && status == 503 && messages.contains { $0.localizedCaseInsensitiveContains("sealed") })
+    }
+
+    /// The ACL capabilities the request's method needs on its path (Vault's mapping of HTTP
+    /// methods to capabilities): one of them is what a 403 says is missing.
+    public var requiredCapabilities: [String] {
+        switch method {
+        case .get, .head: ["read"]
+        case .list: ["list"]
+        case .delete: ["delete"]
+        case .post, .put: ["create", "update"]
+        case .patch: ["patch"]
+        default: []
+        }
     }
 
     public var description: String {
         var subject = "\(method) \(path)"
         if let namespace, !namespace.isEmpty { subject += " (namespace \(namespace))" }
         let detail = messages.joined(separator: "; ")
+        let server = address.map { "the server at \($0)" } ?? "the server"
         switch code {
         case .http:
             let status = status ?? 0
-            return detail.isEmpty
+            let text = detail.isEmpty
                 ? "\(subject): HTTP \(status)\(Self.reason(status).map { " \($0)" } ?? "")"
                 : "\(subject): HTTP \(status): \(detail)"
+            return text + (explanation.map { " (\($0))" } ?? "") + (retries.map { " (\(Self.tried($0)))" } ?? "")
+        case .sealed:
+            let waited = retries.map { " (still sealed after \($0.elapsed.brief), \(Self.attempts($0.attempts)))" } ?? ""
+            return "\(subject): \(server) is sealed; unseal it (vaultform unseal, or bao operator unseal) and retry\(waited)"
         case .invalidResponse:
             let status = status.map { "HTTP \($0): " } ?? ""
             return "\(subject): \(status)\(code): \(detail)"
         default:
+            if let retries, code.isConnectionFailure {
+                let within = (retries.deadline ?? retries.elapsed).brief
+                // libcurl's words add nothing to "connection refused" or "timed out".
+                let plain = detail.isEmpty || code == .connectionRefused || code == .timedOut
+                let last = plain ? "\(code)" : "\(code): \(detail)"
+                return "\(subject): \(server) did not answer within \(within) (\(Self.attempts(retries.attempts)): \(last))"
+            }
             let place = address.map { " at \($0)" } ?? ""
-            return detail.isEmpty ? "\(subject): \(code)\(place)" : "\(subject): \(code)\(place): \(detail)"
+            let text = detail.isEmpty ? "\(subject): \(code)\(place)" : "\(subject): \(code)\(place): \(detail)"
+            return text + (retries.map { " (\(Self.tried($0)))" } ?? "")
         }
     }
+
+    /// What a 403 means for this request, in words.
+    private var explanation: String? {
+        guard status == 403, let denial else { return nil }
+        switch denial {
+        case .missingCapability:
+            let capabilities = requiredCapabilities.map { "\"\($0)\"" }.joined(separator: " or ")
+            guard !capabilities.isEmpty else { return "the token's policies do not allow \(method) on \(path)" }
+            return "the token lacks \(capabilities) on \(path)"
+        case .tokenNotAccepted:
+            return "the token is invalid, expired or revoked"
+        case .noToken:
+            return "no token was sent; this path needs one"
+        }
+    }
+
+    private static func tried(_ retries: Retries) -> String {
+        let attempts = Self.attempts(retries.attempts)
+        if let deadline = retries.deadline { return "\(attempts); the deadline of \(deadline.brief) passed" }
+        return "\(attempts) over \(retries.elapsed.brief)"
+    }
+
+    private static func attempts(_ count: Int) -> String { count == 1 ? "1 attempt" : "\(count) attempts" }
 
     private static func reason(_ status: Int) -> String? {
         switch status {
@@ -155,6 +256,17 @@ extension VaultError {
                 return item.isEmpty ? nil : item
             }
         }
+    }
+
+    /// Tells a 403's two meanings apart from the server's raw `errors` (before `normalise`):
+    /// a bare `permission denied` is the token check failing, a multierror-wrapped one is the
+    /// ACL check failing. Nil when the body says something else.
+    static func denial(raw messages: [String], tokenSent: Bool) -> Denial? {
+        let trimmed = messages.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if trimmed == ["permission denied"] { return tokenSent ? .tokenNotAccepted : .noToken }
+        let items = normalise(messages)
+        let wrapped = trimmed.contains { $0.hasPrefix("1 error occurred") || $0.contains("errors occurred") }
+        return wrapped && items.contains("permission denied") ? .missingCapability : nil
     }
 
     /// Describes a decoding failure by field path and kind only: never by value.

@@ -17,7 +17,7 @@ public enum Planner {
     /// Objects the server owns; they are never changed or deleted, whatever ownership says.
     public static let builtins: Set<Address> = [
         Address(.secretsEngine, "sys/"), Address(.secretsEngine, "identity/"), Address(.secretsEngine, "cubbyhole/"),
-        Address(.authMethod, "token/"), Address(.policy, "root"), Address(.policy, "default"),
+        Address(.authMethod, "token/"), Address(.secretsEngine, "vaultform-lock/"), Address(.policy, "root"), Address(.policy, "default"),
     ]
 
     /// Compares desired with live and returns the operations that make the server match.

@@ -18,34 +18,46 @@ import VaultAPI
 /// `DevServer.shared()` for the one server that tests in this process share (each test then
 /// uses its own paths). Servers still running when the process exits are stopped by an exit
 /// handler, and ones left behind by a crashed run are stopped by the next run.
+///
+/// A server of your own can be stopped and started again on the same port with the same root
+/// token (`stop()`, then `relaunch()`), to test outages. A dev server keeps everything in
+/// memory, so the relaunched server is empty again.
 final class DevServer: @unchecked Sendable {
     /// The listener's address, `http://127.0.0.1:<port>` (`https` with `tls: true`).
     let address: URL
     /// The root token, random per server. Never print it.
     let rootToken: String
-    /// The server process's ID.
-    let pid: pid_t
     /// The server's own temporary directory.
     let directory: URL
-    /// Where the server's output goes.
-    let logFile: URL
     /// The CA that signed the server's certificate, for a server started with `tls: true`
     /// (`-dev-tls`; the certificate names localhost and 127.0.0.1).
     let caFile: String?
 
-    private let process: Process
+    private let binary: String
+    private let arguments: [String]
+    private let lock = NSLock()
+    private var current: (process: Process, logFile: URL, launches: Int)
 
     private init(
-        address: URL, rootToken: String, process: Process, directory: URL, logFile: URL, caFile: String?
+        address: URL, rootToken: String, process: Process, directory: URL, logFile: URL, caFile: String?,
+        binary: String, arguments: [String]
     ) {
         self.address = address
         self.caFile = caFile
         self.rootToken = rootToken
-        self.process = process
-        self.pid = process.processIdentifier
         self.directory = directory
-        self.logFile = logFile
+        self.binary = binary
+        self.arguments = arguments
+        self.current = (process, logFile, 1)
     }
+
+    private var process: Process { lock.withLock { current.process } }
+
+    /// The server process's ID (a new one after `relaunch()`).
+    var pid: pid_t { process.processIdentifier }
+
+    /// Where the server's output goes (a new file after `relaunch()`).
+    var logFile: URL { lock.withLock { current.logFile } }
 
     /// A client for this server holding the root token.
     func client(timeout: Duration = .seconds(30)) throws -> VaultClient {
@@ -105,23 +117,18 @@ final class DevServer: @unchecked Sendable {
             let log = try FileHandle(forWritingTo: logFile)
             defer { try? log.close() }
 
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = [
+            let arguments = [
                 "server", "-dev", "-dev-no-store-token", "-dev-root-token-id=\(token)",
                 "-dev-listen-address=127.0.0.1:\(port)", "-config=\(config.path)",
             ] + (tls ? ["-dev-tls", "-dev-tls-cert-dir=\(certificates.path)"] : [])
-            process.environment = environment(home: directory)
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = log
-            process.standardError = log
-            try process.run()
+            let process = try launch(binary: binary, arguments: arguments, home: directory, log: log)
             guard let address = URL(string: "\(tls ? "https" : "http")://127.0.0.1:\(port)") else {
                 throw DevServerError(message: "bad address for port \(port)")
             }
             let server = DevServer(
                 address: address, rootToken: token, process: process, directory: directory, logFile: logFile,
-                caFile: tls ? certificates.appendingPathComponent("vault-ca.pem").path : nil)
+                caFile: tls ? certificates.appendingPathComponent("vault-ca.pem").path : nil, binary: binary,
+                arguments: arguments)
             ServerRegistry.shared.register(server.pid)
 
             switch await server.waitUntilHealthy(deadline: deadline) {
@@ -141,12 +148,60 @@ final class DevServer: @unchecked Sendable {
         throw failure ?? DevServerError(message: "bao server did not start")
     }
 
+    private static func launch(binary: String, arguments: [String], home: URL, log: FileHandle) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = environment(home: home)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        return process
+    }
+
+    /// Starts the server again after `stop()`: the same port, root token and configuration
+    /// (and an empty store, as a dev server keeps nothing). Waits until it is healthy.
+    func relaunch(deadline: Duration = .seconds(30)) async throws {
+        guard !isRunning else { throw DevServerError(message: "relaunch() needs the server stopped first") }
+        let launches = lock.withLock { current.launches } + 1
+        let logFile = directory.appendingPathComponent("server-relaunch-\(launches).log")
+        guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
+            throw DevServerError(message: "cannot create \(logFile.path)")
+        }
+        let log = try FileHandle(forWritingTo: logFile)
+        defer { try? log.close() }
+        let process = try Self.launch(binary: binary, arguments: arguments, home: directory, log: log)
+        lock.withLock { current = (process, logFile, launches) }
+        ServerRegistry.shared.register(process.processIdentifier)
+        switch await waitUntilHealthy(deadline: deadline) {
+        case .healthy:
+            return
+        case .exited:
+            throw failure("exited with status \(process.terminationStatus) when relaunched")
+        case .timedOut:
+            throw failure("was not healthy within \(deadline) when relaunched")
+        }
+    }
+
+    /// The unseal key the running dev server printed (dev servers have one key, threshold 1).
+    func unsealKey() throws -> String {
+        let text = String(decoding: FileManager.default.contents(atPath: logFile.path) ?? Data(), as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix("Unseal Key:") {
+            let key = line.dropFirst("Unseal Key:".count).trimmingCharacters(in: .whitespaces)
+            if !key.isEmpty { return key }
+        }
+        throw DevServerError(message: "no unseal key in \(logFile.path)")
+    }
+
     private enum Readiness { case healthy, exited, timedOut }
 
     private func waitUntilHealthy(deadline: Duration) async -> Readiness {
         let clock = ContinuousClock()
         let end = clock.now + deadline
-        guard let client = try? VaultClient(address: address, tls: TLSOptions(caFile: caFile), timeout: .seconds(2))
+        guard
+            let client = try? VaultClient(
+                address: address, tls: TLSOptions(caFile: caFile), timeout: .seconds(2), retryPolicy: .never)
         else { return .timedOut }
         while clock.now < end {
             guard process.isRunning else { return .exited }

@@ -31,7 +31,7 @@ struct FakeTransportTests {
         let error = try await #require(throws: VaultError.self) {
             try await client.request(.get, "sys/policies/acl/x")
         }
-        #expect(error.description == "GET sys/policies/acl/x: HTTP 403: permission denied")
+        #expect(error.description == #"GET sys/policies/acl/x: HTTP 403: permission denied (the token lacks "read" on sys/policies/acl/x)"#)
     }
 
     @Test("a 404 without messages still names method, path and status")
@@ -43,9 +43,11 @@ struct FakeTransportTests {
 
     @Test("a sealed server is recognised")
     func sealed() async throws {
-        let client = VaultClient(transport: CannedTransport(status: 503, body: #"{"errors":["Vault is sealed"]}"#))
+        let client = VaultClient(
+            transport: CannedTransport(status: 503, body: #"{"errors":["Vault is sealed"]}"#), retryPolicy: .never)
         let error = try await #require(throws: VaultError.self) { try await client.request(.get, "sys/mounts") }
         #expect(error.isSealed)
+        #expect(error.code == .sealed)
     }
 
     @Test("a token echoed by the server is redacted from the error")

@@ -73,7 +73,7 @@ struct ServerTests {
         }
         #expect(error.status == 403)
         #expect(error.isPermissionDenied)
-        #expect(error.description == "GET sys/policies/acl/default: HTTP 403: permission denied")
+        #expect(error.description == "GET sys/policies/acl/default: HTTP 403: permission denied (the token is invalid, expired or revoked)")
         // Booleans first: a failed expectation prints its operands, and those must not be tokens.
         let showsBadToken = error.description.contains(badToken) || String(reflecting: error).contains(badToken)
         let showsRootToken = error.description.contains(server.rootToken)

@@ -41,7 +41,8 @@ struct TransportTests {
     @Test("a closed port gives a clear connection-refused error naming the address")
     func connectionRefused() async throws {
         let port = try FreePort.loopback()
-        let client = try VaultClient(address: #require(URL(string: "http://127.0.0.1:\(port)")))
+        // One attempt: this is the transport's classification (RetryOutageTests covers retries).
+        let client = try VaultClient(address: #require(URL(string: "http://127.0.0.1:\(port)")), retryPolicy: .never)
         let error = try await #require(throws: VaultError.self) { try await client.health() }
         #expect(error.code == .connectionRefused)
         #expect(error.code.isConnectionFailure)
@@ -53,7 +54,8 @@ struct TransportTests {
     func timeout() async throws {
         let listener = try Listener()
         let client = try VaultClient(
-            address: #require(URL(string: "http://127.0.0.1:\(listener.port)")), timeout: .milliseconds(300))
+            address: #require(URL(string: "http://127.0.0.1:\(listener.port)")), timeout: .milliseconds(300),
+            retryPolicy: .never)
         let clock = ContinuousClock()
         let started = clock.now
         let error = try await #require(throws: VaultError.self) { try await client.health() }
@@ -67,14 +69,16 @@ struct TransportTests {
     func cancellation() async throws {
         let listener = try Listener()
         let client = try VaultClient(
-            address: #require(URL(string: "http://127.0.0.1:\(listener.port)")), timeout: .seconds(60))
+            address: #require(URL(string: "http://127.0.0.1:\(listener.port)")), timeout: .seconds(300))
         let clock = ContinuousClock()
-        let started = clock.now
         let task = Task { try await client.health() }
         try await Task.sleep(for: .milliseconds(200))
+        let cancelled = clock.now
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(clock.now - started < .seconds(10))
+        // Far below the 300 s timeout, yet generous: tests that wait for child processes can
+        // hold this 2-core machine's cooperative threads for many seconds.
+        #expect(clock.now - cancelled < .seconds(60))
     }
 
     @Test("an unknown host name is reported as such")

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import VaultAPI
+
+/// HTTP 429 from a real rate limit quota, on a server of the test's own (a quota would slow
+/// every other test on the shared server).
+@Suite("Retries on rate limiting")
+struct RetryRateLimitTests {
+    @Test("429 from a rate limit quota: retried (honouring Retry-After) until it passes; without retries, a clear error")
+    func rateLimited() async throws {
+        try await DevServer.with { server in
+            let root = try server.client()
+            _ = try await root.request(.post, "sys/quotas/config", body: ["enable_rate_limit_response_headers": true])
+            _ = try await root.request(
+                .post, "sys/quotas/rate-limit/vaultform-test",
+                body: ["path": "sys/mounts", "rate": 1, "interval": "1s"], idempotent: true)
+
+            // One at a time, never retried: the second read in the same second is refused.
+            let probe = root.with(retryPolicy: .never)
+            var refusal: VaultError?
+            for _ in 0..<5 where refusal == nil {
+                do { _ = try await probe.request(.get, "sys/mounts") } catch let error as VaultError { refusal = error }
+            }
+            let error = try #require(refusal)
+            #expect(error.status == 429)
+            #expect(error.description == #"GET sys/mounts: HTTP 429: request path "sys/mounts": rate limit quota exceeded"#)
+
+            // Retried: four reads in a row all pass, waiting as the server asks.
+            let log = ErrorsLogCapture()
+            var patient = root.with(retryPolicy: RetryPolicy(maxAttempts: 20))
+            patient.logger = log.logger
+            for _ in 0..<4 {
+                #expect(try await patient.request(.get, "sys/mounts").data?["sys/"] != nil)
+            }
+            #expect(log.text.contains("GET sys/mounts: attempt 1 failed (HTTP 429, Retry-After "))
+
+            // Writes to a mount under a quota are refused before the server acts, so even writes
+            // not marked idempotent are retried, and each is applied once.
+            _ = try await root.request(.post, "sys/mounts/kv-limited", body: ["type": "kv"])
+            _ = try await root.request(
+                .post, "sys/quotas/rate-limit/vaultform-kv", body: ["path": "kv-limited/", "rate": 1, "interval": "1s"],
+                idempotent: true)
+            for index in 0..<3 {
+                _ = try await patient.request(.post, "kv-limited/item-\(index)", body: ["value": .string("v\(index)")])
+            }
+            let retriedWrite = log.text.split(separator: "\n").contains {
+                $0.contains("POST kv-limited/item-") && $0.contains("failed (HTTP 429")
+            }
+            #expect(retriedWrite, "a write met the quota and was retried")
+            let keys = try await root.request(.list, "kv-limited").data?["keys"]?.arrayValue?.compactMap(\.stringValue)
+            #expect(Set(keys ?? []) == ["item-0", "item-1", "item-2"])
+            #expect(!log.text.contains(server.rootToken))
+        }
+    }
+}

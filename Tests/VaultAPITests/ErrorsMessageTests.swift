@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import VaultAPI
+
+/// How errors are worded, from the server's real bodies (OpenBao 2.7.2), without a server.
+@Suite("Error messages")
+struct ErrorsMessageTests {
+    private static let lacking = #"{"errors":["1 error occurred:\n\t* permission denied\n\n"]}"#
+    private static let bare = #"{"errors":["permission denied"]}"#
+
+    private func error(
+        _ method: HTTPMethod, _ path: String, status: Int = 403, body: String, token: String? = "s.token",
+        namespace: String? = nil
+    ) async throws -> VaultError {
+        let client = VaultClient(transport: ScriptedTransport([.respond(status, body)]), token: token, namespace: namespace)
+        return try await #require(throws: VaultError.self) { try await client.request(method, path, body: method == .get || method == .list ? nil : [:]) }
+    }
+
+    @Test("a token lacking a capability: the path and the capability the method needs")
+    func missingCapability() async throws {
+        let cases: [(HTTPMethod, String)] = [
+            (.get, #"(the token lacks "read" on sys/policies/acl/x)"#),
+            (.list, #"(the token lacks "list" on sys/policies/acl/x)"#),
+            (.delete, #"(the token lacks "delete" on sys/policies/acl/x)"#),
+            (.put, #"(the token lacks "create" or "update" on sys/policies/acl/x)"#),
+            (.post, #"(the token lacks "create" or "update" on sys/policies/acl/x)"#),
+            (.patch, #"(the token lacks "patch" on sys/policies/acl/x)"#),
+        ]
+        for (method, explanation) in cases {
+            let error = try await error(method, "sys/policies/acl/x", body: Self.lacking)
+            #expect(error.denial == .missingCapability)
+            #expect(error.isPermissionDenied)
+            #expect(error.description == "\(method) sys/policies/acl/x: HTTP 403: permission denied \(explanation)")
+        }
+    }
+
+    @Test("the namespace is named")
+    func namespace() async throws {
+        let error = try await error(.put, "sys/mounts/kv", body: Self.lacking, namespace: "team1")
+        #expect(error.description == #"PUT sys/mounts/kv (namespace team1): HTTP 403: permission denied (the token lacks "create" or "update" on sys/mounts/kv)"#)
+    }
+
+    @Test("a bare permission denied: the token is not accepted, or none was sent")
+    func badOrMissingToken() async throws {
+        let bad = try await error(.get, "sys/mounts", body: Self.bare)
+        #expect(bad.denial == .tokenNotAccepted)
+        #expect(bad.description == "GET sys/mounts: HTTP 403: permission denied (the token is invalid, expired or revoked)")
+        let none = try await error(.get, "sys/mounts", body: Self.bare, token: nil)
+        #expect(none.denial == .noToken)
+        #expect(none.description == "GET sys/mounts: HTTP 403: permission denied (no token was sent; this path needs one)")
+    }
+
+    @Test("other statuses keep the server's words and the status")
+    func otherStatuses() async throws {
+        let missing = try await error(.get, "sys/mounts/x", status: 400, body: #"{"errors":["no mount at x"]}"#)
+        #expect(missing.description == "GET sys/mounts/x: HTTP 400: no mount at x")
+        #expect(missing.denial == nil)
+        let route = try await error(.get, "nope/foo", status: 404, body: #"{"errors":["no handler for route \"nope/foo\". route entry not found."]}"#)
+        #expect(route.description == #"GET nope/foo: HTTP 404: no handler for route "nope/foo". route entry not found."#)
+    }
+
+    @Test("a canary token never reaches a message, a dump or a log line, even when the server echoes it")
+    func canary() async throws {
+        let canary = "s.CANARY-\(UUID().uuidString)"
+        let log = CapturedLog()
+        let transport = ScriptedTransport([
+            .respond(400, #"{"errors":["bad token \#(canary) in request"]}"#),
+        ])
+        let client = VaultClient(transport: transport, token: canary, logger: log.logger)
+        let error = try await #require(throws: VaultError.self) {
+            try await client.request(.post, "auth/token/lookup/\(canary)", body: ["token": .string(canary)])
+        }
+        var dumped = ""
+        dump(error, to: &dumped)
+        // A client holding the token (with a transport that has recorded nothing: the scripted
+        // transport keeps the requests it was sent, which is test machinery, not the client).
+        dump(VaultClient(transport: ScriptedTransport([scriptedOK]), token: canary), to: &dumped)
+        let texts = [error.description, String(reflecting: error), dumped, log.text, "\(error.messages)", error.path]
+        let leaks = texts.filter { $0.contains(canary) }.count
+        #expect(leaks == 0, "\(texts.map { $0.contains(canary) })")
+        #expect(!log.text.contains(canary))
+        #expect(!error.description.contains(canary))
+        #expect(error.description.contains("<redacted>"))
+        #expect(log.text.contains("POST auth/token/lookup/<redacted> → 400"))
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import VaultAPI
+
+/// Which redirects the client follows, decided without a server.
+@Suite("Standby redirects")
+struct StandbyRedirectTests {
+    private let requested = URL(string: "https://vault-2.internal:8200/v1/sys/mounts?x=1")!
+
+    private func decide(
+        _ status: Int, _ location: String?, from url: URL? = nil, followed: Int = 0, limit: Int = 2
+    ) -> StandbyRedirect? {
+        StandbyRedirect.decide(status: status, location: location, requested: url ?? requested, followed: followed, limit: limit)
+    }
+
+    @Test("a standby's 307 to the active node is followed to the same path and query")
+    func follow307() throws {
+        let decision = decide(307, "https://vault-1.internal:8200/v1/sys/mounts?x=1")
+        #expect(decision == .follow(origin: try #require(URL(string: "https://vault-1.internal:8200")), path: "/v1/sys/mounts?x=1"))
+        let permanent = decide(308, "https://vault-1.internal:8200/v1/sys/mounts")
+        #expect(permanent == .follow(origin: try #require(URL(string: "https://vault-1.internal:8200")), path: "/v1/sys/mounts"))
+    }
+
+    @Test("percent-encoded paths stay encoded; a relative Location resolves against the request")
+    func encodingAndRelative() throws {
+        let encoded = decide(307, "https://vault-1.internal/v1/secret/data/a%20b/%C3%BC")
+        #expect(encoded == .follow(origin: try #require(URL(string: "https://vault-1.internal")), path: "/v1/secret/data/a%20b/%C3%BC"))
+        let relative = decide(307, "/v1/sys/mounts")
+        #expect(relative == .follow(origin: try #require(URL(string: "https://vault-2.internal:8200")), path: "/v1/sys/mounts"))
+    }
+
+    @Test("not a redirect: nil")
+    func notARedirect() {
+        for status in [200, 204, 304, 400, 403, 429, 503] { #expect(decide(status, "https://x/") == nil, "\(status)") }
+    }
+
+    @Test("a change of scheme is refused, both ways, and names only the origin")
+    func schemeChange() {
+        guard case .refuse(let downgrade) = decide(307, "http://vault-1.internal:8200/v1/sys/mounts?token=abc") else {
+            Issue.record("an https → http redirect was followed")
+            return
+        }
+        #expect(downgrade == "the standby redirected from https to http://vault-1.internal:8200, a change of scheme; not followed")
+        #expect(!downgrade.contains("token=abc"))
+        let plain = URL(string: "http://127.0.0.1:8200/v1/sys/mounts")!
+        guard case .refuse = decide(307, "https://127.0.0.1:8201/v1/sys/mounts", from: plain) else {
+            Issue.record("an http → https redirect was followed")
+            return
+        }
+    }
+
+    @Test("redirects Vault does not send, redirects without a usable Location, credentials and loops are refused")
+    func refusals() {
+        let refused = { (decision: StandbyRedirect?) in if case .refuse = decision { true } else { false } }
+        for status in [301, 302, 303] { #expect(refused(decide(status, "https://vault-1.internal/v1/sys/mounts")), "\(status)") }
+        #expect(refused(decide(307, nil)))
+        #expect(refused(decide(307, "")))
+        #expect(refused(decide(307, "https://user:pass@vault-1.internal/v1/sys/mounts")))
+        #expect(refused(decide(307, "https://vault-1.internal/v1/sys/mounts", followed: 2, limit: 2)))
+        #expect(!refused(decide(307, "https://vault-1.internal/v1/sys/mounts", followed: 1, limit: 2)))
+        if case .refuse(let loop) = decide(307, "https://vault-1.internal/v1/sys/mounts", followed: 2, limit: 2) {
+            #expect(loop.contains("more than 2 times"))
+        }
+    }
+}
+
+/// The behaviour table, by flavour and version.
+@Suite("Server behaviours")
+struct ServerBehaviourTests {
+    private func behaviour(_ flavour: ServerFlavour, _ version: String) -> ServerBehaviour {
+        ServerIdentity(flavour: flavour, version: version).behaviour
+    }
+
+    @Test("versions parse and compare numerically; the suffix is kept apart")
+    func versions() throws {
+        let ent = try #require(ServerVersion("1.15.2+ent"))
+        #expect(ent == ServerVersion(major: 1, minor: 15, patch: 2))
+        #expect(ent.suffix == "+ent")
+        #expect(try #require(ServerVersion("2.10.0")) > #require(ServerVersion("2.9.1")))
+        #expect(ServerVersion("v2.7") == ServerVersion(major: 2, minor: 7, patch: 0))
+        #expect(ServerVersion("2.5.0-beta20251125")?.suffix == "-beta20251125")
+        #expect(ServerVersion("dev") == nil)
+        #expect(ServerVersion("2") == nil)
+    }
+
+    @Test("audit devices through the API: OpenBao 2.3.2+ only with unsafe_allow_api_audit_creation; Vault yes")
+    func auditDevices() {
+        let bao = behaviour(.openBao, "2.7.2")
+        #expect(!bao.supportsAPIAuditDevices)
+        #expect(bao.apiAuditDevices == .onlyIf("the server's configuration sets unsafe_allow_api_audit_creation = true"))
+        #expect(bao.apiAuditDevices.isAvailable == nil)
+        #expect(bao.configuredAuditDevices == .yes)
+        #expect(bao.auditFormatJSONX.isAvailable == false)
+        #expect(behaviour(.openBao, "2.3.1").supportsAPIAuditDevices)
+        #expect(behaviour(.openBao, "2.3.2").apiAuditDevices.isAvailable == nil)
+        #expect(behaviour(.openBao, "2.2.0").configuredAuditDevices.isAvailable == false)
+        #expect(behaviour(.vault, "1.17.3").supportsAPIAuditDevices)
+        #expect(behaviour(.vault, "1.17.3").configuredAuditDevices.isAvailable == false)
+    }
+
+    @Test("identification: commit_date for OpenBao, build_date for Vault; Enterprise by +ent")
+    func identification() {
+        #expect(behaviour(.openBao, "2.7.2").versionDateField == "commit_date")
+        #expect(behaviour(.vault, "1.19.1").versionDateField == "build_date")
+        #expect(behaviour(.unknown, "1.0.0").versionDateField == nil)
+        #expect(behaviour(.vault, "1.19.1+ent").isVaultEnterprise)
+        #expect(!behaviour(.vault, "1.19.1").isVaultEnterprise)
+        #expect(!behaviour(.openBao, "2.7.2").isVaultEnterprise)
+    }
+
+    @Test("namespaces: OpenBao from 2.3.0, Vault Enterprise only; always through X-Vault-Namespace")
+    func namespaces() {
+        #expect(behaviour(.openBao, "2.7.2").supportsNamespaces)
+        #expect(behaviour(.openBao, "2.3.0").supportsNamespaces)
+        #expect(behaviour(.openBao, "2.2.2").namespaces == .no("OpenBao added namespaces in 2.3.0"))
+        #expect(behaviour(.vault, "1.19.1+ent").supportsNamespaces)
+        #expect(behaviour(.vault, "1.19.1").namespaces == .no("namespaces are a Vault Enterprise feature"))
+        #expect(behaviour(.openBao, "2.7.2").namespaceHeader == "X-Vault-Namespace")
+        #expect(behaviour(.openBao, "garbage").namespaces.isAvailable == nil)
+        #expect(behaviour(.unknown, "2.7.2").namespaces.isAvailable == nil)
+    }
+
+    @Test("kv-v2 metadata_cas_required: OpenBao (observed on 2.7), not Vault")
+    func metadataCAS() {
+        #expect(behaviour(.openBao, "2.7.2").kvMetadataCASRequired == .yes)
+        #expect(behaviour(.openBao, "2.4.0").kvMetadataCASRequired.isAvailable == nil)
+        #expect(behaviour(.vault, "1.19.1").kvMetadataCASRequired.isAvailable == false)
+    }
+}
