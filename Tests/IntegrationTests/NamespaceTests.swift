@@ -11,7 +11,7 @@ struct NamespaceTests {
         let root = try await DevServer.shared().client()
         let id = UUID().uuidString.prefix(8).lowercased()
         let namespace = "team-\(id)"
-        let created = try await root.request(.post, "sys/namespaces/\(namespace)")
+        let created = try await root.request(.post, "sys/namespaces/\(namespace)", idempotent: true)
         #expect(created.data?["path"]?.stringValue == "\(namespace)/")
 
         let inside = root.with(namespace: namespace)
@@ -38,7 +38,7 @@ struct NamespaceTests {
         let server = try await DevServer.shared()
         let root = try server.client()
         let namespace = "perm-\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try await root.request(.post, "sys/namespaces/\(namespace)")
+        _ = try await root.request(.post, "sys/namespaces/\(namespace)", idempotent: true)
         let created = try await root.request(.post, "auth/token/create", body: ["policies": ["default"], "ttl": "5m"])
         let token = try #require(created.json?["auth"]?["client_token"]?.stringValue)
         let client = root.with(token: token).with(namespace: namespace)
@@ -66,7 +66,7 @@ struct NamespaceTests {
 
         // X-Bao-Namespace is ignored: the request lands in the root namespace.
         let namespace = "hdr-\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try await root.request(.post, "sys/namespaces/\(namespace)")
+        _ = try await root.request(.post, "sys/namespaces/\(namespace)", idempotent: true)
         let transport = try CurlTransport(baseURL: server.address)
         let response = try await transport.send(HTTPRequest(
             method: .get, path: "/v1/sys/mounts",

@@ -108,7 +108,7 @@ struct ServerTests {
     func namespace() async throws {
         let client = try await DevServer.shared().client()
         let namespace = "ns\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try await client.request(.post, "sys/namespaces/\(namespace)")
+        _ = try await client.request(.post, "sys/namespaces/\(namespace)", idempotent: true)
         let inside = client.with(namespace: namespace)
         let policy: JSONValue = ["policy": "path \"x/*\" {\n  capabilities = [\"read\"]\n}\n"]
         _ = try await inside.request(.put, "sys/policies/acl/only-inside", body: policy)

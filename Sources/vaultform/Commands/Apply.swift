@@ -36,6 +36,8 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Apply without asking for confirmation (for CI).")
     var autoApprove = false
 
+    @OptionGroup(title: "Lock options") var lock: LockOptions
+
     @Flag(help: "Allow deleting or replacing mounts, Transit keys, auth methods and audit devices.")
     var allowDestroy = false
 
@@ -68,6 +70,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let desired = Pipeline.resolve(loaded)
         let server = try await ServerConnection.open(connection, manifest: loaded)
         try await server.whileOpen { client in
+          try await withApplyLock(server) { lease in
             let (plan, live) = try await ServerConnection.report(server.configuration) {
                 let live = try await LiveReader(client: client).read(for: desired)
                 return (Planner.plan(desired: desired, live: live), live)
@@ -76,7 +79,25 @@ struct ApplyCommand: AsyncParsableCommand {
             guard !plan.isEmpty else { return }
             try refuseIfUnsafe(plan, desired: desired, live: live)
             try confirm()
-            try await execute(plan, desired: desired, client: client)
+            try await execute(plan, desired: desired, client: client, lease: lease)
+          }
+        }
+    }
+
+    /// Holds the server-side apply lock around `body`: another apply waits (up to
+    /// --lock-timeout) or fails naming the holder; the lock is released on every path.
+    func withApplyLock(_ server: ServerConnection, _ body: (LockLease) async throws -> Void) async throws {
+        let lease = try await ServerConnection.report(server.configuration) {
+            try await lock.lock().acquire(client: { try await server.session.client() }, onWait: { holder in
+                Terminal.writeError("Waiting for the apply lock, held by \(holder)…\n")
+            })
+        }
+        do {
+            try await body(lease)
+            try? await lease.release()
+        } catch {
+            try? await lease.release()
+            throw error
         }
     }
 
@@ -110,7 +131,7 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))
             try refuseIfUnsafe(plan, desired: desired, live: LiveState(resources: live))
-            try await execute(plan, desired: desired, client: client)
+            try await withApplyLock(server) { lease in try await execute(plan, desired: desired, client: client, lease: lease) }
         }
     }
 
@@ -135,16 +156,16 @@ struct ApplyCommand: AsyncParsableCommand {
         }
     }
 
-    func execute(_ plan: Plan, desired: DesiredState, client: VaultClient) async throws {
+    func execute(_ plan: Plan, desired: DesiredState, client: VaultClient, lease: LockLease) async throws {
         Terminal.write("\n")
-        let report = await Applier(client: client).apply(plan, desired: desired) { event in
+        let report = await Applier(client: client).apply(plan, desired: desired, progress: { event in
             switch event {
             case .started(let index, let total, let operation):
                 Terminal.writeError("[\(index)/\(total)] \(operation.action.rawValue) \(operation.address)…\n")
             case .finished, .failed:
                 break
             }
-        }
+        }, beforeWrite: { try lease.check() })
         let (added, changed, destroyed) = report.counts
         guard let failure = report.failure else {
             Terminal.write("Apply complete: \(added) added, \(changed) changed, \(destroyed) destroyed.\n")
@@ -158,3 +179,4 @@ struct ApplyCommand: AsyncParsableCommand {
         throw ExitCode.failure
     }
 }
+
