@@ -64,14 +64,16 @@ let package = Package(
             dependencies: ["VaultformRender", "VaultformManifest", "VaultformCore", "VaultformPolicy"],
             exclude: ["Golden"]
         ),
+        // Test-only helpers (running child processes without blocking a cooperative thread).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "VaultformCLITests",
-            dependencies: ["vaultform"]
+            dependencies: ["vaultform", "TestSupport"]
         ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "VaultAPI", "VaultformServer", "VaultformCore", "VaultformManifest", "VaultformRender", "vaultform",
+                "VaultAPI", "VaultformServer", "VaultformCore", "VaultformManifest", "VaultformRender", "vaultform", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]

@@ -6,8 +6,8 @@ import VaultformCore
 /// out of band, plan shows it, apply repairs it.
 @Suite("vaultform apply against dev servers")
 struct ApplyCommandTests {
-    static func run(_ arguments: [String], _ server: DevServer) throws -> StatusCommandTests.Run {
-        try StatusCommandTests.run(
+    static func run(_ arguments: [String], _ server: DevServer) async throws -> StatusCommandTests.Run {
+        try await StatusCommandTests.run(
             arguments + ["--address", server.address.absoluteString], environment: ["VAULT_TOKEN": server.rootToken])
     }
 
@@ -24,10 +24,10 @@ struct ApplyCommandTests {
             let examples = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("examples").path)
                 .filter { $0.hasSuffix(".yaml") }.sorted().map { [Self.root.appendingPathComponent("examples/\($0)").path] }
             for manifest in [hood] + examples {
-                let apply = try Self.run(["apply"] + manifest + ["--auto-approve"], server)
+                let apply = try await Self.run(["apply"] + manifest + ["--auto-approve"], server)
                 #expect(apply.code == 0, "\(manifest[0]): \(apply.all)")
                 #expect(apply.output.contains("Apply complete: "))
-                let plan = try Self.run(["plan"] + manifest + ["--detailed-exitcode"], server)
+                let plan = try await Self.run(["plan"] + manifest + ["--detailed-exitcode"], server)
                 #expect(plan.code == 0, "\(manifest[0]) after apply: \(plan.all)")
                 #expect(plan.output == "No changes. The server matches the manifest.\n")
                 #expect(!apply.all.contains(server.rootToken) && !plan.all.contains(server.rootToken))
@@ -57,7 +57,7 @@ struct ApplyCommandTests {
                   - { name: app, token_ttl: 1h, token_bound_cidrs: [10.0.0.5], token_policies: [app-reader] }
                   - { name: ci, token_ttl: 30m }
                 """.write(toFile: manifest, atomically: true, encoding: .utf8)
-            let first = try Self.run(["apply", manifest, "--auto-approve"], server)
+            let first = try await Self.run(["apply", manifest, "--auto-approve"], server)
             #expect(first.code == 0, "\(first.all)")
 
             let drifts: [(change: [String], input: String?, shows: String)] = [
@@ -73,13 +73,13 @@ struct ApplyCommandTests {
                 (["write", "auth/approle/role/stray", "token_ttl=1h"], nil, "- approle-role \"approle/stray\""),
             ]
             for drift in drifts {
-                _ = try bao.run(drift.change, input: drift.input)
-                let plan = try Self.run(["plan", manifest, "--detailed-exitcode"], server)
+                _ = try await bao.run(drift.change, input: drift.input)
+                let plan = try await Self.run(["plan", manifest, "--detailed-exitcode"], server)
                 #expect(plan.code == 2, "\(drift.change): \(plan.all)")
                 #expect(plan.output.contains(drift.shows), "\(drift.change) should show `\(drift.shows)`:\n\(plan.output)")
-                let apply = try Self.run(["apply", manifest, "--auto-approve", "--allow-destroy"], server)
+                let apply = try await Self.run(["apply", manifest, "--auto-approve", "--allow-destroy"], server)
                 #expect(apply.code == 0, "\(drift.change): \(apply.all)")
-                let again = try Self.run(["plan", manifest, "--detailed-exitcode"], server)
+                let again = try await Self.run(["plan", manifest, "--detailed-exitcode"], server)
                 #expect(again.code == 0, "\(drift.change) not repaired: \(again.all)")
             }
         }
@@ -98,20 +98,20 @@ struct ApplyCommandTests {
                 auth_methods: [{ path: approle, type: approle }]
                 approle_roles: [{ name: r, token_ttl: 1h, role_id: fixed-role-id }]
                 """.write(toFile: manifest, atomically: true, encoding: .utf8)
-            #expect(try Self.run(["plan", manifest, "-out", planFile], server).code == 0)
-            _ = try BaoCommand(server: server).run(["policy", "write", "saved", "-"], input: "path \"b\" { capabilities = [\"read\"] }\n")
-            let stale = try Self.run(["apply", planFile], server)
+            #expect(try await Self.run(["plan", manifest, "-out", planFile], server).code == 0)
+            _ = try await BaoCommand(server: server).run(["policy", "write", "saved", "-"], input: "path \"b\" { capabilities = [\"read\"] }\n")
+            let stale = try await Self.run(["apply", planFile], server)
             #expect(stale.code == 1)
             #expect(stale.error.contains("stale"))
             #expect(stale.error.contains("policy:saved"))
             #expect(stale.error.contains("Nothing was written."))
 
-            #expect(try Self.run(["plan", manifest, "-out", planFile], server).code == 0)
-            let fresh = try Self.run(["apply", planFile], server)
+            #expect(try await Self.run(["plan", manifest, "-out", planFile], server).code == 0)
+            let fresh = try await Self.run(["apply", planFile], server)
             #expect(fresh.code == 0, "\(fresh.all)")
             #expect(fresh.output.contains("Apply complete: 2 added, 1 changed, 0 destroyed."), "\(fresh.output)")
-            #expect(try Self.run(["plan", manifest, "--detailed-exitcode"], server).code == 0)
-            let roleID = try BaoCommand(server: server).run(["read", "-field=role_id", "auth/approle/role/r/role-id"])
+            #expect(try await Self.run(["plan", manifest, "--detailed-exitcode"], server).code == 0)
+            let roleID = try await BaoCommand(server: server).run(["read", "-field=role_id", "auth/approle/role/r/role-id"])
             #expect(roleID.trimmingCharacters(in: .whitespacesAndNewlines) == "fixed-role-id")
         }
     }
@@ -120,7 +120,7 @@ struct ApplyCommandTests {
     func safety() async throws {
         try await DevServer.with { server in
             let bao = BaoCommand(server: server)
-            _ = try bao.run(["secrets", "enable", "-path=data", "kv"])
+            _ = try await bao.run(["secrets", "enable", "-path=data", "kv"])
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vf-safe-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
@@ -130,20 +130,20 @@ struct ApplyCommandTests {
                 secrets_engines: [{ path: data, type: transit }]
                 policies: [{ name: new-one, hcl: 'path "a" { capabilities = ["read"] }' }]
                 """.write(toFile: manifest, atomically: true, encoding: .utf8)
-            let refused = try Self.run(["apply", manifest, "--auto-approve"], server)
+            let refused = try await Self.run(["apply", manifest, "--auto-approve"], server)
             #expect(refused.code == 1)
             #expect(refused.error.contains("mount:data/"))
             #expect(refused.error.contains("--allow-destroy"))
             #expect(refused.error.contains("Nothing was written."))
-            let policies = try bao.run(["policy", "list"])
+            let policies = try await bao.run(["policy", "list"])
             #expect(!policies.contains("new-one"), "a refused apply wrote something")
 
             try "version: 1\npolicies: [{ name: new-one, hcl: 'path \"a\" { capabilities = [\"read\"] }' }]\n"
                 .write(toFile: manifest, atomically: true, encoding: .utf8)
-            let unconfirmed = try Self.run(["apply", manifest], server)
+            let unconfirmed = try await Self.run(["apply", manifest], server)
             #expect(unconfirmed.code == 1)
             #expect(unconfirmed.error.contains("--auto-approve"))
-            #expect(!(try bao.run(["policy", "list"])).contains("new-one"))
+            #expect(!(try await bao.run(["policy", "list"])).contains("new-one"))
         }
     }
 }

@@ -117,7 +117,7 @@ struct AuthAppRoleTests {
 
         // The command line says which credentials it used, and never shows them.
         let secretFile = try fixture.file("remote-secret-id", secretID)
-        let run = try StatusCommandTests.run(
+        let run = try await StatusCommandTests.run(
             ["status", "--address", server.address.absoluteString, "--approle-mount", fixture.mount],
             environment: ["VAULT_ROLE_ID": roleID, "VAULT_SECRET_ID_PATH": secretFile])
         #expect(run.code == 1)
@@ -191,7 +191,7 @@ struct AuthAppRoleTests {
             "status", "--address", server.address.absoluteString, "--approle-mount", fixture.mount,
             "--approle-role-id-file", roleFile, "--approle-secret-id-file", secretFile, "-v",
         ]
-        let run = try StatusCommandTests.run(arguments, environment: ["VAULT_TOKEN": server.rootToken])
+        let run = try await StatusCommandTests.run(arguments, environment: ["VAULT_TOKEN": server.rootToken])
         #expect(run.code == 0, "\(run.error)")
         #expect(run.output.contains("login:             AppRole login at auth/\(fixture.mount)/login (role ID from file \(roleFile) (flag --approle-role-id-file), secret ID from file \(secretFile) (flag --approle-secret-id-file))"))
         #expect(run.output.contains("token:             set (from environment VAULT_TOKEN) but not used: login wins"))
@@ -200,7 +200,7 @@ struct AuthAppRoleTests {
         #expect(run.error.contains("POST auth/\(fixture.mount)/login → 200"), "-v shows the requests")
         #expect(try await fixture.liveTokens(role: role) == 0)
 
-        let kept = try StatusCommandTests.run(arguments + ["--keep-login-token"])
+        let kept = try await StatusCommandTests.run(arguments + ["--keep-login-token"])
         #expect(kept.code == 0, "\(kept.error)")
         #expect(kept.output.contains("kept (--keep-login-token)"))
         #expect(try await fixture.liveTokens(role: role) == 1)

@@ -23,8 +23,8 @@ struct AuthJWTTests {
             let directory = server.directory.appendingPathComponent(mount, isDirectory: true)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             privateKey = directory.appendingPathComponent("signing.pem").path
-            try OpenSSL.run(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", privateKey])
-            let publicKey = String(decoding: try OpenSSL.run(["pkey", "-in", privateKey, "-pubout"]), as: UTF8.self)
+            try await OpenSSL.run(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", privateKey])
+            let publicKey = String(decoding: try await OpenSSL.run(["pkey", "-in", privateKey, "-pubout"]), as: UTF8.self)
 
             let root = try server.client()
             _ = try await root.request(.post, "sys/auth/\(mount)", body: .object(["type": .string("jwt")]))
@@ -43,7 +43,7 @@ struct AuthJWTTests {
         }
 
         /// A JWT signed with the fixture's key, RS256.
-        func jwt(audience: String? = nil, subject: String = "ci-job-42", lifetime: TimeInterval = 300) throws -> String {
+        func jwt(audience: String? = nil, subject: String = "ci-job-42", lifetime: TimeInterval = 300) async throws -> String {
             let now = Int(Date().timeIntervalSince1970)
             let claims: [String: Any] = [
                 "iss": "https://ci.example", "sub": subject, "aud": audience ?? self.audience,
@@ -52,7 +52,7 @@ struct AuthJWTTests {
             let header = try JSONSerialization.data(withJSONObject: ["alg": "RS256", "typ": "JWT"], options: .sortedKeys)
             let payload = try JSONSerialization.data(withJSONObject: claims, options: .sortedKeys)
             let signingInput = Self.base64URL(header) + "." + Self.base64URL(payload)
-            let signature = try OpenSSL.run(["dgst", "-sha256", "-sign", privateKey], input: Data(signingInput.utf8))
+            let signature = try await OpenSSL.run(["dgst", "-sha256", "-sign", privateKey], input: Data(signingInput.utf8))
             return signingInput + "." + Self.base64URL(signature)
         }
 
@@ -73,7 +73,7 @@ struct AuthJWTTests {
     func login() async throws {
         let server = try await DevServer.shared()
         let fixture = try await Fixture(server: server)
-        let jwt = try fixture.jwt()
+        let jwt = try await fixture.jwt()
         let log = LogRecorder()
         let client = try VaultClient(address: server.address, logger: log.logger)
 
@@ -100,14 +100,14 @@ struct AuthJWTTests {
         let fixture = try await Fixture(server: server)
         let client = try VaultClient(address: server.address)
 
-        let wrongAudience = try fixture.jwt(audience: "someone-else")
+        let wrongAudience = try await fixture.jwt(audience: "someone-else")
         let error = try await #require(throws: VaultError.self) { try await client.logIn(fixture.login(wrongAudience)) }
         #expect(error.description.hasPrefix("POST auth/\(fixture.mount)/login: HTTP 400: "), "\(error)")
         #expect(error.description.contains("aud"))
         #expect(!error.description.contains(wrongAudience))
 
         let stranger = try await Fixture(server: server)
-        let foreign = try stranger.jwt()
+        let foreign = try await stranger.jwt()
         let unsigned = try await #require(throws: VaultError.self) { try await client.logIn(fixture.login(foreign)) }
         #expect(unsigned.path == "auth/\(fixture.mount)/login")
         #expect(!unsigned.description.contains(foreign))
@@ -117,11 +117,11 @@ struct AuthJWTTests {
     func statusEndToEnd() async throws {
         let server = try await DevServer.shared()
         let fixture = try await Fixture(server: server)
-        let jwt = try fixture.jwt()
+        let jwt = try await fixture.jwt()
         let file = server.directory.appendingPathComponent("\(fixture.mount)/id-token").path
         try jwt.write(toFile: file, atomically: true, encoding: .utf8)
 
-        let run = try StatusCommandTests.run([
+        let run = try await StatusCommandTests.run([
             "status", "--address", server.address.absoluteString, "--jwt-mount", fixture.mount, "--jwt-role", "ci",
             "--jwt-file", file, "-v",
         ])
@@ -132,14 +132,14 @@ struct AuthJWTTests {
         #expect(run.output.contains("obtained by:       JWT login at auth/\(fixture.mount)/login, revoked again"))
         #expect(run.error.contains("token: "), "-v reports the token's policies and TTL")
 
-        let fromEnvironment = try StatusCommandTests.run(
+        let fromEnvironment = try await StatusCommandTests.run(
             ["status", "--address", server.address.absoluteString, "--jwt-mount", fixture.mount, "--jwt-role", "ci"],
             environment: ["VAULT_JWT": jwt])
         #expect(fromEnvironment.code == 0, "\(fromEnvironment.error)")
         #expect(fromEnvironment.output.contains("(JWT from environment VAULT_JWT)"))
 
-        let expired = try fixture.jwt(lifetime: -120)
-        let refused = try StatusCommandTests.run(
+        let expired = try await fixture.jwt(lifetime: -120)
+        let refused = try await StatusCommandTests.run(
             ["status", "--address", server.address.absoluteString, "--jwt-mount", fixture.mount, "--jwt-role", "ci"],
             environment: ["VAULT_JWT": expired])
         #expect(refused.code == 1)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import VaultAPI
 import VaultformCore
 import VaultformManifest
@@ -19,9 +20,9 @@ struct HoodCloudPlanTests {
             defer { try? FileManager.default.removeItem(atPath: log) }
             // A dev server mounts KV v2 at secret/; a fresh production server, which the
             // script was written for, has nothing there.
-            _ = try BaoCommand(server: server).run(["secrets", "disable", "secret"])
+            _ = try await BaoCommand(server: server).run(["secrets", "disable", "secret"])
             let script = Self.root.appendingPathComponent("Tests/IntegrationTests/Fixtures/vault-init.sh").path
-            try Self.runScript(script, server: server, auditLog: log)
+            try await Self.runScript(script, server: server, auditLog: log)
 
             let manifestPath = Self.root.appendingPathComponent("manifests/hoodcloud").path
             let inputs = VariableInputs(assignments: ["audit_log_path=\(log)"])
@@ -60,28 +61,19 @@ struct HoodCloudPlanTests {
         }
     }
 
-    static func runScript(_ script: String, server: DevServer, auditLog: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script]
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VAULT_") && !$0.key.hasPrefix("BAO_") }
+    static func runScript(_ script: String, server: DevServer, auditLog: String) async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("vf-home-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
+        var environment = ProcessRunner.cleanEnvironment
         environment["HOME"] = home.path
         environment["BAO_ADDR"] = server.address.absoluteString
         environment["BAO_TOKEN"] = server.rootToken
         environment["AUDIT_LOG"] = auditLog
         environment["PATH"] = (BaoCommand.bao as NSString).deletingLastPathComponent + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-        process.environment = environment
-        let output = home.appendingPathComponent("out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        let text = ((try? String(contentsOf: output, encoding: .utf8)) ?? "").replacingOccurrences(of: server.rootToken, with: "<token>")
-        #expect(process.terminationStatus == 0, "vault-init.sh failed:\n\(text)")
+        let result = try await ProcessRunner.run(
+            URL(fileURLWithPath: "/bin/bash"), [script], environment: environment, mergeStandardError: true)
+        let text = result.standardOutput.replacingOccurrences(of: server.rootToken, with: "<token>")
+        #expect(result.exitCode == 0, "vault-init.sh failed:\n\(text)")
     }
 }

@@ -25,22 +25,22 @@ struct PlanCommandTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let environment = Self.environment(server)
 
-        let text = try StatusCommandTests.run(["plan", path], environment: environment)
+        let text = try await StatusCommandTests.run(["plan", path], environment: environment)
         #expect(text.code == 0, "\(text.all)")
         #expect(text.output.contains("+ policy \"\(name)\""))
         #expect(text.output.contains("Plan: 1 to add, 0 to change, 0 to destroy."))
 
-        let detailed = try StatusCommandTests.run(["plan", path, "--detailed-exitcode"], environment: environment)
+        let detailed = try await StatusCommandTests.run(["plan", path, "--detailed-exitcode"], environment: environment)
         #expect(detailed.code == 2)
 
-        let json = try StatusCommandTests.run(["plan", path, "--format", "json"], environment: environment)
+        let json = try await StatusCommandTests.run(["plan", path, "--format", "json"], environment: environment)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
         #expect(object["format_version"] as? Int == 1)
         #expect((object["changes"] as? [[String: Any]])?.first?["action"] as? String == "create")
 
         let planFile = path + ".plan"
         defer { try? FileManager.default.removeItem(atPath: planFile) }
-        let saved = try StatusCommandTests.run(["plan", path, "-out", planFile], environment: environment)
+        let saved = try await StatusCommandTests.run(["plan", path, "-out", planFile], environment: environment)
         #expect(saved.code == 0, "\(saved.all)")
         let file = try PlanFile.decode(try Data(contentsOf: URL(fileURLWithPath: planFile)))
         #expect(file.changes.map(\.address) == ["policy:\(name)"])
@@ -48,9 +48,9 @@ struct PlanCommandTests {
         let permissions = try FileManager.default.attributesOfItem(atPath: planFile)[.posixPermissions] as? Int
         #expect(permissions == 0o600)
 
-        _ = try BaoCommand(server: server).run(["policy", "write", name, "-"],
+        _ = try await BaoCommand(server: server).run(["policy", "write", name, "-"],
                                                 input: "path \"secret/data/\(name)/*\" {\n  capabilities = [\"read\"]\n}\n")
-        let clean = try StatusCommandTests.run(["plan", path, "--detailed-exitcode"], environment: environment)
+        let clean = try await StatusCommandTests.run(["plan", path, "--detailed-exitcode"], environment: environment)
         #expect(clean.code == 0, "\(clean.all)")
         #expect(clean.output == "No changes. The server matches the manifest.\n")
 
@@ -68,10 +68,10 @@ struct PlanCommandTests {
               - { name: t-two, hcl: 'path "b" { capabilities = ["read"] }' }
             """)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let narrowed = try StatusCommandTests.run(["plan", path, "--target", "policy:t-two"], environment: Self.environment(server))
+        let narrowed = try await StatusCommandTests.run(["plan", path, "--target", "policy:t-two"], environment: Self.environment(server))
         #expect(narrowed.output.contains("policy \"t-two\""))
         #expect(!narrowed.output.contains("t-one"))
-        let bad = try StatusCommandTests.run(["plan", path, "--target", "polcy:x"], environment: Self.environment(server))
+        let bad = try await StatusCommandTests.run(["plan", path, "--target", "polcy:x"], environment: Self.environment(server))
         #expect(bad.code != 0)
         #expect(bad.error.contains("not KIND:NAME"))
     }
@@ -80,7 +80,7 @@ struct PlanCommandTests {
     func failures() async throws {
         let broken = try Self.manifest("policies: [{ name: x }]\n")
         defer { try? FileManager.default.removeItem(atPath: broken) }
-        let invalid = try StatusCommandTests.run(["plan", broken], environment: ["VAULT_ADDR": "http://127.0.0.1:1"])
+        let invalid = try await StatusCommandTests.run(["plan", broken], environment: ["VAULT_ADDR": "http://127.0.0.1:1"])
         #expect(invalid.code == 1)
         #expect(invalid.error.contains("needs one of `hcl`, `file`, `rules`"))
         #expect(!invalid.error.contains("connection refused"))
@@ -88,7 +88,7 @@ struct PlanCommandTests {
         let valid = try Self.manifest("policies: [{ name: x, hcl: 'path \"a\" { capabilities = [\"read\"] }' }]\n")
         defer { try? FileManager.default.removeItem(atPath: valid) }
         let port = try FreePort.loopback()
-        let unreachable = try StatusCommandTests.run(
+        let unreachable = try await StatusCommandTests.run(
             ["plan", valid, "--deadline", "5s"], environment: ["VAULT_ADDR": "http://127.0.0.1:\(port)", "VAULT_TOKEN": "t"])
         #expect(unreachable.code == 1)
         #expect(unreachable.error.contains("127.0.0.1:\(port)"))

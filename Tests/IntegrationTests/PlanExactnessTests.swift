@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import VaultAPI
 import VaultformCore
 import VaultformManifest
@@ -29,14 +30,14 @@ struct PlanExactnessTests {
         let policy = Self.unique("Mixed-Case-")
         let logDirectory = FileManager.default.temporaryDirectory.path
 
-        try bao("secrets", "enable", "-path=\(kv)/", "-version=2", "-description=app secrets",
+        try await bao("secrets", "enable", "-path=\(kv)/", "-version=2", "-description=app secrets",
                 "-default-lease-ttl=30m", "-max-lease-ttl=7200", "kv")
-        try bao("write", "\(kv)/config", "max_versions=5", "delete_version_after=90m", "cas_required=true")
-        try bao("secrets", "enable", "-path=\(tr)", "transit")
-        try bao("write", "-f", "\(tr)/keys/signer", "type=ed25519")
-        try bao("write", "\(tr)/keys/signer/config", "auto_rotate_period=24h", "deletion_allowed=true")
-        try bao("write", "-f", "\(tr)/keys/plain")
-        try bao("policy", "write", policy, "-", input: """
+        try await bao("write", "\(kv)/config", "max_versions=5", "delete_version_after=90m", "cas_required=true")
+        try await bao("secrets", "enable", "-path=\(tr)", "transit")
+        try await bao("write", "-f", "\(tr)/keys/signer", "type=ed25519")
+        try await bao("write", "\(tr)/keys/signer/config", "auto_rotate_period=24h", "deletion_allowed=true")
+        try await bao("write", "-f", "\(tr)/keys/plain")
+        try await bao("policy", "write", policy, "-", input: """
             # Written by hand, blocks out of order, no trailing newline
             path "secret/data/b/*" { capabilities = ["list", "read"] }
 
@@ -46,47 +47,48 @@ struct PlanExactnessTests {
             }
             path "secret/data/a/*" { capabilities = ["list"] }
             """)
-        try bao("auth", "enable", "-path=\(ar)", "-description=machines", "-default-lease-ttl=1h", "approle")
-        try bao("write", "auth/\(ar)/role/Runner", "token_ttl=60m", "token_max_ttl=7200", "token_policies=b,a,a",
+        try await bao("auth", "enable", "-path=\(ar)", "-description=machines", "-default-lease-ttl=1h", "approle")
+        try await bao("write", "auth/\(ar)/role/Runner", "token_ttl=60m", "token_max_ttl=7200", "token_policies=b,a,a",
                 "token_bound_cidrs=10.0.0.5/32,2001:DB8:0:0::/64, 10.1.1.1/32", "secret_id_bound_cidrs=10.0.0.0/24,2001:0db8::/32",
                 "secret_id_ttl=3600s", "token_type=default-service")
-        try bao("audit", "enable", "-path=\(audit)", "file", "file_path=\(logDirectory)/\(audit).log", "log_raw=true")
-        defer { _ = try? bao("audit", "disable", audit) }
+        try await bao("audit", "enable", "-path=\(audit)", "file", "file_path=\(logDirectory)/\(audit).log", "log_raw=true")
+        try await ensuring({ _ = try? await bao("audit", "disable", audit) }) {
 
-        let plan = try await Self.plan("""
-            audit_devices:
-              - { path: \(audit), type: file, options: { file_path: "\(logDirectory)/\(audit).log", log_raw: "true" } }
-            secrets_engines:
-              - path: \(kv)
-                type: kv-v2
-                description: app secrets
-                tuning: { default_lease_ttl: 1800, max_lease_ttl: 2h }
-                kv_config: { max_versions: 5, delete_version_after: 1h30m, cas_required: true }
-              - { path: "\(tr)", type: transit }
-            transit_keys:
-              - { mount: \(tr), name: signer, type: ed25519, auto_rotate_period: 86400, deletion_allowed: true }
-              - { mount: \(tr), name: plain, exportable: false }
-            policies:
-              - name: \(policy)
-                rules:
-                  - { path: "secret/data/a/*", capabilities: [list, read] }
-                  - { path: "secret/data/b/*", capabilities: [read, list] }
-            external_policies: [a, b]
-            auth_methods:
-              - { path: \(ar), type: approle, description: machines, tuning: { default_lease_ttl: 3600 } }
-            approle_roles:
-              - name: runner
-                mount: \(ar)
-                token_ttl: 1h
-                token_max_ttl: "7200"
-                token_policies: [a, b]
-                token_bound_cidrs: [10.1.1.1, 10.0.0.5, "2001:db8::/64"]
-                secret_id_bound_cidrs: ["2001:db8::/32", 10.0.0.0/24]
-                secret_id_ttl: 1h
-                token_type: service
-            """, on: server)
-        #expect(plan.isEmpty, "\(PlanText.render(plan, color: false))")
-        #expect(plan.unchanged.count == 9)
+            let plan = try await Self.plan("""
+                audit_devices:
+                  - { path: \(audit), type: file, options: { file_path: "\(logDirectory)/\(audit).log", log_raw: "true" } }
+                secrets_engines:
+                  - path: \(kv)
+                    type: kv-v2
+                    description: app secrets
+                    tuning: { default_lease_ttl: 1800, max_lease_ttl: 2h }
+                    kv_config: { max_versions: 5, delete_version_after: 1h30m, cas_required: true }
+                  - { path: "\(tr)", type: transit }
+                transit_keys:
+                  - { mount: \(tr), name: signer, type: ed25519, auto_rotate_period: 86400, deletion_allowed: true }
+                  - { mount: \(tr), name: plain, exportable: false }
+                policies:
+                  - name: \(policy)
+                    rules:
+                      - { path: "secret/data/a/*", capabilities: [list, read] }
+                      - { path: "secret/data/b/*", capabilities: [read, list] }
+                external_policies: [a, b]
+                auth_methods:
+                  - { path: \(ar), type: approle, description: machines, tuning: { default_lease_ttl: 3600 } }
+                approle_roles:
+                  - name: runner
+                    mount: \(ar)
+                    token_ttl: 1h
+                    token_max_ttl: "7200"
+                    token_policies: [a, b]
+                    token_bound_cidrs: [10.1.1.1, 10.0.0.5, "2001:db8::/64"]
+                    secret_id_bound_cidrs: ["2001:db8::/32", 10.0.0.0/24]
+                    secret_id_ttl: 1h
+                    token_type: service
+                """, on: server)
+            #expect(plan.isEmpty, "\(PlanText.render(plan, color: false))")
+            #expect(plan.unchanged.count == 9)
+        }
     }
 
     @Test("a field changed out of band shows as exactly that field")
@@ -94,10 +96,10 @@ struct PlanExactnessTests {
         let server = try await DevServer.shared()
         let bao = BaoCommand(server: server)
         let ar = Self.unique("ar"), kv = Self.unique("kv"), policy = Self.unique("p")
-        try bao("auth", "enable", "-path=\(ar)", "approle")
-        try bao("secrets", "enable", "-path=\(kv)", "-version=2", "kv")
-        try bao("policy", "write", policy, "-", input: "path \"x/*\" { capabilities = [\"read\"] }\n")
-        try bao("write", "auth/\(ar)/role/app", "token_ttl=1h", "token_bound_cidrs=10.0.0.5", "token_policies=\(policy)")
+        try await bao("auth", "enable", "-path=\(ar)", "approle")
+        try await bao("secrets", "enable", "-path=\(kv)", "-version=2", "kv")
+        try await bao("policy", "write", policy, "-", input: "path \"x/*\" { capabilities = [\"read\"] }\n")
+        try await bao("write", "auth/\(ar)/role/app", "token_ttl=1h", "token_bound_cidrs=10.0.0.5", "token_policies=\(policy)")
         let manifest = """
             secrets_engines: [{ path: \(kv), type: kv-v2, description: "", kv_config: { max_versions: 0 } }]
             policies: [{ name: \(policy), hcl: 'path "x/*" { capabilities = ["read"] }' }]
@@ -114,13 +116,13 @@ struct PlanExactnessTests {
             (["secrets", "tune", "-description=changed", "\(kv)/"], "mount:\(kv)/", "description"),
         ]
         for drift in drifts {
-            _ = try bao.run(drift.command)
+            _ = try await bao.run(drift.command)
             let plan = try await Self.plan(manifest + "\n", on: server)
             let changed = plan.operations.flatMap { operation in operation.changes.map { "\(operation.address) \($0.field)" } }
             #expect(changed.contains("\(drift.address) \(drift.field)"), "\(drift.command): \(changed)")
         }
         let policyDrift = try await {
-            try bao("policy", "write", policy, "-", input: "path \"x/*\" { capabilities = [\"read\", \"list\"] }\n")
+            try await bao("policy", "write", policy, "-", input: "path \"x/*\" { capabilities = [\"read\", \"list\"] }\n")
             return try await Self.plan(manifest, on: server)
         }()
         #expect(policyDrift.operations.contains { $0.address.description == "policy:\(policy)" && $0.action == .update })
@@ -132,40 +134,41 @@ struct PlanExactnessTests {
         let bao = BaoCommand(server: server)
         let tr = Self.unique("tr"), ar = Self.unique("ar"), kv = Self.unique("kv"), audit = Self.unique("aud")
         let log = FileManager.default.temporaryDirectory.path + "/\(audit).log"
-        try bao("secrets", "enable", "-path=\(tr)", "transit")
-        try bao("write", "-f", "\(tr)/keys/typed")
-        try bao("write", "-f", "\(tr)/keys/exported")
-        try bao("write", "\(tr)/keys/exported/config", "exportable=true")
-        try bao("auth", "enable", "-path=\(ar)", "approle")
-        try bao("write", "auth/\(ar)/role/local", "local_secret_ids=true")
-        try bao("secrets", "enable", "-path=\(kv)", "kv")
-        try bao("audit", "enable", "-path=\(audit)", "file", "file_path=\(log)")
-        defer { _ = try? bao("audit", "disable", audit) }
+        try await bao("secrets", "enable", "-path=\(tr)", "transit")
+        try await bao("write", "-f", "\(tr)/keys/typed")
+        try await bao("write", "-f", "\(tr)/keys/exported")
+        try await bao("write", "\(tr)/keys/exported/config", "exportable=true")
+        try await bao("auth", "enable", "-path=\(ar)", "approle")
+        try await bao("write", "auth/\(ar)/role/local", "local_secret_ids=true")
+        try await bao("secrets", "enable", "-path=\(kv)", "kv")
+        try await bao("audit", "enable", "-path=\(audit)", "file", "file_path=\(log)")
+        try await ensuring({ _ = try? await bao("audit", "disable", audit) }) {
 
-        let plan = try await Self.plan("""
-            audit_devices: [{ path: \(audit), type: file, options: { file_path: "\(log).new" } }]
-            secrets_engines: [{ path: \(tr), type: transit }, { path: \(kv), type: transit }]
-            transit_keys:
-              - { mount: \(tr), name: typed, type: ed25519 }
-              - { mount: \(tr), name: exported, exportable: false }
-            auth_methods: [{ path: \(ar), type: approle }]
-            approle_roles: [{ name: local, mount: \(ar), local_secret_ids: false }]
-            """, on: server)
-        let replaced = Dictionary(plan.operations.map { ($0.address.description, $0) }, uniquingKeysWith: { a, _ in a })
-        let expected: [(String, String, String)] = [
-            ("audit:\(audit)/", "options", "HMAC salt"),
-            ("mount:\(kv)/", "type", "destroys its data"),
-            ("transit-key:\(tr)/typed", "type", "fixed when a Transit key is created"),
-            ("transit-key:\(tr)/exported", "exportable", "cannot be turned off"),
-            ("approle-role:\(ar)/local", "local_secret_ids", "fixed when a role is created"),
-        ]
-        for (address, field, reason) in expected {
-            let operation = replaced[address]
-            #expect(operation?.action == .replace, "\(address): \(String(describing: operation))")
-            let change = operation?.changes.first { $0.field == field }
-            #expect(change?.forcesReplacement?.contains(reason) == true, "\(address) \(field): \(String(describing: change))")
+            let plan = try await Self.plan("""
+                audit_devices: [{ path: \(audit), type: file, options: { file_path: "\(log).new" } }]
+                secrets_engines: [{ path: \(tr), type: transit }, { path: \(kv), type: transit }]
+                transit_keys:
+                  - { mount: \(tr), name: typed, type: ed25519 }
+                  - { mount: \(tr), name: exported, exportable: false }
+                auth_methods: [{ path: \(ar), type: approle }]
+                approle_roles: [{ name: local, mount: \(ar), local_secret_ids: false }]
+                """, on: server)
+            let replaced = Dictionary(plan.operations.map { ($0.address.description, $0) }, uniquingKeysWith: { a, _ in a })
+            let expected: [(String, String, String)] = [
+                ("audit:\(audit)/", "options", "HMAC salt"),
+                ("mount:\(kv)/", "type", "destroys its data"),
+                ("transit-key:\(tr)/typed", "type", "fixed when a Transit key is created"),
+                ("transit-key:\(tr)/exported", "exportable", "cannot be turned off"),
+                ("approle-role:\(ar)/local", "local_secret_ids", "fixed when a role is created"),
+            ]
+            for (address, field, reason) in expected {
+                let operation = replaced[address]
+                #expect(operation?.action == .replace, "\(address): \(String(describing: operation))")
+                let change = operation?.changes.first { $0.field == field }
+                #expect(change?.forcesReplacement?.contains(reason) == true, "\(address) \(field): \(String(describing: change))")
+            }
+            #expect(plan.operations.count == expected.count, "\(PlanText.render(plan, color: false))")
         }
-        #expect(plan.operations.count == expected.count, "\(PlanText.render(plan, color: false))")
     }
 
     @Test("deprecated aliases, IPv6 hosts and explicitly stated defaults plan as no changes")
@@ -173,15 +176,15 @@ struct PlanExactnessTests {
         let server = try await DevServer.shared()
         let bao = BaoCommand(server: server)
         let ar = Self.unique("ar"), kv = Self.unique("kv"), tr = Self.unique("tr")
-        try bao("auth", "enable", "-path=\(ar)", "approle")
+        try await bao("auth", "enable", "-path=\(ar)", "approle")
         // The deprecated `policies` and `period` are lower-cased, sorted and de-duplicated by the
         // server and mirrored into token_policies and token_period.
-        try bao("write", "auth/\(ar)/role/legacy", "policies=Beta,alpha,alpha", "period=1h")
-        try bao("write", "auth/\(ar)/role/six", "token_bound_cidrs=2001:db8::1/128,::ffff:10.0.0.1/128",
+        try await bao("write", "auth/\(ar)/role/legacy", "policies=Beta,alpha,alpha", "period=1h")
+        try await bao("write", "auth/\(ar)/role/six", "token_bound_cidrs=2001:db8::1/128,::ffff:10.0.0.1/128",
                 "secret_id_bound_cidrs=2001:db8::1/128,10.0.0.7/32")
-        try bao("secrets", "enable", "-path=\(kv)", "-version=2", "kv")
-        try bao("secrets", "enable", "-path=\(tr)", "transit")
-        try bao("write", "-f", "\(tr)/keys/k")
+        try await bao("secrets", "enable", "-path=\(kv)", "-version=2", "kv")
+        try await bao("secrets", "enable", "-path=\(tr)", "transit")
+        try await bao("write", "-f", "\(tr)/keys/k")
         let plan = try await Self.plan("""
             external_policies: [alpha, beta]
             secrets_engines:
@@ -218,10 +221,10 @@ struct PlanExactnessTests {
         let server = try await DevServer.shared()
         let bao = BaoCommand(server: server)
         let ar = Self.unique("ar"), tr = Self.unique("tr")
-        try bao("auth", "enable", "-path=\(ar)", "approle")
-        try bao("secrets", "enable", "-path=\(tr)", "transit")
-        try bao("write", "-f", "\(tr)/keys/k")
-        try bao("write", "auth/\(ar)/role/r", "secret_id_ttl=1h", "secret_id_bound_cidrs=10.0.0.0/8", "token_policies=a")
+        try await bao("auth", "enable", "-path=\(ar)", "approle")
+        try await bao("secrets", "enable", "-path=\(tr)", "transit")
+        try await bao("write", "-f", "\(tr)/keys/k")
+        try await bao("write", "auth/\(ar)/role/r", "secret_id_ttl=1h", "secret_id_bound_cidrs=10.0.0.0/8", "token_policies=a")
         let manifest = """
             external_policies: [a, b]
             secrets_engines: [{ path: \(tr), type: transit, tuning: { max_lease_ttl: 0 } }]
@@ -241,7 +244,7 @@ struct PlanExactnessTests {
             (["write", "auth/\(ar)/role/r", "token_policies=a,b"], "approle-role:\(ar)/r", "token_policies"),
         ]
         for drift in drifts {
-            _ = try bao.run(drift.command)
+            _ = try await bao.run(drift.command)
             let plan = try await Self.plan(manifest, on: server)
             let changed = plan.operations.flatMap { operation in operation.changes.map { "\(operation.address) \($0.field)" } }
             #expect(changed.contains("\(drift.address) \(drift.field)"), "\(drift.command): \(changed)")

@@ -15,12 +15,12 @@ struct PlanReadOnlyTests {
             let bao = BaoCommand(server: server)
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("vf-ro-\(UUID().uuidString).log").path
             defer { try? FileManager.default.removeItem(atPath: log) }
-            _ = try bao.run(["secrets", "enable", "-path=tr", "transit"])
-            _ = try bao.run(["write", "-f", "tr/keys/k"])
-            _ = try bao.run(["auth", "enable", "approle"])
-            _ = try bao.run(["write", "auth/approle/role/r", "token_ttl=1h"])
-            _ = try bao.run(["policy", "write", "p", "-"], input: "path \"x\" { capabilities = [\"read\"] }\n")
-            _ = try bao.run(["audit", "enable", "file", "file_path=\(log)"])
+            _ = try await bao.run(["secrets", "enable", "-path=tr", "transit"])
+            _ = try await bao.run(["write", "-f", "tr/keys/k"])
+            _ = try await bao.run(["auth", "enable", "approle"])
+            _ = try await bao.run(["write", "auth/approle/role/r", "token_ttl=1h"])
+            _ = try await bao.run(["policy", "write", "p", "-"], input: "path \"x\" { capabilities = [\"read\"] }\n")
+            _ = try await bao.run(["audit", "enable", "file", "file_path=\(log)"])
 
             let result = ManifestLoader().load(sources: [("m.yaml", """
                 version: 1

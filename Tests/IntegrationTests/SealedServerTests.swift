@@ -9,7 +9,7 @@ struct SealedServerTests {
     @Test("bao operator seal: after the sealed wait, code .sealed and a message that says what to do")
     func sealedByOperator() async throws {
         try await DevServer.with { server in
-            try BaoCommand(server: server)("operator", "seal")
+            try await BaoCommand(server: server)("operator", "seal")
             let log = ErrorsLogCapture()
             let client = try server.client()
                 .with(retryPolicy: RetryPolicy(sealedWait: .seconds(1), sealedPollDelay: .milliseconds(200)))

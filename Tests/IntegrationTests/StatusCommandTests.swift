@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `vaultform status`, run as a user runs it: where each setting came from, what the server
 /// is, whether it is sealed, whether the token works, and never the token itself.
@@ -12,44 +13,25 @@ struct StatusCommandTests {
         var all: String { output + error }
     }
 
-    static var executable: URL {
-        if let path = ProcessInfo.processInfo.environment["VAULTFORM_BIN"] { return URL(fileURLWithPath: path) }
-        var directory = Bundle.main.bundleURL
-        if directory.pathExtension == "xctest" { directory.deleteLastPathComponent() }
-        return directory.appendingPathComponent("vaultform")
-    }
+    static var executable: URL { ProcessRunner.vaultform }
 
     /// Runs vaultform with `environment` on top of the test's environment minus every VAULT_*
     /// and BAO_* variable, and with an empty HOME (so no real ~/.vault-token is read) unless
     /// the caller sets HOME.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vf-status-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VAULT_") && !$0.key.hasPrefix("BAO_") }
+        var merged = ProcessRunner.cleanEnvironment
         merged["HOME"] = directory.path
-        merged["NO_COLOR"] = "1"
-        process.environment = merged.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        let out = directory.appendingPathComponent("out"), err = directory.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return Run(
-            code: process.terminationStatus, output: try String(contentsOf: out, encoding: .utf8),
-            error: try String(contentsOf: err, encoding: .utf8))
+        let result = try await ProcessRunner.run(executable, arguments, environment: merged.merging(environment) { $1 })
+        return Run(code: result.exitCode, output: result.standardOutput, error: result.standardError)
     }
 
     @Test("reports sources, flavour, version, seal state and the token's policies, never the token")
     func reachable() async throws {
         let server = try await DevServer.shared()
-        let run = try Self.run(
+        let run = try await Self.run(
             ["status", "--address", server.address.absoluteString], environment: ["VAULT_TOKEN": server.rootToken])
         #expect(run.code == 0, "\(run.error)")
         #expect(run.output.contains("address:           \(server.address.absoluteString) (from flag --address)"))
@@ -70,13 +52,13 @@ struct StatusCommandTests {
         defer { try? FileManager.default.removeItem(at: home) }
         try (server.rootToken + "\n").write(to: home.appendingPathComponent(".vault-token"), atomically: true, encoding: .utf8)
 
-        let vault = try Self.run(["status"], environment: ["VAULT_ADDR": server.address.absoluteString, "HOME": home.path])
+        let vault = try await Self.run(["status"], environment: ["VAULT_ADDR": server.address.absoluteString, "HOME": home.path])
         #expect(vault.code == 0, "\(vault.error)")
         #expect(vault.output.contains("(from environment VAULT_ADDR)"))
         #expect(vault.output.contains("token:             set (from ~/.vault-token)"))
         #expect(vault.output.contains("policies:          root"))
 
-        let both = try Self.run(
+        let both = try await Self.run(
             ["status"],
             environment: ["VAULT_ADDR": "https://192.0.2.1:8200", "BAO_ADDR": server.address.absoluteString])
         #expect(both.code == 0, "\(both.error)")
@@ -91,11 +73,11 @@ struct StatusCommandTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("vf-manifest-\(UUID().uuidString).yaml")
         try "version: 1\nserver:\n  address: \(server.address.absoluteString)\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let run = try Self.run(["status", "--manifest", file.path], environment: ["VAULT_ADDR": "https://192.0.2.1:8200"])
+        let run = try await Self.run(["status", "--manifest", file.path], environment: ["VAULT_ADDR": "https://192.0.2.1:8200"])
         #expect(run.code == 0, "\(run.error)")
         #expect(run.output.contains("(from manifest server.address (\(file.path):3:12))"))
 
-        let overridden = try Self.run(
+        let overridden = try await Self.run(
             ["status", "--manifest", file.path, "--address", "http://127.0.0.1:1", "--request-timeout", "3s"])
         #expect(overridden.code == 1)
         #expect(overridden.output.contains("(from flag --address)"))
@@ -106,7 +88,7 @@ struct StatusCommandTests {
         let server = try await DevServer.shared()
         let manifests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("manifests/hoodcloud")
-        let run = try Self.run([
+        let run = try await Self.run([
             "status", "--manifest", manifests.path, "--var", "vault_address=\(server.address.absoluteString)",
         ])
         #expect(run.code == 0, "\(run.error)")
@@ -117,7 +99,7 @@ struct StatusCommandTests {
     func badToken() async throws {
         let server = try await DevServer.shared()
         let bogus = "s.not-a-real-token-\(UUID().uuidString)"
-        let run = try Self.run(["status", "--address", server.address.absoluteString], environment: ["BAO_TOKEN": bogus])
+        let run = try await Self.run(["status", "--address", server.address.absoluteString], environment: ["BAO_TOKEN": bogus])
         #expect(run.code == 1)
         #expect(run.error.contains("error: the token from environment BAO_TOKEN was not accepted: GET auth/token/lookup-self: HTTP 403: permission denied"))
         #expect(!run.all.contains(bogus))
@@ -126,8 +108,8 @@ struct StatusCommandTests {
     @Test("a sealed server: sealed shown, exit 1")
     func sealed() async throws {
         try await DevServer.with { server in
-            try BaoCommand(server: server)("operator", "seal")
-            let run = try Self.run(
+            try await BaoCommand(server: server)("operator", "seal")
+            let run = try await Self.run(
                 ["status", "--address", server.address.absoluteString], environment: ["VAULT_TOKEN": server.rootToken])
             #expect(run.code == 1)
             #expect(run.output.contains("sealed:            true"))
@@ -139,19 +121,19 @@ struct StatusCommandTests {
     @Test("a closed port is a clear error and exit 1")
     func unreachable() async throws {
         let port = try FreePort.loopback()
-        let run = try Self.run(["status", "--address", "http://127.0.0.1:\(port)", "--request-timeout", "3s"])
+        let run = try await Self.run(["status", "--address", "http://127.0.0.1:\(port)", "--request-timeout", "3s"])
         #expect(run.code == 1)
         #expect(run.error.contains("sys/health"))
         #expect(run.error.lowercased().contains("refused") || run.error.lowercased().contains("connect"))
     }
 
     @Test("plain http:// to a remote host is refused before any request, unless allowed")
-    func insecureHTTP() throws {
-        let refused = try Self.run(["status"], environment: ["VAULT_ADDR": "http://192.0.2.1:8200"])
+    func insecureHTTP() async throws {
+        let refused = try await Self.run(["status"], environment: ["VAULT_ADDR": "http://192.0.2.1:8200"])
         #expect(refused.code == 1)
         #expect(refused.error.contains("error: refusing plain http:// to 192.0.2.1, which is not a loopback address (address from environment VAULT_ADDR)"))
         #expect(!refused.error.contains("sys/health"), "a request was sent")
-        let allowed = try Self.run(
+        let allowed = try await Self.run(
             ["status", "--allow-insecure-http", "--request-timeout", "1s", "--deadline", "3s"],
             environment: ["VAULT_ADDR": "http://192.0.2.1:8200"])
         #expect(allowed.code == 1)
@@ -159,10 +141,10 @@ struct StatusCommandTests {
     }
 
     @Test("--deadline bounds the whole command")
-    func deadline() throws {
+    func deadline() async throws {
         let listener = try Listener()  // accepts, never answers
         let started = ContinuousClock.now
-        let run = try Self.run(["status", "--address", "http://127.0.0.1:\(listener.port)", "--deadline", "2s"])
+        let run = try await Self.run(["status", "--address", "http://127.0.0.1:\(listener.port)", "--deadline", "2s"])
         #expect(run.code == 1)
         #expect(ContinuousClock.now - started < .seconds(8))
         #expect(run.error.contains("deadline"), "\(run.error)")

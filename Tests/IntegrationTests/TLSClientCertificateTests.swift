@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import VaultAPI
 
 /// mTLS: a dev server with a second listener that requires and verifies client certificates
@@ -8,7 +9,7 @@ import VaultAPI
 struct TLSClientCertificateTests {
     @Test("the client certificate is accepted; without it, or with a stranger's, the connection is refused clearly")
     func mutualTLS() async throws {
-        let pki = try TestPKI()
+        let pki = try await TestPKI()
         defer { pki.remove() }
         let port = try FreePort.loopbackPair()
         let listener = """
@@ -43,7 +44,7 @@ struct TLSClientCertificateTests {
             #expect(settings.hint(for: refused)?.contains("the server may require a client certificate (mTLS)") == true)
 
             // A certificate from another CA: refused too.
-            let stranger = try TestPKI()
+            let stranger = try await TestPKI()
             defer { stranger.remove() }
             let foreign = try VaultClient(
                 address: address,
@@ -61,14 +62,14 @@ struct TLSClientCertificateTests {
                 "VAULT_CLIENT_CERT": pki.clientCertificate, "VAULT_CLIENT_KEY": pki.clientKey,
                 "VAULT_TOKEN": server.rootToken,
             ]
-            let ok = try StatusCommandTests.run(["status"], environment: environment)
+            let ok = try await StatusCommandTests.run(["status"], environment: environment)
             #expect(ok.code == 0, "\(ok.error)")
             #expect(ok.output.contains("client_cert:       \(pki.clientCertificate) (from environment VAULT_CLIENT_CERT)"))
             #expect(ok.output.contains("policies:          root"))
             var withoutCertificate = environment
             withoutCertificate["VAULT_CLIENT_CERT"] = nil
             withoutCertificate["VAULT_CLIENT_KEY"] = nil
-            let failed = try StatusCommandTests.run(["status", "--request-timeout", "10s"], environment: withoutCertificate)
+            let failed = try await StatusCommandTests.run(["status", "--request-timeout", "10s"], environment: withoutCertificate)
             #expect(failed.code == 1)
             #expect(failed.error.contains("error: GET sys/health: "))
             #expect(failed.error.contains("hint: the server may require a client certificate (mTLS)"))
@@ -88,24 +89,24 @@ struct TestPKI {
     var clientCertificate: String { path("client.pem") }
     var clientKey: String { path("client.key") }
 
-    init() throws {
+    init() async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vf-pki-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try OpenSSL.run(
+        try await OpenSSL.run(
             ["req", "-x509"] + ec + [
                 "-keyout", caKey, "-out", caCertificate, "-days", "2", "-subj", "/CN=vaultform test CA \(UUID().uuidString.prefix(8))",
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
             ])
-        try issue("server", subject: "/CN=localhost", extensions: "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
-        try issue("client", subject: "/CN=vaultform-client", extensions: "extendedKeyUsage=clientAuth\n")
+        try await issue("server", subject: "/CN=localhost", extensions: "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
+        try await issue("client", subject: "/CN=vaultform-client", extensions: "extendedKeyUsage=clientAuth\n")
     }
 
-    private func issue(_ name: String, subject: String, extensions: String) throws {
+    private func issue(_ name: String, subject: String, extensions: String) async throws {
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try OpenSSL.run(["req"] + ec + ["-keyout", path("\(name).key"), "-out", path("\(name).csr"), "-subj", subject])
+        try await OpenSSL.run(["req"] + ec + ["-keyout", path("\(name).key"), "-out", path("\(name).csr"), "-subj", subject])
         try extensions.write(toFile: path("\(name).ext"), atomically: true, encoding: .utf8)
-        try OpenSSL.run([
+        try await OpenSSL.run([
             "x509", "-req", "-in", path("\(name).csr"), "-CA", caCertificate, "-CAkey", caKey, "-CAcreateserial",
             "-out", path("\(name).pem"), "-days", "2", "-extfile", path("\(name).ext"),
         ])
@@ -126,30 +127,10 @@ enum OpenSSL {
 
     /// Runs `openssl ARGUMENTS`, with `input` on standard input; returns standard output.
     @discardableResult
-    static func run(_ arguments: [String], input: Data? = nil) throws -> Data {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vf-openssl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let out = directory.appendingPathComponent("out"), err = directory.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        if let input {
-            let file = directory.appendingPathComponent("in")
-            try input.write(to: file)
-            process.standardInput = try FileHandle(forReadingFrom: file)
-        } else {
-            process.standardInput = FileHandle.nullDevice
-        }
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(arguments: arguments, output: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
-        }
-        return (try? Data(contentsOf: out)) ?? Data()
+    static func run(_ arguments: [String], input: Data? = nil) async throws -> Data {
+        let result = try await ProcessRunner.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["openssl"] + arguments, environment: ProcessInfo.processInfo.environment, input: input)
+        guard result.exitCode == 0 else { throw Failure(arguments: arguments, output: result.standardError) }
+        return result.outputData
     }
 }

@@ -43,7 +43,7 @@ struct TLSTests {
 
     @Test("a CA made with openssl that did not sign the server's certificate: a clear certificate error")
     func wrongCA() async throws {
-        let other = try TestPKI()
+        let other = try await TestPKI()
         defer { other.remove() }
         try await DevServer.with(tls: true) { server in
             let settings = ConnectionConfiguration(
@@ -57,7 +57,7 @@ struct TLSTests {
             #expect(settings.hint(for: error) == "the server's certificate is not signed by the CA in \(other.caCertificate) (from environment VAULT_CACERT); check that it is the CA that issued the server's certificate")
 
             // End to end: the same through the command, which names the setting to fix.
-            let run = try StatusCommandTests.run(
+            let run = try await StatusCommandTests.run(
                 ["status", "--address", server.address.absoluteString, "--ca-cert", other.caCertificate])
             #expect(run.code == 1)
             #expect(run.error.contains("certificate problem"))
@@ -72,30 +72,30 @@ struct TLSTests {
             let directory = server.directory.appendingPathComponent("cas", isDirectory: true)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: ca, toPath: directory.appendingPathComponent("dev-ca.pem").path)
-            try OpenSSL.run(["rehash", directory.path])
+            try await OpenSSL.run(["rehash", directory.path])
             let byDirectory = try VaultClient(address: server.address, tls: TLSOptions(caDirectory: directory.path))
             #expect(try await byDirectory.health().initialized)
 
             let environment = ["VAULT_ADDR": server.address.absoluteString, "VAULT_TOKEN": server.rootToken]
-            let byPath = try StatusCommandTests.run(["status", "--ca-path", directory.path], environment: environment)
+            let byPath = try await StatusCommandTests.run(["status", "--ca-path", directory.path], environment: environment)
             #expect(byPath.code == 0, "\(byPath.error)")
             #expect(byPath.output.contains("ca_path:           \(directory.path) (from flag --ca-path)"))
             #expect(byPath.output.contains("tls_verify:        on"))
 
             var withCA = environment
             withCA["VAULT_CACERT"] = ca
-            let byFile = try StatusCommandTests.run(["status"], environment: withCA)
+            let byFile = try await StatusCommandTests.run(["status"], environment: withCA)
             #expect(byFile.code == 0, "\(byFile.error)")
             #expect(byFile.output.contains("ca_cert:           \(ca) (from environment VAULT_CACERT)"))
             #expect(!byFile.error.contains("warning"))
 
             var skipping = environment
             skipping["VAULT_SKIP_VERIFY"] = "true"
-            let skipped = try StatusCommandTests.run(["status"], environment: skipping)
+            let skipped = try await StatusCommandTests.run(["status"], environment: skipping)
             #expect(skipped.code == 0, "\(skipped.error)")
             #expect(skipped.output.contains("tls_verify:        SKIPPED (from environment VAULT_SKIP_VERIFY)"))
             #expect(skipped.error.contains("warning: TLS verification is OFF (environment VAULT_SKIP_VERIFY)"))
-            let flagged = try StatusCommandTests.run(["status", "--skip-verify"], environment: environment)
+            let flagged = try await StatusCommandTests.run(["status", "--skip-verify"], environment: environment)
             #expect(flagged.error.contains("warning: TLS verification is OFF (flag --skip-verify)"))
             for run in [byPath, byFile, skipped, flagged] { #expect(!run.all.contains(server.rootToken)) }
         }

@@ -2,26 +2,26 @@ import Foundation
 import Testing
 
 @Suite struct CommandTests {
-    @Test func validatePassesTheHoodCloudManifestInEveryEnvironment() throws {
+    @Test func validatePassesTheHoodCloudManifestInEveryEnvironment() async throws {
         for extra in [[], ["--var-file", "manifests/hoodcloud/env/dev.yaml"], ["--var-file", "manifests/hoodcloud/env/prod.yaml"]] {
-            let result = try runVaultform(["validate", "manifests/hoodcloud"] + extra)
+            let result = try await runVaultform(["validate", "manifests/hoodcloud"] + extra)
             #expect(result.exitCode == 0, "\(extra): \(result.standardError)")
             #expect(result.standardOutput.contains("manifests/hoodcloud is valid: "))
             #expect(result.standardOutput.contains("4 AppRole roles"))
         }
     }
 
-    @Test func validateFailsWithLocatedErrors() throws {
+    @Test func validateFailsWithLocatedErrors() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("vf-bad-\(UUID().uuidString).yaml")
         try "version: 1\napprole_roles:\n  - name: r\n    token_tl: 1h\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try runVaultform(["validate", file.path])
+        let result = try await runVaultform(["validate", file.path])
         #expect(result.exitCode == 1)
         #expect(result.standardError.contains("\(file.path):4:5: error: unknown key `token_tl` in an AppRole role"))
         #expect(result.standardError.contains("hint: did you mean `token_ttl`?"))
         #expect(result.standardError.contains("error") && !result.standardError.contains("\u{1B}["))
 
-        let json = try runVaultform(["validate", file.path, "--format", "json"])
+        let json = try await runVaultform(["validate", file.path, "--format", "json"])
         #expect(json.exitCode == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         #expect(object["valid"] as? Bool == false)
@@ -31,42 +31,42 @@ import Testing
         #expect(unknownKey["column"] as? Int == 5)
     }
 
-    @Test func variablesComeFromTheEnvironmentAndFlags() throws {
-        let bad = try runVaultform(["validate", "manifests/hoodcloud"], environment: ["VAULTFORM_VAR_admin_cidrs": "[10.0.0.0/33]"])
+    @Test func variablesComeFromTheEnvironmentAndFlags() async throws {
+        let bad = try await runVaultform(["validate", "manifests/hoodcloud"], environment: ["VAULTFORM_VAR_admin_cidrs": "[10.0.0.0/33]"])
         #expect(bad.exitCode == 1)
         #expect(bad.standardError.contains("10.0.0.0/33"))
         #expect(bad.standardError.contains("environment variable VAULTFORM_VAR_admin_cidrs"))
-        let undeclared = try runVaultform(["validate", "manifests/hoodcloud", "--var", "no_such_variable=1"])
+        let undeclared = try await runVaultform(["validate", "manifests/hoodcloud", "--var", "no_such_variable=1"])
         #expect(undeclared.exitCode == 1)
         #expect(undeclared.standardError.contains("undeclared variable"))
     }
 
-    @Test func missingPathIsAnErrorNotACrash() throws {
-        let result = try runVaultform(["validate", "/nonexistent/manifest"])
+    @Test func missingPathIsAnErrorNotACrash() async throws {
+        let result = try await runVaultform(["validate", "/nonexistent/manifest"])
         #expect(result.exitCode == 1)
         #expect(result.standardError.contains("/nonexistent/manifest: no such file or directory"))
     }
 
-    @Test func schemaCommandPrintsTheCommittedSchema() throws {
-        let result = try runVaultform(["schema"])
+    @Test func schemaCommandPrintsTheCommittedSchema() async throws {
+        let result = try await runVaultform(["schema"])
         #expect(result.exitCode == 0)
         let committed = try String(contentsOf: repositoryRoot.appendingPathComponent("schema/vaultform.schema.json"), encoding: .utf8)
         #expect(result.standardOutput == committed, "run `vaultform schema --output schema/vaultform.schema.json`")
     }
 
-    @Test func versionAndHelpWithExamples() throws {
-        let version = try runVaultform(["--version"])
+    @Test func versionAndHelpWithExamples() async throws {
+        let version = try await runVaultform(["--version"])
         #expect(version.exitCode == 0)
         #expect(version.standardOutput.hasPrefix("0."))
         for command in [[], ["validate"], ["schema"], ["status"]] {
-            let help = try runVaultform(command + ["--help"])
+            let help = try await runVaultform(command + ["--help"])
             #expect(help.exitCode == 0)
             #expect(help.standardOutput.contains("Examples:"), "\(command) --help has no worked example")
         }
     }
 
     /// The JSON Schema must accept every manifest we ship, or editors would flag valid files.
-    @Test func committedManifestsPassTheJSONSchema() throws {
+    @Test func committedManifestsPassTheJSONSchema() async throws {
         let python = URL(fileURLWithPath: "/usr/bin/env")
         let script = """
             import json, sys, glob, yaml, jsonschema
@@ -80,7 +80,7 @@ import Testing
             print("checked", len(files))
             sys.exit(1 if bad else 0)
             """
-        let result = try runProcess(python, ["python3", "-c", script])
+        let result = try await runProcess(python, ["python3", "-c", script])
         #expect(result.exitCode == 0, "\(result.standardOutput)\(result.standardError)")
         #expect(result.standardOutput.contains("checked"))
     }
