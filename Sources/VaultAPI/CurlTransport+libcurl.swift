@@ -159,10 +159,9 @@ final class CurlEasy {
                 guard let data, let user else { return 0 }
                 let length = size * count
                 let context = Unmanaged<CurlTransferContext>.fromOpaque(user).takeUnretainedValue()
-                let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
-                    String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    CurlEasy.record(headerLine: UnsafeBufferPointer(start: $0, count: length), into: &context.headers)
                 }
-                CurlEasy.record(headerLine: line, into: &context.headers)
                 return length
             }, "CURLOPT_HEADERFUNCTION")
             try check(vf_setopt_pointer(handle, CURLOPT_HEADERDATA, contextPointer), "CURLOPT_HEADERDATA")
@@ -222,15 +221,26 @@ final class CurlEasy {
     }
 
     /// Keeps the fields of the last response only: a status line (after `100 Continue`, say)
-    /// starts the list again.
-    private static func record(headerLine: String, into headers: inout HTTPHeaders) {
-        let line = headerLine.trimmingCharacters(in: .newlines)
-        if line.hasPrefix("HTTP/") {
+    /// starts the list again. Works on the bytes: this runs for every header of every
+    /// response, and Foundation's trimming was a tenth of a large plan's CPU time.
+    static func record(headerLine line: UnsafeBufferPointer<UInt8>, into headers: inout HTTPHeaders) {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        func trimmed(_ range: Range<Int>) -> Range<Int> {
+            var lower = range.lowerBound, upper = range.upperBound
+            while lower < upper, isSpace(line[lower]) { lower += 1 }
+            while upper > lower, isSpace(line[upper - 1]) { upper -= 1 }
+            return lower..<upper
+        }
+        let whole = trimmed(0..<line.count)
+        if line[whole].starts(with: "HTTP/".utf8) {
             headers = HTTPHeaders()
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
-            let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-            if !name.isEmpty { headers.add(name: name, value: value) }
+        } else if let colon = line[whole].firstIndex(of: UInt8(ascii: ":")) {
+            let name = trimmed(whole.lowerBound..<colon), value = trimmed(colon + 1..<whole.upperBound)
+            if !name.isEmpty {
+                headers.add(
+                    name: String(decoding: UnsafeBufferPointer(rebasing: line[name]), as: UTF8.self),
+                    value: String(decoding: UnsafeBufferPointer(rebasing: line[value]), as: UTF8.self))
+            }
         }
     }
 

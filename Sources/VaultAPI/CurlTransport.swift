@@ -133,8 +133,8 @@ struct CurlTransferSpec: Sendable {
 
         var lines: [String] = []
         for field in request.headers {
-            guard !field.name.contains(where: \.isNewline), !field.value.contains(where: \.isNewline),
-                !field.name.isEmpty, !field.name.contains(":")
+            guard !field.name.utf8.contains(where: Self.isLineBreak), !field.value.utf8.contains(where: Self.isLineBreak),
+                !field.name.isEmpty, !field.name.utf8.contains(UInt8(ascii: ":"))
             else {
                 throw HTTPTransportError(
                     code: .other, url: displayURL, detail: "header \(field.name.debugDescription) is malformed")
@@ -151,5 +151,11 @@ struct CurlTransferSpec: Sendable {
         let milliseconds = seconds.multipliedReportingOverflow(by: 1000)
         let total = milliseconds.overflow ? Int64.max : milliseconds.partialValue + attoseconds / 1_000_000_000_000_000
         timeoutMilliseconds = Int(clamping: max(1, total))
+    }
+
+    /// CR and LF would end the header line (header injection); VT and FF are refused too, as
+    /// some proxies treat them as line breaks.
+    private static func isLineBreak(_ byte: UInt8) -> Bool {
+        byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C
     }
 }

@@ -50,9 +50,9 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Parses a JSON document.
-    public init(decoding data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+    /// Parses a JSON document (strict RFC 8259; see `JSONParser`).
+    public init(decoding data: Data) throws(JSONParseError) {
+        self = try JSONParser.parse(data)
     }
 
     /// Converts any Encodable value, for callers that build bodies from their own types.

@@ -276,22 +276,40 @@ public struct VaultClient: Sendable {
         return String(path)
     }
 
-    /// RFC 3986 unreserved characters: everything else in a name is percent-encoded.
-    private static let unreserved = CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
-    static func encode(path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: false)
-            .map { $0.addingPercentEncoding(withAllowedCharacters: unreserved) ?? String($0) }
-            .joined(separator: "/")
+    /// Percent-encodes every byte of `text` except RFC 3986's unreserved characters (and `/`
+    /// when `keepingSlashes`). On the bytes: it runs for every request.
+    static func percentEncode(_ text: String, keepingSlashes: Bool = false) -> String {
+        func isUnreserved(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                return true
+            case UInt8(ascii: "/"): return keepingSlashes
+            default: return false
+            }
+        }
+        if text.utf8.allSatisfy(isUnreserved) { return text }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(text.utf8.count * 3)
+        for byte in text.utf8 {
+            if isUnreserved(byte) {
+                encoded.append(byte)
+            } else {
+                encoded.append(contentsOf: [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            }
+        }
+        return String(decoding: encoded, as: UTF8.self)
     }
+
+    /// Each path segment percent-encoded; the slashes between them kept.
+    static func encode(path: String) -> String { percentEncode(path, keepingSlashes: true) }
 
     static func encode(query: [String: String]) -> String {
         guard !query.isEmpty else { return "" }
         let pairs = query.sorted { $0.key < $1.key }.map { key, value in
-            let key = key.addingPercentEncoding(withAllowedCharacters: unreserved) ?? key
-            let value = value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
-            return "\(key)=\(value)"
+            "\(percentEncode(key))=\(percentEncode(value))"
         }
         return "?" + pairs.joined(separator: "&")
     }

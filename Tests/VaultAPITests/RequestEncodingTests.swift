@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+@testable import VaultAPI
+
+@Suite("Request encoding")
+struct RequestEncodingTests {
+    @Test("paths keep their slashes and percent-encode everything outside RFC 3986's unreserved set")
+    func paths() {
+        #expect(VaultClient.encode(path: "sys/policies/acl/p1") == "sys/policies/acl/p1")
+        #expect(VaultClient.encode(path: "kv/data/a b/ü?x=1#f%") == "kv/data/a%20b/%C3%BC%3Fx%3D1%23f%25")
+        #expect(VaultClient.encode(path: "a-b.c_d~e") == "a-b.c_d~e")
+        #expect(VaultClient.encode(query: ["list": "true", "a b": "c/d"]) == "?a%20b=c%2Fd&list=true")
+        #expect(VaultClient.encode(query: [:]) == "")
+    }
+
+    @Test("a header with a line break or a colon in its name is refused before anything is sent")
+    func headerInjection() throws {
+        let target = try CurlTarget(baseURL: URL(string: "http://127.0.0.1:8200")!, tls: TLSOptions())
+        for headers: HTTPHeaders in [["X-A": "v\r\nX-Evil: 1"], ["X-A\n": "v"], ["X:A": "v"], ["": "v"], ["X-A": "v\u{0B}"]] {
+            #expect(throws: HTTPTransportError.self) {
+                try CurlTransferSpec(target: target, tls: TLSOptions(), request: HTTPRequest(method: .get, path: "v1/x", headers: headers))
+            }
+        }
+        let fine = try CurlTransferSpec(
+            target: target, tls: TLSOptions(), request: HTTPRequest(method: .get, path: "v1/x", headers: ["X-Vault-Namespace": "é/team"]))
+        #expect(fine.headerLines == ["X-Vault-Namespace: é/team"])
+    }
+}
