@@ -126,7 +126,7 @@ public struct Applier: Sendable {
         }
         for request in requests {
             try beforeWrite()
-            _ = try await client.request(request.method, request.path, body: request.body)
+            _ = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent)
         }
         try await verify(operation, entry: entry)
     }

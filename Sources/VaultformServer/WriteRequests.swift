@@ -6,6 +6,18 @@ struct WriteRequest: Sendable {
     var method: HTTPMethod
     var path: String
     var body: JSONValue?
+
+    /// Whether sending it twice has the effect of sending it once, so that the client may
+    /// repeat it after a timeout or a 502 that left its fate unknown. Upserts (policies,
+    /// roles, configs, tuning, Transit key creation) and deletes are; enabling a mount, an
+    /// auth method or an audit device is not: a repeat fails with "path is already in use".
+    var isIdempotent: Bool {
+        if method == .delete { return true }
+        for prefix in ["sys/mounts/", "sys/auth/", "sys/audit/"] where path.hasPrefix(prefix) {
+            return path.hasSuffix("/tune")
+        }
+        return true
+    }
 }
 
 /// How each kind is written: the requests that create, change and delete an object, built

@@ -76,9 +76,10 @@ final class DevServer: @unchecked Sendable {
 
     /// Starts a server, runs `body` with it and stops it, whether `body` returns or throws.
     static func with<T: Sendable>(
-        tls: Bool = false, extraConfig: String = "", _ body: (DevServer) async throws -> T
+        tls: Bool = false, extraConfig: String = "", allowAPIAuditDevices: Bool = true,
+        _ body: (DevServer) async throws -> T
     ) async throws -> T {
-        let server = try await start(tls: tls, extraConfig: extraConfig)
+        let server = try await start(tls: tls, extraConfig: extraConfig, allowAPIAuditDevices: allowAPIAuditDevices)
         do {
             let result = try await body(server)
             await server.stop()
@@ -92,8 +93,11 @@ final class DevServer: @unchecked Sendable {
     /// Starts a server and waits until `sys/health` answers 200 (at most `deadline`). Retries
     /// on a new port when the chosen one was taken in between (the dev server also binds the
     /// port above it for its cluster listener).
+    /// `allowAPIAuditDevices: false` leaves out `unsafe_allow_api_audit_creation`, so the
+    /// server refuses audit devices through the API, as a production OpenBao does.
     static func start(
-        tls: Bool = false, extraConfig: String = "", deadline: Duration = .seconds(30)
+        tls: Bool = false, extraConfig: String = "", allowAPIAuditDevices: Bool = true,
+        deadline: Duration = .seconds(30)
     ) async throws -> DevServer {
         ServerRegistry.shared.reapOrphans()
         let binary = try locateBao()
@@ -101,7 +105,8 @@ final class DevServer: @unchecked Sendable {
             .appendingPathComponent("vaultform-dev-\(UUID().uuidString.lowercased())", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let config = directory.appendingPathComponent("config.hcl")
-        try ("unsafe_allow_api_audit_creation = true\n" + extraConfig).write(to: config, atomically: true, encoding: .utf8)
+        try ((allowAPIAuditDevices ? "unsafe_allow_api_audit_creation = true\n" : "") + extraConfig)
+            .write(to: config, atomically: true, encoding: .utf8)
         // bao writes the dev CA, certificate and key here, but only into a directory that exists.
         let certificates = directory.appendingPathComponent("tls", isDirectory: true)
         if tls { try FileManager.default.createDirectory(at: certificates, withIntermediateDirectories: true) }

@@ -87,3 +87,23 @@ import VaultformRender
         #expect(!PlanText.render(plan, color: false).contains("\u{1B}["))
     }
 }
+
+@Suite("Apply progress bar")
+struct ProgressBarTests {
+    @Test("fills in proportion, pads the counter and percentage so the bar never jumps")
+    func render() {
+        #expect(ProgressBar.render(done: 0, total: 40, width: 20) == "[--------------------]  0/40   0%")
+        #expect(ProgressBar.render(done: 12, total: 40, width: 20) == "[######--------------] 12/40  30%")
+        #expect(ProgressBar.render(done: 40, total: 40, width: 20) == "[####################] 40/40 100%")
+        #expect(ProgressBar.render(done: 1, total: 3, width: 3) == "[#--] 1/3  33%")
+        #expect(ProgressBar.render(done: 5, total: 0, width: 4) == "[####] 1/1 100%", "a zero total never divides by zero")
+    }
+
+    @Test("each operation's line is printed above the bar, which is erased and redrawn")
+    func sequence() {
+        let text = ProgressBar.started(index: 2, total: 4, line: "[2/4] create policy:a…")
+            + ProgressBar.finished(index: 2, total: 4)
+        #expect(text == "\r\u{1B}[2K[2/4] create policy:a…\n[#######-----------------------] 1/4  25%"
+            + "\r\u{1B}[2K[###############---------------] 2/4  50%")
+    }
+}

@@ -85,20 +85,28 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     /// Holds the server-side apply lock around `body`: another apply waits (up to
-    /// --lock-timeout) or fails naming the holder; the lock is released on every path.
+    /// --lock-timeout) or fails naming the holder; the lock is released on every path, and a
+    /// release that fails (the server sealed or gone) is reported with the way to free it.
     func withApplyLock(_ server: ServerConnection, _ body: (LockLease) async throws -> Void) async throws {
         let lease = try await ServerConnection.report(server.configuration) {
             try await lock.lock().acquire(client: { try await server.session.client() }, onWait: { holder in
                 Terminal.writeError("Waiting for the apply lock, held by \(holder)…\n")
             })
         }
+        let outcome: Result<Void, any Error>
         do {
             try await body(lease)
-            try? await lease.release()
+            outcome = .success(())
         } catch {
-            try? await lease.release()
-            throw error
+            outcome = .failure(error)
         }
+        do {
+            try await lease.release()
+        } catch {
+            let path = lease.location == .standard ? "" : " --lock-path \(lease.location)"
+            Terminal.writeError("warning: \(error)\nhint: once the server answers, free it sooner with: vaultform force-unlock \(lease.owner)\(path) --force\n")
+        }
+        try outcome.get()
     }
 
     func applySaved(_ file: PlanFile) async throws {
@@ -110,28 +118,31 @@ struct ApplyCommand: AsyncParsableCommand {
                 Terminal.writeError("error: the plan was made against \(file.server.address), not \(address)\nNothing was written.\n")
                 throw ExitCode.failure
             }
-            // Re-read every object the plan touches; any change since the plan makes it stale.
-            let reader = LiveReader(client: client)
-            let (stale, live) = try await ServerConnection.report(server.configuration) {
-                var stale: [String] = [], live: [Resource] = []
-                for (operation, change) in zip(plan.operations, file.changes) {
-                    let withRoleID = desired.entry(operation.address)?.resource.fields["role_id"] != nil
-                        || operation.changes.contains { $0.field == "role_id" }
-                    let current = try await reader.readOne(operation.address, withRoleID: withRoleID)
-                    if let current { live.append(current) }
-                    if Fingerprint.of(current) != change.liveFingerprint { stale.append(change.address) }
+            // Under the lock, re-read every object the plan touches: any change since the plan
+            // makes it stale, and no other apply can change them between this check and the writes.
+            try await withApplyLock(server) { lease in
+                let reader = LiveReader(client: client)
+                let (stale, live) = try await ServerConnection.report(server.configuration) {
+                    var stale: [String] = [], live: [Resource] = []
+                    for (operation, change) in zip(plan.operations, file.changes) {
+                        let withRoleID = desired.entry(operation.address)?.resource.fields["role_id"] != nil
+                            || operation.changes.contains { $0.field == "role_id" }
+                        let current = try await reader.readOne(operation.address, withRoleID: withRoleID)
+                        if let current { live.append(current) }
+                        if Fingerprint.of(current) != change.liveFingerprint { stale.append(change.address) }
+                    }
+                    return (stale, live)
                 }
-                return (stale, live)
+                guard stale.isEmpty else {
+                    Terminal.writeError("error: the saved plan is stale: these objects changed on the server since it was made:\n")
+                    for address in stale { Terminal.writeError("  \(address)\n") }
+                    Terminal.writeError("hint: run vaultform plan again and review the new plan\nNothing was written.\n")
+                    throw ExitCode.failure
+                }
+                Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))
+                try refuseIfUnsafe(plan, desired: desired, live: LiveState(resources: live))
+                try await execute(plan, desired: desired, client: client, lease: lease)
             }
-            guard stale.isEmpty else {
-                Terminal.writeError("error: the saved plan is stale: these objects changed on the server since it was made:\n")
-                for address in stale { Terminal.writeError("  \(address)\n") }
-                Terminal.writeError("hint: run vaultform plan again and review the new plan\nNothing was written.\n")
-                throw ExitCode.failure
-            }
-            Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))
-            try refuseIfUnsafe(plan, desired: desired, live: LiveState(resources: live))
-            try await withApplyLock(server) { lease in try await execute(plan, desired: desired, client: client, lease: lease) }
         }
     }
 
@@ -158,12 +169,18 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func execute(_ plan: Plan, desired: DesiredState, client: VaultClient, lease: LockLease) async throws {
         Terminal.write("\n")
+        // On a terminal, a bar on the last line of stderr under the [k/n] lines; elsewhere
+        // (CI logs, files) the lines alone.
+        let bar = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         let report = await Applier(client: client).apply(plan, desired: desired, progress: { event in
             switch event {
             case .started(let index, let total, let operation):
-                Terminal.writeError("[\(index)/\(total)] \(operation.action.rawValue) \(operation.address)…\n")
-            case .finished, .failed:
-                break
+                let line = "[\(index)/\(total)] \(operation.action.name) \(operation.address)…"
+                Terminal.writeError(bar ? ProgressBar.started(index: index, total: total, line: line) : line + "\n")
+            case .finished(let index, let total, _):
+                if bar { Terminal.writeError(ProgressBar.finished(index: index, total: total) + (index == total ? "\n" : "")) }
+            case .failed:
+                if bar { Terminal.writeError(ProgressBar.clearLine) }
             }
         }, beforeWrite: { try lease.check() })
         let (added, changed, destroyed) = report.counts
