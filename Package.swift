@@ -40,6 +40,14 @@ let package = Package(
             dependencies: ["VaultAPI", "VaultformCore", "VaultformManifest", "VaultformPolicy"]
         ),
         .target(
+            name: "VaultformSecrets",
+            dependencies: [
+                "VaultformManifest", "VaultAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "VaultformRender",
             dependencies: ["VaultformManifest", "VaultformCore", "VaultformPolicy"]
         ),
@@ -63,6 +71,13 @@ let package = Package(
             name: "VaultformRenderTests",
             dependencies: ["VaultformRender", "VaultformManifest", "VaultformCore", "VaultformPolicy"],
             exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "VaultformSecretsTests",
+            dependencies: [
+                "VaultformSecrets", "VaultformManifest", "VaultAPI", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Test-only helpers (running child processes without blocking a cooperative thread).
         .target(name: "TestSupport", path: "Tests/TestSupport"),

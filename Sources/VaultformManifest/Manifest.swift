@@ -241,6 +241,20 @@ public struct SecretGenerator: Sendable, Equatable {
     public var bits: Int?
     public var publicField: Located<String>?
     public var location: SourceLocation
+
+    /// A generator as written; unset options are nil and take the generator's defaults.
+    public init(
+        kind: String, length: Int? = nil, classes: [String]? = nil, bytes: Int? = nil, bits: Int? = nil,
+        publicField: Located<String>? = nil, location: SourceLocation
+    ) {
+        self.kind = kind
+        self.length = length
+        self.classes = classes
+        self.bytes = bytes
+        self.bits = bits
+        self.publicField = publicField
+        self.location = location
+    }
 }
 
 /// Where a missing field value comes from.
@@ -264,6 +278,26 @@ public struct SecretField: Sendable, Equatable {
     public var minBits: Int?
     public var source: SecretSource?
     public var location: SourceLocation
+
+    /// A field as written; `required` and `coerce` default as in the manifest (true and false).
+    public init(
+        name: String, type: SecretFieldType, required: Bool = true, description: String? = nil, coerce: Bool = false,
+        pattern: String? = nil, minLength: Int? = nil, bytes: Int? = nil, keyType: String? = nil, minBits: Int? = nil,
+        source: SecretSource? = nil, location: SourceLocation
+    ) {
+        self.name = name
+        self.type = type
+        self.required = required
+        self.description = description
+        self.coerce = coerce
+        self.pattern = pattern
+        self.minLength = minLength
+        self.bytes = bytes
+        self.keyType = keyType
+        self.minBits = minBits
+        self.source = source
+        self.location = location
+    }
 }
 
 /// A key-pair constraint between two fields.
