@@ -37,7 +37,10 @@ let package = Package(
         ),
         .target(
             name: "VaultformServer",
-            dependencies: ["VaultAPI", "VaultformCore", "VaultformManifest", "VaultformPolicy"]
+            dependencies: [
+                "VaultAPI", "VaultformCore", "VaultformManifest", "VaultformPolicy", "VaultformSecrets",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "VaultformSecrets",

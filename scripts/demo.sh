@@ -49,6 +49,12 @@ bao auth list
 bao policy list
 bao list auth/approle/role
 bao read transit/keys/hoodcloud-master | grep -E '^(name|type|exportable|deletion_allowed) '
+# Secrets by field name only: the values stay in the server.
+for secret in $(bao kv list -format=json -mount=secret hoodcloud | python3 -c 'import json,sys; print(" ".join(k for k in json.load(sys.stdin) if not k.endswith("/")))'); do
+    printf 'secret/hoodcloud/%s: ' "$secret"
+    bao kv get -format=json -mount=secret "hoodcloud/$secret" \
+        | python3 -c 'import json,sys; print(", ".join(sorted(json.load(sys.stdin)["data"]["data"])))'
+done
 
 step "stopping the dev server"
 bash scripts/dev-server.sh stop "$state"

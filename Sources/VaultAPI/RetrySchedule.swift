@@ -17,6 +17,9 @@ public struct RetrySchedule: Sendable {
         case status(Int, retryAfter: Duration? = nil)
         /// The server answered 503 because it is sealed.
         case sealed
+        /// A KV mount just enabled (or tuned to version 2) is upgrading its storage and
+        /// refused the request with a 400 before acting on it; it answers within moments.
+        case upgrading
     }
 
     /// What to do next.
@@ -87,6 +90,11 @@ public struct RetrySchedule: Sendable {
         case .noResponse(let code):
             guard Self.retryable(code) else { return .fail(.final) }
             guard repeatable || Self.notSent(code) else { return .fail(.notRepeatable) }
+            counted += 1
+            guard counted < policy.maxAttempts else { return .fail(.attemptsExhausted) }
+            pause = backoff(cap: policy.maxDelay)
+        case .upgrading:
+            // Refused before any work, so even a write that is not idempotent is sent again.
             counted += 1
             guard counted < policy.maxAttempts else { return .fail(.attemptsExhausted) }
             pause = backoff(cap: policy.maxDelay)

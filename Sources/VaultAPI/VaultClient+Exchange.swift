@@ -33,7 +33,11 @@ extension VaultClient {
             self.method = method
             self.path = path
             namespace = client.namespace.flatMap { $0.isEmpty ? nil : $0 }
-            secrets = client.token.map { [$0.value] } ?? []
+            secrets = (client.token.map { [$0.value] } ?? []) + client.redactions.filter { $0.count >= 4 }.flatMap { value in
+                // As sent, and as it appears inside a JSON string (a PEM's newlines as \n).
+                let escaped = (try? JSONValue.string(value).encoded()).map { String(decoding: $0.dropFirst().dropLast(), as: UTF8.self) }
+                return [value] + (escaped.map { $0 == value ? [] : [$0] } ?? [])
+            }
             tokenSent = client.token != nil
             logPath = VaultError.redact(path, secrets)
 
@@ -97,14 +101,17 @@ extension VaultClient {
             }
             guard (200..<300).contains(status) else {
                 let raw = json?["errors"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                let messages = VaultError.normalise(raw)
+                let messages = VaultError.normalise(raw.map { VaultError.redact($0, secrets) })
                 let denial = status == 403 ? VaultError.denial(raw: raw, tokenSent: tokenSent) : nil
                 let error = self.error(.http, status: status, messages: messages, address: address, denial: denial)
                 // Sealed: every endpoint says "Vault is sealed"; sys/health says sealed: true.
                 let sealed = status == 503
                     && (messages.contains { $0.localizedCaseInsensitiveContains("sealed") } || json?["sealed"]?.boolValue == true)
                 let retryAfter = RetrySchedule.retryAfter(response.headers["Retry-After"], now: now)
-                return .failure(error, sealed ? .sealed : .status(status, retryAfter: retryAfter))
+                // A KV v2 mount enabled a moment ago answers 400 "Upgrading from non-versioned
+                // to versioned data…" until its storage is ready.
+                let upgrading = status == 400 && messages.contains { $0.contains("Upgrading from non-versioned to versioned data") }
+                return .failure(error, sealed ? .sealed : upgrading ? .upgrading : .status(status, retryAfter: retryAfter))
             }
             return .success(VaultResponse(status: status, headers: response.headers, json: json))
         }

@@ -23,6 +23,10 @@ public struct VaultClient: Sendable {
     /// Where requests are logged (method, path, status, time, attempts and pauses; never a
     /// header value or a body).
     public var logger: Logger
+    /// Strings no error message or logged server warning may contain, besides the token:
+    /// the secret values a request carries, should the server echo them back. Each is also
+    /// redacted in its JSON-escaped spelling.
+    public var redactions: [String] = []
     private var deadlineAt: ContinuousClock.Instant?
     private let transport: any HTTPTransport
 
@@ -168,7 +172,9 @@ public struct VaultClient: Sendable {
                 }
                 switch exchange.interpret(response, address: address) {
                 case .success(let result):
-                    for warning in result.warnings { logger.info("\(method) \(exchange.logPath): server warning: \(warning)") }
+                    for warning in result.warnings {
+                        logger.info("\(method) \(exchange.logPath): server warning: \(VaultError.redact(warning, exchange.secrets))")
+                    }
                     return result
                 case .failure(let error, let failed):
                     outcome = failed
@@ -225,6 +231,7 @@ public struct VaultClient: Sendable {
         case .noResponse(let code): "\(code)"
         case .status(let status, let retryAfter): "HTTP \(status)" + (retryAfter.map { ", Retry-After \($0.brief)" } ?? "")
         case .sealed: "sealed"
+        case .upgrading: "KV mount upgrading"
         }
     }
 

@@ -80,3 +80,20 @@ public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible {
         lhs.kind == rhs.kind ? lhs.name < rhs.name : lhs.kind < rhs.kind
     }
 }
+
+/// Addresses travel as their `KIND:NAME` text.
+extension Address: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let address = Address(parsing: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an address: \(text)")
+        }
+        self = address
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

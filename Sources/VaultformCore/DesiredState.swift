@@ -22,8 +22,10 @@ public struct DesiredState: Sendable {
 
     /// Every managed object, in dependency order.
     public private(set) var entries: [Entry] = []
-    /// Secret schemas, by full path; their behaviour comes with the secrets issue.
-    public private(set) var schemaPaths: [String] = []
+    /// Secret schemas, in the manifest's order.
+    public private(set) var schemas: [SecretSchema] = []
+    /// Secret schemas' full paths.
+    public var schemaPaths: [String] { schemas.map(\.path) }
     /// What the manifest owns beyond what it names.
     public private(set) var ownership: [OwnershipRule] = []
 
@@ -32,7 +34,7 @@ public struct DesiredState: Sendable {
         entries = DesiredResources.resources(manifest)
             .map { Entry(resource: $0.0, location: $0.1) }
             .sorted { $0.address < $1.address }
-        schemaPaths = manifest.secretSchemas.map(\.path)
+        schemas = manifest.secretSchemas
         ownership = manifest.ownership
     }
 
@@ -66,9 +68,12 @@ public struct DesiredState: Sendable {
 public struct LiveState: Sendable {
     /// Every object read, by address.
     public var resources: [Address: Resource]
+    /// What was found of each secret a schema describes, by the schema's full path.
+    public var secrets: [String: SecretObservation]
 
     /// A live state.
-    public init(resources: [Resource] = []) {
+    public init(resources: [Resource] = [], secrets: [String: SecretObservation] = [:]) {
         self.resources = Dictionary(resources.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        self.secrets = secrets
     }
 }

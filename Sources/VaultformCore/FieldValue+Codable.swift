@@ -16,7 +16,7 @@ extension FieldValue: Codable {
         case "list": self = .list(try container.decode([String].self, forKey: .value))
         case "set": self = .unorderedSet(try container.decode([String].self, forKey: .value))
         case "map": self = .map(try container.decode([String: String].self, forKey: .value))
-        case "sensitive": self = .sensitive(fingerprint: try container.decode(String.self, forKey: .value))
+        case "sensitive": self = .sensitive(try container.decode(SensitiveValue.self, forKey: .value))
         case "policy":
             let text = try container.decode(String.self, forKey: .value)
             switch PolicyParser.parse(text) {
@@ -40,9 +40,9 @@ extension FieldValue: Codable {
         case .set(let items): try container.encode("set", forKey: .type); try container.encode(items, forKey: .value)
         case .map(let map): try container.encode("map", forKey: .type); try container.encode(map, forKey: .value)
         case .policy(let document): try container.encode("policy", forKey: .type); try container.encode(document.renderHCL(), forKey: .value)
-        case .sensitive(let fingerprint):
+        case .sensitive(let value):
             try container.encode("sensitive", forKey: .type)
-            try container.encode(fingerprint, forKey: .value)
+            try container.encode(value, forKey: .value)
         }
     }
 }

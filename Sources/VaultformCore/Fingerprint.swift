@@ -16,7 +16,7 @@ public enum Fingerprint {
     public static func of(_ desired: DesiredState) -> String {
         var text = ""
         for entry in desired.entries { text += entry.address.description + "\n" + canonical(entry.resource.fields) + "\n" }
-        for path in desired.schemaPaths { text += "schema \(path)\n" }
+        for schema in desired.schemas { text += SecretPlanner.digestText(schema) + "\n" }
         return digest(text)
     }
 

@@ -53,6 +53,8 @@ public struct Operation: Sendable, Equatable {
     public var location: SourceLocation?
     /// Why a delete happens (which ownership rule), for people; never drives apply.
     public var reason: String?
+    /// For a secret: the fields apply fills and the version it checks-and-sets against.
+    public var secretWrite: SecretWrite?
 
     /// Creates an operation.
     public init(
@@ -64,6 +66,9 @@ public struct Operation: Sendable, Equatable {
         self.location = location
         self.reason = reason
     }
+
+    /// True when it replaces an existing secret value (a rotation).
+    public var rotates: Bool { secretWrite?.fills.contains { $0.replacesValue } ?? false }
 
     /// True when carrying it out destroys data or access (deleting or replacing a mount, a key,
     /// an auth method or an audit device).
@@ -78,15 +83,21 @@ public struct Plan: Sendable, Equatable {
     public var operations: [Operation]
     /// Objects that already match.
     public var unchanged: [Address]
+    /// What the plan found besides changes: blockers (apply refuses) and warnings.
+    public var findings: [Finding]
 
     /// Creates a plan.
-    public init(operations: [Operation], unchanged: [Address]) {
+    public init(operations: [Operation], unchanged: [Address], findings: [Finding] = []) {
         self.operations = operations
         self.unchanged = unchanged
+        self.findings = findings
     }
 
     /// True when the server already matches the manifest.
     public var isEmpty: Bool { operations.isEmpty }
+
+    /// The findings that stop apply.
+    public var blockers: [Finding] { findings.filter { $0.severity == .blocker } }
 
     /// Counts for the closing line: replacements count as one add and one destroy, as in Terraform.
     public var summary: (add: Int, change: Int, destroy: Int) {

@@ -32,6 +32,8 @@ public struct PlanFile: Codable, Sendable, Equatable {
         /// For a create or a replacement, every field the manifest sets, so the object can be
         /// created from the plan alone.
         public var desired: [String: FieldValue]?
+        /// For a secret: the fields to fill and how (never a value), and the version read.
+        public var secret: SecretWrite?
     }
 
     /// One field's planned change.
@@ -61,12 +63,14 @@ public struct PlanFile: Codable, Sendable, Equatable {
         changes = plan.operations.map { operation in
             Change(
                 address: operation.address.description, action: operation.action.name,
-                liveFingerprint: Fingerprint.of(live.resources[operation.address]),
+                liveFingerprint: operation.secretWrite.map { "version:\($0.version)" }
+                    ?? Fingerprint.of(live.resources[operation.address]),
                 fields: operation.changes.map {
                     Field(name: $0.field, before: $0.before, after: $0.after, forcesReplacement: $0.forcesReplacement)
                 },
                 desired: operation.action == .create || operation.action == .replace
-                    ? desired.entry(operation.address)?.resource.fields : nil)
+                    ? desired.entry(operation.address)?.resource.fields : nil,
+                secret: operation.secretWrite)
         }
     }
 
@@ -78,11 +82,16 @@ public struct PlanFile: Codable, Sendable, Equatable {
             guard let address = Address(parsing: change.address),
                   let action = Action.allCases.first(where: { $0.name == change.action })
             else { throw PlanFileError("the plan file names an unknown object or action: \(change.action) \(change.address)") }
-            operations.append(Operation(
+            var operation = Operation(
                 address: address, action: action,
                 changes: change.fields.map {
                     FieldChange(field: $0.name, before: $0.before, after: $0.after, forcesReplacement: $0.forcesReplacement)
-                }))
+                })
+            operation.secretWrite = change.secret
+            guard address.kind != .kvSecret || change.secret != nil else {
+                throw PlanFileError("the plan file's \(change.address) says nothing of what to write")
+            }
+            operations.append(operation)
             if let fields = change.desired { entries.append(.init(resource: Resource(address, fields: fields), location: nil)) }
         }
         return (Plan(operations: operations, unchanged: []), DesiredState(entries: entries))

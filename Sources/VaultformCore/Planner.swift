@@ -4,10 +4,14 @@ import VaultformManifest
 public struct PlanOptions: Sendable {
     /// Plan only these addresses; empty means everything.
     public var targets: Set<Address>
+    /// Secret fields to regenerate (or re-read from their source) although they hold a
+    /// value: `--rotate ADDRESS.FIELD`.
+    public var rotations: [Address: Set<String>]
 
-    /// Options; by default the whole manifest.
-    public init(targets: Set<Address> = []) {
+    /// Options; by default the whole manifest, nothing rotated.
+    public init(targets: Set<Address> = [], rotations: [Address: Set<String>] = [:]) {
         self.targets = targets
+        self.rotations = rotations
     }
 }
 
@@ -41,7 +45,18 @@ public enum Planner {
         }
         // Dependents go first when deleting: roles before policies before mounts.
         deletions.sort { $0.address.kind == $1.address.kind ? $0.address.name < $1.address.name : $1.address.kind < $0.address.kind }
-        return Plan(operations: operations + deletions, unchanged: unchanged)
+
+        // Secrets come last: they need their engines. Never deleted: ownership does not reach them.
+        var findings: [Finding] = []
+        for schema in desired.schemas {
+            let address = SecretPlanner.address(schema)
+            guard wanted(address) else { continue }
+            let result = SecretPlanner.plan(
+                schema, live.secrets[schema.path] ?? SecretObservation(), rotate: options.rotations[address] ?? [])
+            findings += result.findings
+            if let operation = result.operation { operations.append(operation) } else { unchanged.append(address) }
+        }
+        return Plan(operations: operations + deletions, unchanged: unchanged, findings: findings)
     }
 
     /// The operation for one desired object against what the server holds (nil: absent).

@@ -18,8 +18,8 @@ public enum FieldValue: Sendable, Equatable, CustomStringConvertible {
     case map([String: String])
     /// An ACL policy, compared by meaning and shown as canonical HCL.
     case policy(PolicyDocument)
-    /// A value that must never be shown: only that it is set, and a keyed fingerprint.
-    case sensitive(fingerprint: String)
+    /// A secret value, never held: its shape, a keyed fingerprint, or where a new one comes from.
+    case sensitive(SensitiveValue)
 
     /// A set from any strings: sorted and de-duplicated, so order never shows as a change.
     public static func unorderedSet(_ items: [String]) -> FieldValue { .set(Array(Set(items)).sorted()) }
@@ -35,7 +35,7 @@ public enum FieldValue: Sendable, Equatable, CustomStringConvertible {
         case .map(let map):
             return "{" + map.keys.sorted().map { "\($0) = \"\(map[$0] ?? "")\"" }.joined(separator: ", ") + "}"
         case .policy(let document): return "(\(document.rules.count) path rule\(document.rules.count == 1 ? "" : "s"))"
-        case .sensitive: return "(sensitive value)"
+        case .sensitive(let value): return value.description
         }
     }
 }

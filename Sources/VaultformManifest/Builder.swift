@@ -292,10 +292,11 @@ struct Builder {
             }
             let typeSpecific: [(key: String, types: [SecretFieldType])] = [
                 ("pattern", [.string]), ("min_length", [.string]), ("bytes", [.base64]), ("key_type", [.pemPrivateKey]),
-                ("min_bits", [.pemPrivateKey]), ("coerce", [.jsonObject, .jsonArray]),
+                ("min_bits", [.pemPrivateKey]), ("coerce", [.jsonObject, .jsonArray, .integer, .boolean]),
             ]
             for (key, types) in typeSpecific where object.has(key) && !types.contains(type) {
-                let allowed = types.map { "`\($0.rawValue)`" }.joined(separator: " and ")
+                let names = types.map { "`\($0.rawValue)`" }
+                let allowed = names.count > 1 ? names.dropLast().joined(separator: ", ") + " and " + names.last! : names[0]
                 diagnostics.append(.error(
                     "`\(key)` applies only to \(allowed) fields, and `\(name.value)` is `\(type.rawValue)`",
                     at: object.location(of: key)))
@@ -309,7 +310,7 @@ struct Builder {
                 description: object.string("description"), coerce: object.boolean("coerce") ?? false,
                 pattern: object.string("pattern"), minLength: object.integer("min_length"), bytes: object.integer("bytes"),
                 keyType: object.string("key_type"), minBits: object.integer("min_bits"), source: source,
-                location: name.location))
+                rotate: object.string("rotate"), location: name.location))
         }
         let pairs: [SecretPair] = objects(item, "pairs").compactMap { pair in
             guard let privateField = pair.locatedString("private"), let publicField = pair.locatedString("public"),

@@ -277,13 +277,16 @@ public struct SecretField: Sendable, Equatable {
     public var keyType: String?
     public var minBits: Int?
     public var source: SecretSource?
+    /// A rotation marker: when it differs from the one recorded with the secret, apply
+    /// replaces the value once (from its generator or source) and records the new marker.
+    public var rotate: String?
     public var location: SourceLocation
 
     /// A field as written; `required` and `coerce` default as in the manifest (true and false).
     public init(
         name: String, type: SecretFieldType, required: Bool = true, description: String? = nil, coerce: Bool = false,
         pattern: String? = nil, minLength: Int? = nil, bytes: Int? = nil, keyType: String? = nil, minBits: Int? = nil,
-        source: SecretSource? = nil, location: SourceLocation
+        source: SecretSource? = nil, rotate: String? = nil, location: SourceLocation
     ) {
         self.name = name
         self.type = type
@@ -296,6 +299,7 @@ public struct SecretField: Sendable, Equatable {
         self.keyType = keyType
         self.minBits = minBits
         self.source = source
+        self.rotate = rotate
         self.location = location
     }
 }

@@ -157,7 +157,7 @@ public enum ManifestShape {
             Field("type", .oneOf(SecretFieldType.names), required: true, "The field's type."),
             Field("required", .boolean, "Whether the field must be present (default true)."),
             Field("description", .string(.any), "What the field is for."),
-            Field("coerce", .boolean, "Let apply rewrite a JSON value stored as a string into the typed value."),
+            Field("coerce", .boolean, "Let apply rewrite a value stored as a string (JSON object or array, integer, boolean) into the typed value."),
             Field("pattern", .string(.nonEmpty), "string: a regular expression the value must match."),
             Field("min_length", .integer(min: 0, max: nil), "string: the shortest allowed value."),
             Field("bytes", .integer(min: 1, max: nil), "base64: the exact decoded length."),
@@ -166,6 +166,7 @@ public enum ManifestShape {
             Field("generate", .object(generator), "Generate a missing value."),
             Field("from_env", .string(.identifier), "Take a missing value from this environment variable at apply time."),
             Field("from_file", .string(.nonEmpty), "Take a missing value from this file (relative to the manifest) at apply time."),
+            Field("rotate", .string(.nonEmpty), "A rotation marker (a date, a ticket): when it changes, apply replaces the value once from its generator or source."),
         ],
         atMostOneOf: [["generate", "from_env", "from_file"]]
     )

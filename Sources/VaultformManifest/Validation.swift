@@ -168,6 +168,21 @@ struct Validator {
             if schema.forbidden.contains(field.name) {
                 diagnostics.append(.error("field `\(field.name)` is both described and forbidden", at: field.location))
             }
+            if field.rotate != nil {
+                let filler = schema.fields.first {
+                    if case .generate(let generator) = $0.source { return generator.publicField?.value == field.name }
+                    return false
+                }
+                if let filler {
+                    diagnostics.append(.error(
+                        "`\(field.name)` is filled by the `\(filler.name)` generator; put `rotate` on `\(filler.name)`, which regenerates both",
+                        at: field.location))
+                } else if field.source == nil {
+                    diagnostics.append(.error(
+                        "`rotate` needs somewhere to take the new value from: give `\(field.name)` a `generate`, `from_env` or `from_file`",
+                        at: field.location))
+                }
+            }
         }
         for pair in schema.pairs {
             for name in [pair.privateField, pair.publicField] where fields[name.value] == nil {
@@ -200,6 +215,12 @@ struct Validator {
         }
         if generator.kind == "random_bytes", let bytes = generator.bytes, let wanted = field.bytes, bytes != wanted {
             diagnostics.append(.error("the generator makes \(bytes) bytes but `\(field.name)` must hold \(wanted)", at: generator.location))
+        }
+        if let bits = generator.bits, bits % 128 != 0 {
+            let lower = bits / 128 * 128
+            diagnostics.append(.error(
+                "an RSA key of \(bits) bits cannot be generated: the size must be a multiple of 128",
+                at: generator.location, hint: "use \(lower) or \(lower + 128)"))
         }
         if let bits = generator.bits, let minimum = field.minBits, bits < minimum {
             diagnostics.append(.error("the generator makes \(bits)-bit keys but `\(field.name)` needs at least \(minimum)", at: generator.location))

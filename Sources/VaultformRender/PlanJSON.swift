@@ -15,8 +15,10 @@ public enum PlanJSON {
         let document = Document(
             formatVersion: formatVersion,
             changes: plan.operations.map(Change.init),
-            summary: Summary(add: add, change: change, destroy: destroy, unchanged: plan.unchanged.count),
-            unchanged: plan.unchanged.map(\.description))
+            summary: Summary(
+                add: add, change: change, destroy: destroy, unchanged: plan.unchanged.count, blockers: plan.blockers.count),
+            unchanged: plan.unchanged.map(\.description),
+            findings: plan.findings.map(FindingEntry.init))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -29,10 +31,39 @@ public enum PlanJSON {
         var changes: [Change]
         var summary: Summary
         var unchanged: [String]
+        var findings: [FindingEntry]
     }
 
     struct Summary: Encodable {
-        var add, change, destroy, unchanged: Int
+        var add, change, destroy, unchanged, blockers: Int
+    }
+
+    /// A blocker or warning; `field` and `hint` are null when there is none.
+    struct FindingEntry: Encodable {
+        var severity: String
+        var address: String
+        var field: String?
+        var message: String
+        var hint: String?
+
+        init(_ finding: Finding) {
+            severity = finding.severity.rawValue
+            address = finding.address.description
+            field = finding.field
+            message = finding.message
+            hint = finding.hint
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(severity, forKey: .severity)
+            try container.encode(address, forKey: .address)
+            try container.encode(field, forKey: .field)
+            try container.encode(message, forKey: .message)
+            try container.encode(hint, forKey: .hint)
+        }
+
+        enum CodingKeys: String, CodingKey { case severity, address, field, message, hint }
     }
 
     struct Location: Encodable {
@@ -47,6 +78,8 @@ public enum PlanJSON {
         var name: String
         var action: String
         var destructive: Bool
+        /// True when it replaces secret values (a rotation).
+        var rotates: Bool
         var reason: String?
         var location: Location?
         var fields: [Field]
@@ -57,6 +90,7 @@ public enum PlanJSON {
             name = operation.address.name
             action = operation.action.name
             destructive = operation.isDestructive
+            rotates = operation.rotates
             reason = operation.reason
             location = operation.location.map { Location(file: $0.file, line: $0.line, column: $0.column) }
             fields = operation.changes.map(Field.init)
@@ -89,7 +123,8 @@ public enum PlanJSON {
     }
 
     /// A field value: JSON's own types where they fit; durations as seconds; a policy as its
-    /// canonical HCL; a sensitive value only as `{"sensitive": true, "fingerprint": …}`.
+    /// canonical HCL; a secret value only as `{"sensitive": true, "shape": …, "fingerprint": …,
+    /// "origin": …}`.
     struct Value: Encodable {
         var value: FieldValue
 
@@ -104,13 +139,27 @@ public enum PlanJSON {
             case .list(let items), .set(let items): try container.encode(items)
             case .map(let map): try container.encode(map)
             case .policy(let document): try container.encode(document.renderHCL())
-            case .sensitive(let fingerprint): try container.encode(Sensitive(sensitive: true, fingerprint: fingerprint))
+            case .sensitive(let value):
+                try container.encode(Sensitive(sensitive: true, shape: value.shape, fingerprint: value.fingerprint, origin: value.origin))
             }
         }
     }
 
+    /// Always every key, null when unknown, so consumers see one shape.
     struct Sensitive: Encodable {
         var sensitive: Bool
-        var fingerprint: String
+        var shape: String?
+        var fingerprint: String?
+        var origin: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(sensitive, forKey: .sensitive)
+            try container.encode(shape, forKey: .shape)
+            try container.encode(fingerprint, forKey: .fingerprint)
+            try container.encode(origin, forKey: .origin)
+        }
+
+        enum CodingKeys: String, CodingKey { case sensitive, shape, fingerprint, origin }
     }
 }

@@ -9,7 +9,7 @@ public enum PlanText {
     /// The whole plan as text; `color` adds ANSI colours for a terminal.
     public static func render(_ plan: Plan, color: Bool) -> String {
         let style = Style(enabled: color)
-        guard !plan.isEmpty else { return "No changes. The server matches the manifest.\n" }
+        guard !plan.isEmpty else { return "No changes. The server matches the manifest.\n" + findings(plan, style) }
         let used = Set(plan.operations.map(\.action))
         let legend = [Action.create, .update, .replace, .delete].filter(used.contains).map { action in
             symbol(action, style) + " " + verb(action)
@@ -20,7 +20,23 @@ public enum PlanText {
         }
         let (add, change, destroy) = plan.summary
         output += "\n" + style.bold("Plan: \(add) to add, \(change) to change, \(destroy) to destroy.") + "\n"
-        return output
+        return output + findings(plan, style)
+    }
+
+    /// Blockers and warnings, after the plan, each with its hint; then what blockers mean.
+    static func findings(_ plan: Plan, _ style: Style) -> String {
+        guard !plan.findings.isEmpty else { return "" }
+        var text = ""
+        for finding in plan.findings.sorted(by: { ($0.severity == .blocker ? 0 : 1, $0.address) < ($1.severity == .blocker ? 0 : 1, $1.address) }) {
+            let label = finding.severity == .blocker ? style.red("Blocker:") : style.yellow("Warning:")
+            text += "\n\(label) \(finding.address): \(finding.message)\n"
+            if let hint = finding.hint { text += "  hint: \(hint)\n" }
+        }
+        let blockers = plan.blockers.count
+        if blockers > 0 {
+            text += "\n" + style.bold("Apply will refuse this plan until the \(blockers == 1 ? "blocker" : "\(blockers) blockers") above \(blockers == 1 ? "is" : "are") resolved.") + "\n"
+        }
+        return text
     }
 
     static func verb(_ action: Action) -> String {
@@ -54,6 +70,7 @@ public enum PlanText {
         }
         var text = style.bold("  # \(address) \(heading)")
         if operation.isDestructive { text += style.red(" (destroys its data)") }
+        if operation.rotates { text += style.red(" (replaces secret values)") }
         text += "\n"
         if let reason = operation.reason { text += "  # (\(reason))\n" }
         let prefix = operation.action == .replace ? "" : "  "

@@ -58,6 +58,28 @@ public enum SecretPairs {
         }
     }
 
+    /// The public half of a stored private key, in the form the generator writes it (a
+    /// SubjectPublicKeyInfo PEM for `rsa` and `ecdsa_p256`, base64 of 32 bytes for `x25519`),
+    /// or nil when the private value is not a readable key of that kind.
+    public static func derivePublic(kind: String, privateValue: JSONValue) -> JSONValue? {
+        guard case .string(let privateText) = privateValue else { return nil }
+        switch kind {
+        case "rsa":
+            guard case .success(let key) = KeyInspection.rsaPrivateKey(privateText) else { return nil }
+            return .string(PEM.encode(label: "PUBLIC KEY", der: key.publicKey.derRepresentation))
+        case "ecdsa_p256":
+            guard case .success(let key) = KeyInspection.p256PrivateKey(privateText) else { return nil }
+            return .string(PEM.encode(label: "PUBLIC KEY", der: key.publicKey.derRepresentation))
+        case "x25519":
+            guard case .success(let bytes) = rawX25519(privateText),
+                  let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: bytes)
+            else { return nil }
+            return .string(key.publicKey.rawRepresentation.base64EncodedString())
+        default:
+            return nil
+        }
+    }
+
     private static func compare<Bytes: Equatable>(
         derivedPublic: Result<Bytes, Rejection>, storedPublic: Result<Bytes, Rejection>, kind: String
     ) -> PairCheck {

@@ -1,5 +1,8 @@
+import class Foundation.ProcessInfo
 import VaultAPI
 import VaultformCore
+import VaultformManifest
+import VaultformSecrets
 
 /// Choices that change what apply may do.
 public struct ApplyOptions: Sendable {
@@ -48,16 +51,22 @@ public struct ApplyFailure: Error, Sendable, CustomStringConvertible {
 public struct Applier: Sendable {
     /// The client every write goes through.
     public let client: VaultClient
+    /// Where secret fields' `from_env` sources are read.
+    public let environment: [String: String]
 
     /// An applier over a client.
-    public init(client: VaultClient) {
+    public init(client: VaultClient, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.client = client
+        self.environment = environment
     }
 
     /// Reasons the plan must not run at all, found before any write: destruction without
     /// `--allow-destroy`, and Transit keys that do not allow deletion.
     public static func refusals(_ plan: Plan, desired: DesiredState, live: LiveState, options: ApplyOptions) -> [String] {
         var reasons: [String] = []
+        for blocker in plan.blockers {
+            reasons.append("\(blocker.address): \(blocker.message)" + (blocker.hint.map { " (\($0))" } ?? ""))
+        }
         for operation in plan.operations where operation.isDestructive && !options.allowDestroy {
             let what = operation.action == .delete ? "deletes" : "replaces"
             reasons.append("\(operation.address): the plan \(what) it, which destroys its data or access; pass --allow-destroy to allow it")
@@ -102,6 +111,12 @@ public struct Applier: Sendable {
 
     func carryOut(_ operation: Operation, desired: DesiredState, beforeWrite: () throws -> Void) async throws {
         let address = operation.address
+        if address.kind == .kvSecret {
+            guard let write = operation.secretWrite else { throw ApplyError("the plan says nothing of what to write") }
+            try await SecretApplier(client: client, environment: environment).apply(write, beforeWrite: beforeWrite)
+            try await verify(write)
+            return
+        }
         let entry = desired.entry(address)
         var requests: [WriteRequest] = []
         switch operation.action {
@@ -147,6 +162,24 @@ public struct Applier: Sendable {
             "\(change.field) reads back as \(change.before.map { "\($0)" } ?? "nothing"), not \(change.after.map { "\($0)" } ?? "nothing")"
         }
         throw ApplyError("the write did not take: " + fields.joined(separator: "; "))
+    }
+
+    /// Creates the server's fingerprint key (next to the apply lock) if it has none, so plans
+    /// can tell a changed secret value from an unchanged one without showing either.
+    public static func ensureFingerprintKey(client: VaultClient) async throws {
+        try await SecretApplier.ensureFingerprintKey(client: client)
+    }
+
+    /// Reads a secret back: every filled field must be there and valid for its declaration.
+    func verify(_ write: SecretWrite) async throws {
+        let stored = try await StoredSecret.read(write.mount, write.path, client: client)
+        for fill in write.fills {
+            guard let value = stored.data[fill.field] else { throw ApplyError("`\(fill.field)` is not there after the write") }
+            switch SecretValues.check(value, against: SecretField(fill.declaration, source: nil)) {
+            case .valid: break
+            case .coercible(let reason), .invalid(let reason): throw ApplyError("`\(fill.field)` reads back as not valid: \(reason)")
+            }
+        }
     }
 
     static func failure(_ error: any Error, operation: Operation, desired: DesiredState) -> ApplyFailure {

@@ -29,7 +29,13 @@ extension LiveReader {
             if withRoleID { roleID = try await readIfPresent("auth/\(mount)role/\(role)/role-id")?["role_id"]?.stringValue }
             return LiveAppRoleRole.resource(mount: mount, name: role, data, roleID: roleID)
         case .kvSecret:
-            return nil
+            return nil  // secrets are read with their schema: see SecretReader and secretVersion
         }
+    }
+
+    /// A secret's current KV v2 version (0 when it never existed): what a saved plan's
+    /// secret write was planned against.
+    public func secretVersion(_ write: SecretWrite) async throws -> Int {
+        try await StoredSecret.read(write.mount, write.path, client: client).version
     }
 }

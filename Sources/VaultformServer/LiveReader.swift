@@ -1,3 +1,4 @@
+import Foundation
 import VaultAPI
 import VaultformCore
 import VaultformManifest
@@ -9,10 +10,13 @@ import VaultformManifest
 public struct LiveReader: Sendable {
     /// The client every read goes through.
     public let client: VaultClient
+    /// Where secret fields' `from_env` sources are read.
+    public let environment: [String: String]
 
     /// A reader over a client.
-    public init(client: VaultClient) {
+    public init(client: VaultClient, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.client = client
+        self.environment = environment
     }
 
     /// Reads what `desired` names or owns.
@@ -28,6 +32,7 @@ public struct LiveReader: Sendable {
         async let kvConfigs = readKVConfigs(scope.kvConfigMounts)
         async let keys = readTransitKeys(scope)
         async let roles = readAppRoleRoles(scope)
+        async let secrets = SecretReader(client: client, environment: environment).read(desired.schemas)
         let (mountList, authList) = try await (mounts, auth)
         var resources = try await audit + mountList + authList + policies
         // A mount's config, keys and roles count only if the mount itself is there.
@@ -35,7 +40,7 @@ public struct LiveReader: Sendable {
         resources += try await kvConfigs.filter { liveMounts.contains($0.address.name) }
         resources += try await keys.filter { liveMounts.contains(ReadScope.split($0.address.name).0) }
         resources += try await roles.filter { liveAuth.contains(ReadScope.split($0.address.name).0) }
-        return LiveState(resources: resources)
+        return LiveState(resources: resources, secrets: try await secrets)
     }
 
     // MARK: Kinds listed in one request

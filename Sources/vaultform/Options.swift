@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VaultformCore
 import VaultformManifest
 
 /// Where the manifest is and what its variables are set to; shared by every command that reads one.
@@ -33,4 +34,43 @@ struct ColorOptions: ParsableArguments {
 /// The output formats of commands that print reports.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+}
+
+/// `--rotate ADDRESS.FIELD`: replace a secret field's value although it has one.
+struct RotateOptions: ParsableArguments {
+    @Option(
+        name: .customLong("rotate"),
+        help: ArgumentHelp(
+            "Regenerate (or re-read from its source) a secret field that already has a value: kv-secret:PATH.FIELD or PATH.FIELD; repeatable.",
+            valueName: "address.field"))
+    var rotate: [String] = []
+
+    /// The requested rotations by secret, each checked against the manifest's schemas.
+    func rotations(in desired: DesiredState) throws -> [Address: Set<String>] {
+        var rotations: [Address: Set<String>] = [:]
+        for text in rotate {
+            let spec = text.hasPrefix("kv-secret:") ? String(text.dropFirst("kv-secret:".count)) : text
+            guard let dot = spec.lastIndex(of: "."), dot != spec.startIndex, spec.index(after: dot) != spec.endIndex else {
+                throw ValidationError("--rotate \(text) is not kv-secret:PATH.FIELD (for example kv-secret:secret/app/config.api_key)")
+            }
+            let path = String(spec[..<dot]), field = String(spec[spec.index(after: dot)...])
+            guard let schema = desired.schemas.first(where: { $0.path == path }) else {
+                throw ValidationError("--rotate \(text): the manifest has no secret schema for \(path)")
+            }
+            guard let declared = schema.fields.first(where: { $0.name == field }) else {
+                throw ValidationError("--rotate \(text): the schema for \(path) has no field \(field)")
+            }
+            if let owner = schema.fields.first(where: {
+                if case .generate(let generator) = $0.source { return generator.publicField?.value == field }
+                return false
+            }) {
+                throw ValidationError("--rotate \(text): \(field) is generated with \(owner.name); rotate \(path).\(owner.name), which replaces both")
+            }
+            guard declared.source != nil else {
+                throw ValidationError("--rotate \(text): \(field) has no generator or source to take a new value from")
+            }
+            rotations[SecretPlanner.address(schema), default: []].insert(field)
+        }
+        return rotations
+    }
 }

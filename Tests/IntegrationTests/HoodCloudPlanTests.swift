@@ -51,7 +51,22 @@ struct HoodCloudPlanTests {
                 "approle-role:approle/hoodcloud-auth-server": .update,
                 "approle-role:approle/hoodcloud-control-plane": .update,
                 "approle-role:approle/hoodcloud-payment-service": .update,
+                // Steps 8-10 are done by hand after the script: the generated secrets are planned...
+                "kv-secret:secret/hoodcloud/app-credentials": .create,
+                "kv-secret:secret/hoodcloud/master-key": .create,
             ], "\(text)")
+            // ...and every field only a person can supply is a blocker until its variable is set
+            // (production defaults: require_supplied_secrets is true).
+            let blocked = Dictionary(grouping: plan.blockers, by: { $0.address.description }).mapValues { $0.compactMap(\.field).sorted() }
+            #expect(blocked["kv-secret:secret/hoodcloud/providers/hetzner"] == ["HCLOUD_TOKEN"])
+            #expect(blocked["kv-secret:secret/infra/certbot/cloudflare"] == ["api_token"])
+            #expect(blocked["kv-secret:secret/payment-service/credentials"]?.count == 5)
+            #expect(blocked["kv-secret:secret/hoodcloud/app-credentials"]?.contains("clerk_secret_key") == true)
+            #expect(plan.blockers.allSatisfy { $0.message.contains("is not set") }, "\(text)")
+            let appCredentials = plan.operations.first { $0.address.description == "kv-secret:secret/hoodcloud/app-credentials" }
+            #expect(appCredentials?.secretWrite?.fills.map(\.field).sorted() == [
+                "db_password", "jwt_private_key", "redis_password", "sealed_box_private_key",
+            ])
             let audit = plan.operations.first { $0.address.description == "audit:file/" }
             #expect(audit?.changes.map(\.field) == ["description"])
             let controlPlane = plan.operations.first { $0.address.description == "approle-role:approle/hoodcloud-control-plane" }

@@ -26,3 +26,27 @@ struct RequestEncodingTests {
         #expect(fine.headerLines == ["X-Vault-Namespace: é/team"])
     }
 }
+
+@Suite("Redacting secret values a server echoes")
+struct RedactionTests {
+    @Test("an error or a warning that repeats a value being written shows <redacted>, in both spellings")
+    func echoedValues() async throws {
+        let pem = "-----BEGIN PRIVATE KEY-----\nMIIEv-canary\n-----END PRIVATE KEY-----\n"
+        let transport = ScriptedTransport([
+            .respond(400, #"{"errors":["invalid value \"hunter2-canary\" for field; got: -----BEGIN PRIVATE KEY-----\nMIIEv-canary\n-----END PRIVATE KEY-----\n"]}"#),
+            .respond(200, #"{"data":{},"warnings":["stored hunter2-canary as given"]}"#),
+        ])
+        let log = CapturedLog()
+        var client = VaultClient(transport: transport, token: "s.token-value", retryPolicy: .never, logger: log.logger)
+        client.redactions = ["hunter2-canary", pem, "abc"]
+        let error = try await #require(throws: VaultError.self) {
+            try await client.request(.post, "secret/data/app", body: ["data": ["a": "hunter2-canary", "b": .string(pem)]])
+        }
+        #expect(!error.description.contains("hunter2-canary"))
+        #expect(!error.description.contains("MIIEv-canary"))
+        #expect(error.description.contains("<redacted>"))
+        _ = try await client.request(.post, "secret/data/app", body: ["data": ["a": "hunter2-canary"]])
+        #expect(!log.text.contains("hunter2-canary"))
+        #expect(log.text.contains("server warning: stored <redacted> as given"))
+    }
+}

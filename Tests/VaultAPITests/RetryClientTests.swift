@@ -99,6 +99,21 @@ struct RetryClientTests {
         }
     }
 
+    @Test("a KV v2 mount still upgrading its storage (400) is waited for, even for a write; other 400s are final")
+    func upgradingMount() async throws {
+        let upgrading = #"{"errors":["Upgrading from non-versioned to versioned data. This backend will be unavailable for a brief period and will resume service shortly."]}"#
+        let transport = ScriptedTransport([.respond(400, upgrading), .respond(400, upgrading), scriptedOK])
+        let client = VaultClient(transport: transport, retryPolicy: quick)
+        _ = try await client.request(.post, "secret/data/app", body: ["data": [:], "options": ["cas": 0]])
+        #expect(transport.requests.count == 3)
+
+        let other = ScriptedTransport([.respond(400, #"{"errors":["check-and-set parameter did not match the current version"]}"#), scriptedOK])
+        await #expect(throws: VaultError.self) {
+            try await VaultClient(transport: other, retryPolicy: quick).request(.post, "secret/data/app", body: ["data": [:]])
+        }
+        #expect(other.requests.count == 1)
+    }
+
     @Test("connection refused and 429 are retried even for a write: the server never acted")
     func refusedWrite() async throws {
         let transport = ScriptedTransport([

@@ -17,6 +17,7 @@ import VaultformRender
             audit_devices: [{ path: file, type: file, options: { file_path: /vault/logs/audit.log } }]
             secrets_engines:
               - { path: transit, type: transit }
+              - { path: secret, type: kv-v2 }
             transit_keys: [{ mount: transit, name: master, type: aes256-gcm96, derived: true }]
             policies:
               - name: app-reader
@@ -26,6 +27,15 @@ import VaultformRender
             auth_methods: [{ path: approle, type: approle }]
             approle_roles:
               - { name: app, token_ttl: 1h, token_policies: [app-reader], token_bound_cidrs: [10.0.0.5/32] }
+            secret_schemas:
+              - path: secret/app
+                forbidden: [legacy]
+                fields:
+                  db_password: { type: string, generate: { kind: password, length: 32, classes: [lower, upper, digit] } }
+                  jwt_private_key: { type: pem-private-key, generate: { kind: rsa, bits: 2048, public_field: jwt_public_key } }
+                  jwt_public_key: { type: pem-public-key }
+                  env_vars: { type: json-object, coerce: true }
+                  clerk_secret_key: { type: string, from_env: CLERK_SECRET_KEY }
             """)])
         let desired = Pipeline.resolve(try #require(result.manifest, "\(result.diagnostics)"))
         let oldPolicy = try PolicyParser.parse("""
@@ -41,7 +51,16 @@ import VaultformRender
             Resource(Address(.appRoleRole, "approle/app"), fields: [
                 "token_ttl": .seconds(1800), "token_policies": .set(["app-reader"]), "token_bound_cidrs": .set(["10.0.0.5"]),
             ]),
-        ])
+        ], secrets: ["secret/app": SecretObservation(
+            version: 4, exists: true,
+            fields: [
+                "db_password": ObservedField(shape: "string, 32 characters", verdict: .valid, fingerprint: "hmac:1f2e3d4c5b6a7988"),
+                "env_vars": ObservedField(
+                    shape: "JSON object stored as a string (2 keys)", verdict: .coercible("a JSON object stored as a string"),
+                    fingerprint: "hmac:0a1b2c3d4e5f6071"),
+                "legacy": ObservedField(shape: "string, 12 characters", verdict: .valid, fingerprint: "hmac:9988776655443322"),
+            ],
+            sources: ["clerk_secret_key": .unavailable("CLERK_SECRET_KEY is not set")])])
         return Planner.plan(desired: desired, live: live)
     }
 
@@ -69,16 +88,16 @@ import VaultformRender
         #expect(PlanJSON.render(plan).contains("\"unchanged\" : 1"))
     }
 
-    @Test func sensitiveValuesAreNeverRendered() {
-        let canary = "s3cr3t-canary-value"
-        let operation = Operation(
-            address: Address(.kvSecret, "secret/app"), action: .update,
-            changes: [FieldChange(field: "password", before: .sensitive(fingerprint: "hmac:aa"), after: .sensitive(fingerprint: "hmac:bb"))])
-        let plan = Plan(operations: [operation], unchanged: [])
+    @Test func secretsShowShapesFingerprintsAndOriginsOnly() throws {
+        let plan = try Self.plan()
         let text = PlanText.render(plan, color: false), json = PlanJSON.render(plan)
-        #expect(text.contains("(sensitive value)"))
-        #expect(json.contains("\"sensitive\" : true"))
-        #expect(!text.contains(canary) && !json.contains(canary))
+        #expect(text.contains("~ env_vars        = (JSON object stored as a string (2 keys), hmac:0a1b2c3d4e5f6071) → (rewritten as a json-object)"))
+        #expect(text.contains("+ jwt_private_key = (generated: rsa, 2048 bits, with jwt_public_key)"))
+        #expect(text.contains("Blocker: kv-secret:secret/app: `clerk_secret_key` is required and missing: CLERK_SECRET_KEY is not set"))
+        #expect(text.contains("Warning: kv-secret:secret/app: forbidden field `legacy` is present"))
+        #expect(text.hasSuffix("Apply will refuse this plan until the blocker above is resolved.\n"))
+        #expect(json.contains(#""fingerprint" : "hmac:0a1b2c3d4e5f6071""#))
+        #expect(json.contains(#""blockers" : 1"#))
     }
 
     @Test func colourOnlyWhenAsked() throws {

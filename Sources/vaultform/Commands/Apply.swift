@@ -20,12 +20,19 @@ struct ApplyCommand: AsyncParsableCommand {
             Operations run one at a time in dependency order; each write is read back and \
             checked. On a failure apply stops, says what was done and what was not, and exits 1; \
             running it again converges from there. Deleting or replacing mounts, Transit keys, \
-            auth methods and audit devices needs --allow-destroy.
+            auth methods and audit devices needs --allow-destroy. A server that already matches \
+            gets no write at all, not even the lock's.
+
+            Secrets: missing fields are filled from their generator or source and written with \
+            check-and-set on the version plan read, keeping every field that is there; a value \
+            is replaced only by --rotate or a changed rotate: marker. A plan with blockers (a \
+            required field with no value to fill it) is refused.
 
             Examples:
               vaultform apply manifests/hoodcloud --var-file manifests/hoodcloud/env/dev.yaml
               vaultform apply manifests/hoodcloud --auto-approve
               vaultform plan manifests/hoodcloud -out hood.plan && vaultform apply hood.plan
+              vaultform apply manifests/hoodcloud --rotate kv-secret:secret/hoodcloud/app-credentials.db_password
             """
     )
 
@@ -41,8 +48,16 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Allow deleting or replacing mounts, Transit keys, auth methods and audit devices.")
     var allowDestroy = false
 
+    @OptionGroup(title: "Secret options") var rotation: RotateOptions
+
+    @Option(help: ArgumentHelp("Apply only this object (KIND:NAME, e.g. mount:secret); repeatable. Not with a plan file.", valueName: "address"))
+    var target: [String] = []
+
     func run() async throws {
         if let planFile = try Self.planFile(at: manifest.path) {
+            guard target.isEmpty, rotation.rotate.isEmpty else {
+                throw ValidationError("--target and --rotate shape a new plan; a saved plan is applied as it was made")
+            }
             try await applySaved(planFile)
         } else {
             try await applyManifest()
@@ -68,19 +83,40 @@ struct ApplyCommand: AsyncParsableCommand {
         let useColor = color.useColor(forStandardError: false)
         let loaded = try ServerConnection.loadManifest(manifest, color: color.useColor(forStandardError: true))
         let desired = Pipeline.resolve(loaded)
+        let options = PlanOptions(targets: try Set(target.map(PlanCommand.address)), rotations: try rotation.rotations(in: desired))
         let server = try await ServerConnection.open(connection, manifest: loaded)
         try await server.whileOpen { client in
-          try await withApplyLock(server) { lease in
-            let (plan, live) = try await ServerConnection.report(server.configuration) {
-                let live = try await LiveReader(client: client).read(for: desired)
-                return (Planner.plan(desired: desired, live: live), live)
+            let makePlan = {
+                try await ServerConnection.report(server.configuration) {
+                    let live = try await LiveReader(client: client).read(for: desired)
+                    return (Planner.plan(desired: desired, live: live, options: options), live)
+                }
             }
-            Terminal.write(PlanText.render(plan, color: useColor))
-            guard !plan.isEmpty else { return }
-            try refuseIfUnsafe(plan, desired: desired, live: live)
-            try confirm()
-            try await execute(plan, desired: desired, client: client, lease: lease)
-          }
+            // A server that already matches is left without a single write, not even the
+            // lock's: the first plan runs unlocked, and only a plan with work takes the lock
+            // and is made again under it (another apply may have run in between).
+            let (unlocked, unlockedLive) = try await makePlan()
+            if unlocked.isEmpty, unlocked.findings.isEmpty {
+                Terminal.write(PlanText.render(unlocked, color: useColor))
+                return
+            }
+            if unlocked.isEmpty {
+                Terminal.write(PlanText.render(unlocked, color: useColor))
+                try refuseIfUnsafe(unlocked, desired: desired, live: unlockedLive)
+                return
+            }
+            try await withApplyLock(server) { lease in
+                let (plan, live) = try await makePlan()
+                Terminal.write(PlanText.render(plan, color: useColor))
+                try refuseIfUnsafe(plan, desired: desired, live: live)
+                guard !plan.isEmpty else { return }
+                try confirm()
+                // The key that plans fingerprint secret values with, made once per server.
+                if !desired.schemas.isEmpty {
+                    try await ServerConnection.report(server.configuration) { try await Applier.ensureFingerprintKey(client: client) }
+                }
+                try await execute(plan, desired: desired, client: client, lease: lease)
+            }
         }
     }
 
@@ -125,6 +161,11 @@ struct ApplyCommand: AsyncParsableCommand {
                 let (stale, live) = try await ServerConnection.report(server.configuration) {
                     var stale: [String] = [], live: [Resource] = []
                     for (operation, change) in zip(plan.operations, file.changes) {
+                        if let write = operation.secretWrite {
+                            let version = try await reader.secretVersion(write)
+                            if "version:\(version)" != change.liveFingerprint { stale.append(change.address) }
+                            continue
+                        }
                         let withRoleID = desired.entry(operation.address)?.resource.fields["role_id"] != nil
                             || operation.changes.contains { $0.field == "role_id" }
                         let current = try await reader.readOne(operation.address, withRoleID: withRoleID)

@@ -16,14 +16,20 @@ struct PlanCommand: AsyncParsableCommand {
             and compares it with the manifest after the server's own normalisations, so a plan \
             shows every real difference and never a false one. Plan sends only reads.
 
-            Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes \
-            present (only with --detailed-exitcode).
+            Secrets are shown by field: whether each is present, its shape (type and length) and a \
+            keyed fingerprint, never its value. Missing fields are filled from their generator or \
+            source; a required field with neither is a blocker, and so is a source whose value is \
+            invalid. --rotate asks for a new value for a field that has one.
+
+            Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error or blockers, 2 \
+            changes present (only with --detailed-exitcode).
 
             Examples:
               vaultform plan manifests/hoodcloud
               vaultform plan manifests/hoodcloud --var-file prod.yaml -out hood.plan
               vaultform plan . --format json > plan.json
               vaultform plan . --target policy:hoodcloud-admin --detailed-exitcode
+              vaultform plan . --rotate kv-secret:secret/hoodcloud/app-credentials.db_password
             """
     )
 
@@ -44,16 +50,19 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Plan only this object (KIND:NAME, e.g. policy:admin); repeatable.", valueName: "address"))
     var target: [String] = []
 
+    @OptionGroup(title: "Secret options") var rotation: RotateOptions
+
     func run() async throws {
         let targets = try Set(target.map(Self.address))
         let loaded = try ServerConnection.loadManifest(manifest, color: color.useColor(forStandardError: true))
         let desired = Pipeline.resolve(loaded)
+        let options = PlanOptions(targets: targets, rotations: try rotation.rotations(in: desired))
         let server = try await ServerConnection.open(connection, manifest: loaded)
         let (plan, live) = try await server.whileOpen { client in
             try await ServerConnection.report(server.configuration) {
                 try await connection.withinDeadline {
                     let live = try await LiveReader(client: client).read(for: desired)
-                    return (Planner.plan(desired: desired, live: live, options: PlanOptions(targets: targets)), live)
+                    return (Planner.plan(desired: desired, live: live, options: options), live)
                 }
             }
         }
@@ -63,6 +72,11 @@ struct PlanCommand: AsyncParsableCommand {
             Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))
             if server.identity.flavour == .openBao { Terminal.write(Self.auditNote(plan, desired: desired)) }
         case .json: Terminal.write(PlanJSON.render(plan))
+        }
+        if !plan.blockers.isEmpty {
+            let count = plan.blockers.count
+            Terminal.writeError("error: the plan has \(count) blocker\(count == 1 ? "" : "s"); apply refuses it until \(count == 1 ? "it is" : "they are") resolved\(out == nil ? "" : ", so it was not saved")\n")
+            throw ExitCode.failure
         }
         if let out {
             let file = PlanFile(

@@ -1,0 +1,125 @@
+import Crypto
+import Foundation
+import VaultAPI
+import VaultformCore
+import VaultformManifest
+import VaultformSecrets
+
+/// Reads the secrets the schemas describe and hands over only what may be shown: each
+/// field's shape, its verdict against the schema and a keyed fingerprint; each pair's
+/// verdict; the version for check-and-set; the rotation markers; and whether each source
+/// has a usable value now. The values themselves stay in this function's locals.
+public struct SecretReader: Sendable {
+    /// The client every read goes through.
+    public let client: VaultClient
+    /// Where `from_env` sources are read.
+    public let environment: [String: String]
+
+    /// A reader.
+    public init(client: VaultClient, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.client = client
+        self.environment = environment
+    }
+
+    /// The KV v2 entry holding the key that fingerprints are made with, next to the apply
+    /// lock. Apply creates it; without it (or without permission to read it) plans show no
+    /// fingerprints.
+    public static let fingerprintKeyMount = "vaultform-lock/"
+    public static let fingerprintKeyPath = "fingerprint-key"
+
+    /// Observes every schema's secret, concurrently.
+    public func read(_ schemas: [SecretSchema]) async throws -> [String: SecretObservation] {
+        guard !schemas.isEmpty else { return [:] }
+        let key = await fingerprintKey()
+        let observations = try await withThrowingTaskGroup(of: (String, SecretObservation).self) { group in
+            for schema in schemas {
+                group.addTask { (schema.path, try await observe(schema, key: key)) }
+            }
+            return try await group.reduce(into: [String: SecretObservation]()) { $0[$1.0] = $1.1 }
+        }
+        return observations
+    }
+
+    /// The fingerprint key, or nil when there is none (or it may not be read).
+    public func fingerprintKey() async -> SymmetricKey? {
+        guard let stored = try? await StoredSecret.read(Self.fingerprintKeyMount, Self.fingerprintKeyPath, client: client),
+              case .string(let text)? = stored.data["key"], let bytes = Data(base64Encoded: text), bytes.count >= 32
+        else { return nil }
+        return SymmetricKey(data: bytes)
+    }
+
+    func observe(_ schema: SecretSchema, key: SymmetricKey?) async throws -> SecretObservation {
+        let stored = try await StoredSecret.read(DesiredState.mountPath(schema.mount), schema.secretPath, client: client)
+        var observation = SecretObservation(
+            version: stored.version, exists: stored.exists, markers: stored.markers,
+            sources: SecretSources.observe(schema, environment: environment))
+        let declared = Dictionary(schema.fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for (name, value) in stored.data {
+            var verdict = ValueVerdict.valid
+            if let field = declared[name] {
+                switch SecretValues.check(value, against: field) {
+                case .valid: verdict = .valid
+                case .coercible(let reason): verdict = .coercible(reason)
+                case .invalid(let reason): verdict = .invalid(reason)
+                }
+            }
+            observation.fields[name] = ObservedField(
+                shape: SecretValues.shape(value), verdict: verdict, fingerprint: key.map { SecretValues.fingerprint(value, key: $0) })
+        }
+        for pair in schema.pairs {
+            guard let privateValue = stored.data[pair.privateField.value], let publicValue = stored.data[pair.publicField.value] else { continue }
+            let verdict: ValueVerdict
+            switch SecretPairs.check(kind: pair.kind, privateValue: privateValue, publicValue: publicValue) {
+            case .matches: verdict = .valid
+            case .mismatch: verdict = .invalid("it is not the public key of that private key")
+            case .unreadable(let reason): verdict = .invalid(reason)
+            }
+            observation.pairs[SecretObservation.pairKey(pair.privateField.value, pair.publicField.value)] = verdict
+        }
+        return observation
+    }
+}
+
+/// One KV v2 secret as stored: its current version's data (values: keep them local), the
+/// version to check-and-set against, and its custom metadata.
+struct StoredSecret {
+    /// The current version; 0 when the secret never existed.
+    var version: Int
+    /// False when absent, or when the current version is deleted or destroyed.
+    var exists: Bool
+    var data: [String: JSONValue]
+    var customMetadata: [String: String]
+
+    /// vaultform's rotation markers, by field.
+    var markers: [String: String] {
+        let prefix = SecretObservation.markerKey("")
+        var markers: [String: String] = [:]
+        for (key, value) in customMetadata where key.hasPrefix(prefix) { markers[String(key.dropFirst(prefix.count))] = value }
+        return markers
+    }
+
+    /// Reads `MOUNT/data/PATH`; on a 404 (absent, deleted or destroyed, or no such mount yet)
+    /// the metadata, for the version a write must check-and-set against.
+    static func read(_ mount: String, _ path: String, client: VaultClient) async throws -> StoredSecret {
+        do {
+            let response = try await client.request(.get, "\(mount)data/\(path)")
+            let metadata = response.data?["metadata"]
+            return StoredSecret(
+                version: metadata?["version"]?.intValue ?? 0, exists: true,
+                data: response.data?["data"]?.objectValue ?? [:], customMetadata: strings(metadata?["custom_metadata"]))
+        } catch let error as VaultError where error.isNotFound {
+            do {
+                let metadata = try await client.request(.get, "\(mount)metadata/\(path)").data
+                return StoredSecret(
+                    version: metadata?["current_version"]?.intValue ?? 0, exists: false, data: [:],
+                    customMetadata: strings(metadata?["custom_metadata"]))
+            } catch let error as VaultError where error.isNotFound {
+                return StoredSecret(version: 0, exists: false, data: [:], customMetadata: [:])
+            }
+        }
+    }
+
+    static func strings(_ value: JSONValue?) -> [String: String] {
+        (value?.objectValue ?? [:]).compactMapValues(\.stringValue)
+    }
+}
