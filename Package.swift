@@ -60,6 +60,7 @@ let package = Package(
                 "VaultformManifest", "VaultformCore", "VaultformRender", "VaultAPI", "VaultformServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

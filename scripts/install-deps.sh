@@ -74,14 +74,15 @@ else
     fi
 fi
 
-# One test checks every shipped manifest against the committed JSON Schema with Python;
-# another checks generated X25519 key pairs with Python's cryptography.
-if python3 -c 'import jsonschema, yaml, cryptography' >/dev/null 2>&1; then
-    log "python3 has jsonschema, PyYAML and cryptography"
+# Independent checks in Python: the committed JSON Schemas (jsonschema, PyYAML), generated
+# X25519 key pairs (cryptography), and drift's Prometheus textfile (prometheus_client's parser).
+if python3 -c 'import jsonschema, yaml, cryptography, prometheus_client' >/dev/null 2>&1; then
+    log "python3 has jsonschema, PyYAML, cryptography and prometheus_client"
 else
-    log "installing jsonschema, PyYAML and cryptography with pip"
-    if ! python3 -m pip install --quiet --disable-pip-version-check jsonschema PyYAML cryptography; then
-        python3 -m pip install --quiet --disable-pip-version-check --break-system-packages jsonschema PyYAML cryptography
+    log "installing jsonschema, PyYAML, cryptography and prometheus_client with pip"
+    packages=(jsonschema PyYAML cryptography prometheus_client)
+    if ! python3 -m pip install --quiet --disable-pip-version-check "${packages[@]}"; then
+        python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${packages[@]}"
     fi
 fi
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import VaultAPI
 import VaultformManifest
 import VaultformRender
@@ -7,6 +8,10 @@ import VaultformRender
 /// What every command that reads a server starts with: the manifest loaded (diagnostics
 /// printed), the connection resolved, the token looked up or a login made.
 struct ServerConnection {
+    /// Where the error lines printed by `report`, `reportPlain` and `loadManifest` are also
+    /// collected, for commands that put them in a report of their own (drift).
+    @TaskLocal static var errors: ErrorLines?
+
     let configuration: ConnectionConfiguration
     let session: ConnectionSession
     let identity: ServerIdentity
@@ -15,8 +20,11 @@ struct ServerConnection {
     static func loadManifest(_ options: ManifestOptions, color: Bool) throws -> Manifest {
         let result = options.loader().load(path: options.path)
         Terminal.writeError(DiagnosticRendering.text(result.diagnostics, color: color))
+        GitHubActions.annotate(result.diagnostics)
         guard let manifest = result.manifest else {
-            Terminal.writeError(DiagnosticRendering.summary(result.diagnostics, path: options.path) + "\n")
+            let summary = DiagnosticRendering.summary(result.diagnostics, path: options.path)
+            Terminal.writeError(summary + "\n")
+            errors?.append(summary)
             throw ExitCode.failure
         }
         return manifest
@@ -42,6 +50,7 @@ struct ServerConnection {
             return try await body()
         } catch let error as VaultError {
             Terminal.writeError("error: \(error)\n")
+            errors?.append("\(error)")
             if let hint = configuration.hint(for: error) { Terminal.writeError("hint: \(hint)\n") }
             throw ExitCode.failure
         } catch let error as ExitCode {
@@ -50,6 +59,7 @@ struct ServerConnection {
             throw error
         } catch {
             Terminal.writeError("error: \(error)\n")
+            errors?.append("\(error)")
             throw ExitCode.failure
         }
     }
@@ -60,6 +70,7 @@ struct ServerConnection {
             return try body()
         } catch {
             Terminal.writeError("error: \(error)\n")
+            errors?.append("\(error)")
             throw ExitCode.failure
         }
     }
@@ -81,4 +92,14 @@ struct ServerConnection {
     func close() async {
         _ = await session.close()
     }
+}
+
+/// Error lines collected while a command runs (see `ServerConnection.errors`).
+final class ErrorLines: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    /// Every line, in order, one per line.
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
 }

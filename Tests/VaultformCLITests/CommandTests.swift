@@ -84,4 +84,14 @@ import Testing
         #expect(result.exitCode == 0, "\(result.standardOutput)\(result.standardError)")
         #expect(result.standardOutput.contains("checked"))
     }
+
+    @Test func completionScriptsCoverEveryCommand() async throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let result = try await runVaultform(["--generate-completion-script", shell])
+            #expect(result.exitCode == 0, "\(shell): \(result.standardError)")
+            for word in ["drift", "force-unlock", "notify-webhook", "rotate", "auto-approve"] {
+                #expect(result.standardOutput.contains(word), "\(shell) completion lacks \(word)")
+            }
+        }
+    }
 }

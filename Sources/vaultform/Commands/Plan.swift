@@ -28,6 +28,7 @@ struct PlanCommand: AsyncParsableCommand {
               vaultform plan manifests/hoodcloud
               vaultform plan manifests/hoodcloud --var-file prod.yaml -out hood.plan
               vaultform plan . --format json > plan.json
+              vaultform plan . --format markdown > plan.md   # for a pull-request comment
               vaultform plan . --target policy:hoodcloud-admin --detailed-exitcode
               vaultform plan . --rotate kv-secret:secret/hoodcloud/app-credentials.db_password
             """
@@ -37,8 +38,12 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup(title: "Connection options") var connection: ConnectionOptions
     @OptionGroup var color: ColorOptions
 
-    @Option(help: "Output format: text for people, json for machines (docs/plan-json.md).")
-    var format: OutputFormat = .text
+    @Option(help: "Output format: text for people, json for machines (docs/plan-json.md), markdown for a pull-request comment.")
+    var format: Format = .text
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown
+    }
 
     @Option(name: [.customLong("out", withSingleDash: true), .customLong("out")],
             help: ArgumentHelp("Save the plan to this file for `vaultform apply FILE`.", valueName: "file"))
@@ -72,7 +77,9 @@ struct PlanCommand: AsyncParsableCommand {
             Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))
             if server.identity.flavour == .openBao { Terminal.write(Self.auditNote(plan, desired: desired)) }
         case .json: Terminal.write(PlanJSON.render(plan))
+        case .markdown: Terminal.write(PlanMarkdown.render(plan, title: "vaultform plan"))
         }
+        GitHubActions.appendSummary(PlanMarkdown.render(plan, title: "vaultform plan"))
         if !plan.blockers.isEmpty {
             let count = plan.blockers.count
             Terminal.writeError("error: the plan has \(count) blocker\(count == 1 ? "" : "s"); apply refuses it until \(count == 1 ? "it is" : "they are") resolved\(out == nil ? "" : ", so it was not saved")\n")
@@ -123,17 +130,7 @@ struct PlanCommand: AsyncParsableCommand {
     /// Writes the plan file atomically (a temporary file renamed into place), mode 0600.
     static func write(_ file: PlanFile, to path: String) throws {
         do {
-            let data = try file.encoded()
-            let url = URL(fileURLWithPath: path)
-            let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-            guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-                throw CocoaError(.fileWriteNoPermission)
-            }
-            guard rename(temporary.path, url.path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: temporary)
-                throw PlanFileError(reason)
-            }
+            try AtomicFile.write(try file.encoded(), to: path, permissions: 0o600)
         } catch {
             Terminal.writeError("error: cannot write the plan file \(path): \(error)\n")
             throw ExitCode.failure

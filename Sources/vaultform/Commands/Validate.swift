@@ -31,6 +31,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         let result = manifest.loader().load(path: manifest.path)
+        GitHubActions.annotate(result.diagnostics)
         switch format {
         case .json:
             Terminal.write(DiagnosticRendering.json(result.diagnostics, path: manifest.path))

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The pipelines under examples/ci are only useful if they run: every vaultform command in
+/// them must parse, and every manifest they point at must validate with its var file.
+@Suite("examples/ci")
+struct CIExamplesTests {
+    static let root = ProcessRunner.repositoryRoot
+    static let files = [
+        "examples/ci/github/vaultform-plan.yml", "examples/ci/github/vaultform-apply.yml",
+        "examples/ci/github/vaultform-drift.yml", "examples/ci/gitlab/.gitlab-ci.yml",
+        "examples/ci/systemd/vaultform-drift.service", "examples/ci/systemd/vaultform-drift.cron",
+    ]
+
+    /// The vaultform command lines of a file, continuation lines joined, with the file's own
+    /// variables and the deployment paths mapped onto this repository.
+    static func commands(in file: String) throws -> [[String]] {
+        let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+            .replacingOccurrences(of: "\\\n", with: " ")
+        var commands: [[String]] = []
+        for line in text.split(separator: "\n") {
+            // A command, not prose such as systemd's Description=vaultform drift check…
+            guard let range = line.range(of: #"(^|[\s/])vaultform (validate|plan|apply|drift) "#, options: .regularExpression) else { continue }
+            var command = String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
+            if command.hasPrefix("/") { command = String(command[command.range(of: "vaultform ")!.lowerBound...]) }
+            for end in [" >", " ||", " &&"] { if let cut = command.range(of: end) { command = String(command[..<cut.lowerBound]) } }
+            command = command
+                .replacingOccurrences(of: "\"$MANIFEST\"", with: "manifests/hoodcloud")
+                .replacingOccurrences(of: "\"$VAR_FILE\"", with: "manifests/hoodcloud/env/prod.yaml")
+                .replacingOccurrences(of: "/etc/vaultform/hoodcloud", with: "manifests/hoodcloud")
+                .replacingOccurrences(of: #"\$\{\{[^}]*\}\}"#, with: "https://hooks.example/x", options: .regularExpression)
+                .replacingOccurrences(of: #"\$[A-Z_]+"#, with: "https://placeholder.example/x", options: .regularExpression)
+            commands.append(command.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }.filter { !$0.isEmpty })
+        }
+        return commands
+    }
+
+    @Test("every vaultform command in the examples parses, and the manifests they name validate", arguments: files)
+    func examples(file: String) async throws {
+        let commands = try Self.commands(in: file)
+        #expect(!commands.isEmpty, "no vaultform command found in \(file)")
+        let closed = try FreePort.loopback()
+        for command in commands {
+            // Paths of this repository made absolute: the test may run from anywhere.
+            let arguments = command.dropFirst().map { $0.hasPrefix("manifests/") ? Self.root.appendingPathComponent($0).path : $0 }
+            // Against a closed port with short timeouts: anything but a usage error (64) is fine.
+            let connection = arguments.first == "validate" ? [] : ["--address", "http://127.0.0.1:\(closed)", "--request-timeout", "1s", "--deadline", "3s"]
+            let run = try await StatusCommandTests.run(
+                arguments + connection,
+                environment: ["HOME": FileManager.default.temporaryDirectory.path])
+            #expect(run.code != 64, "\(file): `\(command.joined(separator: " "))` does not parse:\n\(run.error)")
+            #expect(!run.error.contains("Unknown option"), "\(file): \(run.error)")
+
+            guard let manifest = arguments.dropFirst().first, manifest.hasPrefix(Self.root.appendingPathComponent("manifests/").path) else {
+                Issue.record("\(file): `\(command.joined(separator: " "))` names no manifest of this repository")
+                continue
+            }
+            var validate = ["validate", manifest]
+            if let index = arguments.firstIndex(of: "--var-file"), index + 1 < arguments.count { validate += ["--var-file", arguments[index + 1]] }
+            let valid = try await StatusCommandTests.run(validate)
+            #expect(valid.code == 0, "\(file): \(validate.joined(separator: " ")): \(valid.all)")
+        }
+    }
+}
