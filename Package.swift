@@ -52,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "VaultformRender",
-            dependencies: ["VaultformManifest", "VaultformCore", "VaultformPolicy"]
+            dependencies: ["VaultformManifest", "VaultformCore", "VaultformPolicy", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "vaultform",

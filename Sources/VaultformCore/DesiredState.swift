@@ -70,6 +70,8 @@ public struct LiveState: Sendable {
     public var resources: [Address: Resource]
     /// What was found of each secret a schema describes, by the schema's full path.
     public var secrets: [String: SecretObservation]
+    /// Each policy's text exactly as the server holds it (comments and layout kept), by name.
+    public var policyTexts: [String: String] = [:]
 
     /// A live state.
     public init(resources: [Resource] = [], secrets: [String: SecretObservation] = [:]) {

@@ -8,6 +8,12 @@ import VaultformManifest
 /// strings, and `bao kv put @file.json` keeps JSON types. Nothing here returns or logs a value's
 /// content, only its type, shape and a keyed fingerprint.
 public enum SecretValues {
+    /// How many bytes a standard base64 text decodes to, or nil when it is not base64.
+    public static func base64DecodedCount(_ text: String) -> Int? {
+        if case .success(let bytes) = Base64.decode(text) { return bytes.count }
+        return nil
+    }
+
     /// Checks `value` against `field`: its type, then the field's constraints (`pattern` and
     /// `min_length` for strings, `bytes` for base64, `key_type` and `min_bits` for private keys).
     /// `.coercible` is reported whatever the field's `coerce` says; the caller decides. A missing

@@ -21,7 +21,11 @@ public struct LiveReader: Sendable {
 
     /// Reads what `desired` names or owns.
     public func read(for desired: DesiredState) async throws -> LiveState {
-        let scope = ReadScope(desired)
+        try await read(scope: ReadScope(desired), schemas: desired.schemas)
+    }
+
+    /// Reads what `scope` names, and the secrets `schemas` describe.
+    func read(scope: ReadScope, schemas: [SecretSchema]) async throws -> LiveState {
         // Everything starts at once, so the transport's connections stay busy: the kind lists,
         // and the per-mount lists with the reads that follow them. Reads that depend on a
         // mount existing treat "no such mount" as absent rather than waiting for sys/mounts.
@@ -32,15 +36,18 @@ public struct LiveReader: Sendable {
         async let kvConfigs = readKVConfigs(scope.kvConfigMounts)
         async let keys = readTransitKeys(scope)
         async let roles = readAppRoleRoles(scope)
-        async let secrets = SecretReader(client: client, environment: environment).read(desired.schemas)
+        async let secrets = SecretReader(client: client, environment: environment).read(schemas)
         let (mountList, authList) = try await (mounts, auth)
-        var resources = try await audit + mountList + authList + policies
+        let (policyResources, policyTexts) = try await policies
+        var resources = try await audit + mountList + authList + policyResources
         // A mount's config, keys and roles count only if the mount itself is there.
         let liveMounts = Set(mountList.map(\.address.name)), liveAuth = Set(authList.map(\.address.name))
         resources += try await kvConfigs.filter { liveMounts.contains($0.address.name) }
         resources += try await keys.filter { liveMounts.contains(ReadScope.split($0.address.name).0) }
         resources += try await roles.filter { liveAuth.contains(ReadScope.split($0.address.name).0) }
-        return LiveState(resources: resources, secrets: try await secrets)
+        var state = LiveState(resources: resources, secrets: try await secrets)
+        state.policyTexts = policyTexts
+        return state
     }
 
     // MARK: Kinds listed in one request
@@ -62,17 +69,20 @@ public struct LiveReader: Sendable {
 
     // MARK: Kinds listed, then read one by one
 
-    func readPolicies(_ scope: ReadScope) async throws -> [Resource] {
-        guard scope.policiesWanted || scope.policiesOwned else { return [] }
+    /// The policies in scope, and their text as the server holds it (for export).
+    func readPolicies(_ scope: ReadScope) async throws -> ([Resource], [String: String]) {
+        guard scope.policiesWanted || scope.policiesOwned else { return ([], [:]) }
         let names = try await list("sys/policies/acl")
         let toRead = names.filter { scope.policyNames.contains($0) }
         let unread = scope.policiesOwned ? names.filter { !scope.policyNames.contains($0) } : []
         // An owned policy the manifest does not name only needs to exist to be deleted.
         let read = try await concurrently(toRead) { name in
             let response = try await client.request(.get, "sys/policies/acl/\(name)")
-            return LivePolicy.resource(name: name, response.data)
+            return (LivePolicy.resource(name: name, response.data), response.data?["policy"]?.stringValue ?? "")
         }
-        return read + unread.map { Resource(Address(.policy, $0)) }
+        var texts: [String: String] = [:]
+        for (resource, text) in read { texts[resource.address.name] = text }
+        return (read.map(\.0) + unread.map { Resource(Address(.policy, $0)) }, texts)
     }
 
     func readKVConfigs(_ mounts: [String]) async throws -> [Resource] {
@@ -103,7 +113,7 @@ public struct LiveReader: Sendable {
             return try await concurrently(names) { name in
                 let response = try await client.request(.get, "auth/\(mount)role/\(name)")
                 var roleID: String?
-                if wanted[name] == true {
+                if wanted[name] == true || scope.allRoleIDs {
                     roleID = try await client.request(.get, "auth/\(mount)role/\(name)/role-id").data?["role_id"]?.stringValue
                 }
                 return LiveAppRoleRole.resource(mount: mount, name: name, response.data, roleID: roleID)
@@ -159,6 +169,11 @@ struct ReadScope {
     /// AppRole mount → role name → whether the manifest fixes its role ID.
     var roleMounts: [String: [String: Bool]] = [:]
     var rolesOwned: Set<String> = []
+    /// Read every role's role ID, fixed in the manifest or not (export).
+    var allRoleIDs = false
+
+    /// A scope that reads nothing; fill it in.
+    init() {}
 
     init(_ desired: DesiredState) {
         for entry in desired.entries {

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Export benchmark: `vaultform export` of a server holding N policies, N AppRole roles and
+N/10 KV v2 mounts with config (default N = 1000), then `vaultform plan` of what it wrote,
+which must be "No changes". Reports export wall time, requests and peak RSS, and the plan's.
+
+Usage: python3 Benchmarks/export_benchmark.py [N ...]
+"""
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plan_benchmark as common  # noqa: E402
+
+
+def timed(binary, arguments, env):
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.execve(binary, [binary] + arguments, env)
+    _, status, usage = os.wait4(pid, 0)
+    return time.perf_counter() - started, os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024.0
+
+
+def bench(n, binary):
+    with tempfile.TemporaryDirectory(prefix="vf-export-bench-") as workdir:
+        state = os.path.join(workdir, "server")
+        address, token = common.start_server(state)
+        try:
+            log = os.path.join(workdir, "audit.log")
+            mounts = ["kv%d" % i for i in range(max(1, n // 10))]
+            load = [("PUT", "sys/audit/file", {"type": "file", "options": {"file_path": log}})]
+            load += [("POST", "sys/mounts/%s" % m, {"type": "kv", "options": {"version": "2"}}) for m in mounts]
+            load += [("POST", "sys/auth/approle", {"type": "approle"})]
+            common.curl_parallel(load, address, token, workdir)
+            load = [("POST", "%s/config" % m, {"max_versions": 7}) for m in mounts]
+            load += [("PUT", "sys/policies/acl/p%d" % i,
+                      {"policy": 'path "secret/data/p%d/*" {\n  capabilities = ["read"]\n}\n' % i}) for i in range(n)]
+            load += [("POST", "auth/approle/role/r%d" % i,
+                      {"token_ttl": "60m", "token_policies": "p%d" % i,
+                       "token_bound_cidrs": "10.0.%d.%d/32" % (i // 250, i % 250 + 1)}) for i in range(n)]
+            common.curl_parallel(load, address, token, workdir)
+
+            env = dict(os.environ, VAULT_ADDR=address, VAULT_TOKEN=token, NO_COLOR="1")
+            out = os.path.join(workdir, "exported")
+            before = common.count_requests(log)
+            export_s, code, export_rss = timed(binary, ["export", "--output", out], env)
+            if code != 0:
+                raise SystemExit("export failed with %d" % code)
+            export_requests = common.count_requests(log) - before
+            plan_s, code, plan_rss = timed(binary, ["plan", out, "--detailed-exitcode"], env)
+            if code != 0:
+                raise SystemExit("the exported manifest does not plan as no changes (exit %d)" % code)
+            return n, export_s, export_requests, export_rss, plan_s, plan_rss
+        finally:
+            subprocess.run(["bash", os.path.join(common.ROOT, "scripts/dev-server.sh"), "stop", state], capture_output=True)
+
+
+def main():
+    sizes = [int(a) for a in sys.argv[1:]] or [1000]
+    subprocess.run(["swift", "build", "-c", "release", "--product", "vaultform"], cwd=common.ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    binary = os.path.join(common.sh("swift", "build", "-c", "release", "--show-bin-path", cwd=common.ROOT).strip(), "vaultform")
+    print("| N | export (s) | export requests | export peak RSS (MiB) | plan of the export (s) | plan peak RSS (MiB) | plan says |")
+    print("|---:|---:|---:|---:|---:|---:|---|")
+    for n in sizes:
+        r = bench(n, binary)
+        print("| %d | %.2f | %d | %.1f | %.2f | %.1f | No changes |" % r)
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+import VaultAPI
+import VaultformCore
+import VaultformManifest
+import VaultformSecrets
+
+extension LiveReader {
+    /// Everything vaultform can manage on the server, built-in objects left out: every audit
+    /// device, mount (with its KV config), auth method, Transit key, policy (with its text)
+    /// and AppRole role (with its role ID). For `export`.
+    public func readAll() async throws -> LiveState {
+        async let mountList = readMounts()
+        async let authList = readAuthMethods()
+        async let policyNames = list("sys/policies/acl")
+        let (mounts, auths, policies) = try await (mountList, authList, policyNames)
+        var scope = ReadScope()
+        scope.audit = true
+        scope.mounts = true
+        scope.auth = true
+        scope.policyNames = Set(policies).subtracting(["root", "default"])
+        for mount in mounts where !Planner.builtins.contains(mount.address) {
+            let name = mount.address.name
+            if mount.fields["type"] == .string("kv"), case .map(let options)? = mount.fields["options"], options["version"] == "2" {
+                scope.kvConfigMounts.append(name)
+            }
+            if mount.fields["type"] == .string("transit") {
+                scope.transitMounts[name] = []
+                scope.transitOwned.insert(name)
+            }
+        }
+        for method in auths where method.fields["type"] == .string("approle") {
+            scope.roleMounts[method.address.name] = [:]
+            scope.rolesOwned.insert(method.address.name)
+        }
+        scope.allRoleIDs = true
+        var state = try await read(scope: scope, schemas: [])
+        state.resources = state.resources.filter { !Planner.builtins.contains($0.key) }
+        return state
+    }
+
+    /// The secrets of every KV v2 mount described by field name and inferred type, never by
+    /// value: what `export --with-secret-schemas` writes as schemas for a person to review.
+    public func inferSecretSchemas(mounts: [String]) async throws -> [InferredSecret] {
+        let perMount = try await concurrently(mounts.sorted()) { mount -> [InferredSecret] in
+            let paths = try await secretPaths(mount: mount, prefix: "")
+            let secrets = try await concurrently(paths) { path -> InferredSecret? in
+                let stored = try await StoredSecret.read(mount, path, client: client)
+                guard stored.exists else { return nil }
+                let fields = stored.data.keys.sorted().map { name in InferredField(name: name, inference: SecretInference.infer(stored.data[name] ?? .null)) }
+                return InferredSecret(mount: mount, path: path, fields: fields)
+            }
+            return secrets.compactMap { $0 }
+        }
+        return perMount.flatMap { $0 }
+    }
+
+    /// Every secret path under `prefix` (LIST on the metadata, folders followed).
+    func secretPaths(mount: String, prefix: String) async throws -> [String] {
+        let keys = try await list("\(mount)metadata/\(prefix)")
+        var paths: [String] = []
+        for key in keys.sorted() {
+            if key.hasSuffix("/") {
+                paths += try await secretPaths(mount: mount, prefix: prefix + key)
+            } else {
+                paths.append(prefix + key)
+            }
+        }
+        return paths
+    }
+}
+
+extension SecretInference {
+    /// The most specific type the value satisfies: PEM private key, public key, certificate,
+    /// JSON object or array (also when stored as a string), integer, boolean, url, email,
+    /// base64 of 16 bytes or more, else string.
+    public static func infer(_ value: JSONValue) -> SecretInference {
+        // Valid as it is; a value that would need coercion (JSON stored as a string) is not
+        // that type on the server, so it stays a string and plans as no change.
+        func fits(_ type: SecretFieldType, keyType: String? = nil) -> Bool {
+            let field = SecretField(
+                name: "x", type: type, keyType: keyType, location: SourceLocation(file: "(export)", line: 0, column: 0))
+            return SecretValues.check(value, against: field) == .valid
+        }
+        if fits(.pemPrivateKey) {
+            if fits(.pemPrivateKey, keyType: "rsa") { return SecretInference(type: .pemPrivateKey, keyType: "rsa") }
+            if fits(.pemPrivateKey, keyType: "ec") { return SecretInference(type: .pemPrivateKey, keyType: "ec") }
+            return SecretInference(type: .pemPrivateKey)
+        }
+        for type in [SecretFieldType.pemPublicKey, .pemCertificate, .jsonObject, .jsonArray] where fits(type) {
+            return SecretInference(type: type)
+        }
+        switch value {
+        case .number: return SecretInference(type: .integer)
+        case .bool: return SecretInference(type: .boolean)
+        default: break
+        }
+        if fits(.url) { return SecretInference(type: .url) }
+        if fits(.email) { return SecretInference(type: .email) }
+        // Base64 only when it is unmistakable: a key-sized length and base64's own characters
+        // (a password of letters and digits is often valid base64 too).
+        if case .string(let text) = value, text.contains(where: { "+/=".contains($0) }), fits(.base64),
+           let decoded = SecretValues.base64DecodedCount(text), [16, 24, 32, 48, 64].contains(decoded) {
+            return SecretInference(type: .base64, bytes: decoded)
+        }
+        return SecretInference(type: .string)
+    }
+}
