@@ -6,7 +6,6 @@ which must be "No changes". Reports export wall time, requests and peak RSS, and
 Usage: python3 Benchmarks/export_benchmark.py [N ...]
 """
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -34,18 +33,7 @@ def bench(n, binary):
         address, token = common.start_server(state)
         try:
             log = os.path.join(workdir, "audit.log")
-            mounts = ["kv%d" % i for i in range(max(1, n // 10))]
-            load = [("PUT", "sys/audit/file", {"type": "file", "options": {"file_path": log}})]
-            load += [("POST", "sys/mounts/%s" % m, {"type": "kv", "options": {"version": "2"}}) for m in mounts]
-            load += [("POST", "sys/auth/approle", {"type": "approle"})]
-            common.curl_parallel(load, address, token, workdir)
-            load = [("POST", "%s/config" % m, {"max_versions": 7}) for m in mounts]
-            load += [("PUT", "sys/policies/acl/p%d" % i,
-                      {"policy": 'path "secret/data/p%d/*" {\n  capabilities = ["read"]\n}\n' % i}) for i in range(n)]
-            load += [("POST", "auth/approle/role/r%d" % i,
-                      {"token_ttl": "60m", "token_policies": "p%d" % i,
-                       "token_bound_cidrs": "10.0.%d.%d/32" % (i // 250, i % 250 + 1)}) for i in range(n)]
-            common.curl_parallel(load, address, token, workdir)
+            common.load_objects(n, address, token, workdir, log)
 
             env = dict(os.environ, VAULT_ADDR=address, VAULT_TOKEN=token, NO_COLOR="1")
             out = os.path.join(workdir, "exported")

@@ -107,24 +107,31 @@ def peak_rss_of(binary, manifest, address, token):
     return usage.ru_maxrss / 1024.0
 
 
+def load_objects(n, address, token, workdir, log):
+    """A file audit device at `log` (it counts requests), N/10 KV v2 mounts with config, the
+    AppRole method, N policies and N roles, loaded with curl; returns the mount names."""
+    mounts = ["kv%d" % i for i in range(max(1, n // 10))]
+    load = [("PUT", "sys/audit/file", {"type": "file", "options": {"file_path": log}})]
+    load += [("POST", "sys/mounts/%s" % m, {"type": "kv", "options": {"version": "2"}}) for m in mounts]
+    load += [("POST", "sys/auth/approle", {"type": "approle"})]
+    curl_parallel(load, address, token, workdir)
+    load = [("POST", "%s/config" % m, {"max_versions": 7}) for m in mounts]
+    load += [("PUT", "sys/policies/acl/p%d" % i,
+              {"policy": 'path "secret/data/p%d/*" {\n  capabilities = ["read"]\n}\n' % i}) for i in range(n)]
+    load += [("POST", "auth/approle/role/r%d" % i,
+              {"token_ttl": "60m", "token_policies": "p%d" % i,
+               "token_bound_cidrs": "10.0.%d.%d/32" % (i // 250, i % 250 + 1)}) for i in range(n)]
+    curl_parallel(load, address, token, workdir)
+    return mounts
+
+
 def bench(n, binary):
     with tempfile.TemporaryDirectory(prefix="vf-bench-") as workdir:
         state = os.path.join(workdir, "server")
         address, token = start_server(state)
         try:
             log = os.path.join(workdir, "audit.log")
-            mounts = ["kv%d" % i for i in range(max(1, n // 10))]
-            load = [("PUT", "sys/audit/file", {"type": "file", "options": {"file_path": log}})]
-            load += [("POST", "sys/mounts/%s" % m, {"type": "kv", "options": {"version": "2"}}) for m in mounts]
-            load += [("POST", "sys/auth/approle", {"type": "approle"})]
-            curl_parallel(load, address, token, workdir)
-            load = [("POST", "%s/config" % m, {"max_versions": 7}) for m in mounts]
-            load += [("PUT", "sys/policies/acl/p%d" % i,
-                      {"policy": 'path "secret/data/p%d/*" {\n  capabilities = ["read"]\n}\n' % i}) for i in range(n)]
-            load += [("POST", "auth/approle/role/r%d" % i,
-                      {"token_ttl": "60m", "token_policies": "p%d" % i,
-                       "token_bound_cidrs": "10.0.%d.%d/32" % (i // 250, i % 250 + 1)}) for i in range(n)]
-            curl_parallel(load, address, token, workdir)
+            mounts = load_objects(n, address, token, workdir, log)
 
             manifest = os.path.join(workdir, "manifest.yaml")
             with open(manifest, "w") as handle:

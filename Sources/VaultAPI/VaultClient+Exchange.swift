@@ -44,6 +44,8 @@ extension VaultClient {
             var headers = HTTPHeaders()
             if let token = client.token { headers.add(name: "X-Vault-Token", value: token.value) }
             if let namespace { headers.add(name: "X-Vault-Namespace", value: namespace) }
+            // Response wrapping: the server answers with a single-use wrapping token instead.
+            if let wrap = client.wrapTTL { headers.add(name: "X-Vault-Wrap-TTL", value: "\(max(1, wrap.components.seconds))s") }
             headers.add(name: "X-Vault-Request", value: "true")
             headers.add(name: "Accept", value: "application/json")
             self.headers = headers

@@ -27,6 +27,9 @@ public struct VaultClient: Sendable {
     /// the secret values a request carries, should the server echo them back. Each is also
     /// redacted in its JSON-escaped spelling.
     public var redactions: [String] = []
+    /// When set, every request asks the server to wrap its response (X-Vault-Wrap-TTL): the
+    /// answer's `wrap_info.token` unwraps the real response once, within this time.
+    public var wrapTTL: Duration?
     private var deadlineAt: ContinuousClock.Instant?
     private let transport: any HTTPTransport
 

@@ -20,6 +20,6 @@ struct Vaultform: AsyncParsableCommand {
               vaultform status --address http://127.0.0.1:8200
             """,
         version: version,
-        subcommands: [Validate.self, Schema.self, Status.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, ExportCommand.self, ForceUnlock.self]
+        subcommands: [Validate.self, Schema.self, Status.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, ExportCommand.self, BootstrapCommand.self, UnsealCommand.self, CredentialsCommand.self, ForceUnlock.self]
     )
 }

@@ -7,8 +7,7 @@ import VaultformCore
 @Suite("vaultform apply against dev servers")
 struct ApplyCommandTests {
     static func run(_ arguments: [String], _ server: DevServer) async throws -> StatusCommandTests.Run {
-        try await StatusCommandTests.run(
-            arguments + ["--address", server.address.absoluteString], environment: ["VAULT_TOKEN": server.rootToken])
+        try await server.vaultform(arguments)
     }
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

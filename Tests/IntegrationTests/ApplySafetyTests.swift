@@ -10,15 +10,10 @@ import VaultformServer
 @Suite("vaultform apply: concurrency, seal, audit refusal, terminal")
 struct ApplySafetyTests {
     static func vaultform(_ arguments: [String], _ server: DevServer, token: String? = nil) async throws -> StatusCommandTests.Run {
-        try await StatusCommandTests.run(
-            arguments + ["--address", server.address.absoluteString], environment: ["VAULT_TOKEN": token ?? server.rootToken])
+        try await server.vaultform(arguments, token: token)
     }
 
-    static func scratch() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vf-safety-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
+    static func scratch() throws -> URL { try scratchDirectory("vf-safety") }
 
     /// A manifest of `count` policies named `prefix-0`, `prefix-1`, …
     static func policies(_ prefix: String, count: Int, in directory: URL) throws -> String {

@@ -153,6 +153,54 @@ final class DevServer: @unchecked Sendable {
         throw failure ?? DevServerError(message: "bao server did not start")
     }
 
+    /// Starts a server as production runs one: not in dev mode, integrated (raft) storage in a
+    /// temporary directory (OpenBao 2 has no file backend), plain HTTP on a free loopback port, uninitialised and sealed, with no root
+    /// token (`rootToken` is empty). Waits until `sys/seal-status` answers.
+    static func startProduction(deadline: Duration = .seconds(30)) async throws -> DevServer {
+        ServerRegistry.shared.reapOrphans()
+        let binary = try locateBao()
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("vaultform-prod-\(UUID().uuidString.lowercased())", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("data"), withIntermediateDirectories: true)
+        let port = try FreePort.loopbackPair()
+        let config = directory.appendingPathComponent("config.hcl")
+        try """
+            storage "raft" {
+              path    = "\(directory.appendingPathComponent("data").path)"
+              node_id = "node1"
+            }
+            listener "tcp" {
+              address         = "127.0.0.1:\(port)"
+              cluster_address = "127.0.0.1:\(port + 1)"
+              tls_disable     = true
+            }
+            api_addr     = "http://127.0.0.1:\(port)"
+            cluster_addr = "http://127.0.0.1:\(port + 1)"
+            unsafe_allow_api_audit_creation = true
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let logFile = directory.appendingPathComponent("server.log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logFile)
+        defer { try? log.close() }
+        let arguments = ["server", "-config=\(config.path)"]
+        let process = try launch(binary: binary, arguments: arguments, home: directory, log: log)
+        guard let address = URL(string: "http://127.0.0.1:\(port)") else { throw DevServerError(message: "bad address") }
+        let server = DevServer(
+            address: address, rootToken: "", process: process, directory: directory, logFile: logFile, caFile: nil,
+            binary: binary, arguments: arguments)
+        ServerRegistry.shared.register(server.pid)
+        let client = try VaultClient(address: address, timeout: .seconds(2), retryPolicy: .never)
+        let clock = ContinuousClock()
+        let end = clock.now + deadline
+        while clock.now < end {
+            guard process.isRunning else { throw server.failure("exited with status \(process.terminationStatus) before it answered") }
+            if (try? await client.sealStatus()) != nil { return server }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        await server.stop()
+        throw server.failure("did not answer within \(deadline)")
+    }
+
     private static func launch(binary: String, arguments: [String], home: URL, log: FileHandle) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)

@@ -18,11 +18,7 @@ struct DriftCommandTests {
             arguments + ["--address", address], environment: environment.merging(["VAULT_TOKEN": token]) { a, _ in a })
     }
 
-    static func scratch() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vf-drift-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
+    static func scratch() throws -> URL { try scratchDirectory("vf-drift") }
 
     static func manifest(in directory: URL, policy: String) throws -> String {
         let path = directory.appendingPathComponent("m.yaml").path

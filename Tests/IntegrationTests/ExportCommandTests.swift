@@ -9,15 +9,10 @@ import VaultAPI
 @Suite("vaultform export")
 struct ExportCommandTests {
     static func vaultform(_ arguments: [String], _ server: DevServer) async throws -> StatusCommandTests.Run {
-        try await StatusCommandTests.run(
-            arguments + ["--address", server.address.absoluteString], environment: ["VAULT_TOKEN": server.rootToken])
+        try await server.vaultform(arguments)
     }
 
-    static func scratch() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vf-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
+    static func scratch() throws -> URL { try scratchDirectory("vf-export") }
 
     /// Every file under a directory, as text.
     static func contents(of directory: URL) throws -> [String: String] {

@@ -14,16 +14,10 @@ struct SecretSchemaTests {
     static func vaultform(
         _ arguments: [String], _ server: DevServer, environment: [String: String] = [:]
     ) async throws -> StatusCommandTests.Run {
-        try await StatusCommandTests.run(
-            arguments + ["--address", server.address.absoluteString],
-            environment: environment.merging(["VAULT_TOKEN": server.rootToken]) { a, _ in a })
+        try await server.vaultform(arguments, environment: environment)
     }
 
-    static func scratch() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vf-secrets-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
+    static func scratch() throws -> URL { try scratchDirectory("vf-secrets") }
 
     static func write(_ yaml: String, in directory: URL) throws -> String {
         let path = directory.appendingPathComponent("m.yaml").path

@@ -156,6 +156,12 @@ enum AtomicFile {
         guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: permissions]) else {
             throw AtomicFileError("cannot create \(temporary.path)")
         }
+        // Exactly the mode asked for, whatever the umask.
+        guard chmod(temporary.path, mode_t(permissions)) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw AtomicFileError("cannot set the mode of \(temporary.path): \(reason)")
+        }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)

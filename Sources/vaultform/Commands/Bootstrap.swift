@@ -1,0 +1,235 @@
+import ArgumentParser
+import Foundation
+import VaultAPI
+import VaultformManifest
+import VaultformServer
+
+/// `vaultform bootstrap`: a new server to production in one command — initialise, unseal,
+/// apply the manifest with the root token, hand the day-to-day to the admin AppRole, revoke
+/// the root token, and say what to store where (the runbook's steps 5, 7, 11 and 13).
+struct BootstrapCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bootstrap",
+        abstract: "Initialise, unseal and provision a new server, then revoke its root token.",
+        discussion: """
+            Steps, each skipped (and said so) when already done, so running it again is harmless:
+              1. initialise with --key-shares and --key-threshold; the shares go to --keys-file \
+            (mode 0600; with --pgp-key, one per share, each share is encrypted to its holder by \
+            the server), never to the terminal unless --print-keys-to-terminal is given on one;
+              2. unseal with the threshold of shares (from the keys file);
+              3. apply the manifest with the root token (the usual credentials on a re-run);
+              4. write the admin AppRole's role ID and a new secret ID to \
+            --admin-credentials-dir (mode 0600);
+              5. revoke the root token, and check that it no longer works;
+              6. print what to store where.
+
+            Examples:
+              vaultform bootstrap manifests/hoodcloud --var-file manifests/hoodcloud/env/prod.yaml \\
+                --address https://192.0.2.5:8200 --ca-cert vault-ca.crt --keys-file /root/vault-keys.json \\
+                --admin-role hoodcloud-admin --admin-credentials-dir /root/vault-admin
+              vaultform bootstrap manifests/hoodcloud --key-shares 5 --key-threshold 3 \\
+                --pgp-key alice.b64 --pgp-key bob.b64 --pgp-key carol.b64 --pgp-key dan.b64 --pgp-key erin.b64 \\
+                --keys-file vault-keys.json
+            """
+    )
+
+    @OptionGroup var manifest: ManifestOptions
+    @OptionGroup(title: "Connection options") var connection: ConnectionOptions
+    @OptionGroup var color: ColorOptions
+
+    @Option(name: .customLong("key-shares"), help: "How many unseal key shares to make.")
+    var keyShares = 5
+
+    @Option(name: .customLong("key-threshold"), help: "How many shares unseal the server.")
+    var keyThreshold = 3
+
+    @Option(name: .customLong("keys-file"), help: ArgumentHelp("Write the key shares here (JSON, mode 0600).", valueName: "file"))
+    var keysFile: String?
+
+    @Option(name: .customLong("pgp-key"), help: ArgumentHelp("A holder's PGP public key (base64, as `gpg --export | base64`); one per share, repeatable.", valueName: "file"))
+    var pgpKeys: [String] = []
+
+    @Flag(name: .customLong("print-keys-to-terminal"), help: "Also print the key shares and root token, only when standard output is a terminal.")
+    var printKeysToTerminal = false
+
+    @Option(name: .customLong("admin-role"), help: ArgumentHelp("The AppRole role that takes over from the root token.", valueName: "role"))
+    var adminRole: String?
+
+    @Option(name: .customLong("admin-mount"), help: ArgumentHelp("The admin role's AppRole mount.", valueName: "path"))
+    var adminMount = "approle"
+
+    @Option(name: .customLong("admin-credentials-dir"), help: ArgumentHelp("Where to write the admin role's role-id and secret-id (mode 0600).", valueName: "dir"))
+    var adminCredentialsDirectory: String?
+
+    @Flag(name: .customLong("keep-root-token"), help: "Do not revoke the root token (it is then written to --root-token-file).")
+    var keepRootToken = false
+
+    @Option(name: .customLong("root-token-file"), help: ArgumentHelp("With --keep-root-token: write the root token here (mode 0600).", valueName: "file"))
+    var rootTokenFile: String?
+
+    func validate() throws {
+        guard keyShares >= 1, (1...keyShares).contains(keyThreshold) else {
+            throw ValidationError("--key-threshold must be between 1 and --key-shares (\(keyShares))")
+        }
+        if !pgpKeys.isEmpty, pgpKeys.count != keyShares {
+            throw ValidationError("--pgp-key: give one per share (\(keyShares)), not \(pgpKeys.count)")
+        }
+        if (adminRole == nil) != (adminCredentialsDirectory == nil) {
+            throw ValidationError("--admin-role and --admin-credentials-dir go together")
+        }
+        if keepRootToken, rootTokenFile == nil { throw ValidationError("--keep-root-token needs --root-token-file") }
+    }
+
+    func run() async throws {
+        let loaded = try ServerConnection.loadManifest(manifest, color: color.useColor(forStandardError: true))
+        let configuration = try connection.resolve(manifest: loaded.server, environment: ProcessInfo.processInfo.environment)
+        let client = try connection.client(for: configuration)
+        var checklist: [String] = []
+
+        // 1. Initialise.
+        let health = try await ServerConnection.report(configuration) { try await client.health() }
+        var rootToken: String?
+        if health.initialized {
+            Terminal.write("1. initialise: skipped, the server is already initialised.\n")
+        } else {
+            rootToken = try await initialise(client: client, configuration: configuration, checklist: &checklist)
+        }
+
+        // 2. Unseal.
+        if try await ServerConnection.report(configuration, { try await client.sealStatus() }).sealed {
+            guard let keysFile else {
+                throw OperatorError("the server is sealed: run vaultform unseal, or give --keys-file")
+            }
+            Terminal.write("2. unseal:\n")
+            try await ServerConnection.report(configuration) {
+                try await UnsealCommand.unseal(client: client, keys: try UnsealCommand.keys(inFile: keysFile), prompt: false)
+                try await waitUntilActive(client: client)
+            }
+        } else {
+            Terminal.write("2. unseal: skipped, the server is unsealed.\n")
+        }
+
+        // 3. Apply, with the root token when this run made it.
+        Terminal.write("3. apply \(manifest.path):\n")
+        try await apply(rootToken: rootToken)
+
+        // 4. The admin AppRole's credentials.
+        if let adminRole, let adminCredentialsDirectory {
+            let admin = rootToken.map { client.with(token: $0) }
+            try await deliverAdmin(role: adminRole, directory: adminCredentialsDirectory, rootClient: admin, configuration: configuration, manifest: loaded)
+            checklist.append("The admin AppRole's role ID and secret ID (\(adminCredentialsDirectory)/role-id, secret-id): a password manager (step 13); log in with --approle-role-id-file and --approle-secret-id-file from now on.")
+        } else {
+            Terminal.write("4. admin credentials: skipped (no --admin-role).\n")
+        }
+
+        // 5. Revoke the root token.
+        if let rootToken {
+            if keepRootToken, let rootTokenFile {
+                try AtomicFile.write(Data(rootToken.utf8), to: rootTokenFile, permissions: 0o600)
+                Terminal.write("5. root token: kept, as asked, in \(rootTokenFile) (mode 0600).\n")
+                checklist.append("The root token in \(rootTokenFile): revoke it (vault token revoke) as soon as the admin AppRole works.")
+            } else {
+                try await revoke(rootToken, client: client, configuration: configuration)
+            }
+        } else {
+            Terminal.write("5. root token: skipped, this run did not create one.\n")
+        }
+
+        Terminal.write("\nStore these now:\n")
+        for (index, item) in checklist.enumerated() { Terminal.write("  [\(index + 1)] \(item)\n") }
+        if checklist.isEmpty { Terminal.write("  nothing new: every step was already done.\n") }
+    }
+
+    func initialise(client: VaultClient, configuration: ConnectionConfiguration, checklist: inout [String]) async throws -> String {
+        let terminal = isatty(STDOUT_FILENO) == 1
+        guard keysFile != nil || (printKeysToTerminal && terminal) else {
+            throw OperatorError("refusing to initialise: the key shares would be lost; give --keys-file (or --print-keys-to-terminal on a terminal)")
+        }
+        let pgp = try ServerConnection.reportPlain {
+            try pgpKeys.map { path -> String in
+                guard let data = FileManager.default.contents(atPath: path) else { throw OperatorError("cannot read \(path)") }
+                return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+        let result = try await ServerConnection.report(configuration) {
+            try await ServerOperator.initialize(client: client, shares: keyShares, threshold: keyThreshold, pgpKeys: pgp)
+        }
+        if let keysFile {
+            let document: JSONValue = [
+                "shares": .number(Double(result.shares)), "threshold": .number(Double(result.threshold)),
+                "keys_base64": .array(result.keys.map(JSONValue.string)), "pgp_encrypted": .bool(!pgp.isEmpty),
+            ]
+            try AtomicFile.write(try document.encoded() + Data("\n".utf8), to: keysFile, permissions: 0o600)
+            Terminal.write("1. initialise: done, \(result.shares) key shares (threshold \(result.threshold)) written to \(keysFile) (mode 0600)\(pgp.isEmpty ? "" : ", each encrypted to its PGP key").\n")
+            checklist.append("The \(result.shares) key shares in \(keysFile): give one to each of \(result.shares) trusted people (any \(result.threshold) unseal the server), then delete the file.")
+        }
+        if printKeysToTerminal && terminal {
+            Terminal.write("Key shares (shown once, as asked):\n")
+            for (index, key) in result.keys.enumerated() { Terminal.write("  share \(index + 1): \(key)\n") }
+            Terminal.write("Initial root token: \(result.rootToken)\n")
+        }
+        return result.rootToken
+    }
+
+    /// After unsealing, the node needs a moment to become active.
+    func waitUntilActive(client: VaultClient) async throws {
+        for _ in 0..<150 {
+            if let health = try? await client.health(), !health.sealed, !health.standby { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw OperatorError("the server unsealed but did not become active within 30 seconds")
+    }
+
+    /// Runs `vaultform apply --auto-approve` on the manifest; with the root token in the
+    /// environment when this run made it (the connection settings are otherwise the caller's).
+    func apply(rootToken: String?) async throws {
+        var command = try ApplyCommand.parse([manifest.path, "--auto-approve"])
+        command.manifest = manifest
+        command.connection = connection
+        if let rootToken {
+            setenv("VAULT_TOKEN", rootToken, 1)
+            setenv("BAO_TOKEN", rootToken, 1)
+        }
+        defer {
+            if rootToken != nil {
+                unsetenv("VAULT_TOKEN")
+                unsetenv("BAO_TOKEN")
+            }
+        }
+        try await command.run()
+    }
+
+    func deliverAdmin(
+        role: String, directory: String, rootClient: VaultClient?, configuration: ConnectionConfiguration, manifest loaded: Manifest
+    ) async throws {
+        let write = { (client: VaultClient) in
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let mount = adminMount.hasSuffix("/") ? adminMount : adminMount + "/"
+            let roleID = try await SecretIDs.roleID(client: client, mount: mount, role: role)
+            let grant = try await SecretIDs.createSecretID(client: client, mount: mount, role: role, metadata: ["issued-by": "vaultform bootstrap"])
+            try AtomicFile.write(Data(roleID.utf8), to: directory + "/role-id", permissions: 0o600)
+            try AtomicFile.write(Data(grant.value.utf8), to: directory + "/secret-id", permissions: 0o600)
+        }
+        if let rootClient {
+            try await ServerConnection.report(configuration) { try await write(rootClient) }
+        } else {
+            // A re-run: the root token is gone; the caller's own credentials do it.
+            let server = try await ServerConnection.open(connection, manifest: loaded)
+            try await server.whileOpen { client in try await ServerConnection.report(configuration) { try await write(client) } }
+        }
+        Terminal.write("4. admin credentials: the role ID and a new secret ID of \(role) written to \(directory)/ (mode 0600).\n")
+    }
+
+    func revoke(_ rootToken: String, client: VaultClient, configuration: ConnectionConfiguration) async throws {
+        let root = client.with(token: rootToken)
+        try await ServerConnection.report(configuration) {
+            _ = try await root.request(.post, "auth/token/revoke-self")
+        }
+        do {
+            _ = try await root.with(retryPolicy: .never).request(.get, "auth/token/lookup-self")
+            throw OperatorError("the root token still works after its revocation")
+        } catch let error as VaultError where error.status == 403 {
+            Terminal.write("5. root token: revoked (checked: it no longer works).\n")
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import VaultAPI
+import VaultformManifest
+import VaultformServer
+
+/// `vaultform unseal`: enter key shares until the server unseals.
+struct UnsealCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unseal",
+        abstract: "Unseal the server with key shares from files or typed in without echo.",
+        discussion: """
+            Reads key shares from --key-file (a file holding one share, or the JSON keys file \
+            `vaultform bootstrap` writes), or asks for them on the terminal without echoing \
+            them, until the server's threshold is met. Reports progress (2/3), never a share.
+
+            Examples:
+              vaultform unseal --address https://vault.example:8200
+              vaultform unseal --key-file /root/vault-keys.json
+              vaultform unseal --key-file share-alice --key-file share-bob --key-file share-carol
+            """
+    )
+
+    @OptionGroup(title: "Connection options") var connection: ConnectionOptions
+
+    @Option(name: .customLong("key-file"), help: ArgumentHelp("A file with a key share, or bootstrap's keys file; repeatable.", valueName: "file"))
+    var keyFiles: [String] = []
+
+    func run() async throws {
+        let configuration = try connection.resolve(manifest: nil, environment: ProcessInfo.processInfo.environment)
+        let client = try connection.client(for: configuration)
+        let keys = try ServerConnection.reportPlain { try keyFiles.flatMap(Self.keys(inFile:)) }
+        try await ServerConnection.report(configuration) {
+            try await Self.unseal(client: client, keys: keys, prompt: keyFiles.isEmpty)
+        }
+    }
+
+    /// Enters `keys`, then (when `prompt`) shares typed on the terminal, until unsealed.
+    static func unseal(client: VaultClient, keys: [String], prompt: Bool) async throws {
+        let status = try await client.sealStatus()
+        guard status.initialized else { throw OperatorError("the server is not initialised: run vaultform bootstrap first") }
+        guard status.sealed else {
+            Terminal.write("The server is already unsealed.\n")
+            return
+        }
+        var pending = keys
+        while true {
+            let key: String
+            if !pending.isEmpty {
+                key = pending.removeFirst()
+            } else if prompt, isatty(STDIN_FILENO) == 1 {
+                guard let typed = readSecret("Unseal key share (not shown): "), !typed.isEmpty else {
+                    throw OperatorError("no key share entered; the server stays sealed")
+                }
+                key = typed
+            } else {
+                let now = try await client.sealStatus()
+                throw OperatorError("out of key shares at \(now.progress)/\(now.threshold); the server stays sealed")
+            }
+            let progress = try await ServerOperator.unseal(client: client, key: key)
+            if !progress.sealed {
+                Terminal.write("Unsealed.\n")
+                return
+            }
+            Terminal.write("unseal: \(progress.progress)/\(progress.threshold)\n")
+        }
+    }
+
+    /// Key shares in a file: bootstrap's JSON keys file, or a single share on one line.
+    static func keys(inFile path: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw OperatorError("cannot read \(path)") }
+        if let json = try? JSONValue(decoding: data), let keys = json["keys_base64"]?.arrayValue?.compactMap(\.stringValue) {
+            if json["pgp_encrypted"] == true {
+                throw OperatorError("\(path) holds PGP-encrypted shares: each holder decrypts theirs (gpg -d) and enters it")
+            }
+            return keys
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw OperatorError("\(path) is empty") }
+        return [text]
+    }
+
+    /// A line typed on the terminal with echo off.
+    static func readSecret(_ prompt: String) -> String? {
+        Terminal.writeError(prompt)
+        var original = termios()
+        tcgetattr(STDIN_FILENO, &original)
+        var silent = original
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
+        defer {
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &original)
+            Terminal.writeError("\n")
+        }
+        return readLine(strippingNewline: true)
+    }
+}
