@@ -74,9 +74,15 @@ final class CurlShareLocks: @unchecked Sendable {
 
 /// What the C callbacks write into during one transfer.
 final class CurlTransferContext {
+    /// The largest response body accepted. Vault's answers are small (a list of 100,000 keys
+    /// is a few MiB); a server or proxy that sends more is cut off rather than exhausting memory.
+    static let maximumBodyBytes = 32 << 20
+
     let job: CurlJob
     var body = Data()
     var headers = HTTPHeaders()
+    /// Set when the body passed `maximumBodyBytes` and the transfer was aborted.
+    var tooLarge = false
 
     init(job: CurlJob) { self.job = job }
 }
@@ -151,6 +157,10 @@ final class CurlEasy {
                 guard let data, let user else { return 0 }
                 let length = size * count
                 let context = Unmanaged<CurlTransferContext>.fromOpaque(user).takeUnretainedValue()
+                guard context.body.count + length <= CurlTransferContext.maximumBodyBytes else {
+                    context.tooLarge = true
+                    return 0  // aborts the transfer with CURLE_WRITE_ERROR
+                }
                 data.withMemoryRebound(to: UInt8.self, capacity: length) { context.body.append($0, count: length) }
                 return length
             }, "CURLOPT_WRITEFUNCTION")
@@ -179,6 +189,11 @@ final class CurlEasy {
         let result = withExtendedLifetime(context) { curl_easy_perform(handle) }
         guard result == CURLE_OK else {
             if result == CURLE_ABORTED_BY_CALLBACK && job.isCancelled { return .failure(CancellationError()) }
+            if context.tooLarge {
+                return .failure(HTTPTransportError(
+                    code: .other, url: spec.displayURL,
+                    detail: "the response is larger than \(CurlTransferContext.maximumBodyBytes >> 20) MiB, more than any Vault answer; cut off"))
+            }
             return .failure(transportError(result, url: spec.displayURL))
         }
         var status = 0

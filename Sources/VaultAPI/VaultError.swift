@@ -139,7 +139,9 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     static func redact(_ text: String, _ secrets: [String]) -> String {
-        secrets.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
+        // Under four characters a "secret" would blot out ordinary words; no real token,
+        // key or secret value is that short.
+        secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
     }
 
     /// A 403: the token lacks a capability on the path, or the token is not valid.

@@ -53,18 +53,18 @@ public struct LiveReader: Sendable {
     // MARK: Kinds listed in one request
 
     func readAuditDevices() async throws -> [Resource] {
-        let response = try await client.request(.get, "sys/audit")
-        return (response.data?.objectValue ?? [:]).map { path, device in LiveAuditDevice.resource(path: path, device) }
+        let devices = try objects(try await client.request(.get, "sys/audit"), .get, "sys/audit")
+        return devices.map { path, device in LiveAuditDevice.resource(path: path, device) }
     }
 
     func readMounts() async throws -> [Resource] {
-        let response = try await client.request(.get, "sys/mounts")
-        return (response.data?.objectValue ?? [:]).map { path, mount in LiveMount.resource(.secretsEngine, path: path, mount) }
+        let mounts = try objects(try await client.request(.get, "sys/mounts"), .get, "sys/mounts")
+        return mounts.map { path, mount in LiveMount.resource(.secretsEngine, path: path, mount) }
     }
 
     func readAuthMethods() async throws -> [Resource] {
-        let response = try await client.request(.get, "sys/auth")
-        return (response.data?.objectValue ?? [:]).map { path, mount in LiveMount.resource(.authMethod, path: path, mount) }
+        let methods = try objects(try await client.request(.get, "sys/auth"), .get, "sys/auth")
+        return methods.map { path, mount in LiveMount.resource(.authMethod, path: path, mount) }
     }
 
     // MARK: Kinds listed, then read one by one
@@ -77,8 +77,11 @@ public struct LiveReader: Sendable {
         let unread = scope.policiesOwned ? names.filter { !scope.policyNames.contains($0) } : []
         // An owned policy the manifest does not name only needs to exist to be deleted.
         let read = try await concurrently(toRead) { name in
-            let response = try await client.request(.get, "sys/policies/acl/\(name)")
-            return (LivePolicy.resource(name: name, response.data), response.data?["policy"]?.stringValue ?? "")
+            let path = "sys/policies/acl/\(name)"
+            guard let text = try data(try await client.request(.get, path), .get, path)["policy"]?.stringValue else {
+                throw shapeError(.get, path, "the answer has no policy text")
+            }
+            return (LivePolicy.resource(name: name, .object(["policy": .string(text)])), text)
         }
         var texts: [String: String] = [:]
         for (resource, text) in read { texts[resource.address.name] = text }
@@ -111,7 +114,8 @@ public struct LiveReader: Sendable {
             let owned = scope.rolesOwned.contains(mount)
             let names = try await list("auth/\(mount)role").filter { wanted[$0] != nil || owned }
             return try await concurrently(names) { name in
-                let response = try await client.request(.get, "auth/\(mount)role/\(name)")
+                let path = "auth/\(mount)role/\(name)"
+                let response = VaultResponse(status: 200, json: ["data": .object(try data(try await client.request(.get, path), .get, path))])
                 var roleID: String?
                 if wanted[name] == true || scope.allRoleIDs {
                     roleID = try await client.request(.get, "auth/\(mount)role/\(name)/role-id").data?["role_id"]?.stringValue
@@ -127,17 +131,44 @@ public struct LiveReader: Sendable {
     /// LIST, with the server's 404 for an empty list (or a mount that is not there) read as empty.
     func list(_ path: String) async throws -> [String] {
         guard let data = try await readIfPresent(path, method: .list) else { return [] }
-        return data["keys"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        guard let keys = data["keys"]?.arrayValue else { throw shapeError(.list, path, "the answer has no list of keys") }
+        let names = keys.compactMap(\.stringValue)
+        guard names.count == keys.count else { throw shapeError(.list, path, "the list of keys holds something other than names") }
+        return names
     }
 
     /// A read whose 404 means "not there" (an object, or the route of a mount that does not
     /// exist). Every other failure is an error, never taken for absence.
     func readIfPresent(_ path: String, method: HTTPMethod = .get) async throws -> JSONValue? {
+        let response: VaultResponse
         do {
-            return try await client.request(method, path).data ?? .object([:])
+            response = try await client.request(method, path)
         } catch let error as VaultError where error.status == 404 {
             return nil
         }
+        return .object(try data(response, method, path))
+    }
+
+    /// The answer's `data` object; anything else (a proxy's page, an empty or truncated body,
+    /// `null`, a list) is an error naming the request, never taken for "nothing there".
+    func data(_ response: VaultResponse, _ method: HTTPMethod, _ path: String) throws -> [String: JSONValue] {
+        guard case .object(let object)? = response.data else {
+            throw shapeError(method, path, "the answer has no `data` object (is this a Vault or OpenBao server?)")
+        }
+        return object
+    }
+
+    /// A `data` object whose every member is itself an object (mount and device listings).
+    func objects(_ response: VaultResponse, _ method: HTTPMethod, _ path: String) throws -> [String: JSONValue] {
+        let members = try data(response, method, path)
+        for (name, value) in members where value.objectValue == nil {
+            throw shapeError(method, path, "`\(name)` is not described by an object")
+        }
+        return members
+    }
+
+    func shapeError(_ method: HTTPMethod, _ path: String, _ message: String) -> VaultError {
+        VaultError(code: .invalidResponse, method: method, path: path, messages: [message], address: client.address.absoluteString)
     }
 
     /// Runs `body` for every item concurrently (the transport bounds how many are in flight)

@@ -147,11 +147,12 @@ public enum SecretIDs {
     }
 
     /// RFC 3339 with or without fractional seconds, as the server writes times.
+    /// The server writes nanoseconds (`2026-11-29T06:40:01.123456789Z`), which Foundation's
+    /// ISO 8601 parser refuses; the fraction is dropped (a second is precise enough here).
     static func parseTime(_ text: String) -> Date? {
+        let whole = text.replacingOccurrences(of: #"\.[0-9]+"#, with: "", options: .regularExpression)
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+        return formatter.date(from: whole)
     }
 }

@@ -103,10 +103,13 @@ struct StoredSecret {
     static func read(_ mount: String, _ path: String, client: VaultClient) async throws -> StoredSecret {
         do {
             let response = try await client.request(.get, "\(mount)data/\(path)")
-            let metadata = response.data?["metadata"]
+            guard let data = response.data?["data"]?.objectValue, let version = response.data?["metadata"]?["version"]?.intValue else {
+                throw VaultError(
+                    code: .invalidResponse, method: .get, path: "\(mount)data/\(path)",
+                    messages: ["the answer is not a KV version 2 secret (no data object and version)"], address: client.address.absoluteString)
+            }
             return StoredSecret(
-                version: metadata?["version"]?.intValue ?? 0, exists: true,
-                data: response.data?["data"]?.objectValue ?? [:], customMetadata: strings(metadata?["custom_metadata"]))
+                version: version, exists: true, data: data, customMetadata: strings(response.data?["metadata"]?["custom_metadata"]))
         } catch let error as VaultError where error.isNotFound {
             do {
                 let metadata = try await client.request(.get, "\(mount)metadata/\(path)").data

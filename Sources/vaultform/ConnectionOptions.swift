@@ -87,14 +87,31 @@ struct ConnectionOptions: ParsableArguments {
         let inputs = ConnectionInputs(
             flags: flags, manifest: manifest.map(ConnectionInputs.ManifestSettings.init) ?? .init(),
             environment: environment, tokenFile: ConnectionInputs.homeTokenFile(environment: environment))
+        let configuration: ConnectionConfiguration
         do {
-            let configuration = try ConnectionConfiguration.resolve(inputs)
-            for warning in configuration.warnings { Terminal.writeError("warning: \(warning)\n") }
-            return configuration
+            configuration = try ConnectionConfiguration.resolve(inputs)
         } catch {
             for problem in error.problems { Terminal.writeError("error: \(problem)\n") }
             throw ExitCode.failure
         }
+        for warning in configuration.warnings { Terminal.writeError("warning: \(warning)\n") }
+        // A named file or directory that is not there is a mistake to report now, not a TLS
+        // failure (or, over plain HTTP, silence) later.
+        var missing: [String] = []
+        for (setting, isDirectory) in [
+            (configuration.caCert, false), (configuration.caPath, true), (configuration.clientCert, false), (configuration.clientKey, false),
+        ] {
+            guard let setting else { continue }
+            var directory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: setting.value, isDirectory: &directory) || directory.boolValue != isDirectory {
+                missing.append("\(setting.value) (\(setting.source)) is not an existing \(isDirectory ? "directory" : "file")")
+            }
+        }
+        guard missing.isEmpty else {
+            for problem in missing { Terminal.writeError("error: \(problem)\n") }
+            throw ExitCode.failure
+        }
+        return configuration
     }
 
     /// Where library messages go: standard error, with requests and token details only at -v.

@@ -146,7 +146,7 @@ struct AuthAppRoleTests {
         let server = try await DevServer.shared()
         let fixture = try await Fixture(server: server)
         let (roleID, secretID) = try await fixture.role(
-            "short", fields: ["token_ttl": .string("4s"), "token_max_ttl": .string("8s")])
+            "short", fields: ["token_ttl": .string("10s"), "token_max_ttl": .string("20s")])
         let login = LoginMethod.appRole(AppRoleCredentials(
             mount: Sourced(fixture.mount, from: .flag("--approle-mount")),
             roleID: .value(SecretText(roleID), .environment("VAULT_ROLE_ID")),
@@ -159,14 +159,15 @@ struct AuthAppRoleTests {
 
         // The exact order (renew at 75%, then log in again) is proven with an injected clock in
         // TokenScheduleTests; here, on a machine whose sleeps can overshoot under load, the real
-        // server must only ever hand out a working token and end with a fresh login.
-        try await Task.sleep(for: .milliseconds(3200))
+        // server must only ever hand out a working token and end with a fresh login. The TTLs
+        // are long enough that a loaded CI machine's late wake-ups stay inside them.
+        try await Task.sleep(for: .seconds(8))
         let second = try await lifecycle.token()
         #expect(["renew", "login"].contains(authority.calls.dropFirst(2).first ?? ""), "\(authority.calls)")
         #expect(try await client.with(token: second.value).lookUpSelf().policies.contains(fixture.policy))
 
         var current = first
-        let clock = ContinuousClock(), end = clock.now + .seconds(12)
+        let clock = ContinuousClock(), end = clock.now + .seconds(30)
         while current == first, clock.now < end {
             try await Task.sleep(for: .milliseconds(200))
             current = try await lifecycle.token()

@@ -24,70 +24,73 @@ struct PlanExactnessTests {
 
     @Test("awkward but equivalent spellings plan as no changes")
     func equivalentSpellings() async throws {
-        let server = try await DevServer.shared()
-        let bao = BaoCommand(server: server)
-        let kv = Self.unique("kv"), tr = Self.unique("tr"), ar = Self.unique("ar"), audit = Self.unique("aud")
-        let policy = Self.unique("Mixed-Case-")
-        let logDirectory = FileManager.default.temporaryDirectory.path
+        // Its own server: an audit device enabled while other tests enable mounts makes
+        // OpenBao fail to persist the audit salt, and every request then answers 500.
+        try await DevServer.with { server in
+            let bao = BaoCommand(server: server)
+            let kv = Self.unique("kv"), tr = Self.unique("tr"), ar = Self.unique("ar"), audit = Self.unique("aud")
+            let policy = Self.unique("Mixed-Case-")
+            let logDirectory = FileManager.default.temporaryDirectory.path
 
-        try await bao("secrets", "enable", "-path=\(kv)/", "-version=2", "-description=app secrets",
-                "-default-lease-ttl=30m", "-max-lease-ttl=7200", "kv")
-        try await bao("write", "\(kv)/config", "max_versions=5", "delete_version_after=90m", "cas_required=true")
-        try await bao("secrets", "enable", "-path=\(tr)", "transit")
-        try await bao("write", "-f", "\(tr)/keys/signer", "type=ed25519")
-        try await bao("write", "\(tr)/keys/signer/config", "auto_rotate_period=24h", "deletion_allowed=true")
-        try await bao("write", "-f", "\(tr)/keys/plain")
-        try await bao("policy", "write", policy, "-", input: """
-            # Written by hand, blocks out of order, no trailing newline
-            path "secret/data/b/*" { capabilities = ["list", "read"] }
+            try await bao("secrets", "enable", "-path=\(kv)/", "-version=2", "-description=app secrets",
+                    "-default-lease-ttl=30m", "-max-lease-ttl=7200", "kv")
+            try await bao("write", "\(kv)/config", "max_versions=5", "delete_version_after=90m", "cas_required=true")
+            try await bao("secrets", "enable", "-path=\(tr)", "transit")
+            try await bao("write", "-f", "\(tr)/keys/signer", "type=ed25519")
+            try await bao("write", "\(tr)/keys/signer/config", "auto_rotate_period=24h", "deletion_allowed=true")
+            try await bao("write", "-f", "\(tr)/keys/plain")
+            try await bao("policy", "write", policy, "-", input: """
+                # Written by hand, blocks out of order, no trailing newline
+                path "secret/data/b/*" { capabilities = ["list", "read"] }
 
 
-            path "secret/data/a/*" {
-              capabilities = ["read"]   // trailing comment
+                path "secret/data/a/*" {
+                  capabilities = ["read"]   // trailing comment
+                }
+                path "secret/data/a/*" { capabilities = ["list"] }
+                """)
+            try await bao("auth", "enable", "-path=\(ar)", "-description=machines", "-default-lease-ttl=1h", "approle")
+            try await bao("write", "auth/\(ar)/role/Runner", "token_ttl=60m", "token_max_ttl=7200", "token_policies=b,a,a",
+                    "token_bound_cidrs=10.0.0.5/32,2001:DB8:0:0::/64, 10.1.1.1/32", "secret_id_bound_cidrs=10.0.0.0/24,2001:0db8::/32",
+                    "secret_id_ttl=3600s", "token_type=default-service")
+            try await bao("audit", "enable", "-path=\(audit)", "file", "file_path=\(logDirectory)/\(audit).log", "log_raw=true")
+            try await ensuring({ _ = try? await bao("audit", "disable", audit) }) {
+
+                let plan = try await Self.plan("""
+                    audit_devices:
+                      - { path: \(audit), type: file, options: { file_path: "\(logDirectory)/\(audit).log", log_raw: "true" } }
+                    secrets_engines:
+                      - path: \(kv)
+                        type: kv-v2
+                        description: app secrets
+                        tuning: { default_lease_ttl: 1800, max_lease_ttl: 2h }
+                        kv_config: { max_versions: 5, delete_version_after: 1h30m, cas_required: true }
+                      - { path: "\(tr)", type: transit }
+                    transit_keys:
+                      - { mount: \(tr), name: signer, type: ed25519, auto_rotate_period: 86400, deletion_allowed: true }
+                      - { mount: \(tr), name: plain, exportable: false }
+                    policies:
+                      - name: \(policy)
+                        rules:
+                          - { path: "secret/data/a/*", capabilities: [list, read] }
+                          - { path: "secret/data/b/*", capabilities: [read, list] }
+                    external_policies: [a, b]
+                    auth_methods:
+                      - { path: \(ar), type: approle, description: machines, tuning: { default_lease_ttl: 3600 } }
+                    approle_roles:
+                      - name: runner
+                        mount: \(ar)
+                        token_ttl: 1h
+                        token_max_ttl: "7200"
+                        token_policies: [a, b]
+                        token_bound_cidrs: [10.1.1.1, 10.0.0.5, "2001:db8::/64"]
+                        secret_id_bound_cidrs: ["2001:db8::/32", 10.0.0.0/24]
+                        secret_id_ttl: 1h
+                        token_type: service
+                    """, on: server)
+                #expect(plan.isEmpty, "\(PlanText.render(plan, color: false))")
+                #expect(plan.unchanged.count == 9)
             }
-            path "secret/data/a/*" { capabilities = ["list"] }
-            """)
-        try await bao("auth", "enable", "-path=\(ar)", "-description=machines", "-default-lease-ttl=1h", "approle")
-        try await bao("write", "auth/\(ar)/role/Runner", "token_ttl=60m", "token_max_ttl=7200", "token_policies=b,a,a",
-                "token_bound_cidrs=10.0.0.5/32,2001:DB8:0:0::/64, 10.1.1.1/32", "secret_id_bound_cidrs=10.0.0.0/24,2001:0db8::/32",
-                "secret_id_ttl=3600s", "token_type=default-service")
-        try await bao("audit", "enable", "-path=\(audit)", "file", "file_path=\(logDirectory)/\(audit).log", "log_raw=true")
-        try await ensuring({ _ = try? await bao("audit", "disable", audit) }) {
-
-            let plan = try await Self.plan("""
-                audit_devices:
-                  - { path: \(audit), type: file, options: { file_path: "\(logDirectory)/\(audit).log", log_raw: "true" } }
-                secrets_engines:
-                  - path: \(kv)
-                    type: kv-v2
-                    description: app secrets
-                    tuning: { default_lease_ttl: 1800, max_lease_ttl: 2h }
-                    kv_config: { max_versions: 5, delete_version_after: 1h30m, cas_required: true }
-                  - { path: "\(tr)", type: transit }
-                transit_keys:
-                  - { mount: \(tr), name: signer, type: ed25519, auto_rotate_period: 86400, deletion_allowed: true }
-                  - { mount: \(tr), name: plain, exportable: false }
-                policies:
-                  - name: \(policy)
-                    rules:
-                      - { path: "secret/data/a/*", capabilities: [list, read] }
-                      - { path: "secret/data/b/*", capabilities: [read, list] }
-                external_policies: [a, b]
-                auth_methods:
-                  - { path: \(ar), type: approle, description: machines, tuning: { default_lease_ttl: 3600 } }
-                approle_roles:
-                  - name: runner
-                    mount: \(ar)
-                    token_ttl: 1h
-                    token_max_ttl: "7200"
-                    token_policies: [a, b]
-                    token_bound_cidrs: [10.1.1.1, 10.0.0.5, "2001:db8::/64"]
-                    secret_id_bound_cidrs: ["2001:db8::/32", 10.0.0.0/24]
-                    secret_id_ttl: 1h
-                    token_type: service
-                """, on: server)
-            #expect(plan.isEmpty, "\(PlanText.render(plan, color: false))")
-            #expect(plan.unchanged.count == 9)
         }
     }
 
@@ -130,44 +133,47 @@ struct PlanExactnessTests {
 
     @Test("fields that cannot change in place plan as a replacement with the reason")
     func immutableFields() async throws {
-        let server = try await DevServer.shared()
-        let bao = BaoCommand(server: server)
-        let tr = Self.unique("tr"), ar = Self.unique("ar"), kv = Self.unique("kv"), audit = Self.unique("aud")
-        let log = FileManager.default.temporaryDirectory.path + "/\(audit).log"
-        try await bao("secrets", "enable", "-path=\(tr)", "transit")
-        try await bao("write", "-f", "\(tr)/keys/typed")
-        try await bao("write", "-f", "\(tr)/keys/exported")
-        try await bao("write", "\(tr)/keys/exported/config", "exportable=true")
-        try await bao("auth", "enable", "-path=\(ar)", "approle")
-        try await bao("write", "auth/\(ar)/role/local", "local_secret_ids=true")
-        try await bao("secrets", "enable", "-path=\(kv)", "kv")
-        try await bao("audit", "enable", "-path=\(audit)", "file", "file_path=\(log)")
-        try await ensuring({ _ = try? await bao("audit", "disable", audit) }) {
+        // Its own server: an audit device enabled while other tests enable mounts makes
+        // OpenBao fail to persist the audit salt, and every request then answers 500.
+        try await DevServer.with { server in
+            let bao = BaoCommand(server: server)
+            let tr = Self.unique("tr"), ar = Self.unique("ar"), kv = Self.unique("kv"), audit = Self.unique("aud")
+            let log = FileManager.default.temporaryDirectory.path + "/\(audit).log"
+            try await bao("secrets", "enable", "-path=\(tr)", "transit")
+            try await bao("write", "-f", "\(tr)/keys/typed")
+            try await bao("write", "-f", "\(tr)/keys/exported")
+            try await bao("write", "\(tr)/keys/exported/config", "exportable=true")
+            try await bao("auth", "enable", "-path=\(ar)", "approle")
+            try await bao("write", "auth/\(ar)/role/local", "local_secret_ids=true")
+            try await bao("secrets", "enable", "-path=\(kv)", "kv")
+            try await bao("audit", "enable", "-path=\(audit)", "file", "file_path=\(log)")
+            try await ensuring({ _ = try? await bao("audit", "disable", audit) }) {
 
-            let plan = try await Self.plan("""
-                audit_devices: [{ path: \(audit), type: file, options: { file_path: "\(log).new" } }]
-                secrets_engines: [{ path: \(tr), type: transit }, { path: \(kv), type: transit }]
-                transit_keys:
-                  - { mount: \(tr), name: typed, type: ed25519 }
-                  - { mount: \(tr), name: exported, exportable: false }
-                auth_methods: [{ path: \(ar), type: approle }]
-                approle_roles: [{ name: local, mount: \(ar), local_secret_ids: false }]
-                """, on: server)
-            let replaced = Dictionary(plan.operations.map { ($0.address.description, $0) }, uniquingKeysWith: { a, _ in a })
-            let expected: [(String, String, String)] = [
-                ("audit:\(audit)/", "options", "HMAC salt"),
-                ("mount:\(kv)/", "type", "destroys its data"),
-                ("transit-key:\(tr)/typed", "type", "fixed when a Transit key is created"),
-                ("transit-key:\(tr)/exported", "exportable", "cannot be turned off"),
-                ("approle-role:\(ar)/local", "local_secret_ids", "fixed when a role is created"),
-            ]
-            for (address, field, reason) in expected {
-                let operation = replaced[address]
-                #expect(operation?.action == .replace, "\(address): \(String(describing: operation))")
-                let change = operation?.changes.first { $0.field == field }
-                #expect(change?.forcesReplacement?.contains(reason) == true, "\(address) \(field): \(String(describing: change))")
+                let plan = try await Self.plan("""
+                    audit_devices: [{ path: \(audit), type: file, options: { file_path: "\(log).new" } }]
+                    secrets_engines: [{ path: \(tr), type: transit }, { path: \(kv), type: transit }]
+                    transit_keys:
+                      - { mount: \(tr), name: typed, type: ed25519 }
+                      - { mount: \(tr), name: exported, exportable: false }
+                    auth_methods: [{ path: \(ar), type: approle }]
+                    approle_roles: [{ name: local, mount: \(ar), local_secret_ids: false }]
+                    """, on: server)
+                let replaced = Dictionary(plan.operations.map { ($0.address.description, $0) }, uniquingKeysWith: { a, _ in a })
+                let expected: [(String, String, String)] = [
+                    ("audit:\(audit)/", "options", "HMAC salt"),
+                    ("mount:\(kv)/", "type", "destroys its data"),
+                    ("transit-key:\(tr)/typed", "type", "fixed when a Transit key is created"),
+                    ("transit-key:\(tr)/exported", "exportable", "cannot be turned off"),
+                    ("approle-role:\(ar)/local", "local_secret_ids", "fixed when a role is created"),
+                ]
+                for (address, field, reason) in expected {
+                    let operation = replaced[address]
+                    #expect(operation?.action == .replace, "\(address): \(String(describing: operation))")
+                    let change = operation?.changes.first { $0.field == field }
+                    #expect(change?.forcesReplacement?.contains(reason) == true, "\(address) \(field): \(String(describing: change))")
+                }
+                #expect(plan.operations.count == expected.count, "\(PlanText.render(plan, color: false))")
             }
-            #expect(plan.operations.count == expected.count, "\(PlanText.render(plan, color: false))")
         }
     }
 

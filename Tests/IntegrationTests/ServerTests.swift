@@ -31,22 +31,25 @@ struct ServerTests {
 
     @Test("an audit device can be enabled through the API (unsafe_allow_api_audit_creation)")
     func auditDevice() async throws {
-        let server = try await DevServer.shared()
-        let client = try server.client()
-        let name = "file-\(UUID().uuidString.prefix(8).lowercased())"
-        let logPath = server.directory.appendingPathComponent("\(name).log").path
-        let enabled = try await client.request(
-            .put, "sys/audit/\(name)",
-            body: ["type": "file", "description": "integration test", "options": ["file_path": .string(logPath)]])
-        #expect(enabled.status == 204)
+        // Its own server: an audit device enabled while other tests enable mounts makes
+        // OpenBao fail to persist the audit salt, and every request then answers 500.
+        try await DevServer.with { server in
+            let client = try server.client()
+            let name = "file-\(UUID().uuidString.prefix(8).lowercased())"
+            let logPath = server.directory.appendingPathComponent("\(name).log").path
+            let enabled = try await client.request(
+                .put, "sys/audit/\(name)",
+                body: ["type": "file", "description": "integration test", "options": ["file_path": .string(logPath)]])
+            #expect(enabled.status == 204)
 
-        let devices = try await client.request(.get, "sys/audit")
-        #expect(devices.json?["\(name)/"]?["type"] == "file")
-        #expect(devices.json?["\(name)/"]?["options"]?["file_path"]?.stringValue == logPath)
-        #expect(FileManager.default.fileExists(atPath: logPath))
+            let devices = try await client.request(.get, "sys/audit")
+            #expect(devices.json?["\(name)/"]?["type"] == "file")
+            #expect(devices.json?["\(name)/"]?["options"]?["file_path"]?.stringValue == logPath)
+            #expect(FileManager.default.fileExists(atPath: logPath))
 
-        let disabled = try await client.request(.delete, "sys/audit/\(name)")
-        #expect(disabled.status == 204)
+            let disabled = try await client.request(.delete, "sys/audit/\(name)")
+            #expect(disabled.status == 204)
+        }
     }
 
     @Test("reading a missing policy is an HTTP 404 error naming the path")
