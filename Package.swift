@@ -83,6 +83,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Fuzz targets (Fuzz/run.sh builds them with libFuzzer; plain builds replay inputs).
+        .executableTarget(name: "FuzzManifest", dependencies: ["VaultformManifest", "VaultformPolicy"], path: "Fuzz/FuzzManifest"),
+        .executableTarget(name: "FuzzPolicy", dependencies: ["VaultformPolicy"], path: "Fuzz/FuzzPolicy"),
         // Test-only helpers (running child processes without blocking a cooperative thread).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(

@@ -150,6 +150,9 @@ final class CurlEasy {
             try set(CURLOPT_TCP_KEEPALIVE, 1, "CURLOPT_TCP_KEEPALIVE")
             try set(CURLOPT_TIMEOUT_MS, spec.timeoutMilliseconds, "CURLOPT_TIMEOUT_MS")
             try set(CURLOPT_CONNECTTIMEOUT_MS, spec.timeoutMilliseconds, "CURLOPT_CONNECTTIMEOUT_MS")
+            // A write that must not happen twice never rides a reused connection, on which
+            // libcurl would resend it by itself if the connection died before the answer.
+            if spec.freshConnection { try set(CURLOPT_FRESH_CONNECT, 1, "CURLOPT_FRESH_CONNECT") }
             try configureMethod(spec)
             try check(vf_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "CURLOPT_HTTPHEADER")
             try configureTLS(spec.tls, connectTo: connectToList)

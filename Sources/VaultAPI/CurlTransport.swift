@@ -121,8 +121,10 @@ struct CurlTransferSpec: Sendable {
     let body: Data?
     let timeoutMilliseconds: Int
     let tls: TLSOptions
+    let freshConnection: Bool
 
     init(target: CurlTarget, tls: TLSOptions, request: HTTPRequest) throws {
+        freshConnection = request.freshConnection
         let path = request.path.hasPrefix("/") ? request.path : "/" + request.path
         url = target.urlPrefix + path
         displayURL = target.displayPrefix + (path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "")

@@ -116,10 +116,15 @@ public struct HTTPRequest: Sendable, Equatable {
     /// from a server-name override, which belongs to the base URL's host.
     public var origin: URL?
 
+    /// Send on a new connection, never a reused one. For writes that must not happen twice:
+    /// libcurl silently sends a request again on a fresh connection when a reused one dies
+    /// before any answer — even after the server acted on it (found by the fault matrix).
+    public var freshConnection: Bool
+
     /// Creates a request; the default timeout suits a single Vault call on a healthy server.
     public init(
         method: HTTPMethod, path: String, headers: HTTPHeaders = [:], body: Data? = nil,
-        timeout: Duration = .seconds(60), origin: URL? = nil
+        timeout: Duration = .seconds(60), origin: URL? = nil, freshConnection: Bool = false
     ) {
         self.method = method
         self.path = path
@@ -127,6 +132,7 @@ public struct HTTPRequest: Sendable, Equatable {
         self.body = body
         self.timeout = timeout
         self.origin = origin
+        self.freshConnection = freshConnection
     }
 }
 

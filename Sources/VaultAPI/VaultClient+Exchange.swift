@@ -27,10 +27,15 @@ extension VaultClient {
         let start: Target
         /// Strings no message may contain (the token).
         let secrets: [String]
+        /// Whether sending it twice is harmless (a read, or a write marked idempotent).
+        let repeatable: Bool
         let tokenSent: Bool
 
-        init(client: VaultClient, method: HTTPMethod, path: String, query: [String: String], body: JSONValue?) throws {
+        init(
+            client: VaultClient, method: HTTPMethod, path: String, query: [String: String], body: JSONValue?, repeatable: Bool
+        ) throws {
             self.method = method
+            self.repeatable = repeatable
             self.path = path
             namespace = client.namespace.flatMap { $0.isEmpty ? nil : $0 }
             secrets = (client.token.map { [$0.value] } ?? []) + client.redactions.filter { $0.count >= 4 }.flatMap { value in
@@ -64,7 +69,8 @@ extension VaultClient {
 
         func request(to target: Target, timeout: Duration) -> HTTPRequest {
             HTTPRequest(
-                method: method, path: target.path, headers: headers, body: body, timeout: timeout, origin: target.origin)
+                method: method, path: target.path, headers: headers, body: body, timeout: timeout, origin: target.origin,
+                freshConnection: !repeatable)
         }
 
         /// The full URL an attempt requested, to resolve a relative `Location` against.

