@@ -9,6 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-60}"
 targets=("${@:-manifest policy}")
+# Seeds: the committed corpus plus the repository's own manifests, fixtures and policies.
+declare -A seeds=(
+    [manifest]="Fuzz/corpus/manifest manifests/hoodcloud examples Tests/VaultformManifestTests/Fixtures/invalid Tests/VaultformManifestTests/Fixtures/valid"
+    [policy]="Fuzz/corpus/policy manifests/hoodcloud/policies"
+)
 build=.build-fuzz
 for target in ${targets[@]}; do
     product="Fuzz$(tr '[:lower:]' '[:upper:]' <<< "${target:0:1}")${target:1}"
@@ -20,6 +25,6 @@ for target in ${targets[@]}; do
     # Leak detection is off: the Swift runtime's caches (type metadata, Foundation) are never
     # freed by design and would be reported at exit as leaks of the empty input.
     ASAN_OPTIONS=detect_leaks=0 "$build/release/$product" -max_total_time="$seconds" -print_final_stats=1 -detect_leaks=0 -artifact_prefix=Fuzz/ \
-        "$work" "Fuzz/corpus/$target" 2>&1 | grep -E "^(#[0-9]+.*(DONE|pulse)|stat::|==[0-9]+==|SUMMARY|artifact)" | tail -8 || true
+        "$work" ${seeds[$target]} 2>&1 | grep -E "^(#[0-9]+.*(DONE|pulse)|stat::|==[0-9]+==|SUMMARY|artifact)" | tail -8 || true
     if ls Fuzz/crash-* Fuzz/timeout-* >/dev/null 2>&1; then echo "fuzz: $product found a crash (Fuzz/crash-*)"; exit 1; fi
 done
