@@ -10,11 +10,17 @@ extension LiveReader {
         case .auditDevice:
             let devices = try await readAuditDevices()
             return devices.first { $0.address == address }
-        case .secretsEngine:
-            // sys/mounts/PATH answers 400, not 404, for a missing mount; the list is one request too.
-            return try await readMounts().first { $0.address == address }
-        case .authMethod:
-            return try await readAuthMethods().first { $0.address == address }
+        case .secretsEngine, .authMethod:
+            // One mount, not the whole list: after each of 1,000 mount creations, reading the
+            // list made the checks quadratic. The server answers 400 "No secret engine mount
+            // at PATH/" (or "No auth engine at PATH/") for a missing one, not 404.
+            let path = (address.kind == .secretsEngine ? "sys/mounts/" : "sys/auth/") + String(name.dropLast())
+            do {
+                let response = try await client.request(.get, path)
+                return LiveMount.resource(address.kind, path: name, .object(try data(response, .get, path)))
+            } catch let error as VaultError where error.status == 400 && error.messages.contains(where: { $0.hasPrefix("No ") && $0.contains(" at ") }) {
+                return nil
+            }
         case .kvConfig:
             return try await readIfPresent("\(name)config").map { LiveKVConfig.resource(mount: name, $0) }
         case .transitKey:

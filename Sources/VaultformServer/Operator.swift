@@ -135,12 +135,17 @@ public enum SecretIDs {
 
     /// A secret ID's lifetime, by accessor.
     public static func status(client: VaultClient, mount: String, role: String, accessor: String, now: Date = Date()) async throws -> SecretIDStatus {
-        let data = try await client.request(
+        guard let data = try await client.request(
             .post, "auth/\(mount)role/\(role)/secret-id-accessor/lookup", body: ["secret_id_accessor": .string(accessor)],
             idempotent: true).data
-        let ttl = data?["secret_id_ttl"]?.intValue ?? 0
+        else {
+            // An expired secret ID is still listed until the role is tidied, but its lookup
+            // answers with nothing: it has no time left.
+            return SecretIDStatus(accessor: accessor, ttl: 0, remaining: 0)
+        }
+        let ttl = data["secret_id_ttl"]?.intValue ?? 0
         var remaining: Int?
-        if ttl > 0, let text = data?["expiration_time"]?.stringValue, let expiry = parseTime(text) {
+        if ttl > 0, let text = data["expiration_time"]?.stringValue, let expiry = parseTime(text) {
             remaining = max(0, Int(expiry.timeIntervalSince(now)))
         }
         return SecretIDStatus(accessor: accessor, ttl: ttl, remaining: remaining)

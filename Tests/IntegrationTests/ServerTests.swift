@@ -152,3 +152,4 @@ struct ServerTests {
         #expect(!inReflection)
     }
 }
+

@@ -176,7 +176,9 @@ struct CredentialsCommand: AsyncParsableCommand {
                     expiring.append((role, SecretIDs.SecretIDStatus(accessor: accessor, ttl: 0, remaining: 0)))
                     continue
                 }
-                if let remaining = status.remaining, status.ttl > 0, remaining * 4 < status.ttl { expiring.append((role, status)) }
+                if let remaining = status.remaining, remaining == 0 || (status.ttl > 0 && remaining * 4 < status.ttl) {
+                    expiring.append((role, status))
+                }
             }
         }
         let report: String
