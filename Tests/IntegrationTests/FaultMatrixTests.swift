@@ -22,12 +22,14 @@ struct FaultMatrixTests {
         var recovered: Bool
     }
 
-    static func proxy(port: Int, upstream: URL, fault: String, point: Int, token: String, directory: URL) async throws -> (Process, URL) {
+    static func proxy(
+        port: Int, upstream: URL, fault: String, point: Int, token: String, directory: URL, count: String = "writes"
+    ) async throws -> (Process, URL) {
         let ready = directory.appendingPathComponent("proxy.ready"), log = directory.appendingPathComponent("proxy.log")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", root.appendingPathComponent("Tests/IntegrationTests/Fixtures/fault_proxy.py").path,
-                             String(port), upstream.absoluteString, fault, String(point), token, ready.path, log.path]
+                             String(port), upstream.absoluteString, fault, String(point), token, ready.path, log.path, count]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -85,6 +87,40 @@ struct FaultMatrixTests {
             #expect(fields == 6, "\(fault)@\(point): app-credentials has \(fields ?? 0) fields")
             #expect(masterKey?["current_version"] == 1)
             return Outcome(fault: fault, point: point, faulted: summary, recovered: recovered)
+        }
+    }
+
+    @Test("plan under every fault at several reads: the same plan as without the fault, or a clear error; never a wrong plan")
+    func planMatrix() async throws {
+        try await DevServer.with { server in
+            let directory = try scratchDirectory("vf-fault-plan")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let hood = [
+                Self.root.appendingPathComponent("manifests/hoodcloud").path,
+                "--var-file", Self.root.appendingPathComponent("manifests/hoodcloud/env/dev.yaml").path,
+                "--var", "audit_log_path=\(directory.appendingPathComponent("audit.log").path)", "--format", "json",
+            ]
+            let reference = try await server.vaultform(["plan"] + hood)
+            #expect(reference.code == 0, "\(reference.all)")
+            for fault in Self.faults where fault != "seal" {
+                for point in [1, 3, 6, 10] {
+                    let port = try FreePort.loopback()
+                    let (proxy, _) = try await Self.proxy(
+                        port: port, upstream: server.address, fault: fault, point: point, token: server.rootToken,
+                        directory: directory, count: "requests")
+                    defer { proxy.terminate() }
+                    let run = try await StatusCommandTests.run(
+                        ["plan"] + hood + ["--address", "http://127.0.0.1:\(port)", "--request-timeout", "2s"],
+                        environment: ["VAULT_TOKEN": server.rootToken])
+                    proxy.terminate()
+                    try? FileManager.default.removeItem(at: directory.appendingPathComponent("proxy.ready"))
+                    if run.code == 0 {
+                        #expect(run.output == reference.output, "\(fault)@\(point): a different plan under the fault")
+                    } else {
+                        #expect(run.code == 1 && run.error.contains("error:"), "\(fault)@\(point): exit \(run.code)\n\(run.all)")
+                    }
+                }
+            }
         }
     }
 

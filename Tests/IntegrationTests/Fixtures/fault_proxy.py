@@ -10,8 +10,10 @@ Faults:
   status-503   answer 503 without forwarding
   seal         seal the server, then forward the write (which meets a sealed server)
 
-Usage: fault_proxy.py LISTEN_PORT UPSTREAM_URL FAULT K TOKEN READY_FILE LOG_FILE
-The log records one line per request: "METHOD PATH -> STATUS" or the fault applied.
+Usage: fault_proxy.py LISTEN_PORT UPSTREAM_URL FAULT K TOKEN READY_FILE LOG_FILE [COUNT]
+COUNT is "writes" (the default) or "requests", to hit the k-th request of any method (for
+plan, which only reads). The log records one line per request: "METHOD PATH -> STATUS" or
+the fault applied.
 """
 import http.client
 import http.server
@@ -22,6 +24,7 @@ import time
 import urllib.parse
 
 PORT, UPSTREAM, FAULT, K, TOKEN, READY, LOG = sys.argv[1:8]
+COUNT = sys.argv[8] if len(sys.argv) > 8 else "writes"
 PORT, K = int(PORT), int(K)
 upstream = urllib.parse.urlsplit(UPSTREAM)
 lock = threading.Lock()
@@ -51,7 +54,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection", "content-length")}
         fault = None
-        if self.command not in ("GET", "HEAD", "LIST"):
+        if COUNT == "requests" or self.command not in ("GET", "HEAD", "LIST"):
             with lock:
                 writes += 1
                 if writes == K:
