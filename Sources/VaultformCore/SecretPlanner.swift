@@ -58,8 +58,14 @@ public enum SecretPlanner {
             switch (current, rotate) {
             case (nil, _), (_, true):
                 if let origin = fillOrigin(field, observed: observed, address: address, findings: &findings, replacing: rotate) {
-                    fills.append(SecretFill(field: field.name, origin: origin, replacesValue: rotate, declaration: declaration))
-                    if case .generate(let generator) = origin, let name = generator.publicField { generatedPublic.insert(name) }
+                    // A new key pair replaces a public key that is still there (its private key
+                    // was lost): said as a replacement, or apply would refuse to overwrite it.
+                    var replaces = rotate
+                    if case .generate(let generator) = origin, let name = generator.publicField {
+                        generatedPublic.insert(name)
+                        if live[name] != nil { replaces = true }
+                    }
+                    fills.append(SecretFill(field: field.name, origin: origin, replacesValue: replaces, declaration: declaration))
                 }
             case (let value?, false):
                 switch value.verdict {

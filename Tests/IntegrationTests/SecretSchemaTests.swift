@@ -116,6 +116,18 @@ struct SecretSchemaTests {
             let after = try await Self.fields("secret/keys", server)
             for name in ["password", "box_private", "box_public"] { #expect(after[name] != stored[name], "\(name) was not rotated") }
             for name in ["jwt_private_key", "jwt_public_key", "ec_private", "ec_public", "master"] { #expect(after[name] == stored[name], "\(name) changed") }
+            // A lost private key: the pair is made anew, the stale public key replaced (and said so).
+            var lost = after
+            lost["jwt_private_key"] = nil
+            _ = try await server.client().request(.post, "secret/data/keys", body: ["data": .object(lost)])
+            let regenerated = try await Self.vaultform(["apply", manifest, "--auto-approve"], server)
+            #expect(regenerated.code == 0, "\(regenerated.all)")
+            #expect(regenerated.output.contains("(replaces secret values)"))
+            let repaired = try await Self.fields("secret/keys", server)
+            #expect(repaired["jwt_public_key"] != after["jwt_public_key"])
+            let newKey = try #require(repaired["jwt_private_key"]?.stringValue)
+            #expect(try await Self.tool(["openssl", "rsa", "-pubout"], input: newKey).standardOutput == repaired["jwt_public_key"]?.stringValue)
+
             let bad = try await Self.vaultform(["plan", manifest, "--rotate", "secret/keys.box_public"], server)
             #expect(bad.code != 0)
             #expect(bad.error.contains("box_public is generated with box_private; rotate secret/keys.box_private"), "\(bad.error)")

@@ -163,6 +163,21 @@ import VaultformManifest
         #expect(filled.operations.first?.secretWrite?.markers == ["db_password": "2026-11"])
     }
 
+    @Test("a lost private key: the pair is generated anew and the stale public key's replacement is said, so apply may write it")
+    func lostPrivateKey() throws {
+        var observed = Self.complete()
+        observed.fields["jwt_private"] = nil
+        observed.pairs = [:]
+        let plan = try Self.plan(observed)
+        let operation = try #require(plan.operations.first)
+        #expect(operation.secretWrite?.fills.map(\.field) == ["jwt_private"])
+        #expect(operation.secretWrite?.fills.first?.replacesValue == true)
+        #expect(operation.rotates)
+        let publicChange = operation.changes.first { $0.field == "jwt_public" }
+        #expect(publicChange?.forcesReplacement == "rotation replaces the current value")
+        #expect(publicChange?.before != nil)
+    }
+
     @Test("a missing public key is derived from the stored private key, never regenerated")
     func derivePublic() throws {
         var observed = Self.complete()
