@@ -69,7 +69,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "VaultformPolicyTests", dependencies: ["VaultformPolicy"]),
-        .testTarget(name: "VaultAPITests", dependencies: ["VaultAPI", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "VaultAPITests", dependencies: ["VaultAPI", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "VaultformCoreTests", dependencies: ["VaultformCore", "VaultformManifest"]),
         .testTarget(
             name: "VaultformRenderTests",
@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(name: "FuzzManifest", dependencies: ["VaultformManifest", "VaultformPolicy"], path: "Fuzz/FuzzManifest"),
         .executableTarget(name: "FuzzPolicy", dependencies: ["VaultformPolicy"], path: "Fuzz/FuzzPolicy"),
         // Test-only helpers (running child processes without blocking a cooperative thread).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(
             name: "VaultformCLITests",
             dependencies: ["vaultform", "TestSupport"]

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 import VaultAPI
 
 /// AppRole logins against the shared dev server, each test on its own AppRole mount: the
@@ -75,7 +76,7 @@ struct AuthAppRoleTests {
         let configuration = try ConnectionConfiguration.resolve(ConnectionInputs(
             flags: .init(address: server.address.absoluteString, appRoleMount: fixture.mount),
             environment: ["VAULT_ROLE_ID": roleID, "VAULT_SECRET_ID_PATH": secretFile]))
-        let log = LogRecorder()
+        let log = LogCapture()
         let client = try configuration.client(logger: log.logger)
         let lifecycle = TokenLifecycle(
             authority: ServerTokenAuthority(client: client, login: configuration.login), logger: log.logger)
@@ -153,7 +154,7 @@ struct AuthAppRoleTests {
             secretID: .value(SecretText(secretID), .environment("VAULT_SECRET_ID"))))
         let client = try VaultClient(address: server.address)
         let authority = RecordingAuthority(ServerTokenAuthority(client: client, login: login))
-        let lifecycle = TokenLifecycle(authority: authority, logger: LogRecorder().logger)
+        let lifecycle = TokenLifecycle(authority: authority, logger: LogCapture().logger)
         try await lifecycle.start(with: nil)
         let first = try await lifecycle.token()
 
@@ -239,31 +240,3 @@ final class RecordingAuthority: TokenAuthority {
     }
 }
 
-/// A logger whose lines are kept, so tests can prove no credential is ever logged.
-final class LogRecorder: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    var logger: Logger {
-        Logger(label: "test") { [self] _ in Handler(recorder: self) }
-    }
-
-    fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
-
-    private struct Handler: LogHandler {
-        let recorder: LogRecorder
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            recorder.append("\(event.level) \(event.message) \(all)")
-        }
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import VaultAPI
 
 /// JWT logins, as CI systems that issue OIDC tokens make them: a JWT auth method on the shared
@@ -74,7 +75,7 @@ struct AuthJWTTests {
         let server = try await DevServer.shared()
         let fixture = try await Fixture(server: server)
         let jwt = try await fixture.jwt()
-        let log = LogRecorder()
+        let log = LogCapture()
         let client = try VaultClient(address: server.address, logger: log.logger)
 
         let grant = try await client.logIn(fixture.login(jwt))

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 import VaultAPI
 
 /// Permission errors from the real server, worded for people: the path, the capability the
@@ -22,7 +23,7 @@ struct ErrorsPermissionTests {
             .post, "auth/token/create", body: ["policies": [.string(policy)], "ttl": "10m", "no_default_policy": true])
         let token = try #require(created.json?["auth"]?["client_token"]?.stringValue)
 
-        let log = ErrorsLogCapture()
+        let log = LogCapture()
         let limited = try VaultClient(address: server.address, token: token, logger: log.logger)
         #expect(try await limited.request(.get, "sys/mounts").data?["sys/"] != nil, "the policy's own path works")
 
@@ -65,7 +66,7 @@ struct ErrorsPermissionTests {
     func canary() async throws {
         let server = try await DevServer.shared()
         let canary = "s.CANARY\(UUID().uuidString.replacingOccurrences(of: "-", with: ""))"
-        let log = ErrorsLogCapture()
+        let log = LogCapture()
         let client = try VaultClient(address: server.address, token: canary, logger: log.logger)
         // The token in the path too: the server answers with an error naming the path.
         let error = try await #require(throws: VaultError.self) {
@@ -81,29 +82,3 @@ struct ErrorsPermissionTests {
     }
 }
 
-/// A swift-log handler that keeps every line in memory, so tests can prove what was logged.
-final class ErrorsLogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    var logger: Logger {
-        Logger(label: "vaultform.api") { [self] _ in Handler(capture: self) }
-    }
-
-    private struct Handler: LogHandler {
-        let capture: ErrorsLogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            capture.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
-        }
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import VaultAPI
 
 /// Outages of a real server of the test's own: one that comes back within the backoff window,
@@ -9,7 +10,7 @@ struct RetryOutageTests {
     @Test("a read issued while the server is down succeeds once it is back on the same port")
     func restartedWithinWindow() async throws {
         try await DevServer.with { server in
-            let log = ErrorsLogCapture()
+            let log = LogCapture()
             // Polls at least every second for up to a minute: the window a run gives a
             // restarting server.
             var client = try server.client()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import VaultAPI
 
 /// HTTP 429 from a real rate limit quota, on a server of the test's own (a quota would slow
@@ -27,7 +28,7 @@ struct RetryRateLimitTests {
 
             // Retried: four reads at once (so they meet the quota however slow the machine is)
             // all pass, waiting as the server asks.
-            let log = ErrorsLogCapture()
+            let log = LogCapture()
             var patient = root.with(retryPolicy: RetryPolicy(maxAttempts: 20))
             patient.logger = log.logger
             let client = patient

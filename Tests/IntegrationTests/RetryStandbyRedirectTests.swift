@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 import VaultAPI
 
 #if canImport(Glibc)
@@ -19,7 +20,7 @@ struct RetryStandbyRedirectTests {
         let active = try await DevServer.shared()
         let standby = try RedirectingStandby(active: active.address)
         defer { standby.close() }
-        let log = ErrorsLogCapture()
+        let log = LogCapture()
         var client = try VaultClient(
             address: #require(URL(string: "http://127.0.0.1:\(standby.port)")), token: active.rootToken)
         client.logger = log.logger

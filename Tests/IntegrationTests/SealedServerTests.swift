@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import VaultAPI
 
 /// A sealed server, on a server of the test's own: reported as sealed (not as an HTTP 503)
@@ -10,7 +11,7 @@ struct SealedServerTests {
     func sealedByOperator() async throws {
         try await DevServer.with { server in
             try await BaoCommand(server: server)("operator", "seal")
-            let log = ErrorsLogCapture()
+            let log = LogCapture()
             let client = try server.client()
                 .with(retryPolicy: RetryPolicy(sealedWait: .seconds(1), sealedPollDelay: .milliseconds(200)))
             var logged = client

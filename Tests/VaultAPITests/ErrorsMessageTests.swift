@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import VaultAPI
 
 /// How errors are worded, from the server's real bodies (OpenBao 2.7.2), without a server.
@@ -62,7 +63,7 @@ struct ErrorsMessageTests {
     @Test("a canary token never reaches a message, a dump or a log line, even when the server echoes it")
     func canary() async throws {
         let canary = "s.CANARY-\(UUID().uuidString)"
-        let log = CapturedLog()
+        let log = LogCapture()
         let transport = ScriptedTransport([
             .respond(400, #"{"errors":["bad token \#(canary) in request"]}"#),
         ])

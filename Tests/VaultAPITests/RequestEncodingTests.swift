@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import VaultAPI
 
 @Suite("Request encoding")
@@ -36,7 +37,7 @@ struct RedactionTests {
             .respond(400, #"{"errors":["invalid value \"hunter2-canary\" for field; got: -----BEGIN PRIVATE KEY-----\nMIIEv-canary\n-----END PRIVATE KEY-----\n"]}"#),
             .respond(200, #"{"data":{},"warnings":["stored hunter2-canary as given"]}"#),
         ])
-        let log = CapturedLog()
+        let log = LogCapture()
         var client = VaultClient(transport: transport, token: "s.token-value", retryPolicy: .never, logger: log.logger)
         client.redactions = ["hunter2-canary", pem, "abc"]
         let error = try await #require(throws: VaultError.self) {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 import VaultAPI
 
 /// A transport that plays a script: one step per request (the last repeats), and records what
@@ -34,32 +35,6 @@ final class ScriptedTransport: HTTPTransport {
     }
 }
 
-/// A swift-log handler that keeps every line, to prove what is and is not logged.
-final class CapturedLog: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    var logger: Logger {
-        Logger(label: "test") { [self] _ in Handler(log: self) }
-    }
-
-    private struct Handler: LogHandler {
-        let log: CapturedLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            log.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
-        }
-    }
-}
 
 /// Fast pauses, so the tests exercise the loop without waiting.
 private let quick = RetryPolicy(
@@ -73,7 +48,7 @@ struct RetryClientTests {
     @Test("a read that meets 503 and 502 is retried and succeeds; attempts and pauses are logged")
     func readRetried() async throws {
         let transport = ScriptedTransport([.respond(503, #"{"errors":["local node not active"]}"#), .respond(502, "<html>"), scriptedOK])
-        let log = CapturedLog()
+        let log = LogCapture()
         let client = VaultClient(transport: transport, token: "s.t", retryPolicy: quick, logger: log.logger)
         let response = try await client.request(.get, "sys/mounts")
         #expect(response.data?["ok"] == true)
@@ -185,7 +160,7 @@ struct RetryClientTests {
         let transport = ScriptedTransport([
             .respond(307, "", headers: ["Location": "http://10.0.0.7:8200/v1/sys/policies/acl/p"]), .respond(204, ""),
         ])
-        let log = CapturedLog()
+        let log = LogCapture()
         let client = VaultClient(transport: transport, token: "s.canary-redirect", namespace: "team1", logger: log.logger)
         let response = try await client.request(.put, "sys/policies/acl/p", body: ["policy": "x"])
         #expect(response.status == 204)
