@@ -49,7 +49,7 @@ struct FaultMatrixTests {
             let port = try FreePort.loopback()
             let (proxy, log) = try await Self.proxy(
                 port: port, upstream: server.address, fault: fault, point: point, token: server.rootToken, directory: directory)
-            defer { proxy.terminate() }
+            defer { proxy.kill() }
             let faulted = try await StatusCommandTests.run(
                 ["apply"] + hood + ["--auto-approve", "--address", "http://127.0.0.1:\(port)", "--request-timeout", "2s", "--lock-timeout", "0"],
                 environment: ["VAULT_TOKEN": server.rootToken])
@@ -108,11 +108,11 @@ struct FaultMatrixTests {
                     let (proxy, _) = try await Self.proxy(
                         port: port, upstream: server.address, fault: fault, point: point, token: server.rootToken,
                         directory: directory, count: "requests")
-                    defer { proxy.terminate() }
+                    defer { proxy.kill() }
                     let run = try await StatusCommandTests.run(
                         ["plan"] + hood + ["--address", "http://127.0.0.1:\(port)", "--request-timeout", "2s"],
                         environment: ["VAULT_TOKEN": server.rootToken])
-                    proxy.terminate()
+                    proxy.kill()
                     try? FileManager.default.removeItem(at: directory.appendingPathComponent("proxy.ready"))
                     if run.code == 0 {
                         #expect(run.output == reference.output, "\(fault)@\(point): a different plan under the fault")

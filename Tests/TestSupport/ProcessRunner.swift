@@ -115,3 +115,13 @@ public func ensuring<T>(
         throw error
     }
 }
+
+extension Process {
+    /// Ends a helper process (a fake server, a proxy) for sure: SIGKILL, as a child started
+    /// from a test thread can inherit a mask that blocks SIGTERM, and then `terminate()` is
+    /// ignored and the helper outlives the test.
+    public func kill() {
+        guard isRunning else { return }
+        Foundation.kill(processIdentifier, SIGKILL)
+    }
+}
