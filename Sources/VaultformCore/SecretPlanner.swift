@@ -34,7 +34,11 @@ public enum SecretPlanner {
             let declaration = FieldDeclaration(field)
             let current = live[field.name]
             let markerChanged = field.rotate.map { observed.markers[field.name] != $0 } ?? false
-            let rotate = current != nil && (requested.contains(field.name) || markerChanged)
+            // A value the current version lacks but that was there before (an earlier version
+            // holds it, or the current version is deleted) is lost, not new: filling it anew
+            // would replace it for good, so only an explicit rotation may.
+            let lost = current == nil && (observed.heldEarlier[field.name] != nil || observed.currentDeleted)
+            let rotate = (current != nil || lost) && (requested.contains(field.name) || markerChanged)
 
             if let private_ = filledBy[field.name] {
                 // A public key: filled with its private key; or, when only it is missing,
@@ -55,6 +59,10 @@ public enum SecretPlanner {
                 continue
             }
 
+            if lost, !rotate, filledBy[field.name] == nil, field.source != nil {
+                findings.append(lostValue(field.name, observed: observed, address: address, mount: schema.mount, path: schema.secretPath))
+                continue
+            }
             switch (current, rotate) {
             case (nil, _), (_, true):
                 if let origin = fillOrigin(field, observed: observed, address: address, findings: &findings, replacing: rotate) {
@@ -168,6 +176,24 @@ public enum SecretPlanner {
             findings.append(Finding(.blocker, address, field: field.name, "`\(field.name)`: its source was not read", hint: fix))
             return nil
         }
+    }
+
+    /// The blocker for a field whose value was lost from the current version: where the value
+    /// still is, how to bring it back, and how to replace it deliberately instead.
+    static func lostValue(_ field: String, observed: SecretObservation, address: Address, mount: String, path: String) -> Finding {
+        let secret = DesiredState.mountPath(mount) + path
+        let message: String
+        let restore: String
+        if let version = observed.heldEarlier[field] {
+            message = observed.exists
+                ? "`\(field)` is missing from the current version (\(observed.version)) but version \(version) holds it; a new value would replace it for good"
+                : "the current version (\(observed.version)) is deleted and version \(version) holds `\(field)`; a new value would replace it for good"
+            restore = "bring it back with `bao kv rollback -version=\(version) \(secret)`"
+        } else {
+            message = "the current version (\(observed.version)) is deleted, and may hold `\(field)`; a new value would replace it for good"
+            restore = "bring it back with `bao kv undelete -versions=\(observed.version) \(secret)`"
+        }
+        return Finding(.blocker, address, field: field, message, hint: restore + ", or generate a new one deliberately: " + rotateHint(address, field))
     }
 
     static func rotateHint(_ address: Address, _ field: String) -> String {

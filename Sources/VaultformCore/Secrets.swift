@@ -82,11 +82,17 @@ public struct SecretObservation: Sendable, Equatable {
     public var markers: [String: String]
     /// For each field with `from_env` or `from_file`: whether a value is available now.
     public var sources: [String: SourceObservation]
+    /// For each declared field the current version lacks: the newest earlier version that
+    /// still holds it (a value someone lost, which filling anew would replace for good).
+    public var heldEarlier: [String: Int]
+    /// True when the current version is deleted but not destroyed: `undelete` brings it back.
+    public var currentDeleted: Bool
 
     /// An observation.
     public init(
         version: Int = 0, exists: Bool = false, fields: [String: ObservedField] = [:], pairs: [String: ValueVerdict] = [:],
-        markers: [String: String] = [:], sources: [String: SourceObservation] = [:]
+        markers: [String: String] = [:], sources: [String: SourceObservation] = [:], heldEarlier: [String: Int] = [:],
+        currentDeleted: Bool = false
     ) {
         self.version = version
         self.exists = exists
@@ -94,6 +100,8 @@ public struct SecretObservation: Sendable, Equatable {
         self.pairs = pairs
         self.markers = markers
         self.sources = sources
+        self.heldEarlier = heldEarlier
+        self.currentDeleted = currentDeleted
     }
 
     /// The key of `pairs` for a pair of fields.

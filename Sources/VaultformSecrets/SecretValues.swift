@@ -99,12 +99,14 @@ public enum SecretValues {
         }
     }
 
-    /// `hmac:` and the first 16 hex digits of HMAC-SHA256 under `key` of the value's canonical
-    /// bytes: a string's UTF-8, or `encoded()` (sorted keys) for any other value. Equal values
-    /// give equal fingerprints under one key, so a plan can say "unchanged" or "changed"; the
-    /// key keeps a low-entropy secret from being guessed from the plan. (A string and the
-    /// value it encodes, such as `"42"` and `42`, share canonical bytes and so a fingerprint.)
-    public static func fingerprint(_ value: JSONValue, key: SymmetricKey) -> String {
+    /// `hmac:` and the first 16 hex digits of HMAC-SHA256 under `key` of the value's place and
+    /// its canonical bytes (a string's UTF-8, or `encoded()` with sorted keys for any other
+    /// value). Equal values at one place give equal fingerprints under one key, so a plan can
+    /// say "unchanged" or "changed"; the key keeps a low-entropy secret from being guessed from
+    /// the plan; and the place (`kv-secret:secret/app.password`) keeps equal values at two
+    /// places from looking equal, so a plan never shows that two secrets share a password.
+    /// (A string and the value it encodes, such as `"42"` and `42`, share canonical bytes.)
+    public static func fingerprint(_ value: JSONValue, key: SymmetricKey, at place: String) -> String {
         let bytes: Data
         if case .string(let text) = value {
             bytes = Data(text.utf8)
@@ -112,8 +114,20 @@ public enum SecretValues {
             // Encoding fails only for non-finite numbers, which JSON cannot carry.
             bytes = (try? value.encoded()) ?? Data(String(describing: value).utf8)
         }
-        let code = HMAC<SHA256>.authenticationCode(for: bytes, using: key)
+        let code = HMAC<SHA256>.authenticationCode(for: fingerprintInput(bytes, at: place), using: key)
         return "hmac:" + code.prefix(8).map(hexByte).joined()
+    }
+
+    /// The place's length (8 bytes, big-endian), the place, then the value: no place and value
+    /// can be split differently to give the same input.
+    static func fingerprintInput(_ value: Data, at place: String) -> Data {
+        let placeBytes = Data(place.utf8)
+        var input = Data()
+        input.reserveCapacity(8 + placeBytes.count + value.count)
+        withUnsafeBytes(of: UInt64(placeBytes.count).bigEndian) { input.append(contentsOf: $0) }
+        input.append(placeBytes)
+        input.append(value)
+        return input
     }
 
     // MARK: Type rules

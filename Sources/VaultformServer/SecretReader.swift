@@ -53,6 +53,14 @@ public struct SecretReader: Sendable {
         var observation = SecretObservation(
             version: stored.version, exists: stored.exists, markers: stored.markers,
             sources: SecretSources.observe(schema, environment: environment))
+        let missing = Set(schema.fields.map(\.name)).subtracting(stored.data.keys)
+        if !missing.isEmpty, stored.version > (stored.exists ? 1 : 0) {
+            let history = try await StoredSecret.history(
+                DesiredState.mountPath(schema.mount), schema.secretPath, fields: missing, before: stored.version, client: client)
+            observation.heldEarlier = history.heldEarlier
+            observation.currentDeleted = !stored.exists && history.currentDeleted
+        }
+        let address = SecretPlanner.address(schema)
         let declared = Dictionary(schema.fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for (name, value) in stored.data {
             var verdict = ValueVerdict.valid
@@ -64,7 +72,7 @@ public struct SecretReader: Sendable {
                 }
             }
             observation.fields[name] = ObservedField(
-                shape: SecretValues.shape(value), verdict: verdict, fingerprint: key.map { SecretValues.fingerprint(value, key: $0) })
+                shape: SecretValues.shape(value), verdict: verdict, fingerprint: key.map { SecretValues.fingerprint(value, key: $0, at: "\(address).\(name)") })
         }
         for pair in schema.pairs {
             guard let privateValue = stored.data[pair.privateField.value], let publicValue = stored.data[pair.publicField.value] else { continue }
@@ -121,6 +129,52 @@ struct StoredSecret {
             }
         }
     }
+
+    /// What earlier versions say of `fields`, which the current version lacks: for each, the
+    /// newest earlier version holding it; and whether the current version is deleted but not
+    /// destroyed. Reads the metadata, then earlier versions newest first (at most
+    /// `historyLimit`), stopping once every field is placed. Only key names leave this function.
+    static func history(
+        _ mount: String, _ path: String, fields: Set<String>, before current: Int, client: VaultClient
+    ) async throws -> (heldEarlier: [String: Int], currentDeleted: Bool) {
+        let metadata: JSONValue?
+        do {
+            metadata = try await client.request(.get, "\(mount)metadata/\(path)").data
+        } catch let error as VaultError where error.isNotFound {
+            return ([:], false)
+        }
+        let versions = metadata?["versions"]?.objectValue ?? [:]
+        func readable(_ version: Int) -> Bool {
+            guard let entry = versions[String(version)] else { return false }
+            return entry["destroyed"]?.boolValue != true && (entry["deletion_time"]?.stringValue ?? "").isEmpty
+        }
+        let currentEntry = versions[String(current)]
+        let currentDeleted = currentEntry != nil && currentEntry?["destroyed"]?.boolValue != true
+            && !(currentEntry?["deletion_time"]?.stringValue ?? "").isEmpty
+        let oldest = max(1, metadata?["oldest_version"]?.intValue ?? 1, current - historyLimit)
+        var unplaced = fields
+        var heldEarlier: [String: Int] = [:]
+        var version = current - 1
+        while version >= oldest, !unplaced.isEmpty {
+            defer { version -= 1 }
+            guard readable(version) else { continue }
+            let response: VaultResponse
+            do {
+                response = try await client.request(.get, "\(mount)data/\(path)", query: ["version": String(version)])
+            } catch let error as VaultError where error.isNotFound {
+                continue
+            }
+            let keys = response.data?["data"]?.objectValue?.keys.map { $0 } ?? []
+            for key in keys where unplaced.contains(key) {
+                heldEarlier[key] = version
+                unplaced.remove(key)
+            }
+        }
+        return (heldEarlier, currentDeleted)
+    }
+
+    /// How many earlier versions a plan reads at most to find a lost field.
+    static let historyLimit = 50
 
     static func strings(_ value: JSONValue?) -> [String: String] {
         (value?.objectValue ?? [:]).compactMapValues(\.stringValue)

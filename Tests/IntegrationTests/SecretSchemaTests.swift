@@ -116,11 +116,17 @@ struct SecretSchemaTests {
             let after = try await Self.fields("secret/keys", server)
             for name in ["password", "box_private", "box_public"] { #expect(after[name] != stored[name], "\(name) was not rotated") }
             for name in ["jwt_private_key", "jwt_public_key", "ec_private", "ec_public", "master"] { #expect(after[name] == stored[name], "\(name) changed") }
-            // A lost private key: the pair is made anew, the stale public key replaced (and said so).
+            // A lost private key that an earlier version still holds: a blocker, never a silent
+            // new key; asked for with --rotate, the pair is made anew, the stale public key
+            // replaced (and said so).
             var lost = after
             lost["jwt_private_key"] = nil
             _ = try await server.client().request(.post, "secret/data/keys", body: ["data": .object(lost)])
-            let regenerated = try await Self.vaultform(["apply", manifest, "--auto-approve"], server)
+            let blocked = try await Self.vaultform(["apply", manifest, "--auto-approve"], server)
+            #expect(blocked.code == 1, "\(blocked.all)")
+            let current = try await server.client().request(.get, "secret/metadata/keys").data?["current_version"]?.intValue ?? 0
+            #expect(blocked.all.contains("`jwt_private_key` is missing from the current version (\(current)) but version \(current - 1) holds it"), "\(blocked.all)")
+            let regenerated = try await Self.vaultform(["apply", manifest, "--auto-approve", "--rotate", "secret/keys.jwt_private_key"], server)
             #expect(regenerated.code == 0, "\(regenerated.all)")
             #expect(regenerated.output.contains("(replaces secret values)"))
             let repaired = try await Self.fields("secret/keys", server)

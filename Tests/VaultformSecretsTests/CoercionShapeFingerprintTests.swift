@@ -85,15 +85,16 @@ import VaultformSecrets
     }
 
     @Test func fingerprints() {
+        let place = "kv-secret:secret/app.password"
         let key = SymmetricKey(size: .bits256)
         let otherKey = SymmetricKey(size: .bits256)
         let secret: JSONValue = "correct horse battery staple"
-        let fingerprint = SecretValues.fingerprint(secret, key: key)
+        let fingerprint = SecretValues.fingerprint(secret, key: key, at: place)
 
-        #expect(SecretValues.fingerprint("correct horse battery staple", key: key) == fingerprint)
-        #expect(SecretValues.fingerprint(secret, key: otherKey) != fingerprint)
-        #expect(SecretValues.fingerprint("correct horse battery stapler", key: key) != fingerprint)
-        #expect(SecretValues.fingerprint("", key: key) != SecretValues.fingerprint(" ", key: key))
+        #expect(SecretValues.fingerprint("correct horse battery staple", key: key, at: place) == fingerprint)
+        #expect(SecretValues.fingerprint(secret, key: otherKey, at: place) != fingerprint)
+        #expect(SecretValues.fingerprint("correct horse battery stapler", key: key, at: place) != fingerprint)
+        #expect(SecretValues.fingerprint("", key: key, at: place) != SecretValues.fingerprint(" ", key: key, at: place))
 
         let hexDigits = Set("0123456789abcdef")
         #expect(fingerprint.hasPrefix("hmac:"))
@@ -104,18 +105,36 @@ import VaultformSecrets
     }
 
     @Test func fingerprintsOfStructuredValuesIgnoreKeyOrder() throws {
+        let place = "kv-secret:secret/app.config"
         let key = SymmetricKey(data: Data(repeating: 7, count: 32))
         let first = try JSONValue(decoding: Data(#"{"b":[1,2],"a":{"y":true,"x":null}}"#.utf8))
         let second = try JSONValue(decoding: Data(#"{"a":{"x":null,"y":true},"b":[1,2]}"#.utf8))
-        #expect(SecretValues.fingerprint(first, key: key) == SecretValues.fingerprint(second, key: key))
-        #expect(SecretValues.fingerprint(["b": [2, 1]], key: key) != SecretValues.fingerprint(["b": [1, 2]], key: key))
-        #expect(SecretValues.fingerprint(1, key: key) != SecretValues.fingerprint(2, key: key))
-        #expect(SecretValues.fingerprint(true, key: key) != SecretValues.fingerprint(false, key: key))
+        #expect(SecretValues.fingerprint(first, key: key, at: place) == SecretValues.fingerprint(second, key: key, at: place))
+        #expect(SecretValues.fingerprint(["b": [2, 1]], key: key, at: place) != SecretValues.fingerprint(["b": [1, 2]], key: key, at: place))
+        #expect(SecretValues.fingerprint(1, key: key, at: place) != SecretValues.fingerprint(2, key: key, at: place))
+        #expect(SecretValues.fingerprint(true, key: key, at: place) != SecretValues.fingerprint(false, key: key, at: place))
 
         // The same key and value always give the same fingerprint, across runs: pin one.
-        let pinned = SecretValues.fingerprint("vaultform", key: key)
-        let expected = "hmac:" + HMAC<SHA256>.authenticationCode(for: Data("vaultform".utf8), using: key)
+        let pinned = SecretValues.fingerprint("vaultform", key: key, at: place)
+        var input = Data([0, 0, 0, 0, 0, 0, 0, UInt8(place.utf8.count)])
+        input.append(Data(place.utf8))
+        input.append(Data("vaultform".utf8))
+        let expected = "hmac:" + HMAC<SHA256>.authenticationCode(for: input, using: key)
             .prefix(8).map { String(format: "%02x", $0) }.joined()
         #expect(pinned == expected)
+    }
+
+    /// Equal values at two places never look equal (a plan in a pull request must not show
+    /// that two secrets share a password), and the place cannot be shifted into the value.
+    @Test func fingerprintsAreKeyedByPlace() {
+        let key = SymmetricKey(size: .bits256)
+        let password: JSONValue = "hunter2-hunter2"
+        let first = SecretValues.fingerprint(password, key: key, at: "kv-secret:secret/app-a.db_password")
+        let second = SecretValues.fingerprint(password, key: key, at: "kv-secret:secret/app-b.db_password")
+        let sameSecretOtherField = SecretValues.fingerprint(password, key: key, at: "kv-secret:secret/app-a.api_key")
+        #expect(first != second)
+        #expect(first != sameSecretOtherField)
+        #expect(first == SecretValues.fingerprint(password, key: key, at: "kv-secret:secret/app-a.db_password"))
+        #expect(SecretValues.fingerprint("bc", key: key, at: "a") != SecretValues.fingerprint("c", key: key, at: "ab"))
     }
 }
