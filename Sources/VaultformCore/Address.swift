@@ -1,3 +1,5 @@
+import VaultformPolicy
+
 /// The kinds of object vaultform manages, in the order apply handles them: audit devices
 /// first so everything after is logged, then mounts, their config and keys, then policies,
 /// then the roles that name them, and secrets last.
@@ -77,7 +79,18 @@ public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     public static func < (lhs: Address, rhs: Address) -> Bool {
-        lhs.kind == rhs.kind ? lhs.name < rhs.name : lhs.kind < rhs.kind
+        lhs.kind == rhs.kind ? String.byteOrder(lhs.name, rhs.name) : lhs.kind < rhs.kind
+    }
+
+    /// The same object when the server would say so: names compare by bytes, as the server's
+    /// paths do (`café/` spelled precomposed and decomposed are two mounts).
+    public static func == (lhs: Address, rhs: Address) -> Bool {
+        lhs.kind == rhs.kind && lhs.name.hasSameBytes(as: rhs.name)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        name.hashBytes(into: &hasher)
     }
 }
 

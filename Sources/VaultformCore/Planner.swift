@@ -1,4 +1,5 @@
 import VaultformManifest
+import VaultformPolicy
 
 /// Options that narrow a plan.
 public struct PlanOptions: Sendable {
@@ -44,7 +45,7 @@ public enum Planner {
                 reason: "not in the manifest, and the manifest owns \(describe(rule)) (\(rule.location))"))
         }
         // Dependents go first when deleting: roles before policies before mounts.
-        deletions.sort { $0.address.kind == $1.address.kind ? $0.address.name < $1.address.name : $1.address.kind < $0.address.kind }
+        deletions.sort { $0.address.kind == $1.address.kind ? String.byteOrder($0.address.name, $1.address.name) : $1.address.kind < $0.address.kind }
 
         // Secrets come last: they need their engines. Never deleted: ownership does not reach them.
         var findings: [Finding] = []
@@ -89,7 +90,7 @@ public enum Planner {
     static func equal(_ desired: FieldValue, _ live: FieldValue, kind: ResourceKind, field: String) -> Bool {
         if field == "options", kind == .secretsEngine || kind == .authMethod,
            case .map(let want) = desired, case .map(let have) = live {
-            return want.allSatisfy { have[$0.key] == $0.value }
+            return want.allSatisfy { have.valueWithSameBytes($0.key)?.hasSameBytes(as: $0.value) ?? false }
         }
         return desired == live
     }
@@ -109,11 +110,11 @@ public enum Planner {
         var name = address.name
         if let mount = rule.mount {
             let prefix = Canonical.mountPath(mount)
-            guard name.hasPrefix(prefix) else { return false }
+            guard name.hasBytePrefix(prefix) else { return false }
             name = String(name.dropFirst(prefix.count))
         }
         if let prefix = rule.prefix {
-            return name.hasPrefix(kind == .policy ? prefix.lowercased() : prefix)
+            return name.hasBytePrefix(kind == .policy ? prefix.lowercased() : prefix)
         }
         return true
     }

@@ -22,7 +22,23 @@ public enum FieldValue: Sendable, Equatable, CustomStringConvertible {
     case sensitive(SensitiveValue)
 
     /// A set from any strings: sorted and de-duplicated, so order never shows as a change.
-    public static func unorderedSet(_ items: [String]) -> FieldValue { .set(Array(Set(items)).sorted()) }
+    public static func unorderedSet(_ items: [String]) -> FieldValue { .set(items.byteSortedUnique()) }
+
+    /// Equal as the server compares: text by its bytes (see `ExactText.swift`), so a value
+    /// changed only in its Unicode normalisation is a change.
+    public static func == (lhs: FieldValue, rhs: FieldValue) -> Bool {
+        switch (lhs, rhs) {
+        case let (.string(lhs), .string(rhs)): lhs.hasSameBytes(as: rhs)
+        case let (.integer(lhs), .integer(rhs)): lhs == rhs
+        case let (.boolean(lhs), .boolean(rhs)): lhs == rhs
+        case let (.seconds(lhs), .seconds(rhs)): lhs == rhs
+        case let (.list(lhs), .list(rhs)), let (.set(lhs), .set(rhs)): lhs.hasSameBytes(as: rhs)
+        case let (.map(lhs), .map(rhs)): lhs.hasSameBytes(as: rhs)
+        case let (.policy(lhs), .policy(rhs)): lhs == rhs
+        case let (.sensitive(lhs), .sensitive(rhs)): lhs == rhs
+        default: false
+        }
+    }
 
     /// The value as a person reads it in a plan (never a secret: sensitive values are masked).
     public var description: String {

@@ -66,12 +66,12 @@ public struct PathRule: Sendable, Equatable, Hashable {
             rule.path.removeFirst()
         }
         rule.capabilities = Array(Set(capabilities)).sorted()
-        rule.requiredParameters = Array(Set(requiredParameters.map { $0.lowercased() })).sorted()
+        rule.requiredParameters = requiredParameters.map { $0.lowercased() }.byteSortedUnique()
         rule.allowedParameters = Self.normalizedParameters(allowedParameters)
         rule.deniedParameters = Self.normalizedParameters(deniedParameters)
         rule.minWrappingTTL = Self.positive(minWrappingTTL)
         rule.maxWrappingTTL = Self.positive(maxWrappingTTL)
-        rule.mfaMethods = Array(Set(mfaMethods)).sorted()
+        rule.mfaMethods = mfaMethods.byteSortedUnique()
         rule.paginationLimit = Self.positive(paginationLimit)
         rule.responseKeysFilterPath = Self.nonEmpty(responseKeysFilterPath)
         rule.expiration = Self.nonEmpty(expiration)
@@ -101,15 +101,45 @@ public struct PathRule: Sendable, Equatable, Hashable {
         for (name, values) in parameters {
             result = mergedParameters(result, [name.lowercased(): values])
         }
-        return result.mapValues { Array(Set($0)).sorted() }
+        return result.mapValues { $0.byteSortedUnique() }
     }
 
     private static func mergedParameters(
         _ first: [String: [String]], _ second: [String: [String]]
     ) -> [String: [String]] {
         first.merging(second) { old, new in
-            old.isEmpty || new.isEmpty ? [] : Array(Set(old + new)).sorted()
+            old.isEmpty || new.isEmpty ? [] : (old + new).byteSortedUnique()
         }
+    }
+
+    /// Equal by bytes in every text field, as the server compares paths and parameters.
+    public static func == (lhs: PathRule, rhs: PathRule) -> Bool {
+        func same(_ lhs: [String: [String]], _ rhs: [String: [String]]) -> Bool {
+            guard lhs.count == rhs.count else { return false }
+            return lhs.allSatisfy { name, values in
+                guard let index = rhs.index(forKey: name), rhs[index].key.hasSameBytes(as: name) else { return false }
+                return rhs[index].value.hasSameBytes(as: values)
+            }
+        }
+        func same(_ lhs: String?, _ rhs: String?) -> Bool {
+            switch (lhs, rhs) {
+            case (nil, nil): true
+            case let (lhs?, rhs?): lhs.hasSameBytes(as: rhs)
+            default: false
+            }
+        }
+        return lhs.path.hasSameBytes(as: rhs.path) && lhs.capabilities == rhs.capabilities
+            && lhs.requiredParameters.hasSameBytes(as: rhs.requiredParameters)
+            && same(lhs.allowedParameters, rhs.allowedParameters) && same(lhs.deniedParameters, rhs.deniedParameters)
+            && lhs.minWrappingTTL == rhs.minWrappingTTL && lhs.maxWrappingTTL == rhs.maxWrappingTTL
+            && lhs.mfaMethods.hasSameBytes(as: rhs.mfaMethods) && lhs.paginationLimit == rhs.paginationLimit
+            && same(lhs.responseKeysFilterPath, rhs.responseKeysFilterPath) && same(lhs.expiration, rhs.expiration)
+    }
+
+    /// Hashes what `==` compares first (the path's bytes and the capabilities).
+    public func hash(into hasher: inout Hasher) {
+        path.hashBytes(into: &hasher)
+        hasher.combine(capabilities)
     }
 
     private static func smaller(_ first: Int?, _ second: Int?) -> Int? {

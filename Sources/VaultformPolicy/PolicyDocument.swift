@@ -24,16 +24,17 @@ public struct PolicyDocument: Sendable, Equatable {
         Self.normalize(lhs.rules) == Self.normalize(rhs.rules)
     }
 
+    /// A path and expiration, by bytes: blocks merge only when the server would merge them.
     private struct MergeKey: Hashable {
-        var path: String
-        var expiration: String?
+        var path: [UInt8]
+        var expiration: [UInt8]?
     }
 
     private static func normalize(_ rules: [PathRule]) -> [PathRule] {
         var merged: [MergeKey: PathRule] = [:]
         var order: [MergeKey] = []
         for rule in rules.map({ $0.normalized() }) {
-            let key = MergeKey(path: rule.path, expiration: rule.expiration)
+            let key = MergeKey(path: Array(rule.path.utf8), expiration: rule.expiration.map { Array($0.utf8) })
             if let existing = merged[key] {
                 merged[key] = existing.merging(rule)
             } else {
@@ -42,10 +43,10 @@ public struct PolicyDocument: Sendable, Equatable {
             }
         }
         return order.compactMap { merged[$0] }.sorted { lhs, rhs in
-            if lhs.path != rhs.path {
-                return lhs.path < rhs.path
+            if !lhs.path.hasSameBytes(as: rhs.path) {
+                return String.byteOrder(lhs.path, rhs.path)
             }
-            return (lhs.expiration ?? "") < (rhs.expiration ?? "")
+            return String.byteOrder(lhs.expiration ?? "", rhs.expiration ?? "")
         }
     }
 }
