@@ -75,11 +75,7 @@ public struct Applier: Sendable {
             let what = operation.action == .delete ? "deletes" : "replaces"
             reasons.append("\(operation.address): the plan \(what) it, which destroys its data or access; pass --allow-destroy to allow it")
         }
-        for operation in plan.operations where !options.allowSelfLockout {
-            guard let lockout = operation.selfLockout else { continue }
-            reasons.append("\(operation.address): self-lockout: \(lockout); apply would lose its own access mid-apply. "
-                + "Apply as another identity, or pass --allow-self-lockout to allow it")
-        }
+        reasons += selfLockoutRefusals(plan, options: options)
         for operation in plan.operations where operation.address.kind == .transitKey {
             switch operation.action {
             case .delete where live.resources[operation.address]?.fields["deletion_allowed"] != .boolean(true):
@@ -90,6 +86,16 @@ public struct Applier: Sendable {
             }
         }
         return reasons
+    }
+
+    /// The refusals for the plan's self-lockouts (without `allowSelfLockout`): these need no
+    /// live state, so a saved plan is checked before its lock is taken.
+    public static func selfLockoutRefusals(_ plan: Plan, options: ApplyOptions) -> [String] {
+        guard !options.allowSelfLockout else { return [] }
+        return plan.selfLockouts.map { operation in
+            "\(operation.address): self-lockout: \(operation.selfLockout ?? ""); apply would lose its own access mid-apply. "
+                + "Apply as another identity, or pass --allow-self-lockout to allow it"
+        }
     }
 
     /// Carries out the plan. `progress` hears of each operation as it starts and ends;

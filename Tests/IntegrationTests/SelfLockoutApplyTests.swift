@@ -45,6 +45,13 @@ struct SelfLockoutApplyTests {
             #expect(refused.error.contains("policy:ops: self-lockout: the applying token holds policy ops"), "\(refused.error)")
             #expect(refused.error.contains("--allow-self-lockout"))
             #expect(refused.error.contains("Nothing was written."))
+            // A saved plan keeps the mark, and is refused the same way.
+            let planFile = directory.appendingPathComponent("ops.plan").path
+            let saved = try await server.vaultform(["plan", manifest, "-out", planFile], token: token)
+            #expect(saved.code == 0, "\(saved.all)")
+            let savedRefused = try await server.vaultform(["apply", planFile], token: token)
+            #expect(savedRefused.code == 1, "\(savedRefused.all)")
+            #expect(savedRefused.error.contains("policy:ops: self-lockout: the applying token holds policy ops"), "\(savedRefused.error)")
             await #expect(throws: VaultError.self) { try await root.request(.get, "sys/policies/acl/app") }
             #expect(try await root.request(.get, "sys/policies/acl/ops").data?["policy"] != nil)
             #expect(try await root.request(.get, "sys/mounts").data?["vaultform-lock/"] == nil, "the lock was taken")

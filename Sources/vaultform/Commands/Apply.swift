@@ -162,6 +162,12 @@ struct ApplyCommand: AsyncParsableCommand {
                 Terminal.writeError("error: the plan was made against \(file.server.address), not \(address)\nNothing was written.\n")
                 throw ExitCode.failure
             }
+            let lockouts = Applier.selfLockoutRefusals(plan, options: applyOptions)
+            guard lockouts.isEmpty else {
+                for reason in lockouts { Terminal.writeError("error: \(reason)\n") }
+                Terminal.writeError("Nothing was written.\n")
+                throw ExitCode.failure
+            }
             // Under the lock, re-read every object the plan touches: any change since the plan
             // makes it stale, and no other apply can change them between this check and the writes.
             try await withApplyLock(server) { lease in
