@@ -8,17 +8,22 @@ extension VaultClient {
         return answer?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 
-    /// A 403 for a missing capability, with what the token does have on the path, so its
-    /// message can say which capability to add and the policy block that adds it. Asked once,
+    /// A 403 for a missing capability, with what the token does have on the path and its
+    /// policies, so its message can say which capability to add, to which policy, and the
+    /// block that adds it. Asked once,
     /// without retries; when the token may not ask (no `default` policy), the error is
     /// returned as it is.
     func explainingDenial(_ error: VaultError) async -> VaultError {
         guard error.denial == .missingCapability, error.status == 403, token != nil,
               error.path != "sys/capabilities-self", !error.path.contains("<redacted>")
         else { return error }
-        guard let granted = try? await with(retryPolicy: .never).capabilitiesSelf(on: error.path) else { return error }
+        let once = with(retryPolicy: .never)
+        guard let granted = try? await once.capabilitiesSelf(on: error.path) else { return error }
         var explained = error
         explained.granted = granted
+        if let details = try? await once.lookUpSelf() {
+            explained.tokenPolicies = details.policies + details.identityPolicies.filter { !details.policies.contains($0) }
+        }
         return explained
     }
 }

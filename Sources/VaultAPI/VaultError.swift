@@ -84,6 +84,9 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
     /// For a 403 from a missing capability: what the token does have on the path, as
     /// `sys/capabilities-self` said after the refusal (nil when it could not be asked).
     public var granted: [String]?
+    /// For such a 403: the token's policies (from `auth/token/lookup-self`), one of which
+    /// should grant what is missing; nil when the token may not look itself up.
+    public var tokenPolicies: [String]?
 
     /// How often and for how long a request was tried before it failed.
     public struct Retries: Sendable, Hashable {
@@ -131,6 +134,7 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
         self.denial = denial
         self.messages = messages.map { VaultError.redact($0, secrets) }
         self.granted = nil
+        self.tokenPolicies = nil
     }
 
     /// The same error with each message rewritten (and `secrets` redacted), everything else
@@ -141,6 +145,7 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
             code: code, method: method, path: path, namespace: namespace, status: status,
             messages: messages.map(transform), address: address, retries: retries, denial: denial, redacting: secrets)
         copy.granted = granted
+        copy.tokenPolicies = tokenPolicies
         return copy
     }
 
@@ -247,7 +252,10 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
         let wanted = (has + missing).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             .sorted { (order.firstIndex(of: $0) ?? order.count) < (order.firstIndex(of: $1) ?? order.count) }
         let block = "path \"\(path)\" { capabilities = [\(wanted.map { "\"\($0)\"" }.joined(separator: ", "))] }"
-        return "the token lacks \(what) on \(path)\(owned); add to one of its policies: \(block)"
+        // The default policy is every token's: a grant there would reach them all.
+        let candidates = (tokenPolicies ?? []).filter { !["default", "root"].contains($0) }
+        let which = candidates.isEmpty ? "" : " (\(candidates.joined(separator: ", ")))"
+        return "the token lacks \(what) on \(path)\(owned); add to one of its policies\(which): \(block)"
     }
 
     private static func tried(_ retries: Retries) -> String {

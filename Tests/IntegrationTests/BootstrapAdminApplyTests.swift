@@ -89,7 +89,7 @@ struct BootstrapAdminApplyTests {
 
             let apply = try await server.vaultform(["apply", manifest, "--auto-approve"], token: token)
             #expect(apply.code == 1, "\(apply.all)")
-            let expected = #"POST vaultform-lock/data/apply: HTTP 403: permission denied (the token lacks "create" or "update" on vaultform-lock/data/apply; it has "read" there; add to one of its policies: path "vaultform-lock/data/apply" { capabilities = ["create", "read", "update"] })"#
+            let expected = #"POST vaultform-lock/data/apply: HTTP 403: permission denied (the token lacks "create" or "update" on vaultform-lock/data/apply; it has "read" there; add to one of its policies (operator): path "vaultform-lock/data/apply" { capabilities = ["create", "read", "update"] })"#
             #expect(apply.error.contains(expected), "\(apply.error)")
             #expect(!apply.all.contains(token))
             await #expect(throws: VaultError.self) { try await root.request(.get, "sys/policies/acl/app") }

@@ -52,6 +52,15 @@ struct ErrorsMessageTests {
         #expect(create.granted == ["read", "update"])
         #expect(create.missingCapabilities == ["create"])
         #expect(create.description == #"POST vaultform-lock/data/apply: HTTP 403: permission denied (the token lacks "create" on vaultform-lock/data/apply; it has "read", "update" there; add to one of its policies: path "vaultform-lock/data/apply" { capabilities = ["create", "read", "update"] })"#)
+        // With the token's policies (lookup-self), the message names where to add the block;
+        // never the default policy, which every token carries.
+        let answer = #"{"data":{"capabilities":["read"],"\#(path)":["read"]}}"#
+        let lookup = #"{"data":{"display_name":"approle","policies":["default","hoodcloud-admin"],"path":"auth/approle/login","meta":{"role_name":"hoodcloud-admin"}}}"#
+        let named = VaultClient(
+            transport: ScriptedTransport([.respond(403, Self.lacking), .respond(200, answer), .respond(200, lookup)]), token: "s.token")
+        let withPolicies = try await #require(throws: VaultError.self) { try await named.request(.post, path, body: [:]) }
+        #expect(withPolicies.tokenPolicies == ["default", "hoodcloud-admin"])
+        #expect(withPolicies.description.hasSuffix(#"it has "read" there; add to one of its policies (hoodcloud-admin): path "vaultform-lock/data/apply" { capabilities = ["create", "read", "update"] })"#), "\(withPolicies)")
         let update = try await denied(.put, has: ["create"])
         #expect(update.missingCapabilities == ["update"])
         // Nothing at all (the server says ["deny"]): both write capabilities.
