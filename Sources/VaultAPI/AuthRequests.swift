@@ -56,9 +56,13 @@ public struct TokenDetails: Sendable, Equatable, Decodable {
     public let expireTime: String?
     /// The accessor, which names the token in audit logs without being able to use it.
     public let accessor: String?
+    /// The path the token was created at (`auth/approle/login`, `auth/token/root`).
+    public var path: String = ""
+    /// The login's metadata (`role_name` for AppRole, `role` for JWT); string values only.
+    public var meta: [String: String] = [:]
 
     private enum CodingKeys: String, CodingKey {
-        case policies, ttl, renewable, type, accessor
+        case policies, ttl, renewable, type, accessor, path, meta
         case displayName = "display_name"
         case identityPolicies = "identity_policies"
         case expireTime = "expire_time"
@@ -89,6 +93,9 @@ public struct TokenDetails: Sendable, Equatable, Decodable {
         type = try container.decodeIfPresent(String.self, forKey: .type)
         expireTime = try container.decodeIfPresent(String.self, forKey: .expireTime)
         accessor = try container.decodeIfPresent(String.self, forKey: .accessor)
+        path = (try? container.decodeIfPresent(String.self, forKey: .path)) ?? ""
+        let rawMeta = (try? container.decodeIfPresent([String: String?].self, forKey: .meta)) ?? nil
+        meta = rawMeta?.compactMapValues { $0 } ?? [:]
     }
 
     /// The remaining lifetime, zero for a token that never expires.

@@ -200,7 +200,8 @@ public struct VaultClient: Sendable {
                 try await Task.sleep(for: pause)
                 target = exchange.start
             case .fail(let reason):
-                throw finalError(failure, outcome: outcome, reason: reason, attempts: schedule.attempts, elapsed: elapsed, exchange: exchange)
+                let error = finalError(failure, outcome: outcome, reason: reason, attempts: schedule.attempts, elapsed: elapsed, exchange: exchange)
+                throw await explainingDenial(error)
             }
         }
     }

@@ -81,6 +81,12 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
     public let retries: Retries?
     /// For a 403, what kind of refusal it was.
     public let denial: Denial?
+    /// For a 403 from a missing capability: what the token does have on the path, as
+    /// `sys/capabilities-self` said after the refusal (nil when it could not be asked).
+    public var granted: [String]?
+    /// For such a 403: the token's policies (from `auth/token/lookup-self`), one of which
+    /// should grant what is missing; nil when the token may not look itself up.
+    public var tokenPolicies: [String]?
 
     /// How often and for how long a request was tried before it failed.
     public struct Retries: Sendable, Hashable {
@@ -127,15 +133,20 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
         self.retries = retries
         self.denial = denial
         self.messages = messages.map { VaultError.redact($0, secrets) }
+        self.granted = nil
+        self.tokenPolicies = nil
     }
 
     /// The same error with each message rewritten (and `secrets` redacted), everything else
     /// kept: for callers that know more about a message than the client does (a login that
     /// must hide the credentials it sent, say).
     public func mapMessages(redacting secrets: [String] = [], _ transform: (String) -> String = { $0 }) -> VaultError {
-        VaultError(
+        var copy = VaultError(
             code: code, method: method, path: path, namespace: namespace, status: status,
             messages: messages.map(transform), address: address, retries: retries, denial: denial, redacting: secrets)
+        copy.granted = granted
+        copy.tokenPolicies = tokenPolicies
+        return copy
     }
 
     static func redact(_ text: String, _ secrets: [String]) -> String {
@@ -204,14 +215,47 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
         guard status == 403, let denial else { return nil }
         switch denial {
         case .missingCapability:
-            let capabilities = requiredCapabilities.map { "\"\($0)\"" }.joined(separator: " or ")
-            guard !capabilities.isEmpty else { return "the token's policies do not allow \(method) on \(path)" }
-            return "the token lacks \(capabilities) on \(path)"
+            return missingCapabilityExplanation
         case .tokenNotAccepted:
             return "the token is invalid, expired or revoked"
         case .noToken:
             return "no token was sent; this path needs one"
         }
+    }
+
+    /// The capabilities the token lacks on the path: for a write, `create` when it already
+    /// has `update` (the object is new), `update` when it has `create`, else either.
+    public var missingCapabilities: [String] {
+        let has = Set(granted ?? [])
+        switch method {
+        case .post, .put:
+            if has.contains("update") && !has.contains("create") { return ["create"] }
+            if has.contains("create") && !has.contains("update") { return ["update"] }
+            return ["create", "update"]
+        default:
+            return requiredCapabilities
+        }
+    }
+
+    /// `the token lacks "read" on P; it has "list" there; add to one of its policies: path "P"
+    /// { capabilities = ["read", "list"] }`. The block repeats what the token has on the path
+    /// because a rule for the exact path replaces a glob's grant there.
+    private var missingCapabilityExplanation: String {
+        let missing = missingCapabilities
+        guard !missing.isEmpty else { return "the token's policies do not allow \(method) on \(path)" }
+        // The server answers ["deny"] both for no grant at all and for an explicit deny.
+        let has = (granted ?? []).filter { $0 != "deny" }
+        let what = missing.map { "\"\($0)\"" }.joined(separator: " or ")
+        let owned = granted == nil ? ""
+            : has.isEmpty ? "; it has no capability there" : "; it has \(has.map { "\"\($0)\"" }.joined(separator: ", ")) there"
+        let order = ["create", "read", "update", "patch", "delete", "list", "scan", "sudo"]
+        let wanted = (has + missing).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            .sorted { (order.firstIndex(of: $0) ?? order.count) < (order.firstIndex(of: $1) ?? order.count) }
+        let block = "path \"\(path)\" { capabilities = [\(wanted.map { "\"\($0)\"" }.joined(separator: ", "))] }"
+        // The default policy is every token's: a grant there would reach them all.
+        let candidates = (tokenPolicies ?? []).filter { !["default", "root"].contains($0) }
+        let which = candidates.isEmpty ? "" : " (\(candidates.joined(separator: ", ")))"
+        return "the token lacks \(what) on \(path)\(owned); add to one of its policies\(which): \(block)"
     }
 
     private static func tried(_ retries: Retries) -> String {

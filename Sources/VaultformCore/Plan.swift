@@ -55,6 +55,10 @@ public struct Operation: Sendable, Equatable {
     public var reason: String?
     /// For a secret: the fields apply fills and the version it checks-and-sets against.
     public var secretWrite: SecretWrite?
+    /// Why carrying it out would take the applying identity's own access away (a policy its
+    /// token holds, the auth method or AppRole role it logged in with); apply refuses it
+    /// without `--allow-self-lockout`. Nil for an ordinary operation.
+    public var selfLockout: String?
 
     /// Creates an operation.
     public init(
@@ -95,6 +99,9 @@ public struct Plan: Sendable, Equatable {
 
     /// True when the server already matches the manifest.
     public var isEmpty: Bool { operations.isEmpty }
+
+    /// The operations that would take the applying identity's own access away.
+    public var selfLockouts: [Operation] { operations.filter { $0.selfLockout != nil } }
 
     /// The findings that stop apply.
     public var blockers: [Finding] { findings.filter { $0.severity == .blocker } }

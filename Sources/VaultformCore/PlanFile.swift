@@ -34,6 +34,8 @@ public struct PlanFile: Codable, Sendable, Equatable {
         public var desired: [String: FieldValue]?
         /// For a secret: the fields to fill and how (never a value), and the version read.
         public var secret: SecretWrite?
+        /// Why it would take the planning identity's own access away (absent in older files).
+        public var selfLockout: String?
     }
 
     /// One field's planned change.
@@ -70,7 +72,7 @@ public struct PlanFile: Codable, Sendable, Equatable {
                 },
                 desired: operation.action == .create || operation.action == .replace
                     ? desired.entry(operation.address)?.resource.fields : nil,
-                secret: operation.secretWrite)
+                secret: operation.secretWrite, selfLockout: operation.selfLockout)
         }
     }
 
@@ -88,6 +90,7 @@ public struct PlanFile: Codable, Sendable, Equatable {
                     FieldChange(field: $0.name, before: $0.before, after: $0.after, forcesReplacement: $0.forcesReplacement)
                 })
             operation.secretWrite = change.secret
+            operation.selfLockout = change.selfLockout
             guard address.kind != .kvSecret || change.secret != nil else {
                 throw PlanFileError("the plan file's \(change.address) says nothing of what to write")
             }

@@ -57,7 +57,8 @@ public enum Planner {
             findings += result.findings
             if let operation = result.operation { operations.append(operation) } else { unchanged.append(address) }
         }
-        return Plan(operations: operations + deletions, unchanged: unchanged, findings: findings)
+        let ordered = SelfLockout.mark(operations + deletions, identity: live.identity)
+        return Plan(operations: ordered, unchanged: unchanged, findings: findings)
     }
 
     /// The operation for one desired object against what the server holds (nil: absent).

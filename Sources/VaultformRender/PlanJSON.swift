@@ -81,6 +81,8 @@ public enum PlanJSON {
         /// True when it replaces secret values (a rotation).
         var rotates: Bool
         var reason: String?
+        /// Why it would take the applying identity's own access away; absent when it would not.
+        var selfLockout: String?
         var location: Location?
         var fields: [Field]
 
@@ -92,6 +94,7 @@ public enum PlanJSON {
             destructive = operation.isDestructive
             rotates = operation.rotates
             reason = operation.reason
+            selfLockout = operation.selfLockout
             location = operation.location.map { Location(file: $0.file, line: $0.line, column: $0.column) }
             fields = operation.changes.map(Field.init)
         }

@@ -18,6 +18,7 @@ public enum PlanMarkdown {
                 var summary = "<code>\(escape(PlanText.symbol(operation.action, Style(enabled: false)))) \(escape(operation.address.description))</code> \(verb(operation))"
                 if operation.isDestructive { summary += " — <strong>destroys its data</strong>" }
                 if operation.rotates { summary += " — <strong>replaces secret values</strong>" }
+                if operation.selfLockout != nil { summary += " — <strong>self-lockout</strong>" }
                 text += "<details><summary>\(summary)</summary>\n\n```diff\n"
                 text += PlanText.block(operation, Style(enabled: false)).replacingOccurrences(of: "```", with: "` ` `")
                 text += "```\n\n</details>\n"

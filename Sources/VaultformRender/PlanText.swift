@@ -73,6 +73,7 @@ public enum PlanText {
         if operation.rotates { text += style.red(" (replaces secret values)") }
         text += "\n"
         if let reason = operation.reason { text += "  # (\(reason))\n" }
+        if let lockout = operation.selfLockout { text += style.red("  ! self-lockout: \(lockout)") + "\n" }
         let prefix = operation.action == .replace ? "" : "  "
         let title = "\(address.kind.rawValue) \"\(address.name)\""
         if operation.action == .delete { return text + prefix + symbol(.delete, style) + " " + title + "\n" }

@@ -9,10 +9,14 @@ public struct ApplyOptions: Sendable {
     /// Deleting or replacing mounts, Transit keys, auth methods and audit devices destroys
     /// data or access; without this, such a plan is refused before anything is written.
     public var allowDestroy: Bool
+    /// Operations that take away the applying identity's own access (`Operation.selfLockout`)
+    /// are refused without this.
+    public var allowSelfLockout: Bool
 
-    /// Options; destruction is refused by default.
-    public init(allowDestroy: Bool = false) {
+    /// Options; destruction and self-lockout are refused by default.
+    public init(allowDestroy: Bool = false, allowSelfLockout: Bool = false) {
         self.allowDestroy = allowDestroy
+        self.allowSelfLockout = allowSelfLockout
     }
 }
 
@@ -71,6 +75,7 @@ public struct Applier: Sendable {
             let what = operation.action == .delete ? "deletes" : "replaces"
             reasons.append("\(operation.address): the plan \(what) it, which destroys its data or access; pass --allow-destroy to allow it")
         }
+        reasons += selfLockoutRefusals(plan, options: options)
         for operation in plan.operations where operation.address.kind == .transitKey {
             switch operation.action {
             case .delete where live.resources[operation.address]?.fields["deletion_allowed"] != .boolean(true):
@@ -83,19 +88,43 @@ public struct Applier: Sendable {
         return reasons
     }
 
+    /// The refusals for the plan's self-lockouts (without `allowSelfLockout`): these need no
+    /// live state, so a saved plan is checked before its lock is taken.
+    public static func selfLockoutRefusals(_ plan: Plan, options: ApplyOptions) -> [String] {
+        guard !options.allowSelfLockout else { return [] }
+        return plan.selfLockouts.map { operation in
+            "\(operation.address): self-lockout: \(operation.selfLockout ?? ""); apply would lose its own access mid-apply. "
+                + "Apply as another identity, or pass --allow-self-lockout to allow it"
+        }
+    }
+
     /// Carries out the plan. `progress` hears of each operation as it starts and ends;
     /// `beforeWrite` runs before every write (the lock's check) and may throw to stop.
     public func apply(
         _ plan: Plan, desired: DesiredState,
         progress: @Sendable (ApplyEvent) -> Void = { _ in },
-        beforeWrite: @Sendable () throws -> Void = {}
+        beforeWrite: @Sendable () throws -> Void = {},
+        beforeSelfLockout: @Sendable () async -> Void = {}
     ) async -> ApplyReport {
         var report = ApplyReport()
         let total = plan.operations.count
+        var lockingOut = false
         for (index, operation) in plan.operations.enumerated() {
+            // The allowed self-lockouts come last (the planner puts them there); after the
+            // first, this identity may not write anything, its lock's release included. So
+            // `beforeSelfLockout` (the lock's release) runs first, and the writes that follow
+            // no longer check a lock.
+            if !lockingOut, operation.selfLockout != nil, plan.operations[index...].allSatisfy({ $0.selfLockout != nil }) {
+                lockingOut = true
+                await beforeSelfLockout()
+            }
             progress(.started(index: index + 1, total: total, operation))
             do {
-                try await carryOut(operation, desired: desired, beforeWrite: beforeWrite)
+                if lockingOut {
+                    try await carryOut(operation, desired: desired, beforeWrite: {})
+                } else {
+                    try await carryOut(operation, desired: desired, beforeWrite: beforeWrite)
+                }
                 report.done.append(operation)
                 progress(.finished(index: index + 1, total: total, operation))
             } catch {
@@ -150,7 +179,14 @@ public struct Applier: Sendable {
     /// silently ignored part of the write, which is reported rather than trusted.
     func verify(_ operation: Operation, entry: DesiredState.Entry?) async throws {
         let reader = LiveReader(client: client)
-        let live = try await reader.readOne(operation.address, withRoleID: entry?.resource.fields["role_id"] != nil)
+        let live: Resource?
+        do {
+            live = try await reader.readOne(operation.address, withRoleID: entry?.resource.fields["role_id"] != nil)
+        } catch let error as VaultError where error.isPermissionDenied && operation.selfLockout != nil {
+            // The identity lost its access to the object, as the plan said it would: the
+            // write took effect, and nothing can read it back.
+            return
+        }
         if operation.action == .delete {
             if live != nil { throw ApplyError("the server still has it after the delete") }
             return

@@ -37,6 +37,7 @@ public struct LiveReader: Sendable {
         async let keys = readTransitKeys(scope)
         async let roles = readAppRoleRoles(scope)
         async let secrets = SecretReader(client: client, environment: environment).read(schemas)
+        async let identity = readIdentity()
         let (mountList, authList) = try await (mounts, auth)
         let (policyResources, policyTexts) = try await policies
         var resources = try await audit + mountList + authList + policyResources
@@ -47,6 +48,7 @@ public struct LiveReader: Sendable {
         resources += try await roles.filter { liveAuth.contains(ReadScope.split($0.address.name).0) }
         var state = LiveState(resources: resources, secrets: try await secrets)
         state.policyTexts = policyTexts
+        state.identity = try await identity
         return state
     }
 

@@ -29,10 +29,10 @@ struct ErrorsPermissionTests {
 
         let target = "sys/policies/acl/other-\(id)"
         let cases: [(HTTPMethod, JSONValue?, String)] = [
-            (.get, nil, #"GET \#(target): HTTP 403: permission denied (the token lacks "read" on \#(target))"#),
-            (.put, ["policy": ""], #"PUT \#(target): HTTP 403: permission denied (the token lacks "create" or "update" on \#(target))"#),
-            (.delete, nil, #"DELETE \#(target): HTTP 403: permission denied (the token lacks "delete" on \#(target))"#),
-            (.list, nil, #"LIST sys/policies/acl: HTTP 403: permission denied (the token lacks "list" on sys/policies/acl)"#),
+            (.get, nil, #"GET \#(target): HTTP 403: permission denied (the token lacks "read" on \#(target); add to one of its policies: path "\#(target)" { capabilities = ["read"] })"#),
+            (.put, ["policy": ""], #"PUT \#(target): HTTP 403: permission denied (the token lacks "create" or "update" on \#(target); add to one of its policies: path "\#(target)" { capabilities = ["create", "update"] })"#),
+            (.delete, nil, #"DELETE \#(target): HTTP 403: permission denied (the token lacks "delete" on \#(target); add to one of its policies: path "\#(target)" { capabilities = ["delete"] })"#),
+            (.list, nil, #"LIST sys/policies/acl: HTTP 403: permission denied (the token lacks "list" on sys/policies/acl; add to one of its policies: path "sys/policies/acl" { capabilities = ["list"] })"#),
         ]
         var texts: [String] = []
         for (method, body, expected) in cases {

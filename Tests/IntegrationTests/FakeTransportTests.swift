@@ -31,7 +31,7 @@ struct FakeTransportTests {
         let error = try await #require(throws: VaultError.self) {
             try await client.request(.get, "sys/policies/acl/x")
         }
-        #expect(error.description == #"GET sys/policies/acl/x: HTTP 403: permission denied (the token lacks "read" on sys/policies/acl/x)"#)
+        #expect(error.description == #"GET sys/policies/acl/x: HTTP 403: permission denied (the token lacks "read" on sys/policies/acl/x; add to one of its policies: path "sys/policies/acl/x" { capabilities = ["read"] })"#)
     }
 
     @Test("a 404 without messages still names method, path and status")

@@ -45,7 +45,7 @@ struct NamespaceTests {
         let error = try await #require(throws: VaultError.self) {
             try await client.request(.put, "sys/policies/acl/x", body: ["policy": ""])
         }
-        #expect(error.description == #"PUT sys/policies/acl/x (namespace \#(namespace)): HTTP 403: permission denied (the token lacks "create" or "update" on sys/policies/acl/x)"#)
+        #expect(error.description == #"PUT sys/policies/acl/x (namespace \#(namespace)): HTTP 403: permission denied (the token lacks "create" or "update" on sys/policies/acl/x; add to one of its policies: path "sys/policies/acl/x" { capabilities = ["create", "update"] })"#)
         #expect(!error.description.contains(token))
     }
 

@@ -19,13 +19,16 @@ struct ErrorsMessageTests {
 
     @Test("a token lacking a capability: the path and the capability the method needs")
     func missingCapability() async throws {
+        // Without an answer from sys/capabilities-self (the script has none), the block
+        // names just what the method needs.
+        let block = { (capabilities: String) in #"; add to one of its policies: path "sys/policies/acl/x" { capabilities = ["# + capabilities + "] })" }
         let cases: [(HTTPMethod, String)] = [
-            (.get, #"(the token lacks "read" on sys/policies/acl/x)"#),
-            (.list, #"(the token lacks "list" on sys/policies/acl/x)"#),
-            (.delete, #"(the token lacks "delete" on sys/policies/acl/x)"#),
-            (.put, #"(the token lacks "create" or "update" on sys/policies/acl/x)"#),
-            (.post, #"(the token lacks "create" or "update" on sys/policies/acl/x)"#),
-            (.patch, #"(the token lacks "patch" on sys/policies/acl/x)"#),
+            (.get, #"(the token lacks "read" on sys/policies/acl/x"# + block(#""read""#)),
+            (.list, #"(the token lacks "list" on sys/policies/acl/x"# + block(#""list""#)),
+            (.delete, #"(the token lacks "delete" on sys/policies/acl/x"# + block(#""delete""#)),
+            (.put, #"(the token lacks "create" or "update" on sys/policies/acl/x"# + block(#""create", "update""#)),
+            (.post, #"(the token lacks "create" or "update" on sys/policies/acl/x"# + block(#""create", "update""#)),
+            (.patch, #"(the token lacks "patch" on sys/policies/acl/x"# + block(#""patch""#)),
         ]
         for (method, explanation) in cases {
             let error = try await error(method, "sys/policies/acl/x", body: Self.lacking)
@@ -35,10 +38,40 @@ struct ErrorsMessageTests {
         }
     }
 
+    @Test("a 403 asks sys/capabilities-self what the token has there, and names the capability and the policy block that add it")
+    func missingCapabilityWithWhatTheTokenHas() async throws {
+        let path = "vaultform-lock/data/apply"
+        func denied(_ method: HTTPMethod, has: [String]) async throws -> VaultError {
+            let answer = #"{"data":{"capabilities":["# + has.map { "\"\($0)\"" }.joined(separator: ",") + #"],"\#(path)":["#
+                + has.map { "\"\($0)\"" }.joined(separator: ",") + "]}}"
+            let client = VaultClient(transport: ScriptedTransport([.respond(403, Self.lacking), .respond(200, answer)]), token: "s.token")
+            return try await #require(throws: VaultError.self) { try await client.request(method, path, body: method == .get ? nil : [:]) }
+        }
+        // A token that may update but not create: the entry is new, and "create" is missing.
+        let create = try await denied(.post, has: ["read", "update"])
+        #expect(create.granted == ["read", "update"])
+        #expect(create.missingCapabilities == ["create"])
+        #expect(create.description == #"POST vaultform-lock/data/apply: HTTP 403: permission denied (the token lacks "create" on vaultform-lock/data/apply; it has "read", "update" there; add to one of its policies: path "vaultform-lock/data/apply" { capabilities = ["create", "read", "update"] })"#)
+        // With the token's policies (lookup-self), the message names where to add the block;
+        // never the default policy, which every token carries.
+        let answer = #"{"data":{"capabilities":["read"],"\#(path)":["read"]}}"#
+        let lookup = #"{"data":{"display_name":"approle","policies":["default","hoodcloud-admin"],"path":"auth/approle/login","meta":{"role_name":"hoodcloud-admin"}}}"#
+        let named = VaultClient(
+            transport: ScriptedTransport([.respond(403, Self.lacking), .respond(200, answer), .respond(200, lookup)]), token: "s.token")
+        let withPolicies = try await #require(throws: VaultError.self) { try await named.request(.post, path, body: [:]) }
+        #expect(withPolicies.tokenPolicies == ["default", "hoodcloud-admin"])
+        #expect(withPolicies.description.hasSuffix(#"it has "read" there; add to one of its policies (hoodcloud-admin): path "vaultform-lock/data/apply" { capabilities = ["create", "read", "update"] })"#), "\(withPolicies)")
+        let update = try await denied(.put, has: ["create"])
+        #expect(update.missingCapabilities == ["update"])
+        // Nothing at all (the server says ["deny"]): both write capabilities.
+        let none = try await denied(.post, has: ["deny"])
+        #expect(none.description.hasSuffix(#"(the token lacks "create" or "update" on vaultform-lock/data/apply; it has no capability there; add to one of its policies: path "vaultform-lock/data/apply" { capabilities = ["create", "update"] })"#))
+    }
+
     @Test("the namespace is named")
     func namespace() async throws {
         let error = try await error(.put, "sys/mounts/kv", body: Self.lacking, namespace: "team1")
-        #expect(error.description == #"PUT sys/mounts/kv (namespace team1): HTTP 403: permission denied (the token lacks "create" or "update" on sys/mounts/kv)"#)
+        #expect(error.description == #"PUT sys/mounts/kv (namespace team1): HTTP 403: permission denied (the token lacks "create" or "update" on sys/mounts/kv; add to one of its policies: path "sys/mounts/kv" { capabilities = ["create", "update"] })"#)
     }
 
     @Test("a bare permission denied: the token is not accepted, or none was sent")

@@ -48,6 +48,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Allow deleting or replacing mounts, Transit keys, auth methods and audit devices.")
     var allowDestroy = false
 
+    @Flag(help: "Allow changes that take away the applying token's own access (a policy it holds, the role or auth method it logged in with).")
+    var allowSelfLockout = false
+
     @OptionGroup(title: "Secret options") var rotation: RotateOptions
 
     @Option(help: ArgumentHelp("Apply only this object (KIND:NAME, e.g. mount:secret); repeatable. Not with a plan file.", valueName: "address"))
@@ -105,6 +108,11 @@ struct ApplyCommand: AsyncParsableCommand {
                 try refuseIfUnsafe(unlocked, desired: desired, live: unlockedLive)
                 return
             }
+            // A plan apply would refuse takes no lock either: nothing at all is written.
+            if !Applier.refusals(unlocked, desired: desired, live: unlockedLive, options: applyOptions).isEmpty {
+                Terminal.write(PlanText.render(unlocked, color: useColor))
+                try refuseIfUnsafe(unlocked, desired: desired, live: unlockedLive)
+            }
             try await withApplyLock(server) { lease in
                 let (plan, live) = try await makePlan()
                 Terminal.write(PlanText.render(plan, color: useColor))
@@ -154,6 +162,12 @@ struct ApplyCommand: AsyncParsableCommand {
                 Terminal.writeError("error: the plan was made against \(file.server.address), not \(address)\nNothing was written.\n")
                 throw ExitCode.failure
             }
+            let lockouts = Applier.selfLockoutRefusals(plan, options: applyOptions)
+            guard lockouts.isEmpty else {
+                for reason in lockouts { Terminal.writeError("error: \(reason)\n") }
+                Terminal.writeError("Nothing was written.\n")
+                throw ExitCode.failure
+            }
             // Under the lock, re-read every object the plan touches: any change since the plan
             // makes it stale, and no other apply can change them between this check and the writes.
             try await withApplyLock(server) { lease in
@@ -187,8 +201,10 @@ struct ApplyCommand: AsyncParsableCommand {
         }
     }
 
+    var applyOptions: ApplyOptions { ApplyOptions(allowDestroy: allowDestroy, allowSelfLockout: allowSelfLockout) }
+
     func refuseIfUnsafe(_ plan: Plan, desired: DesiredState, live: LiveState) throws {
-        let refusals = Applier.refusals(plan, desired: desired, live: live, options: ApplyOptions(allowDestroy: allowDestroy))
+        let refusals = Applier.refusals(plan, desired: desired, live: live, options: applyOptions)
         guard !refusals.isEmpty else { return }
         for reason in refusals { Terminal.writeError("error: \(reason)\n") }
         Terminal.writeError("Nothing was written.\n")
@@ -223,7 +239,10 @@ struct ApplyCommand: AsyncParsableCommand {
             case .failed:
                 if bar { Terminal.writeError(ProgressBar.clearLine) }
             }
-        }, beforeWrite: { try lease.check() })
+        }, beforeWrite: { try lease.check() }, beforeSelfLockout: {
+            // Allowed self-lockouts come last; once done, this token could not release the lock.
+            do { try await lease.release() } catch { Terminal.writeError("warning: \(error)\n") }
+        })
         let (added, changed, destroyed) = report.counts
         guard let failure = report.failure else {
             Terminal.write("Apply complete: \(added) added, \(changed) changed, \(destroyed) destroyed.\n")

@@ -88,6 +88,9 @@ struct BootstrapCommand: AsyncParsableCommand {
 
         // 1. Initialise.
         let health = try await ServerConnection.report(configuration) { try await client.health() }
+        if let adminRole {
+            try BootstrapAdminCheck.check(role: adminRole, mount: adminMount, manifest: loaded, refusing: !health.initialized && !keepRootToken)
+        }
         var rootToken: String?
         if health.initialized {
             Terminal.write("1. initialise: skipped, the server is already initialised.\n")

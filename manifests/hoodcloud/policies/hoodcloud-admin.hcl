@@ -150,6 +150,19 @@ path "transit/restore/*" {
 # control plane's job; the admin manages the key but cannot unwrap DEKs with it.
 
 # ---------------------------------------------------------------------------------------
+# vaultform's own state, so this role can run `vaultform apply` (docs/permissions.md): the
+# apply lock (vaultform-lock/apply: created, read, renewed) and the key plans fingerprint
+# secret values with (vaultform-lock/fingerprint-key: created once, read by every plan),
+# in the KV v2 mount vaultform-lock/ that the first apply (bootstrap's, as root) creates.
+# Nothing else lives there. With --lock-path elsewhere, grant the same on that path.
+path "vaultform-lock/data/*" {
+  capabilities = ["create", "read", "update"]
+}
+path "vaultform-lock/metadata/*" {
+  capabilities = ["read"]
+}
+
+# ---------------------------------------------------------------------------------------
 # Never for this role:
 # - sys/raw reads and writes the storage barrier directly, bypassing every ACL, the
 #   audit trail's meaning and every engine's checks. Denied outright.
