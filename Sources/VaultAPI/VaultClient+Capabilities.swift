@@ -15,7 +15,9 @@ extension VaultClient {
     /// returned as it is.
     func explainingDenial(_ error: VaultError) async -> VaultError {
         guard error.denial == .missingCapability, error.status == 403, token != nil,
-              error.path != "sys/capabilities-self", !error.path.contains("<redacted>")
+              // The two questions asked here are never explained themselves: a token denied
+              // one of them would otherwise ask again, without end.
+              error.path != "sys/capabilities-self", error.path != "auth/token/lookup-self", !error.path.contains("<redacted>")
         else { return error }
         let once = with(retryPolicy: .never)
         guard let granted = try? await once.capabilitiesSelf(on: error.path) else { return error }
