@@ -73,7 +73,7 @@ public enum Planner {
         for field in desired.fields.keys.sorted() {
             guard let after = desired.fields[field] else { continue }
             let before = live.fields[field]
-            if let before, equal(after, before, kind: desired.address.kind, field: field) { continue }
+            if let before, equal(after, before, kind: desired.address.kind, field: field, type: desired.fields["type"]) { continue }
             var change = FieldChange(field: field, before: before, after: after)
             switch desired.address.kind.changeRule(for: field) {
             case .inPlace: break
@@ -88,10 +88,15 @@ public enum Planner {
 
     /// Equality after the server's normalisation. Mount options are compared only on the keys
     /// the manifest names: the server adds its own, which the manifest does not manage.
-    static func equal(_ desired: FieldValue, _ live: FieldValue, kind: ResourceKind, field: String) -> Bool {
+    /// Audit options compare by what the server makes of them (`AuditOptions`).
+    static func equal(_ desired: FieldValue, _ live: FieldValue, kind: ResourceKind, field: String, type: FieldValue? = nil) -> Bool {
         if field == "options", kind == .secretsEngine || kind == .authMethod,
            case .map(let want) = desired, case .map(let have) = live {
             return want.allSatisfy { have.valueWithSameBytes($0.key)?.hasSameBytes(as: $0.value) ?? false }
+        }
+        if field == "options", kind == .auditDevice, case .map(let want) = desired, case .map(let have) = live,
+           case .string(let type)? = type {
+            return AuditOptions.meaning(type: type, want).hasSameBytes(as: AuditOptions.meaning(type: type, have))
         }
         return desired == live
     }

@@ -1,0 +1,50 @@
+import Testing
+import VaultformCore
+import VaultformPolicy
+
+/// Audit options compared by what the server makes of them: an equivalent spelling must
+/// never plan a replace (which resets the device's HMAC salt), and a real difference must.
+@Suite struct AuditOptionsTests {
+    static func same(_ type: String, _ lhs: [String: String], _ rhs: [String: String]) -> Bool {
+        AuditOptions.meaning(type: type, lhs).hasSameBytes(as: AuditOptions.meaning(type: type, rhs))
+    }
+
+    @Test("booleans as Go's strconv.ParseBool reads them, and their defaults")
+    func booleans() {
+        for truthy in ["1", "t", "T", "TRUE", "true", "True"] { #expect(Self.same("file", ["log_raw": truthy], ["log_raw": "true"])) }
+        for falsy in ["0", "f", "F", "FALSE", "false", "False"] { #expect(Self.same("file", ["log_raw": falsy], [:])) }
+        #expect(Self.same("file", ["hmac_accessor": "1"], [:]))
+        #expect(!Self.same("file", ["hmac_accessor": "0"], [:]))
+        #expect(!Self.same("file", ["log_raw": "yes"], ["log_raw": "true"]), "not a Go boolean: kept as written")
+        #expect(!Self.same("file", ["log_raw": "tRUE"], ["log_raw": "true"]))
+    }
+
+    @Test("file modes: octal with or without leading zeros, default 0600, executable bits cleared")
+    func modes() {
+        #expect(Self.same("file", ["mode": "600"], ["mode": "0600"]))
+        #expect(Self.same("file", ["mode": "000600"], [:]))
+        #expect(Self.same("file", ["mode": "0700"], ["mode": "0600"]), "the server clears executable bits")
+        #expect(!Self.same("file", ["mode": "0640"], ["mode": "0600"]))
+        #expect(!Self.same("file", ["mode": "0"], ["mode": "0600"]), "0 keeps the file's own mode")
+        #expect(!Self.same("file", ["mode": "0o600"], ["mode": "0600"]), "no prefix in base 8: the server refuses it")
+        #expect(!Self.same("file", ["mode": "384"], ["mode": "0600"]))
+    }
+
+    @Test("file paths: `path` is file_path's old name; stdout and discard in any case; other paths by bytes")
+    func paths() {
+        #expect(Self.same("file", ["path": "/var/log/a.log"], ["file_path": "/var/log/a.log"]))
+        #expect(Self.same("file", ["file_path": "STDOUT"], ["file_path": "stdout"]))
+        #expect(Self.same("file", ["file_path": "Discard"], ["file_path": "discard"]))
+        #expect(!Self.same("file", ["file_path": "/var/log/A.log"], ["file_path": "/var/log/a.log"]))
+        #expect(!Self.same("file", ["file_path": "/var/log/caf\u{E9}.log"], ["file_path": "/var/log/cafe\u{301}.log"]))
+    }
+
+    @Test("socket and syslog defaults; format defaults to json; unknown keys as text")
+    func otherTypes() {
+        #expect(Self.same("socket", ["address": "127.0.0.1:9090"], ["address": "127.0.0.1:9090", "socket_type": "tcp", "write_timeout": "2s"]))
+        #expect(Self.same("socket", ["address": "a", "write_timeout": "2"], ["address": "a"]))
+        #expect(!Self.same("socket", ["address": "a", "write_timeout": "5s"], ["address": "a"]))
+        #expect(Self.same("syslog", [:], ["facility": "AUTH", "tag": "vault", "format": "json"]))
+        #expect(!Self.same("file", ["file_path": "x", "custom": "1"], ["file_path": "x", "custom": "true"]))
+    }
+}
