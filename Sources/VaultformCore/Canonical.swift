@@ -5,14 +5,15 @@ import VaultformManifest
 public enum Canonical {
     /// A CIDR as `token_bound_cidrs` reads it back: a single host loses its `/32` or `/128`,
     /// an IPv4-mapped IPv6 host becomes plain IPv4, IPv6 is lower-case and compressed.
+    /// An IPv4-mapped IPv6 network of prefix 96 or more becomes the IPv4 network it maps
+    /// (`::ffff:10.0.0.0/104` reads back as `10.0.0.0/8`).
     public static func tokenBoundCIDR(_ cidr: CIDR) -> String {
-        if cidr.isHost {
-            if cidr.family == .ipv6, cidr.bytes[0..<10].allSatisfy({ $0 == 0 }), cidr.bytes[10] == 0xff, cidr.bytes[11] == 0xff {
-                return cidr.bytes[12...].map(String.init).joined(separator: ".")
-            }
-            return cidr.addressText
+        if cidr.family == .ipv6, cidr.prefixLength >= 96, cidr.bytes[0..<10].allSatisfy({ $0 == 0 }),
+           cidr.bytes[10] == 0xff, cidr.bytes[11] == 0xff {
+            let address = cidr.bytes[12...].map(String.init).joined(separator: ".")
+            return cidr.prefixLength == 128 ? address : "\(address)/\(cidr.prefixLength - 96)"
         }
-        return cidr.description
+        return cidr.isHost ? cidr.addressText : cidr.description
     }
 
     /// A CIDR as `secret_id_bound_cidrs` reads it back: always with its prefix (the server

@@ -66,7 +66,11 @@ public enum Planner {
     public static func compare(_ entry: DesiredState.Entry, _ live: Resource?) -> Operation {
         let desired = entry.resource
         guard let live else {
-            let changes = desired.fields.keys.sorted().map { FieldChange(field: $0, before: nil, after: desired.fields[$0]) }
+            // A new object shows what it gets beyond what any fresh one has.
+            let kind = desired.address.kind
+            let changes = desired.fields.keys.sorted()
+                .filter { field in field == "type" || !(desired.fields[field].map { kind.isDefault(field, $0) } ?? false) }
+                .map { FieldChange(field: $0, before: nil, after: desired.fields[$0]) }
             return Operation(address: desired.address, action: .create, changes: changes, location: entry.location)
         }
         var changes: [FieldChange] = []
@@ -74,6 +78,8 @@ public enum Planner {
             guard let after = desired.fields[field] else { continue }
             let before = live.fields[field]
             if let before, equal(after, before, kind: desired.address.kind, field: field, type: desired.fields["type"]) { continue }
+            // A field the server does not report has its fresh value.
+            if before == nil, desired.address.kind.isDefault(field, after) { continue }
             var change = FieldChange(field: field, before: before, after: after)
             switch desired.address.kind.changeRule(for: field) {
             case .inPlace: break

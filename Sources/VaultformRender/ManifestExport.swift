@@ -61,18 +61,14 @@ public enum ManifestExport {
             options["version"] = nil
         }
         var pairs: [(String, Node)] = [("path", scalar(trim(engine.address.name))), ("type", scalar(type))]
-        add(&pairs, "description", engine.fields["description"], unless: .string(""))
+        add(&pairs, "description", engine)
         if !options.isEmpty { pairs.append(("options", map(options))) }
-        add(&pairs, "local", engine.fields["local"], unless: .boolean(false))
-        add(&pairs, "seal_wrap", engine.fields["seal_wrap"], unless: .boolean(false))
-        add(&pairs, "external_entropy_access", engine.fields["external_entropy_access"], unless: .boolean(false))
+        for field in ["local", "seal_wrap", "external_entropy_access"] { add(&pairs, field, engine) }
         let tuning = self.tuning(engine, authTokenType: false)
         if !tuning.isEmpty { pairs.append(("tuning", mapping(tuning))) }
         if let config {
             var kv: [(String, Node)] = []
-            add(&kv, "max_versions", config.fields["max_versions"], unless: .integer(0))
-            add(&kv, "cas_required", config.fields["cas_required"], unless: .boolean(false))
-            add(&kv, "delete_version_after", config.fields["delete_version_after"], unless: .seconds(0))
+            for field in ["max_versions", "cas_required", "delete_version_after"] { add(&kv, field, config) }
             if !kv.isEmpty { pairs.append(("kv_config", mapping(kv))) }
         }
         return mapping(pairs)
@@ -80,9 +76,7 @@ public enum ManifestExport {
 
     static func authMethod(_ method: Resource) -> Node {
         var pairs: [(String, Node)] = [("path", scalar(trim(method.address.name))), ("type", string(method.fields["type"]))]
-        add(&pairs, "description", method.fields["description"], unless: .string(""))
-        add(&pairs, "local", method.fields["local"], unless: .boolean(false))
-        add(&pairs, "seal_wrap", method.fields["seal_wrap"], unless: .boolean(false))
+        for field in ["description", "local", "seal_wrap"] { add(&pairs, field, method) }
         let tuning = self.tuning(method, authTokenType: true)
         if !tuning.isEmpty { pairs.append(("tuning", mapping(tuning))) }
         return mapping(pairs)
@@ -90,15 +84,13 @@ public enum ManifestExport {
 
     static func tuning(_ mount: Resource, authTokenType: Bool) -> [(String, Node)] {
         var pairs: [(String, Node)] = []
-        add(&pairs, "default_lease_ttl", mount.fields["default_lease_ttl"], unless: .seconds(0))
-        add(&pairs, "max_lease_ttl", mount.fields["max_lease_ttl"], unless: .seconds(0))
-        add(&pairs, "listing_visibility", mount.fields["listing_visibility"], unless: .string(""))
-        add(&pairs, "force_no_cache", mount.fields["force_no_cache"], unless: .boolean(false))
-        for key in ["passthrough_request_headers", "allowed_response_headers", "audit_non_hmac_request_keys", "audit_non_hmac_response_keys"] {
-            add(&pairs, key, mount.fields[key], unless: .set([]))
+        for field in [
+            "default_lease_ttl", "max_lease_ttl", "listing_visibility", "force_no_cache", "passthrough_request_headers",
+            "allowed_response_headers", "audit_non_hmac_request_keys", "audit_non_hmac_response_keys", "plugin_version",
+        ] {
+            add(&pairs, field, mount)
         }
-        add(&pairs, "plugin_version", mount.fields["plugin_version"], unless: .string(""))
-        if authTokenType { add(&pairs, "token_type", mount.fields["token_type"], unless: .string("default-service")) }
+        if authTokenType { add(&pairs, "token_type", mount) }
         return pairs
     }
 
@@ -106,12 +98,11 @@ public enum ManifestExport {
         let (mount, name) = split(key.address.name)
         var pairs: [(String, Node)] = [("mount", scalar(trim(mount))), ("name", scalar(name)), ("type", string(key.fields["type"]))]
         if key.fields["type"] == .string("hmac") { add(&pairs, "key_size", key.fields["key_size"], unless: nil) }
-        for (field, fallback) in [
-            ("exportable", FieldValue.boolean(false)), ("allow_plaintext_backup", .boolean(false)), ("deletion_allowed", .boolean(false)),
-            ("auto_rotate_period", .seconds(0)), ("min_decryption_version", .integer(1)), ("min_encryption_version", .integer(0)),
-            ("derived", .boolean(false)), ("convergent_encryption", .boolean(false)),
+        for field in [
+            "exportable", "allow_plaintext_backup", "deletion_allowed", "auto_rotate_period", "min_decryption_version",
+            "min_encryption_version", "derived", "convergent_encryption",
         ] {
-            add(&pairs, field, key.fields[field], unless: fallback)
+            add(&pairs, field, key)
         }
         return mapping(pairs)
     }
@@ -121,14 +112,12 @@ public enum ManifestExport {
         var pairs: [(String, Node)] = [("name", scalar(name))]
         if mount != "approle/" { pairs.append(("mount", scalar(trim(mount)))) }
         add(&pairs, "role_id", role.fields["role_id"], unless: nil)
-        for (field, fallback) in [
-            ("bind_secret_id", FieldValue.boolean(true)), ("secret_id_bound_cidrs", .set([])), ("secret_id_num_uses", .integer(0)),
-            ("secret_id_ttl", .seconds(0)), ("local_secret_ids", .boolean(false)), ("token_policies", .set([])),
-            ("token_ttl", .seconds(0)), ("token_max_ttl", .seconds(0)), ("token_explicit_max_ttl", .seconds(0)),
-            ("token_period", .seconds(0)), ("token_num_uses", .integer(0)), ("token_type", .string("default")),
-            ("token_no_default_policy", .boolean(false)), ("token_bound_cidrs", .set([])),
+        for field in [
+            "bind_secret_id", "secret_id_bound_cidrs", "secret_id_num_uses", "secret_id_ttl", "local_secret_ids", "token_policies",
+            "token_ttl", "token_max_ttl", "token_explicit_max_ttl", "token_period", "token_num_uses", "token_type",
+            "token_no_default_policy", "token_bound_cidrs",
         ] {
-            add(&pairs, field, role.fields[field], unless: fallback)
+            add(&pairs, field, role)
         }
         return mapping(pairs)
     }
@@ -153,6 +142,11 @@ public enum ManifestExport {
         let lines = ["yaml-language-server: $schema=https://vaultform.dev/schema/vaultform.schema.json",
                      "Exported by `vaultform export` from \(source).", ""] + note.split(separator: "\n").map(String.init)
         return lines.map { $0.isEmpty ? "#" : "# \($0)" }.joined(separator: "\n") + "\n"
+    }
+
+    /// Appends the resource's field unless it is absent or what a fresh object of its kind has.
+    static func add(_ pairs: inout [(String, Node)], _ key: String, _ resource: Resource) {
+        add(&pairs, key, resource.fields[key], unless: resource.address.kind.defaults[key])
     }
 
     /// Appends the field unless it is absent or equals the server's default.

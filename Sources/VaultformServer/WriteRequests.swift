@@ -24,8 +24,10 @@ struct WriteRequest: Sendable {
 /// from its normalised fields. The planner decided what to do; this decides how.
 enum WriteRequests {
     /// The requests that create `resource` (or re-create it, for a replacement).
+    /// Fields at the kind's default are left out: a fresh object has them already.
     static func create(_ resource: Resource) -> [WriteRequest] {
-        let fields = resource.fields
+        let kind = resource.address.kind
+        let fields = resource.fields.filter { field, value in field == "type" || !kind.isDefault(field, value) }
         let name = resource.address.name
         switch resource.address.kind {
         case .auditDevice:
@@ -57,7 +59,7 @@ enum WriteRequests {
         case .policy:
             return [WriteRequest(method: .put, path: "sys/policies/acl/\(name)", body: .object(["policy": policyText(fields)]))]
         case .appRoleRole:
-            return role(name, fields)
+            return role(name, fields, creating: true)
         case .kvSecret:
             return []
         }
@@ -74,11 +76,18 @@ enum WriteRequests {
         case .kvConfig:
             return [WriteRequest(method: .post, path: "\(name)config", body: .object(object(changed, Array(changed.keys))))]
         case .transitKey:
-            return [WriteRequest(method: .post, path: "\(transitPath(name))/config", body: .object(object(changed, Array(changed.keys))))]
+            // A soft-deleted key is restored first (only that endpoint can); the rest is config.
+            var requests: [WriteRequest] = []
+            if changed["soft_deleted"] == .boolean(false) {
+                requests.append(WriteRequest(method: .post, path: "\(transitPath(name))/soft-delete-restore"))
+            }
+            let config = object(changed, changed.keys.filter { $0 != "soft_deleted" })
+            if !config.isEmpty { requests.append(WriteRequest(method: .post, path: "\(transitPath(name))/config", body: .object(config))) }
+            return requests
         case .policy:
             return [WriteRequest(method: .put, path: "sys/policies/acl/\(name)", body: .object(["policy": policyText(changed)]))]
         case .appRoleRole:
-            return role(name, changed)
+            return role(name, changed, creating: false)
         case .auditDevice, .kvSecret:
             return []  // audit devices are only replaced; the planner never plans an update
         }
@@ -109,11 +118,13 @@ enum WriteRequests {
         "auto_rotate_period",
     ]
 
-    static func role(_ name: String, _ fields: [String: FieldValue]) -> [WriteRequest] {
+    /// The role's settings (always when `creating`: the role must exist before its role ID
+    /// is set), then its role ID when one is given.
+    static func role(_ name: String, _ fields: [String: FieldValue], creating: Bool) -> [WriteRequest] {
         let (mount, role) = ReadScope.split(name)
         var requests: [WriteRequest] = []
         let settings = object(fields, fields.keys.filter { $0 != "role_id" })
-        if !settings.isEmpty || fields["role_id"] == nil {
+        if creating || !settings.isEmpty || fields["role_id"] == nil {
             requests.append(WriteRequest(method: .post, path: "auth/\(mount)role/\(role)", body: .object(settings)))
         }
         if let roleID = fields["role_id"] {

@@ -23,8 +23,13 @@ struct WriteRequestTests {
         #expect(created == [
             "POST sys/mounts/kv": false, "POST sys/auth/approle": false, "PUT sys/audit/file": false,
             "POST transit/keys/k": true, "POST transit/keys/k/config": true, "PUT sys/policies/acl/p": true,
-            "POST auth/approle/role/s": true, "POST auth/approle/role/r/role-id": true, "POST kv/config": true,
+            "POST auth/approle/role/s": true, "POST auth/approle/role/r": true, "POST auth/approle/role/r/role-id": true,
+            "POST kv/config": true,
         ])
+        // A role is created before its role ID is set, even when the manifest gives nothing else
+        // (the server refuses a role ID for a role that does not exist).
+        let onlyRoleID = WriteRequests.create(Resource(Address(.appRoleRole, "approle/r"), fields: ["role_id": .string("id")]))
+        #expect(onlyRoleID.map(\.path) == ["auth/approle/role/r", "auth/approle/role/r/role-id"])
         let tuned = marks(
             WriteRequests.update(Address(.secretsEngine, "kv/"), ["max_lease_ttl": .seconds(60)])
                 + WriteRequests.update(Address(.authMethod, "approle/"), ["default_lease_ttl": .seconds(60)]))

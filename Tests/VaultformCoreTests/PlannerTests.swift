@@ -71,9 +71,21 @@ import VaultformPolicy
         #expect(operation.changes.first?.before == value)
     }
 
-    @Test func unmanagedFieldsNeverShow() throws {
+    /// Fields the manifest leaves out are managed at a fresh role's values (this test said
+    /// the opposite until the outside test found `bind_secret_id=false` invisible).
+    @Test func omittedFieldsAreManagedAtTheirDefaults() throws {
         var live = Self.matchingLive
-        live[2] = Self.liveRole(["token_num_uses": .integer(9), "token_max_ttl": .seconds(99999)])
+        live[2] = Self.liveRole(["token_num_uses": .integer(9), "token_max_ttl": .seconds(99999), "bind_secret_id": .boolean(false)])
+        let plan = Planner.plan(desired: try Self.desired(Self.role), live: LiveState(resources: live))
+        let operation = try #require(plan.operations.first)
+        #expect(plan.operations.count == 1 && operation.action == .update)
+        #expect(operation.changes.map(\.field) == ["bind_secret_id", "token_max_ttl", "token_num_uses"])
+        #expect(operation.changes.map(\.after) == [.boolean(true), .seconds(0), .integer(0)])
+    }
+
+    @Test func fieldsTheServerDoesNotReportAreAtTheirDefaults() throws {
+        var live = Self.matchingLive
+        live[2].fields["token_type"] = nil
         #expect(Planner.plan(desired: try Self.desired(Self.role), live: LiveState(resources: live)).isEmpty)
     }
 

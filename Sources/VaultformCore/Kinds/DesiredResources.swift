@@ -1,9 +1,16 @@
 import VaultformManifest
 
-/// The resolve stage for each kind: manifest objects → normalised resources. Only fields the
-/// manifest sets appear, so a field nobody wrote is never managed.
+/// The resolve stage for each kind: manifest objects → normalised resources. A field the
+/// manifest leaves out is managed at the value a fresh object has (`ResourceKind.defaults`).
 enum DesiredResources {
     static func resources(_ manifest: Manifest) -> [(Resource, SourceLocation)] {
+        stated(manifest).map { resource, location in
+            (Resource(resource.address, fields: resource.address.kind.withDefaults(resource.fields)), location)
+        }
+    }
+
+    /// The resources with only the fields the manifest states.
+    static func stated(_ manifest: Manifest) -> [(Resource, SourceLocation)] {
         var result: [(Resource, SourceLocation)] = []
         for device in manifest.auditDevices { result.append((auditDevice(device), device.location)) }
         for engine in manifest.secretsEngines {

@@ -30,6 +30,8 @@ enum LiveTransitKey {
             "min_encryption_version": .integer(data?["min_encryption_version"]?.intValue ?? 0),
             "derived": .boolean(data?["derived"]?.boolValue ?? false),
             "convergent_encryption": .boolean(data?["convergent_encryption"]?.boolValue ?? false),
+            // A soft-deleted key refuses every use: state a plan must see.
+            "soft_deleted": .boolean(data?["soft_deleted"]?.boolValue ?? false),
         ]
         if let size = data?["key_size"]?.intValue { fields["key_size"] = .integer(size) }
         return Resource(Address(.transitKey, mount + name), fields: fields)

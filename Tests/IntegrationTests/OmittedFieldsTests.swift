@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import TestSupport
+import VaultAPI
+
+/// A finding of the outside test: fields the manifest does not mention, changed out of band,
+/// were invisible to plan and drift (`bind_secret_id=false` lets anyone holding the role ID
+/// log in). A field the manifest leaves out is managed at a fresh object's value: each such
+/// change is drift, and apply puts it back.
+@Suite("omitted fields against a dev server")
+struct OmittedFieldsTests {
+    @Test("out-of-band changes of fields the manifest omits are drift that apply repairs")
+    func omittedFieldsAreManaged() async throws {
+        let server = try await DevServer.shared()
+        let directory = try scratchDirectory("vf-omitted")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let kv = PlanExactnessTests.unique("kv"), ar = PlanExactnessTests.unique("ar"), tr = PlanExactnessTests.unique("tr")
+        let manifest = try SecretSchemaTests.write("""
+            secrets_engines:
+              - { path: \(kv), type: kv-v2 }
+              - { path: \(tr), type: transit }
+            transit_keys:
+              - { mount: \(tr), name: k, deletion_allowed: true }
+            auth_methods:
+              - { path: \(ar), type: approle }
+            approle_roles:
+              - { name: app, mount: \(ar), token_ttl: 1h }
+            """, in: directory)
+        let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
+        #expect(applied.code == 0, "\(applied.all)")
+        #expect(try await server.vaultform(["plan", manifest, "--detailed-exitcode"]).code == 0)
+
+        let bao = BaoCommand(server: server)
+        let drifts: [(command: [String], address: String, field: String)] = [
+            (["write", "auth/\(ar)/role/app", "bind_secret_id=false", "token_bound_cidrs=127.0.0.1/32"], "approle-role:\(ar)/app", "bind_secret_id"),
+            (["write", "auth/\(ar)/role/app", "token_type=batch"], "approle-role:\(ar)/app", "token_type"),
+            (["write", "auth/\(ar)/role/app", "token_no_default_policy=true"], "approle-role:\(ar)/app", "token_no_default_policy"),
+            (["write", "auth/\(ar)/role/app", "secret_id_num_uses=5"], "approle-role:\(ar)/app", "secret_id_num_uses"),
+            (["write", "\(tr)/keys/k/config", "exportable=true"], "transit-key:\(tr)/k", "exportable"),
+            (["secrets", "tune", "-max-lease-ttl=2h", "\(kv)/"], "mount:\(kv)/", "max_lease_ttl"),
+            (["auth", "tune", "-max-lease-ttl=3h", "\(ar)/"], "auth:\(ar)/", "max_lease_ttl"),
+            (["secrets", "tune", "-description=by hand", "\(kv)/"], "mount:\(kv)/", "description"),
+        ]
+        for drift in drifts {
+            _ = try await bao.run(drift.command)
+            let plan = try await server.vaultform(["plan", manifest, "--format", "json"])
+            let json = try JSONSerialization.jsonObject(with: Data(plan.output.utf8)) as? [String: Any]
+            let changed = (json?["changes"] as? [[String: Any]] ?? []).flatMap { change in
+                (change["fields"] as? [[String: Any]] ?? []).map { "\(change["address"] ?? "") \($0["name"] ?? "")" }
+            }
+            #expect(changed.contains("\(drift.address) \(drift.field)"), "\(drift.command): \(changed)")
+            let drifted = try await server.vaultform(["drift", manifest])
+            #expect(drifted.code == 2, "drift must exit 2 for \(drift.command): \(drifted.all)")
+        }
+        // Exportable cannot be turned off in place: the key is replaced, which needs consent.
+        let refused = try await server.vaultform(["apply", manifest, "--auto-approve"])
+        #expect(refused.code == 1, "\(refused.all)")
+        let repaired = try await server.vaultform(["apply", manifest, "--auto-approve", "--allow-destroy"])
+        #expect(repaired.code == 0, "\(repaired.all)")
+        let role = try await server.client().request(.get, "auth/\(ar)/role/app").data
+        #expect(role?["bind_secret_id"]?.boolValue == true && role?["token_type"]?.stringValue == "default")
+        #expect(role?["secret_id_num_uses"]?.intValue == 0 && role?["token_no_default_policy"]?.boolValue == false)
+        let plan = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
+        #expect(plan.code == 0, "\(plan.all)")
+    }
+
+    @Test("an IPv4-mapped IPv6 network in token_bound_cidrs converges (the server reads it back as IPv4)")
+    func mappedNetworkConverges() async throws {
+        let server = try await DevServer.shared()
+        let directory = try scratchDirectory("vf-mapped")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ar = PlanExactnessTests.unique("ar")
+        let manifest = try SecretSchemaTests.write("""
+            auth_methods: [{ path: \(ar), type: approle }]
+            approle_roles:
+              - { name: app, mount: \(ar), token_bound_cidrs: ["::ffff:10.0.0.0/104", "::ffff:10.9.9.9/128"] }
+            """, in: directory)
+        let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
+        #expect(applied.code == 0, "\(applied.all)")
+        let stored = try await server.client().request(.get, "auth/\(ar)/role/app").data?["token_bound_cidrs"]
+        #expect(stored?.arrayValue?.compactMap(\.stringValue).sorted() == ["10.0.0.0/8", "10.9.9.9"])
+        let plan = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
+        #expect(plan.code == 0, "\(plan.all)")
+    }
+
+    @Test("a Transit key soft-deleted out of band is drift, and apply restores it")
+    func softDeletedKey() async throws {
+        let server = try await DevServer.shared()
+        let directory = try scratchDirectory("vf-soft-deleted")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tr = PlanExactnessTests.unique("tr")
+        let manifest = try SecretSchemaTests.write("""
+            secrets_engines: [{ path: \(tr), type: transit }]
+            transit_keys: [{ mount: \(tr), name: k }]
+            """, in: directory)
+        #expect(try await server.vaultform(["apply", manifest, "--auto-approve"]).code == 0)
+        _ = try await BaoCommand(server: server).run(["delete", "\(tr)/keys/k/soft-delete"])
+
+        let plan = try await server.vaultform(["plan", manifest])
+        #expect(plan.code == 0 && plan.output.contains("soft_deleted"), "\(plan.all)")
+        let drift = try await server.vaultform(["drift", manifest])
+        #expect(drift.code == 2, "\(drift.all)")
+        let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
+        #expect(applied.code == 0, "\(applied.all)")
+        let key = try await server.client().request(.get, "\(tr)/keys/k").data
+        #expect(key?["soft_deleted"]?.boolValue == false)
+        #expect(try await server.vaultform(["plan", manifest, "--detailed-exitcode"]).code == 0)
+    }
+}
