@@ -39,6 +39,18 @@ extension LiveReader {
         }
     }
 
+    /// The object as it is now, and whether it still has the fingerprint a saved plan
+    /// recorded for it. A role is read with its role ID, and matches when either view of it
+    /// does: the plan read the role ID only when the manifest fixed one, and a saved plan of
+    /// an unrelated change does not say which (before, such plans were always stale).
+    public func current(_ address: Address, recorded fingerprint: String) async throws -> (resource: Resource?, unchanged: Bool) {
+        let resource = try await readOne(address, withRoleID: address.kind == .appRoleRole)
+        if Fingerprint.of(resource) == fingerprint { return (resource, true) }
+        guard var withoutRoleID = resource, withoutRoleID.fields["role_id"] != nil else { return (resource, false) }
+        withoutRoleID.fields["role_id"] = nil
+        return (resource, Fingerprint.of(withoutRoleID) == fingerprint)
+    }
+
     /// A secret's current KV v2 version (0 when it never existed): what a saved plan's
     /// secret write was planned against.
     public func secretVersion(_ write: SecretWrite) async throws -> Int {

@@ -180,11 +180,9 @@ struct ApplyCommand: AsyncParsableCommand {
                             if "version:\(version)" != change.liveFingerprint { stale.append(change.address) }
                             continue
                         }
-                        let withRoleID = desired.entry(operation.address)?.resource.fields["role_id"] != nil
-                            || operation.changes.contains { $0.field == "role_id" }
-                        let current = try await reader.readOne(operation.address, withRoleID: withRoleID)
+                        let (current, unchanged) = try await reader.current(operation.address, recorded: change.liveFingerprint)
                         if let current { live.append(current) }
-                        if Fingerprint.of(current) != change.liveFingerprint { stale.append(change.address) }
+                        if !unchanged { stale.append(change.address) }
                     }
                     return (stale, live)
                 }
