@@ -1,8 +1,8 @@
 import VaultformPolicy
 
 /// FieldValue's tagged encoding for plan files (`{"type": "seconds", "value": 3600}`), so a
-/// saved plan decodes to exactly the values that were planned. Policies travel as their
-/// canonical HCL and are parsed again on decoding.
+/// saved plan decodes to exactly the values that were planned. Policies travel as the text
+/// apply writes (the author's, or canonical HCL) and are parsed again on decoding.
 extension FieldValue: Codable {
     private enum CodingKeys: String, CodingKey { case type, value }
 
@@ -20,7 +20,9 @@ extension FieldValue: Codable {
         case "policy":
             let text = try container.decode(String.self, forKey: .value)
             switch PolicyParser.parse(text) {
-            case .success(let document): self = .policy(document)
+            case .success(var document):
+                document.text = text
+                self = .policy(document)
             case .failure(let error):
                 throw DecodingError.dataCorruptedError(forKey: .value, in: container, debugDescription: "policy text does not parse: \(error)")
             }
@@ -39,7 +41,7 @@ extension FieldValue: Codable {
         case .list(let items): try container.encode("list", forKey: .type); try container.encode(items, forKey: .value)
         case .set(let items): try container.encode("set", forKey: .type); try container.encode(items, forKey: .value)
         case .map(let map): try container.encode("map", forKey: .type); try container.encode(map, forKey: .value)
-        case .policy(let document): try container.encode("policy", forKey: .type); try container.encode(document.renderHCL(), forKey: .value)
+        case .policy(let document): try container.encode("policy", forKey: .type); try container.encode(document.textToWrite, forKey: .value)
         case .sensitive(let value):
             try container.encode("sensitive", forKey: .type)
             try container.encode(value, forKey: .value)

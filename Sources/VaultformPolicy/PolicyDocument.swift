@@ -6,16 +6,29 @@
 public struct PolicyDocument: Sendable, Equatable {
     /// The rules, one per path (and expiration), sorted by path.
     public var rules: [PathRule]
+    /// The author's text, when the document came from one: what vaultform writes to the
+    /// server, comments, order and layout included, so the rationale a reviewer wrote stays
+    /// on the server. Not part of the meaning: `==` ignores it.
+    public var text: String?
 
     /// Builds a document and normalises it, merging blocks for the same path as the server does.
     public init(rules: [PathRule]) {
         self.rules = Self.normalize(rules)
     }
 
+    /// A document that remembers its author's text, which is what apply writes.
+    public init(rules: [PathRule], text: String?) {
+        self.rules = Self.normalize(rules)
+        self.text = text
+    }
+
+    /// The text to write to the server: the author's, or canonical HCL when there is none.
+    public var textToWrite: String { text ?? renderHCL() }
+
     /// The document with same-path rules merged and sorted; idempotent. Needed only after
     /// editing `rules` directly.
     public func normalized() -> PolicyDocument {
-        PolicyDocument(rules: rules)
+        PolicyDocument(rules: rules, text: text)
     }
 
     /// Two documents are equal when they mean the same, even if `rules` was edited into a

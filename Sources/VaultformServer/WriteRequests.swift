@@ -150,7 +150,7 @@ enum WriteRequests {
             return ["delete_version_after", "auto_rotate_period"].contains(field) ? .string("\(seconds)s") : .number(Double(seconds))
         case .list(let items), .set(let items): return .array(items.map(JSONValue.string))
         case .map(let map): return .object(map.mapValues(JSONValue.string))
-        case .policy(let document): return .string(document.renderHCL())
+        case .policy(let document): return .string(document.textToWrite)
         case .sensitive: return .null  // never sent from a plan: secret values are written by the secrets stage
         }
     }

@@ -87,8 +87,22 @@ enum DesiredResources {
         return Resource(Address(.transitKey, Canonical.mountPath(key.mount.value) + key.name), fields: fields)
     }
 
+    /// A policy keeps its author's text for the write: inline or file HCL as written,
+    /// structured rules as canonical HCL with each rule's description as a comment.
     static func policy(_ policy: Policy) -> Resource {
-        Resource(Address(.policy, policy.name.lowercased()), fields: ["policy": .policy(policy.document)])
+        var document = policy.document
+        switch policy.source {
+        case .hcl(let text), .file(_, _, let text):
+            document.text = text
+        case .rules(let rules):
+            var comments: [String: String] = [:]
+            for rule in rules {
+                guard let description = rule.description, !description.isEmpty else { continue }
+                comments[rule.path] = comments[rule.path].map { $0 + "\n" + description } ?? description
+            }
+            document.text = comments.isEmpty ? nil : document.renderHCL(comments: comments)
+        }
+        return Resource(Address(.policy, policy.name.lowercased()), fields: ["policy": .policy(document)])
     }
 
     static func appRoleRole(_ role: AppRoleRole) -> Resource {
