@@ -22,6 +22,9 @@ let package = Package(
             name: "VaultformManifest",
             dependencies: ["VaultformPolicy", .product(name: "Yams", package: "Yams")]
         ),
+        // The wire's value types (JSON values, HTTP methods): a leaf, so pure targets need no
+        // HTTP client. VaultAPI re-exports it.
+        .target(name: "VaultWire"),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -29,7 +32,7 @@ let package = Package(
         ),
         .target(
             name: "VaultAPI",
-            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CCurl", "VaultWire", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "VaultformCore",
@@ -45,7 +48,7 @@ let package = Package(
         .target(
             name: "VaultformSecrets",
             dependencies: [
-                "VaultformManifest", "VaultAPI",
+                "VaultformManifest", "VaultWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
@@ -69,6 +72,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "VaultformPolicyTests", dependencies: ["VaultformPolicy"]),
+        .testTarget(name: "VaultWireTests", dependencies: ["VaultWire"]),
         .testTarget(name: "VaultAPITests", dependencies: ["VaultAPI", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "VaultformCoreTests", dependencies: ["VaultformCore", "VaultformManifest"]),
         .testTarget(
@@ -79,7 +83,7 @@ let package = Package(
         .testTarget(
             name: "VaultformSecretsTests",
             dependencies: [
-                "VaultformSecrets", "VaultformManifest", "VaultAPI", "TestSupport",
+                "VaultformSecrets", "VaultformManifest", "VaultWire", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -1,6 +1,6 @@
 import Crypto
 import _CryptoExtras
-import VaultAPI
+import VaultWire
 import VaultformManifest
 
 /// Why a generator could not fill a field, phrased for a person; never contains a generated value.

@@ -1,6 +1,6 @@
 import Crypto
 import _CryptoExtras
-import VaultAPI
+import VaultWire
 
 /// The verdict on a key-pair constraint between two stored values.
 public enum PairCheck: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import VaultAPI
+import VaultWire
 import VaultformManifest
 
 /// Checks, coerces, describes and fingerprints the values stored in a KV v2 secret against the

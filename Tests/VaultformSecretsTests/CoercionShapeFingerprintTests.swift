@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import Testing
-import VaultAPI
+import VaultWire
 import VaultformManifest
 import VaultformSecrets
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VaultAPI
+import VaultWire
 import VaultformManifest
 import VaultformSecrets
 

@@ -1,7 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
-import VaultAPI
+import VaultWire
 import VaultformManifest
 import VaultformSecrets
 

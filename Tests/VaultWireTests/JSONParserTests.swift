@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import VaultAPI
+@testable import VaultWire
 
 /// The byte-level JSON parser that reads every response body: it must agree with Foundation
 /// on everything valid and refuse everything RFC 8259 refuses, with the offset.
