@@ -33,13 +33,31 @@ struct OmittedFieldsTests {
         let bao = BaoCommand(server: server)
         let drifts: [(command: [String], address: String, field: String)] = [
             (["write", "auth/\(ar)/role/app", "bind_secret_id=false", "token_bound_cidrs=127.0.0.1/32"], "approle-role:\(ar)/app", "bind_secret_id"),
-            (["write", "auth/\(ar)/role/app", "token_type=batch"], "approle-role:\(ar)/app", "token_type"),
             (["write", "auth/\(ar)/role/app", "token_no_default_policy=true"], "approle-role:\(ar)/app", "token_no_default_policy"),
             (["write", "auth/\(ar)/role/app", "secret_id_num_uses=5"], "approle-role:\(ar)/app", "secret_id_num_uses"),
             (["write", "\(tr)/keys/k/config", "exportable=true"], "transit-key:\(tr)/k", "exportable"),
             (["secrets", "tune", "-max-lease-ttl=2h", "\(kv)/"], "mount:\(kv)/", "max_lease_ttl"),
             (["auth", "tune", "-max-lease-ttl=3h", "\(ar)/"], "auth:\(ar)/", "max_lease_ttl"),
             (["secrets", "tune", "-description=by hand", "\(kv)/"], "mount:\(kv)/", "description"),
+            (["secrets", "tune", "-default-lease-ttl=30m", "\(kv)/"], "mount:\(kv)/", "default_lease_ttl"),
+            (["secrets", "tune", "-listing-visibility=unauth", "\(kv)/"], "mount:\(kv)/", "listing_visibility"),
+            (["secrets", "tune", "-passthrough-request-headers=X-Req", "\(kv)/"], "mount:\(kv)/", "passthrough_request_headers"),
+            (["secrets", "tune", "-allowed-response-headers=X-Res", "\(kv)/"], "mount:\(kv)/", "allowed_response_headers"),
+            (["secrets", "tune", "-audit-non-hmac-request-keys=a", "\(kv)/"], "mount:\(kv)/", "audit_non_hmac_request_keys"),
+            (["secrets", "tune", "-audit-non-hmac-response-keys=b", "\(kv)/"], "mount:\(kv)/", "audit_non_hmac_response_keys"),
+            (["auth", "tune", "-description=by hand", "\(ar)/"], "auth:\(ar)/", "description"),
+            (["auth", "tune", "-token-type=batch", "\(ar)/"], "auth:\(ar)/", "token_type"),
+            (["write", "auth/\(ar)/role/app", "secret_id_ttl=10m"], "approle-role:\(ar)/app", "secret_id_ttl"),
+            (["write", "auth/\(ar)/role/app", "token_num_uses=3"], "approle-role:\(ar)/app", "token_num_uses"),
+            (["write", "auth/\(ar)/role/app", "token_period=1h"], "approle-role:\(ar)/app", "token_period"),
+            (["write", "auth/\(ar)/role/app", "token_explicit_max_ttl=5h"], "approle-role:\(ar)/app", "token_explicit_max_ttl"),
+            (["write", "auth/\(ar)/role/app", "token_max_ttl=6h"], "approle-role:\(ar)/app", "token_max_ttl"),
+            (["write", "auth/\(ar)/role/app", "token_policies=extra"], "approle-role:\(ar)/app", "token_policies"),
+            (["write", "auth/\(ar)/role/app", "secret_id_bound_cidrs=10.0.0.0/8"], "approle-role:\(ar)/app", "secret_id_bound_cidrs"),
+            (["write", "\(tr)/keys/k/config", "auto_rotate_period=48h"], "transit-key:\(tr)/k", "auto_rotate_period"),
+            (["write", "\(tr)/keys/k/config", "allow_plaintext_backup=true"], "transit-key:\(tr)/k", "allow_plaintext_backup"),
+            // Last: a batch token type refuses some of the settings above.
+            (["write", "auth/\(ar)/role/app", "token_type=batch", "token_num_uses=0", "token_period=0"], "approle-role:\(ar)/app", "token_type"),
         ]
         for drift in drifts {
             _ = try await bao.run(drift.command)
