@@ -35,6 +35,14 @@ struct ServerConnection {
     static func open(_ options: ConnectionOptions, manifest: Manifest) async throws -> ServerConnection {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try options.resolve(manifest: manifest.server, environment: environment)
+        if case .none = configuration.authentication {
+            // Every command that opens a connection needs a token; without one the server
+            // would only answer 403 after the first request.
+            let message = "no token: set VAULT_TOKEN (or BAO_TOKEN) or write ~/.vault-token, or log in with --approle-role-id-file (VAULT_ROLE_ID) or --jwt-role"
+            Terminal.writeError("error: \(message)\n")
+            errors?.append(message)
+            throw ExitCode.failure
+        }
         return try await report(configuration) {
             let client = try options.client(for: configuration)
             let identity = try await client.identity()

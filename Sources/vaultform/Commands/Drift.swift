@@ -64,7 +64,7 @@ struct DriftCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let notifyWebhook, URL(string: notifyWebhook)?.host == nil {
-            throw ValidationError("--notify-webhook \(notifyWebhook) is not an http(s) URL")
+            throw ValidationError("--notify-webhook is not an http(s) URL with a host")
         }
         let report = await check()
         try deliver(report)
@@ -124,7 +124,12 @@ struct DriftCommand: AsyncParsableCommand {
     /// Standard output, or the --output file replaced atomically.
     func deliver(_ report: DriftReport) throws {
         let text = render(report)
-        guard let output else { return Terminal.write(text) }
+        guard let output else {
+            // A failed check's error is already on standard error; the text report would
+            // only say it a second time on the same terminal.
+            if report.status == .error && format == .text { return }
+            return Terminal.write(text)
+        }
         do {
             try AtomicFile.write(Data(text.utf8), to: output, permissions: 0o644)
         } catch {
@@ -140,7 +145,7 @@ struct DriftCommand: AsyncParsableCommand {
         do {
             try await Notifier(url: url, format: notifyFormat, signingSecret: secret).send(report)
         } catch {
-            Terminal.writeError("warning: the drift notification to \(url.host ?? notifyWebhook) failed: \(error)\n")
+            Terminal.writeError("warning: the drift notification to \(Notifier.display(url)) failed: \(error)\n")
         }
     }
 }
