@@ -53,11 +53,22 @@ struct CommandMessageTests {
         let directory = try scratchDirectory("vf-drift-once")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Self.manifestFile(in: directory)
-        let run = try await StatusCommandTests.run(
-            ["drift", path, "--address", server.address.absoluteString], environment: ["VAULT_TOKEN": "s.not-a-real-token"])
-        #expect(run.code == 1, "\(run.all)")
+        // Both streams to one file, as on a terminal.
+        var environment = ProcessRunner.cleanEnvironment
+        environment["HOME"] = directory.path
+        environment["VAULT_TOKEN"] = "s.not-a-real-token"
+        let run = try await ProcessRunner.run(
+            ProcessRunner.vaultform, ["drift", path, "--address", server.address.absoluteString], environment: environment,
+            mergeStandardError: true)
+        #expect(run.exitCode == 1, "\(run.all)")
         #expect(run.all.components(separatedBy: "error:").count == 2, "the error is not printed exactly once:\n\(run.all)")
         #expect(run.all.components(separatedBy: "auth/token/lookup-self").count == 2, "\(run.all)")
+        #expect(run.all.contains("error: the drift check failed: GET auth/token/lookup-self"), "\(run.all)")
+        // Apart (a log and a report), each stream still carries it.
+        let apart = try await StatusCommandTests.run(
+            ["drift", path, "--address", server.address.absoluteString], environment: ["VAULT_TOKEN": "s.not-a-real-token"])
+        #expect(apart.error.contains("error: GET auth/token/lookup-self"), "\(apart.error)")
+        #expect(apart.output.contains("error: the drift check failed: GET auth/token/lookup-self"), "\(apart.output)")
         // Written to a file, the report still carries the error.
         let report = directory.appendingPathComponent("report.json").path
         let saved = try await StatusCommandTests.run(
@@ -77,7 +88,7 @@ struct CommandMessageTests {
         let run = try await StatusCommandTests.run(
             ["drift", path, "--address", "http://127.0.0.1:\(port)", "--notify-webhook", webhook])
         #expect(run.code == 1, "\(run.all)")
-        #expect(run.error.contains("warning: the drift notification to http://127.0.0.1:\(port) failed: connection refused at http://127.0.0.1:\(port)"), "\(run.error)")
+        #expect(run.error.contains("warning: the drift notification to 127.0.0.1 failed: connection refused at http://127.0.0.1:\(port):"), "\(run.error)")
         for canary in ["hook-secret-canary", "query-canary", "T0VF", "/services"] {
             #expect(!run.all.contains(canary), "\(canary) leaked:\n\(run.all)")
         }

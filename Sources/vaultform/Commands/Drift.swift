@@ -83,7 +83,9 @@ struct DriftCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let checkedAt = Date()
-        let errors = ErrorLines()
+        // The text report on standard output says the error; where standard error goes to
+        // the same place (a terminal), saying it there too would show it twice.
+        let errors = ErrorLines(echo: !(format == .text && output == nil && Terminal.outputSharesErrorDestination))
         let useColor = color.useColor(forStandardError: true)
         var address: String?
         do {
@@ -106,7 +108,7 @@ struct DriftCommand: AsyncParsableCommand {
             var message = errors.text
             if message.isEmpty {
                 message = (error as? ExitCode) == nil ? "\(error)" : "the check failed"
-                Terminal.writeError("error: \(message)\n")
+                if errors.echo { Terminal.writeError("error: \(message)\n") }
             }
             return DriftReport(error: message, checkedAt: checkedAt, duration: clock.now - started, manifest: manifest.path, server: address)
         }
@@ -124,12 +126,7 @@ struct DriftCommand: AsyncParsableCommand {
     /// Standard output, or the --output file replaced atomically.
     func deliver(_ report: DriftReport) throws {
         let text = render(report)
-        guard let output else {
-            // A failed check's error is already on standard error; the text report would
-            // only say it a second time on the same terminal.
-            if report.status == .error && format == .text { return }
-            return Terminal.write(text)
-        }
+        guard let output else { return Terminal.write(text) }
         do {
             try AtomicFile.write(Data(text.utf8), to: output, permissions: 0o644)
         } catch {
@@ -145,7 +142,7 @@ struct DriftCommand: AsyncParsableCommand {
         do {
             try await Notifier(url: url, format: notifyFormat, signingSecret: secret).send(report)
         } catch {
-            Terminal.writeError("warning: the drift notification to \(Notifier.display(url)) failed: \(error)\n")
+            Terminal.writeError("warning: the drift notification to \(url.host ?? Notifier.display(url)) failed: \(error)\n")
         }
     }
 }
