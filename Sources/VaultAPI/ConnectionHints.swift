@@ -43,6 +43,8 @@ extension ConnectionConfiguration {
             return "the server may require a client certificate (mTLS): set --client-cert and --client-key, or VAULT_CLIENT_CERT and VAULT_CLIENT_KEY"
         case .http where !https && error.status == 400 && (detail.contains("not json") || detail.contains("https server")):
             return "a plain http:// request answered with 400 usually means the server speaks HTTPS here: use https://"
+        case .timedOut:
+            return "nothing answered in time: check that \(Self.display(address.value)) is a Vault or OpenBao listener (a firewall that drops packets, or another service on that port, looks like this); give a slow server more time with --request-timeout and --timeout"
         case .connectionRefused where address.source == .default:
             return "no address is configured, so the default \(ConnectionConfiguration.defaultAddress) was tried; set --address or VAULT_ADDR"
         default:

@@ -68,11 +68,13 @@ struct ConnectionSafetyTests {
         #expect(statusRun.error.contains("vaultform: GET sys/health timed out after 10s; retrying in "), "\(statusRun.error)")
         #expect(statusRun.error.contains("(attempt 2 of at most 8, within 35s)…"), "\(statusRun.error)")
         #expect(statusRun.error.contains("error: GET sys/health: the server at \(address) did not answer within 35s ("), "\(statusRun.error)")
+        #expect(statusRun.error.contains("hint: nothing answered in time: check that \(address) is a Vault or OpenBao listener"), "\(statusRun.error)")
 
         #expect(planRun.code == 1)
         #expect(planTime < .seconds(40), "plan took \(planTime)")
         #expect(planRun.error.contains("timed out after 30s; retrying in "), "\(planRun.error)")
         #expect(planRun.error.contains("did not answer within 35s"), "\(planRun.error)")
+        #expect(planRun.error.contains("hint: nothing answered in time"), "\(planRun.error)")
         #expect(!planRun.output.contains("Plan:") && !planRun.output.contains("No changes"))
     }
 
