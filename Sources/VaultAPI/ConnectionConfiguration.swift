@@ -74,9 +74,11 @@ public struct ConnectionConfiguration: Sendable {
         logger: Logger = Logger(label: "vaultform.api")
     ) throws -> VaultClient {
         let directToken = login == nil ? token?.value.value : nil
-        return try VaultClient(
+        var client = try VaultClient(
             address: address.value, token: directToken, namespace: namespace?.value, tls: tls, timeout: timeout,
             maxConcurrentRequests: maxConcurrentRequests, logger: logger)
+        client.allowInsecureHTTP = allowInsecureHTTP
+        return client
     }
 
     /// One line per setting that is set, `name: value (from source)`, for `vaultform status`

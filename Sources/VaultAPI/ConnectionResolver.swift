@@ -104,9 +104,26 @@ struct ConnectionResolver {
     ) -> Sourced<String>? {
         if let flag { return flag.isEmpty ? nil : Sourced(flag, from: .flag(flagName)) }
         if let manifest {
+            overridden(by: manifest, key: key, standard: suffix)
             return manifest.text.isEmpty ? nil : Sourced(manifest.text, from: .manifest(key: key, location: manifest.location))
         }
         return standardVariable(suffix)
+    }
+
+    /// Warns when the manifest's setting hides a different value in the environment: someone
+    /// who exported VAULT_ADDR for this run would otherwise reach another server unawares.
+    mutating func overridden(by manifest: ConnectionInputs.ManifestSettings.Value, key: String, standard suffix: String) {
+        let set = ["BAO_" + suffix, "VAULT_" + suffix].compactMap { name in variable(name).map { (name, $0.value) } }
+        guard let (name, value) = set.first, value != manifest.text else { return }
+        let shown = manifest.text.isEmpty ? "empty (none)" : manifest.text
+        warnings.append(
+            "the manifest's \(key) (\(manifest.location)) is \(shown) and wins over \(name)=\(value); pass --\(Self.flagName(key)) to choose, or unset \(name)")
+    }
+
+    /// The flag that overrides a manifest `server:` key.
+    static func flagName(_ key: String) -> String {
+        let name = key.hasPrefix("server.") ? String(key.dropFirst("server.".count)) : key
+        return name.replacingOccurrences(of: "_", with: "-")
     }
 
     /// BAO_<suffix>, else VAULT_<suffix>; a warning when both are set and differ.

@@ -149,7 +149,9 @@ final class CurlEasy {
             try set(CURLOPT_FOLLOWLOCATION, 0, "CURLOPT_FOLLOWLOCATION")
             try set(CURLOPT_TCP_KEEPALIVE, 1, "CURLOPT_TCP_KEEPALIVE")
             try set(CURLOPT_TIMEOUT_MS, spec.timeoutMilliseconds, "CURLOPT_TIMEOUT_MS")
-            try set(CURLOPT_CONNECTTIMEOUT_MS, spec.timeoutMilliseconds, "CURLOPT_CONNECTTIMEOUT_MS")
+            // Connecting (TCP and the TLS handshake) gets at most 10 s of the attempt: a host
+            // that drops connection attempts is not worth the whole timeout.
+            try set(CURLOPT_CONNECTTIMEOUT_MS, min(spec.timeoutMilliseconds, 10_000), "CURLOPT_CONNECTTIMEOUT_MS")
             // A write that must not happen twice never rides a reused connection, on which
             // libcurl would resend it by itself if the connection died before the answer.
             if spec.freshConnection { try set(CURLOPT_FRESH_CONNECT, 1, "CURLOPT_FRESH_CONNECT") }

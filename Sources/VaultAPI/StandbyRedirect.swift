@@ -20,8 +20,12 @@ import Foundation
 /// vaultform follows 307 and 308 (which keep the method and body) for every method, since the
 /// standby did not act on the request; only to the same scheme (so a token sent over TLS is
 /// never sent in clear, and an http setup is not silently upgraded to a different listener),
-/// to a URL without credentials, and at most `RetryPolicy.maxRedirects` times. Other redirects
-/// (301, 302, 303) are not Vault's and are reported rather than followed.
+/// to plain http only on a loopback host (the rule the configured address obeys) unless
+/// `--allow-insecure-http` was given, to a URL without credentials, and at most
+/// `RetryPolicy.maxRedirects` times. The token goes with the request to the new origin, since
+/// the active node is another origin by design (its `api_addr`); the rules above are what make
+/// that safe. Other redirects (301, 302, 303) are not Vault's and are reported rather than
+/// followed. Every decision is made before anything is sent to the new origin.
 public enum StandbyRedirect: Sendable, Hashable {
     /// Send the same request to `origin` (scheme, host and port) at `path` (percent-encoded,
     /// with any query), as the `Location` named.
@@ -36,8 +40,10 @@ public enum StandbyRedirect: Sendable, Hashable {
     ///   - requested: the full URL that was requested (to resolve a relative `Location`).
     ///   - followed: redirects already followed for this request.
     ///   - limit: the most redirects one request may follow.
+    ///   - allowInsecureHTTP: whether plain http to a host that is not loopback is allowed
+    ///     (`--allow-insecure-http`); without it such a redirect is refused.
     public static func decide(
-        status: Int, location: String?, requested: URL, followed: Int, limit: Int
+        status: Int, location: String?, requested: URL, followed: Int, limit: Int, allowInsecureHTTP: Bool = false
     ) -> StandbyRedirect? {
         guard (300..<400).contains(status), status != 304 else { return nil }
         guard status == 307 || status == 308 else {
@@ -55,6 +61,10 @@ public enum StandbyRedirect: Sendable, Hashable {
         let from = requested.scheme?.lowercased() ?? ""
         guard scheme == from else {
             return .refuse("the standby redirected from \(from) to \(Self.origin(scheme, host, components.port)), a change of scheme; not followed")
+        }
+        guard scheme != "http" || allowInsecureHTTP || ConnectionConfiguration.isLoopback(host: host) else {
+            return .refuse(
+                "the standby redirected to \(Self.origin(scheme, host, components.port)), plain http:// to a host that is not loopback, which would send the token unencrypted; not followed (give the cluster an https:// api_addr, or pass --allow-insecure-http)")
         }
         guard components.user == nil, components.password == nil else {
             return .refuse("the standby's redirect carries credentials in its URL; not followed")

@@ -30,6 +30,19 @@ public struct VaultClient: Sendable {
     /// When set, every request asks the server to wrap its response (X-Vault-Wrap-TTL): the
     /// answer's `wrap_info.token` unwraps the real response once, within this time.
     public var wrapTTL: Duration?
+    /// How long one request may take, its retries and pauses included, counted from its
+    /// first attempt; nil for no bound besides `deadline` and the retry policy. Each
+    /// attempt's timeout is also cut to what remains, so a server that accepts connections
+    /// and never answers fails the request within this time.
+    public var requestDeadline: Duration?
+    /// Called before each retry with one line saying what failed and what happens next
+    /// (`GET sys/health timed out after 10s; retrying in 1.2s (attempt 2 of at most 8, within
+    /// 35s)`), so a command can tell its user it is waiting; never a header value or a body.
+    public var retryObserver: (@Sendable (String) -> Void)?
+    /// Whether a standby may redirect to plain http:// on a host that is not loopback
+    /// (`--allow-insecure-http`); without it such a redirect is refused before anything,
+    /// the token included, is sent there.
+    public var allowInsecureHTTP = false
     private var deadlineAt: ContinuousClock.Instant?
     private let transport: any HTTPTransport
 
@@ -123,26 +136,31 @@ public struct VaultClient: Sendable {
             client: self, method: method, path: Self.trimmed(path), query: query, body: body, repeatable: Self.isSafe(method) || idempotent)
         let clock = ContinuousClock()
         let started = clock.now
+        // The sooner of the client's deadline and this request's own limit.
+        let requestLimitAt = requestDeadline.map { started + $0 }
+        let limitAt = [deadlineAt, requestLimitAt].compactMap { $0 }.min()
+        let limit = limitAt == deadlineAt ? deadline : requestDeadline
         var schedule = RetrySchedule(
             policy: retryPolicy, repeatable: Self.isSafe(method) || idempotent,
-            budget: deadlineAt.map { $0 - started }, seed: UInt64.random(in: .min ... .max))
+            budget: limitAt.map { $0 - started }, seed: UInt64.random(in: .min ... .max))
         var target = exchange.start
         var last: (failure: VaultError, outcome: RetrySchedule.Outcome)?
+        var previousOutcome: RetrySchedule.Outcome?
 
         while true {
             var attemptTimeout = timeout
-            if let deadlineAt, let deadline {
-                let remaining = deadlineAt - clock.now
+            if let limitAt, let limit {
+                let remaining = limitAt - clock.now
                 guard remaining > .zero else {
                     // A pause that overslept (a busy machine) ends like a deadline met by the
                     // schedule: with the last failure and the attempts.
                     if let last {
                         throw finalError(
                             last.failure, outcome: last.outcome, reason: .deadline, attempts: schedule.attempts,
-                            elapsed: clock.now - started, exchange: exchange)
+                            elapsed: clock.now - started, limit: limit, exchange: exchange)
                     }
                     throw exchange.error(
-                        .timedOut, messages: ["the client's deadline of \(deadline.brief) passed before the request was sent"],
+                        .timedOut, messages: ["the client's deadline of \(limit.brief) passed before the request was sent"],
                         address: Self.display(target.origin ?? transport.baseURL))
                 }
                 attemptTimeout = min(timeout, remaining)
@@ -162,7 +180,7 @@ public struct VaultClient: Sendable {
                 if let redirect = StandbyRedirect.decide(
                     status: response.status, location: response.headers["Location"],
                     requested: exchange.url(of: target, base: transport.baseURL), followed: target.redirects,
-                    limit: retryPolicy.maxRedirects)
+                    limit: retryPolicy.maxRedirects, allowInsecureHTTP: allowInsecureHTTP)
                 {
                     switch redirect {
                     case .follow(let origin, let path):
@@ -197,10 +215,19 @@ public struct VaultClient: Sendable {
             case .retry(let pause):
                 logger.debug(
                     "\(method) \(exchange.logPath): attempt \(schedule.attempts) failed (\(Self.summary(outcome))); retrying in \(pause.brief)")
+                if let retryObserver, let notice = retryNotice(
+                    outcome, previous: previousOutcome, exchange: exchange, timeout: attemptTimeout, pause: pause,
+                    attempt: schedule.attempts + 1, limit: limit)
+                {
+                    retryObserver(notice)
+                }
+                previousOutcome = outcome
                 try await Task.sleep(for: pause)
                 target = exchange.start
             case .fail(let reason):
-                let error = finalError(failure, outcome: outcome, reason: reason, attempts: schedule.attempts, elapsed: elapsed, exchange: exchange)
+                let error = finalError(
+                    failure, outcome: outcome, reason: reason, attempts: schedule.attempts, elapsed: elapsed, limit: limit,
+                    exchange: exchange)
                 throw await explainingDenial(error)
             }
         }
@@ -210,7 +237,7 @@ public struct VaultClient: Sendable {
     /// sealed, with the attempts and the deadline when there were retries.
     private func finalError(
         _ failure: VaultError, outcome: RetrySchedule.Outcome, reason: RetrySchedule.Reason, attempts: Int,
-        elapsed: Duration, exchange: Exchange
+        elapsed: Duration, limit: Duration?, exchange: Exchange
     ) -> VaultError {
         let path = exchange.logPath
         switch reason {
@@ -223,12 +250,33 @@ public struct VaultClient: Sendable {
         }
         let stoppedByDeadline = reason == .deadline
         let retries = attempts > 1 || stoppedByDeadline
-            ? VaultError.Retries(attempts: attempts, elapsed: elapsed, deadline: stoppedByDeadline ? deadline : nil) : nil
+            ? VaultError.Retries(attempts: attempts, elapsed: elapsed, deadline: stoppedByDeadline ? limit : nil) : nil
         let code: VaultError.Code = outcome == .sealed ? .sealed : failure.code
         if retries == nil && code == failure.code { return failure }
         return VaultError(
             code: code, method: failure.method, path: failure.path, namespace: failure.namespace, status: failure.status,
             messages: failure.messages, address: failure.address, retries: retries, denial: failure.denial)
+    }
+
+    /// The line a retry is announced with, or nil for a sealed server already announced (it
+    /// is polled every second).
+    private func retryNotice(
+        _ outcome: RetrySchedule.Outcome, previous: RetrySchedule.Outcome?, exchange: Exchange, timeout: Duration,
+        pause: Duration, attempt: Int, limit: Duration?
+    ) -> String? {
+        let subject = "\(exchange.method) \(exchange.logPath)"
+        let what: String
+        switch outcome {
+        case .noResponse(.timedOut): what = "timed out after \(timeout.brief)"
+        case .noResponse(let code): what = "failed: \(code)"
+        case .status(let status, _): what = "was answered with HTTP \(status)"
+        case .upgrading: what = "was refused while the KV mount upgrades"
+        case .sealed:
+            guard previous != .sealed else { return nil }
+            return "\(subject): the server is sealed; waiting up to \(retryPolicy.sealedWait.brief) for it to be unsealed"
+        }
+        let within = limit.map { ", within \($0.brief)" } ?? ""
+        return "\(subject) \(what); retrying in \(pause.brief) (attempt \(attempt) of at most \(retryPolicy.maxAttempts)\(within))"
     }
 
     private static func summary(_ outcome: RetrySchedule.Outcome) -> String {

@@ -9,7 +9,13 @@ public enum PlanText {
     /// The whole plan as text; `color` adds ANSI colours for a terminal.
     public static func render(_ plan: Plan, color: Bool) -> String {
         let style = Style(enabled: color)
-        guard !plan.isEmpty else { return "No changes. The server matches the manifest.\n" + findings(plan, style) }
+        guard !plan.isEmpty else {
+            // With blockers, what the server lacks is not known yet: no claim that it matches.
+            let headline = plan.blockers.isEmpty
+                ? "No changes. The server matches the manifest.\n"
+                : "No changes could be planned: the blockers below must be resolved first, so whether the server matches the manifest is not known.\n"
+            return headline + findings(plan, style)
+        }
         let used = Set(plan.operations.map(\.action))
         let legend = [Action.create, .update, .replace, .delete].filter(used.contains).map { action in
             symbol(action, style) + " " + verb(action)

@@ -59,8 +59,11 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("max-concurrency"), help: ArgumentHelp("How many requests may be in flight at once.", valueName: "n"))
     var maxConcurrency: Int = 8
 
-    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("How long one request may take (30s, 2m; default 60s, 10s for status).", valueName: "duration"))
+    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("How long one attempt of a request may take (10s, 2m; default 30s, 10s for status).", valueName: "duration"))
     var requestTimeout: DurationArgument?
+
+    @Option(help: ArgumentHelp("How long one request may take, its retries included (else VAULTFORM_TIMEOUT; default 35s).", valueName: "duration"))
+    var timeout: DurationArgument?
 
     @Option(help: ArgumentHelp("How long the whole command may take, retries included (5m, 1h).", valueName: "duration"))
     var deadline: DurationArgument?
@@ -124,11 +127,30 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    /// A client for the configuration, with this invocation's timeout and concurrency.
-    func client(for configuration: ConnectionConfiguration, defaultTimeout: Duration = .seconds(60)) throws -> VaultClient {
-        try configuration.client(
+    /// How long one request may take, retries included, when neither `--timeout` nor
+    /// VAULTFORM_TIMEOUT says: enough to ride out a restart (about 11 s of retries) or a
+    /// sealed server's 10 s, short enough that a server that never answers is reported soon.
+    static let defaultRequestDeadline: Duration = .seconds(35)
+
+    /// The client for the configuration, with this invocation's timeouts and concurrency; it
+    /// says on standard error (without -v) when a request is retried.
+    func client(for configuration: ConnectionConfiguration, defaultTimeout: Duration = .seconds(30)) throws -> VaultClient {
+        var client = try configuration.client(
             timeout: requestTimeout?.duration ?? defaultTimeout, maxConcurrentRequests: maxConcurrency,
             logger: logger(label: "vaultform.api"))
+        client.requestDeadline = try requestDeadline(environment: ProcessInfo.processInfo.environment)
+        client.retryObserver = { line in Terminal.writeError("vaultform: \(line)…\n") }
+        return client
+    }
+
+    /// `--timeout`, else VAULTFORM_TIMEOUT, else the default.
+    func requestDeadline(environment: [String: String]) throws -> Duration {
+        if let timeout { return timeout.duration }
+        guard let text = environment["VAULTFORM_TIMEOUT"], !text.isEmpty else { return Self.defaultRequestDeadline }
+        guard let parsed = DurationArgument(argument: text) else {
+            throw ValidationError("VAULTFORM_TIMEOUT is `\(text)`, not a duration (35s, 2m)")
+        }
+        return parsed.duration
     }
 
     /// Runs `operation`, failing with a clear error when `--deadline` passes first.

@@ -39,14 +39,41 @@ struct Notifier {
     /// Sends the report; throws with a clear reason when the receiver cannot be reached or
     /// answers with anything but 2xx.
     func send(_ report: DriftReport, timeout: Duration = .seconds(10)) async throws {
+        let shown = Self.display(url)
         guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", let host = url.host else {
-            throw NotifyError("\(url.absoluteString) is not an http(s) URL")
+            throw NotifyError("the webhook URL (\(shown)) is not an http(s) URL")
         }
         var origin = URLComponents()
         origin.scheme = scheme
         origin.host = host
         origin.port = url.port
-        guard let base = origin.url else { throw NotifyError("\(url.absoluteString) is not a usable URL") }
+        guard let base = origin.url else { throw NotifyError("the webhook URL (\(shown)) is not a usable URL") }
+        do {
+            try await post(report, to: base, timeout: timeout)
+        } catch let error as HTTPTransportError {
+            // The transport names the URL it failed on, path included; say only where.
+            throw NotifyError("\(error.code) at \(shown): \(redacted(error.detail))")
+        }
+    }
+
+    /// The webhook as messages show it: scheme, host and port only. A webhook's path is often
+    /// its secret (Slack's `/services/T…/B…/…`), so no message or log carries it.
+    static func display(_ url: URL) -> String {
+        guard let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else { return "an unusable URL" }
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return "\(scheme)://\(bracketed)\(url.port.map { ":\($0)" } ?? "")"
+    }
+
+    /// `text` without the URL's path, query or user information, should libcurl quote them.
+    private func redacted(_ text: String) -> String {
+        var text = text
+        for part in [url.query, url.path, url.user, url.password].compactMap({ $0 }) where part.count > 1 {
+            text = text.replacingOccurrences(of: part, with: "…")
+        }
+        return text
+    }
+
+    private func post(_ report: DriftReport, to base: URL, timeout: Duration) async throws {
         let transport = try CurlTransport(baseURL: base, tls: TLSOptions(), maxConcurrentTransfers: 1)
         let body = body(report)
         var headers: HTTPHeaders = ["Content-Type": "application/json", "User-Agent": "vaultform/\(Vaultform.version)"]

@@ -35,6 +35,12 @@ struct ServerConnection {
     static func open(_ options: ConnectionOptions, manifest: Manifest) async throws -> ServerConnection {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try options.resolve(manifest: manifest.server, environment: environment)
+        if case .none = configuration.authentication {
+            // Every command that opens a connection needs a token; without one the server
+            // would only answer 403 after the first request.
+            fail("no token: set VAULT_TOKEN (or BAO_TOKEN) or write ~/.vault-token, or log in with --approle-role-id-file (VAULT_ROLE_ID) or --jwt-role")
+            throw ExitCode.failure
+        }
         return try await report(configuration) {
             let client = try options.client(for: configuration)
             let identity = try await client.identity()
@@ -49,8 +55,7 @@ struct ServerConnection {
         do {
             return try await body()
         } catch let error as VaultError {
-            Terminal.writeError("error: \(error)\n")
-            errors?.append("\(error)")
+            fail("\(error)")
             if let hint = configuration.hint(for: error) { Terminal.writeError("hint: \(hint)\n") }
             throw ExitCode.failure
         } catch let error as ExitCode {
@@ -58,8 +63,7 @@ struct ServerConnection {
         } catch let error as CancellationError {
             throw error
         } catch {
-            Terminal.writeError("error: \(error)\n")
-            errors?.append("\(error)")
+            fail("\(error)")
             throw ExitCode.failure
         }
     }
@@ -69,10 +73,16 @@ struct ServerConnection {
         do {
             return try body()
         } catch {
-            Terminal.writeError("error: \(error)\n")
-            errors?.append("\(error)")
+            fail("\(error)")
             throw ExitCode.failure
         }
+    }
+
+    /// Reports an error line: on standard error, unless the collector says the command's own
+    /// report prints it (drift's text report), and into the collector.
+    static func fail(_ line: String) {
+        if errors?.echo ?? true { Terminal.writeError("error: \(line)\n") }
+        errors?.append(line)
     }
 
     /// Runs `body` with the session's client and closes the session on every path, so a
@@ -97,6 +107,11 @@ struct ServerConnection {
 /// Error lines collected while a command runs (see `ServerConnection.errors`).
 final class ErrorLines: Sendable {
     private let lines = Mutex<[String]>([])
+    /// Whether the lines are also printed on standard error as they come; false when the
+    /// command prints them itself, so that no error is shown twice.
+    let echo: Bool
+
+    init(echo: Bool = true) { self.echo = echo }
 
     func append(_ line: String) { lines.withLock { $0.append(line) } }
 

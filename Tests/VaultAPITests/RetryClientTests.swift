@@ -161,7 +161,8 @@ struct RetryClientTests {
             .respond(307, "", headers: ["Location": "http://10.0.0.7:8200/v1/sys/policies/acl/p"]), .respond(204, ""),
         ])
         let log = LogCapture()
-        let client = VaultClient(transport: transport, token: "s.canary-redirect", namespace: "team1", logger: log.logger)
+        var client = VaultClient(transport: transport, token: "s.canary-redirect", namespace: "team1", logger: log.logger)
+        client.allowInsecureHTTP = true  // plain http to a host that is not loopback (RedirectSafetyTests)
         let response = try await client.request(.put, "sys/policies/acl/p", body: ["policy": "x"])
         #expect(response.status == 204)
         let (first, second) = (transport.requests[0], transport.requests[1])
@@ -184,7 +185,9 @@ struct RetryClientTests {
         let flaky = ScriptedTransport([
             .respond(307, "", headers: ["Location": "http://10.0.0.7:8200/v1/sys/mounts"]), .fail(.connectionRefused), scriptedOK,
         ])
-        _ = try await VaultClient(transport: flaky, retryPolicy: quick).request(.get, "sys/mounts")
+        var insecure = VaultClient(transport: flaky, retryPolicy: quick)
+        insecure.allowInsecureHTTP = true
+        _ = try await insecure.request(.get, "sys/mounts")
         #expect(flaky.requests.map(\.origin) == [nil, URL(string: "http://10.0.0.7:8200"), nil])
     }
 

@@ -64,7 +64,7 @@ struct DriftCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let notifyWebhook, URL(string: notifyWebhook)?.host == nil {
-            throw ValidationError("--notify-webhook \(notifyWebhook) is not an http(s) URL")
+            throw ValidationError("--notify-webhook is not an http(s) URL with a host")
         }
         let report = await check()
         try deliver(report)
@@ -83,7 +83,9 @@ struct DriftCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let checkedAt = Date()
-        let errors = ErrorLines()
+        // The text report on standard output says the error; where standard error goes to
+        // the same place (a terminal), saying it there too would show it twice.
+        let errors = ErrorLines(echo: !(format == .text && output == nil && Terminal.outputSharesErrorDestination))
         let useColor = color.useColor(forStandardError: true)
         var address: String?
         do {
@@ -106,7 +108,7 @@ struct DriftCommand: AsyncParsableCommand {
             var message = errors.text
             if message.isEmpty {
                 message = (error as? ExitCode) == nil ? "\(error)" : "the check failed"
-                Terminal.writeError("error: \(message)\n")
+                if errors.echo { Terminal.writeError("error: \(message)\n") }
             }
             return DriftReport(error: message, checkedAt: checkedAt, duration: clock.now - started, manifest: manifest.path, server: address)
         }
@@ -140,7 +142,7 @@ struct DriftCommand: AsyncParsableCommand {
         do {
             try await Notifier(url: url, format: notifyFormat, signingSecret: secret).send(report)
         } catch {
-            Terminal.writeError("warning: the drift notification to \(url.host ?? notifyWebhook) failed: \(error)\n")
+            Terminal.writeError("warning: the drift notification to \(url.host ?? Notifier.display(url)) failed: \(error)\n")
         }
     }
 }

@@ -53,6 +53,10 @@ struct UnsealCommand: AsyncParsableCommand {
                     throw OperatorError("no key share entered; the server stays sealed")
                 }
                 key = typed
+            } else if prompt {
+                let now = try await client.sealStatus()
+                throw OperatorError(
+                    "no --key-file and no terminal to ask for key shares on (standard input is not a terminal); the server stays sealed at \(now.progress)/\(now.threshold): pass --key-file FILE, or run vaultform unseal in a terminal")
             } else {
                 let now = try await client.sealStatus()
                 throw OperatorError("out of key shares at \(now.progress)/\(now.threshold); the server stays sealed")
