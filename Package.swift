@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "VaultformPolicyTests", dependencies: ["VaultformPolicy"]),
         .testTarget(name: "VaultWireTests", dependencies: ["VaultWire"]),
         .testTarget(name: "VaultAPITests", dependencies: ["VaultAPI", "TestSupport", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "VaultformCoreTests", dependencies: ["VaultformCore", "VaultformManifest"]),
+        .testTarget(name: "VaultformCoreTests", dependencies: ["VaultformCore", "VaultformManifest", "VaultformPolicy"]),
         .testTarget(
             name: "VaultformRenderTests",
             dependencies: ["VaultformRender", "VaultformManifest", "VaultformCore", "VaultformPolicy"],
@@ -99,7 +99,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "VaultAPI", "VaultformServer", "VaultformCore", "VaultformManifest", "VaultformRender", "vaultform", "TestSupport",
+                "VaultAPI", "VaultformServer", "VaultformCore", "VaultformManifest", "VaultformPolicy", "VaultformRender", "vaultform",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]

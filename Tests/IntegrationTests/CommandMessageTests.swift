@@ -120,7 +120,7 @@ struct CommandMessageTests {
             let path = try Self.manifestFile(
                 """
                 version: 1
-                secrets_engines: [{ path: secret, type: kv-v2 }]
+                secrets_engines: [{ path: secret, type: kv-v2, description: key/value secret storage }]
                 secret_schemas:
                   - path: secret/vf-audit-blockers/app
                     fields:
