@@ -18,9 +18,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "VaultformPolicy"),
+        // The one check for names that become API path segments, shared by the manifest and the client.
+        .target(name: "VaultPath"),
         .target(
             name: "VaultformManifest",
-            dependencies: ["VaultformPolicy", .product(name: "Yams", package: "Yams")]
+            dependencies: ["VaultformPolicy", "VaultPath", .product(name: "Yams", package: "Yams")]
         ),
         .systemLibrary(
             name: "CCurl",
@@ -29,7 +31,7 @@ let package = Package(
         ),
         .target(
             name: "VaultAPI",
-            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CCurl", "VaultPath", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "VaultformCore",
