@@ -56,7 +56,16 @@ public enum Planner {
             findings += result.findings
             if let operation = result.operation { operations.append(operation) } else { unchanged.append(address) }
         }
-        return Plan(operations: operations + deletions, unchanged: unchanged, findings: findings)
+        return Plan(operations: operations + deletions, unchanged: unchanged, findings: findings, targets: options.targets.sorted())
+    }
+
+    /// Every address a `--target` could name: the manifest's objects and secrets, and the
+    /// server's objects (a target may name one to delete).
+    public static func targetableAddresses(desired: DesiredState, live: LiveState) -> Set<Address> {
+        var addresses = Set(desired.entries.map(\.address))
+        addresses.formUnion(live.resources.keys)
+        addresses.formUnion(desired.schemas.map(SecretPlanner.address))
+        return addresses.subtracting(builtins)
     }
 
     /// The operation for one desired object against what the server holds (nil: absent).

@@ -9,7 +9,10 @@ public enum PlanText {
     /// The whole plan as text; `color` adds ANSI colours for a terminal.
     public static func render(_ plan: Plan, color: Bool) -> String {
         let style = Style(enabled: color)
-        guard !plan.isEmpty else { return "No changes. The server matches the manifest.\n" + findings(plan, style) }
+        guard !plan.isEmpty else {
+            let scope = plan.targets.isEmpty ? "The server matches the manifest.\n" : targeting(plan)
+            return "No changes. " + scope + findings(plan, style)
+        }
         let used = Set(plan.operations.map(\.action))
         let legend = [Action.create, .update, .replace, .delete].filter(used.contains).map { action in
             symbol(action, style) + " " + verb(action)
@@ -20,7 +23,14 @@ public enum PlanText {
         }
         let (add, change, destroy) = plan.summary
         output += "\n" + style.bold("Plan: \(add) to add, \(change) to change, \(destroy) to destroy.") + "\n"
+        if !plan.targets.isEmpty { output += "\n" + targeting(plan) }
         return output + findings(plan, style)
+    }
+
+    /// What a targeted plan covers: only its targets, so "no changes" says nothing of the rest.
+    static func targeting(_ plan: Plan) -> String {
+        "This plan covers only its targets (" + plan.targets.map(\.description).joined(separator: ", ")
+            + "); other objects were not compared.\n"
     }
 
     /// Blockers and warnings, after the plan, each with its hint; then what blockers mean.
