@@ -77,12 +77,13 @@ public enum Planner {
             return Operation(address: desired.address, action: .create, changes: changes, location: entry.location)
         }
         var changes: [FieldChange] = []
-        for field in desired.fields.keys.sorted() {
-            guard let after = desired.fields[field] else { continue }
-            let before = live.fields[field]
+        let (wanted, have) = desired.address.kind.comparable(desired: desired.fields, live: live.fields)
+        for field in wanted.keys.sorted() {
+            guard let after = wanted[field] else { continue }
+            let before = have[field]
             if let before, equal(after, before, kind: desired.address.kind, field: field) { continue }
             var change = FieldChange(field: field, before: before, after: after)
-            switch desired.address.kind.changeRule(for: field) {
+            switch desired.address.kind.changeRule(for: field, before: before, after: after) {
             case .inPlace: break
             case .replace(let reason): change.forcesReplacement = reason
             case .onlyToTrue(let reason): if after == .boolean(false) { change.forcesReplacement = reason }
