@@ -18,9 +18,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "VaultformPolicy"),
+        // The one check for names that become API path segments, shared by the manifest and the client.
+        .target(name: "VaultPath"),
         .target(
             name: "VaultformManifest",
-            dependencies: ["VaultformPolicy", .product(name: "Yams", package: "Yams")]
+            dependencies: ["VaultformPolicy", "VaultPath", .product(name: "Yams", package: "Yams")]
         ),
         // The wire's value types (JSON values, HTTP methods): a leaf, so pure targets need no
         // HTTP client. VaultAPI re-exports it.
@@ -32,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "VaultAPI",
-            dependencies: ["CCurl", "VaultWire", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CCurl", "VaultWire", "VaultPath", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "VaultformCore",

@@ -1,4 +1,5 @@
 import Foundation
+import VaultPath
 
 extension VaultClient {
     /// Where one attempt goes: the configured server, or the active node a standby named.
@@ -45,6 +46,13 @@ extension VaultClient {
             }
             tokenSent = client.token != nil
             logPath = VaultError.redact(path, secrets)
+            // Refused before anything is sent: a `..`, `.` or empty segment (or one of their
+            // encoded spellings) would reach another endpoint than the one named.
+            if let problem = PathSegment.problem(inPath: path) {
+                throw VaultError(
+                    code: .invalidRequest, method: method, path: logPath, namespace: namespace,
+                    messages: ["refusing to send a request whose path \(problem)"], redacting: secrets)
+            }
 
             var headers = HTTPHeaders()
             if let token = client.token { headers.add(name: "X-Vault-Token", value: token.value) }

@@ -89,12 +89,16 @@ public struct Plan: Sendable, Equatable {
     public var unchanged: [Address]
     /// What the plan found besides changes: blockers (apply refuses) and warnings.
     public var findings: [Finding]
+    /// The `--target` addresses the plan was limited to; empty when it covers everything.
+    /// Renderers say so, since objects outside the targets were not compared.
+    public var targets: [Address]
 
     /// Creates a plan.
-    public init(operations: [Operation], unchanged: [Address], findings: [Finding] = []) {
+    public init(operations: [Operation], unchanged: [Address], findings: [Finding] = [], targets: [Address] = []) {
         self.operations = operations
         self.unchanged = unchanged
         self.findings = findings
+        self.targets = targets
     }
 
     /// True when the server already matches the manifest.

@@ -58,7 +58,16 @@ public enum Planner {
             if let operation = result.operation { operations.append(operation) } else { unchanged.append(address) }
         }
         let ordered = SelfLockout.mark(operations + deletions, identity: live.identity)
-        return Plan(operations: ordered, unchanged: unchanged, findings: findings)
+        return Plan(operations: ordered, unchanged: unchanged, findings: findings, targets: options.targets.sorted())
+    }
+
+    /// Every address a `--target` could name: the manifest's objects and secrets, and the
+    /// server's objects (a target may name one to delete).
+    public static func targetableAddresses(desired: DesiredState, live: LiveState) -> Set<Address> {
+        var addresses = Set(desired.entries.map(\.address))
+        addresses.formUnion(live.resources.keys)
+        addresses.formUnion(desired.schemas.map(SecretPlanner.address))
+        return addresses.subtracting(builtins)
     }
 
     /// The operation for one desired object against what the server holds (nil: absent).
@@ -74,14 +83,15 @@ public enum Planner {
             return Operation(address: desired.address, action: .create, changes: changes, location: entry.location)
         }
         var changes: [FieldChange] = []
-        for field in desired.fields.keys.sorted() {
-            guard let after = desired.fields[field] else { continue }
-            let before = live.fields[field]
+        let (wanted, have) = desired.address.kind.comparable(desired: desired.fields, live: live.fields)
+        for field in wanted.keys.sorted() {
+            guard let after = wanted[field] else { continue }
+            let before = have[field]
             if let before, equal(after, before, kind: desired.address.kind, field: field, type: desired.fields["type"]) { continue }
             // A field the server does not report has its fresh value.
             if before == nil, desired.address.kind.isDefault(field, after) { continue }
             var change = FieldChange(field: field, before: before, after: after)
-            switch desired.address.kind.changeRule(for: field) {
+            switch desired.address.kind.changeRule(for: field, before: before, after: after) {
             case .inPlace: break
             case .replace(let reason): change.forcesReplacement = reason
             case .onlyToTrue(let reason): if after == .boolean(false) { change.forcesReplacement = reason }

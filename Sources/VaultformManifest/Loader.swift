@@ -162,6 +162,12 @@ public struct ManifestLoader: Sendable {
     }
 
     static func readText(_ path: String) -> Swift.Result<String, ReadFailure> {
+        // Checked before reading, so a huge file (or a device that never ends) is not loaded.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
+           size.intValue > ExpansionBudget.maxFileBytes {
+            return .failure(ReadFailure(
+                reason: "the file is \(size.intValue >> 20) MiB; vaultform reads files of up to \(ExpansionBudget.maxFileBytes >> 20) MiB"))
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(ReadFailure(reason: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"))
         }

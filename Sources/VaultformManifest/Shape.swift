@@ -1,4 +1,5 @@
 import Foundation
+import VaultPath
 
 /// The shape of every manifest value, written once as data. The checker walks YAML against
 /// it (unknown keys, wrong types, bad durations and CIDRs) and `vaultform schema` turns the
@@ -92,8 +93,9 @@ public enum StringRule: Sendable {
         switch self {
         case .any: nil
         case .nonEmpty: "\\S"
-        case .mountPath, .secretPath: "^[^/\\s][^\\s]*[^/\\s]$|^[^/\\s]$"
-        case .name: "^[^/\\s]+$"
+        // Each segment: no spaces, `\\`, `%`, `?`, `#` or control characters, and not `.` or `..`.
+        case .mountPath, .secretPath: #"^(?!(.*/)?\.\.?(/|$))[^/\s\\%?#\x00-\x1f\x7f]+(/[^/\s\\%?#\x00-\x1f\x7f]+)*$"#
+        case .name: #"^(?!\.\.?$)[^/\s\\%?#\x00-\x1f\x7f]+$"#
         case .identifier: "^[A-Za-z_][A-Za-z0-9_-]*$"
         }
     }
@@ -110,12 +112,17 @@ public enum StringRule: Sendable {
             if text.hasPrefix("/") || text.hasSuffix("/") { return "must not start or end with `/`" }
             if text.contains(where: \.isWhitespace) { return "must not contain spaces" }
             if text.containsText("//") { return "must not contain an empty segment (`//`)" }
+            // The same segment check the client makes before sending, and stricter (`%`, `?`, `#`).
+            if let problem = PathSegment.problem(inPath: text, trailingSlash: false, strict: true) {
+                return "`\(text)` \(problem)"
+            }
             if self == .secretPath, !text.contains("/" as Character) { return "must name the engine and the secret (`MOUNT/PATH`)" }
             return nil
         case .name:
             if text.isEmpty { return "must not be empty" }
             if text.contains("/" as Character) { return "must not contain `/`" }
             if text.contains(where: \.isWhitespace) { return "must not contain spaces" }
+            if let problem = PathSegment.problem(Substring(text)) { return "`\(text)` \(problem)" }
             return nil
         case .identifier:
             guard let first = text.first, first.isLetter || first == "_",

@@ -1,7 +1,7 @@
 /// Finds the known word closest to a misspelt one, for "did you mean …?" hints.
-enum Suggestion {
+public enum Suggestion {
     /// The closest candidate within a small edit distance, or nil when nothing is close.
-    static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let limit = max(1, min(3, word.count / 3))
         var best: (String, Int)?
         for candidate in candidates {
@@ -12,7 +12,7 @@ enum Suggestion {
     }
 
     /// "did you mean `x`?" or nil.
-    static func hint(for word: String, in candidates: some Sequence<String>) -> String? {
+    public static func hint(for word: String, in candidates: some Sequence<String>) -> String? {
         closest(to: word, in: candidates).map { "did you mean `\($0)`?" }
     }
 

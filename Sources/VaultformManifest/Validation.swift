@@ -5,6 +5,9 @@ struct Validator {
 
     /// Mount paths the server owns; a manifest never manages them.
     static let builtinEngines: Set<String> = ["sys", "identity", "cubbyhole"]
+    /// Mount paths vaultform keeps for itself: its apply lock and the key it fingerprints
+    /// secret values with. A manifest that declared one would be dropped silently by the plan.
+    static let reservedEngines: Set<String> = ["vaultform-lock"]
     /// Auth paths the server owns.
     static let builtinAuthMethods: Set<String> = ["token"]
     /// Policies the server owns.
@@ -83,6 +86,12 @@ struct Validator {
     private mutating func checkBuiltins(_ manifest: Manifest) {
         for engine in manifest.secretsEngines where Self.builtinEngines.contains(engine.path) {
             diagnostics.append(.error("`\(engine.path)` is a built-in mount and cannot be managed", at: engine.location))
+        }
+        for engine in manifest.secretsEngines
+        where Self.reservedEngines.contains(where: { engine.path == $0 || engine.path.hasPrefix($0 + "/") }) {
+            diagnostics.append(.error(
+                "`\(engine.path)` is reserved: vaultform keeps its apply lock and fingerprint key in the `vaultform-lock` mount",
+                at: engine.location, hint: "choose another path"))
         }
         for method in manifest.authMethods where Self.builtinAuthMethods.contains(method.path) {
             diagnostics.append(.error("`\(method.path)` is the built-in token auth method and cannot be managed", at: method.location))

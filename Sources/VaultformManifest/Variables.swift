@@ -43,6 +43,11 @@ struct Variable {
 struct VariableResolver {
     private(set) var variables: [String: Variable] = [:]
     private(set) var diagnostics: [Diagnostic] = []
+    /// What substitutions have added so far: each use of a list copies it, and each use in a
+    /// longer string copies the value's text, so both are held to `ExpansionBudget`.
+    private var expanded = ExpansionBudget.Size()
+    /// The budget was crossed and reported; later references stay as written.
+    private var overBudget = false
 
     mutating func declare(name: Located<String>, object: CheckedObject, defaultNode: Node?, defaultLocation: SourceLocation?) {
         if let existing = variables[name.value] {
@@ -92,6 +97,11 @@ struct VariableResolver {
         guard let variable = variables[name] else { return }
         // A value from the environment or a flag is YAML, so lists can be written `[a, b]`.
         var node: Node
+        if let problem = ExpansionBudget.aliasProblem(in: text, file: origin) {
+            diagnostics.append(.error("\(origin): \(problem.message)", at: nil))
+            variables[name]?.failed = true
+            return
+        }
         do {
             node = try Yams.compose(yaml: text, .basic) ?? Node.scalar(.init(""))
         } catch {
@@ -113,10 +123,10 @@ struct VariableResolver {
 
     private mutating func applyVarFile(_ path: String) {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            diagnostics.append(.error("cannot read var file \(path): \(error.localizedDescription)", at: nil))
+        switch ManifestLoader.readText(path) {
+        case .success(let read): text = read
+        case .failure(let failure):
+            diagnostics.append(.error("cannot read var file \(path): \(failure.reason)", at: nil))
             return
         }
         let root: Node
@@ -240,6 +250,21 @@ struct VariableResolver {
             }
             references.append(name)
             let isWhole = output.isEmpty && index == text.endIndex && references.count == 1
+            if !overBudget {
+                expanded.nodes += isWhole ? Self.nodeCount(value.node) : 0
+                expanded.bytes += value.node.scalar?.string.utf8.count ?? 0
+            }
+            if overBudget || expanded.nodes > ExpansionBudget.maxExpandedNodes || expanded.bytes > ExpansionBudget.maxExpandedBytes {
+                // Reported once, at the reference that crossed the budget; the rest stay as written.
+                if !overBudget {
+                    diagnostics.append(.error(
+                        "variable references expand the manifest past \(ExpansionBudget.maxExpandedNodes) nodes or \(ExpansionBudget.maxExpandedBytes >> 20) MiB beyond what is written; vaultform refuses it",
+                        at: location, hint: "use the variable in fewer places, or make its value smaller"))
+                }
+                overBudget = true
+                checker.suppressed.insert(position)
+                return node
+            }
             if isWhole {
                 checker.substitutions[position] = "the value comes from variable `\(name)`, set by \(value.origin)"
                 return Self.relocate(value.node, to: scalar.mark)
@@ -255,7 +280,9 @@ struct VariableResolver {
             let names = references.map { "`\($0)`" }.joined(separator: ", ")
             checker.substitutions[position] = "the value is built from variable \(names)"
         }
-        return .scalar(.init(output, .implicit, .doubleQuoted, scalar.mark))
+        // The reference's own tag, not `.implicit`: Yams builds a new tag and constructor (three
+        // dictionaries, about 1.5 KB) for each `.implicit`, which made every substitution costly.
+        return .scalar(.init(output, scalar.tag, .doubleQuoted, scalar.mark))
     }
 
     /// Whether text holds `${` (a reference or an escape); a byte scan, since this runs on every scalar.
@@ -268,12 +295,21 @@ struct VariableResolver {
         return false
     }
 
+    /// The nodes in `node`, itself included (a variable's value: a scalar or a list of them).
+    private static func nodeCount(_ node: Node) -> Int {
+        switch node {
+        case .scalar, .alias: 1
+        case .sequence(let sequence): 1 + sequence.reduce(0) { $0 + nodeCount($1) }
+        case .mapping(let mapping): 1 + mapping.reduce(0) { $0 + nodeCount($1.value) + 1 }
+        }
+    }
+
     /// A copy of a variable's value node placed at the reference, so later messages point there.
     private static func relocate(_ node: Node, to mark: Mark?) -> Node {
         switch node {
         case .scalar(let scalar):
             // Keep plain style only for plain values, so `null`-looking strings stay strings.
-            return .scalar(.init(scalar.string, .implicit, scalar.style == .plain ? .plain : .doubleQuoted, mark))
+            return .scalar(.init(scalar.string, scalar.tag, scalar.style == .plain ? .plain : .doubleQuoted, mark))
         case .sequence(let sequence):
             return .sequence(.init(sequence.map { relocate($0, to: mark) }, sequence.tag, sequence.style, mark))
         case .mapping(let mapping):

@@ -8,6 +8,12 @@ enum YAMLSource {
         if text.utf8.contains(9), let tab = firstTabInIndentation(text) {
             return .failure(.error("tabs cannot indent YAML; use spaces", at: SourceLocation(file: file, line: tab.line, column: tab.column)))
         }
+        if text.utf8.count > ExpansionBudget.maxFileBytes {
+            return .failure(.error(
+                "the file is \(text.utf8.count >> 20) MiB; vaultform reads files of up to \(ExpansionBudget.maxFileBytes >> 20) MiB",
+                at: SourceLocation(file: file, line: 1, column: 1)))
+        }
+        if let problem = ExpansionBudget.aliasProblem(in: text, file: file) { return .failure(problem) }
         do {
             // The basic resolver tags nothing by regex: vaultform types every scalar itself, per
             // field, and Yams's YAML 1.1 tag resolution was a third of the load time.

@@ -18,7 +18,8 @@ public enum PlanJSON {
             summary: Summary(
                 add: add, change: change, destroy: destroy, unchanged: plan.unchanged.count, blockers: plan.blockers.count),
             unchanged: plan.unchanged.map(\.description),
-            findings: plan.findings.map(FindingEntry.init))
+            findings: plan.findings.map(FindingEntry.init),
+            targets: plan.targets.isEmpty ? nil : plan.targets.map(\.description))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -32,6 +33,8 @@ public enum PlanJSON {
         var summary: Summary
         var unchanged: [String]
         var findings: [FindingEntry]
+        /// The `--target` addresses a targeted plan covers; absent when it covers everything.
+        var targets: [String]?
     }
 
     struct Summary: Encodable {

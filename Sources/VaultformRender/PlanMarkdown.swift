@@ -24,6 +24,7 @@ public enum PlanMarkdown {
                 text += "```\n\n</details>\n"
             }
         }
+        if !plan.targets.isEmpty { text += "\n> " + escape(PlanText.targeting(plan).replacingOccurrences(of: "\n", with: "")) + "\n" }
         if !plan.findings.isEmpty {
             text += "\n| | object | finding |\n|---|---|---|\n"
             for finding in plan.findings {

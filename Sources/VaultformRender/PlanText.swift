@@ -11,10 +11,12 @@ public enum PlanText {
         let style = Style(enabled: color)
         guard !plan.isEmpty else {
             // With blockers, what the server lacks is not known yet: no claim that it matches.
-            let headline = plan.blockers.isEmpty
-                ? "No changes. The server matches the manifest.\n"
-                : "No changes could be planned: the blockers below must be resolved first, so whether the server matches the manifest is not known.\n"
-            return headline + findings(plan, style)
+            guard plan.blockers.isEmpty else {
+                return "No changes could be planned: the blockers below must be resolved first, so whether the server matches the manifest is not known.\n"
+                    + findings(plan, style)
+            }
+            let scope = plan.targets.isEmpty ? "The server matches the manifest.\n" : targeting(plan)
+            return "No changes. " + scope + findings(plan, style)
         }
         let used = Set(plan.operations.map(\.action))
         let legend = [Action.create, .update, .replace, .delete].filter(used.contains).map { action in
@@ -26,7 +28,14 @@ public enum PlanText {
         }
         let (add, change, destroy) = plan.summary
         output += "\n" + style.bold("Plan: \(add) to add, \(change) to change, \(destroy) to destroy.") + "\n"
+        if !plan.targets.isEmpty { output += "\n" + targeting(plan) }
         return output + findings(plan, style)
+    }
+
+    /// What a targeted plan covers: only its targets, so "no changes" says nothing of the rest.
+    static func targeting(_ plan: Plan) -> String {
+        "This plan covers only its targets (" + plan.targets.map(\.description).joined(separator: ", ")
+            + "); other objects were not compared.\n"
     }
 
     /// Blockers and warnings, after the plan, each with its hint; then what blockers mean.

@@ -15,7 +15,9 @@ struct CIExamplesTests {
 
     /// The vaultform command lines of a file, continuation lines joined, with the file's own
     /// variables and the deployment paths mapped onto this repository.
-    static func commands(in file: String) throws -> [[String]] {
+    /// Webhook URLs and other `$VARIABLES` become `sink`: a loopback address nothing listens
+    /// on, so a test never contacts a real host.
+    static func commands(in file: String, sink: String) throws -> [[String]] {
         let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
             .replacingOccurrences(of: "\\\n", with: " ")
         var commands: [[String]] = []
@@ -29,19 +31,29 @@ struct CIExamplesTests {
                 .replacingOccurrences(of: "\"$MANIFEST\"", with: "manifests/hoodcloud")
                 .replacingOccurrences(of: "\"$VAR_FILE\"", with: "manifests/hoodcloud/env/prod.yaml")
                 .replacingOccurrences(of: "/etc/vaultform/hoodcloud", with: "manifests/hoodcloud")
-                .replacingOccurrences(of: #"\$\{\{[^}]*\}\}"#, with: "https://hooks.example/x", options: .regularExpression)
-                .replacingOccurrences(of: #"\$[A-Z_]+"#, with: "https://placeholder.example/x", options: .regularExpression)
+                .replacingOccurrences(of: #"\$\{\{[^}]*\}\}"#, with: sink, options: .regularExpression)
+                .replacingOccurrences(of: #"\$[A-Z_]+"#, with: sink, options: .regularExpression)
             commands.append(command.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }.filter { !$0.isEmpty })
         }
         return commands
     }
 
+    /// The repository's top-level entries, to catch a test writing a file there.
+    static func repositoryEntries() throws -> Set<String> {
+        Set(try FileManager.default.contentsOfDirectory(atPath: root.path))
+    }
+
     @Test("every vaultform command in the examples parses, and the manifests they name validate", arguments: files)
     func examples(file: String) async throws {
-        let commands = try Self.commands(in: file)
-        #expect(!commands.isEmpty, "no vaultform command found in \(file)")
         let closed = try FreePort.loopback()
+        let commands = try Self.commands(in: file, sink: "http://127.0.0.1:\(closed)/x")
+        #expect(!commands.isEmpty, "no vaultform command found in \(file)")
+        let before = try Self.repositoryEntries()
+        defer { #expect((try? Self.repositoryEntries()) == before, "\(file): a command wrote into the repository") }
         for command in commands {
+            for argument in command where argument.contains("://") {
+                #expect(argument.hasPrefix("http://127.0.0.1:"), "\(file): `\(argument)` would leave the machine")
+            }
             // Paths of this repository made absolute: the test may run from anywhere.
             let arguments = command.dropFirst().map { $0.hasPrefix("manifests/") ? Self.root.appendingPathComponent($0).path : $0 }
             // Against a closed port with short timeouts: anything but a usage error (64) is fine.

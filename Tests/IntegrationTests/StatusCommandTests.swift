@@ -24,7 +24,10 @@ struct StatusCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         var merged = ProcessRunner.cleanEnvironment
         merged["HOME"] = directory.path
-        let result = try await ProcessRunner.run(executable, arguments, environment: merged.merging(environment) { $1 })
+        // Run inside the temporary directory, so a relative output path (`--output drift.md`)
+        // lands there and never in the repository.
+        let result = try await ProcessRunner.run(
+            executable, arguments, environment: merged.merging(environment) { $1 }, currentDirectory: directory)
         return Run(code: result.exitCode, output: result.standardOutput, error: result.standardError)
     }
 

@@ -99,6 +99,7 @@ struct ApplyCommand: AsyncParsableCommand {
             // lock's: the first plan runs unlocked, and only a plan with work takes the lock
             // and is made again under it (another apply may have run in between).
             let (unlocked, unlockedLive) = try await makePlan()
+            try PlanCommand.refuseUnmatched(options.targets, desired: desired, live: unlockedLive)
             if unlocked.isEmpty, unlocked.findings.isEmpty {
                 Terminal.write(PlanText.render(unlocked, color: useColor))
                 return

@@ -71,6 +71,7 @@ struct PlanCommand: AsyncParsableCommand {
                 }
             }
         }
+        try Self.refuseUnmatched(targets, desired: desired, live: live)
 
         switch format {
         case .text:
@@ -110,6 +111,22 @@ struct PlanCommand: AsyncParsableCommand {
             if let entry = desired.entry(device.address) { text += AuditStanza.render(entry.resource) + "\n" }
         }
         return text
+    }
+
+    /// Fails (exit 1) when a `--target` names nothing in the manifest or on the server, with
+    /// the closest address as a hint: a misspelt target would otherwise plan "No changes".
+    static func refuseUnmatched(_ targets: Set<Address>, desired: DesiredState, live: LiveState) throws {
+        let known = Planner.targetableAddresses(desired: desired, live: live)
+        let unmatched = targets.subtracting(known).sorted()
+        guard !unmatched.isEmpty else { return }
+        for target in unmatched {
+            var message = "error: --target \(target) matches nothing in the manifest or on the server\n"
+            if let hint = Suggestion.hint(for: target.description, in: known.map(\.description).sorted()) {
+                message += "  hint: \(hint)\n"
+            }
+            Terminal.writeError(message)
+        }
+        throw ExitCode.failure
     }
 
     /// Parses `KIND:NAME`, naming the kinds when the kind is unknown.
