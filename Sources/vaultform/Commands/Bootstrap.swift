@@ -14,9 +14,14 @@ struct BootstrapCommand: AsyncParsableCommand {
         abstract: "Initialise, unseal and provision a new server, then revoke its root token.",
         discussion: """
             Steps, each skipped (and said so) when already done, so running it again is harmless:
-              1. initialise with --key-shares and --key-threshold; the shares go to --keys-file \
-            (mode 0600; with --pgp-key, one per share, each share is encrypted to its holder by \
-            the server), never to the terminal unless --print-keys-to-terminal is given on one;
+              1. check everything that can be known before initialising (the manifest, its \
+            variables, every from_env and from_file source apply needs, the admin role, the files \
+            to write) and stop with the server untouched on any problem; then initialise with \
+            --key-shares and --key-threshold; the shares go to --keys-file (mode 0600; with \
+            --pgp-key, one per share, each share is encrypted to its holder by the server), never \
+            to the terminal unless --print-keys-to-terminal is given on one. The root token is kept \
+            in the keys file until step 5 revokes it, so a run that fails later can be run again: \
+            it resumes with that token and then removes it from the file;
               2. unseal with the threshold of shares (from the keys file);
               3. apply the manifest with the root token (the usual credentials on a re-run);
               4. write the admin AppRole's role ID and a new secret ID to \
