@@ -129,7 +129,9 @@ struct CredentialsCommand: AsyncParsableCommand {
             let who = permissions & 0o004 != 0 ? "every user of this machine" : "the file's group"
             Terminal.writeError("warning: --mode \(mode) makes the secret ID readable by \(who); 0600 keeps it to its owner\n")
         }
-        let server = try await ServerConnection.open(connection, manifest: loaded ?? Manifest())
+        // The manifest only chooses roles: the connection settings stay the flags' and the
+        // environment's, as without it.
+        let server = try await ServerConnection.open(connection, manifest: Manifest())
         let exitCode = try await server.whileOpen { client in
             try await ServerConnection.report(server.configuration) {
                 if let role {
