@@ -37,8 +37,10 @@ struct BootstrapResumeTests {
             let auditLog = directory.appendingPathComponent("audit.log").path
             let arguments = Self.arguments(server, keys: keys, admin: admin, auditLog: auditLog)
 
-            // (a) Production settings with the people-supplied secrets unset, and an admin role
-            // the manifest does not define: every problem said, and the server left alone.
+            // (a) Production settings with the people-supplied secrets unset, an admin role the
+            // manifest does not define, and a symlink planted where the admin's credentials go:
+            // every problem said, and the server left alone.
+            try FileManager.default.createSymbolicLink(atPath: admin, withDestinationPath: directory.path)
             let blocked = try await StatusCommandTests.run(
                 arguments.filter { $0 != "hoodcloud-admin" }.map { $0 == "--admin-role" ? "--admin-role=nobody" : $0 }
                     + ["--var", "require_supplied_secrets=true"],
@@ -47,7 +49,9 @@ struct BootstrapResumeTests {
             #expect(blocked.error.contains("kv-secret:secret/hoodcloud/"), "\(blocked.all)")
             #expect(blocked.error.contains("is required and missing"), "\(blocked.all)")
             #expect(blocked.error.contains("--admin-role nobody: the manifest defines no AppRole role of that name"), "\(blocked.all)")
+            #expect(blocked.error.contains("--admin-credentials-dir \(admin) is a symlink"), "\(blocked.all)")
             #expect(blocked.error.contains("The server was not initialised"), "\(blocked.all)")
+            try FileManager.default.removeItem(atPath: admin)
             #expect(try await server.client().sealStatus().initialized == false, "bootstrap initialised a server it then could not provision")
             #expect(!FileManager.default.fileExists(atPath: keys))
 

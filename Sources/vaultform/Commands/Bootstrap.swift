@@ -290,7 +290,12 @@ struct BootstrapCommand: AsyncParsableCommand {
             }
             problems += Self.unwritable(keysFile, what: "--keys-file")
         }
-        if let adminCredentialsDirectory { problems += Self.unwritable(adminCredentialsDirectory + "/secret-id", what: "--admin-credentials-dir") }
+        if let adminCredentialsDirectory {
+            if (try? FileManager.default.destinationOfSymbolicLink(atPath: adminCredentialsDirectory)) != nil {
+                problems.append("--admin-credentials-dir \(adminCredentialsDirectory) is a symlink: give the real directory (credentials are never written through one)")
+            }
+            problems += Self.unwritable(adminCredentialsDirectory + "/secret-id", what: "--admin-credentials-dir")
+        }
         if keepRootToken, let rootTokenFile { problems += Self.unwritable(rootTokenFile, what: "--root-token-file") }
         guard !problems.isEmpty else { return }
         for problem in problems { Terminal.writeError("error: \(problem)\n") }
