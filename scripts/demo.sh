@@ -42,8 +42,8 @@ step "vaultform apply $manifest --var-file $manifest/env/dev.yaml --auto-approve
 step "vaultform plan $manifest --detailed-exitcode (a second plan: nothing left to do)"
 "$vaultform" plan "$manifest" --address "$address" "${vars[@]}" --detailed-exitcode
 
-step "vaultform credentials --all (the dev sidecar: role-id and secret-id files for every role)"
-"$vaultform" credentials --all --output-dir "$state/approle" --mode 0644 --address "$address"
+step "vaultform credentials --all (the dev sidecar: role-id and secret-id files for every role but the admin's)"
+"$vaultform" credentials --all --output-dir "$state/approle" --mode 0644 --manifest "$manifest" --address "$address"
 find "$state/approle" -type f -printf '  mode %m  %P\n' | sort
 
 step "what the server holds now (bao CLI)"

@@ -151,7 +151,8 @@ struct Builder {
                 tokenExplicitMaxTTL: item.duration("token_explicit_max_ttl"), tokenPeriod: item.duration("token_period"),
                 tokenNumUses: item.integer("token_num_uses"), tokenType: item.string("token_type"),
                 tokenNoDefaultPolicy: item.boolean("token_no_default_policy"),
-                tokenBoundCIDRs: item.cidrs("token_bound_cidrs")?.map(\.value), location: item.location)
+                tokenBoundCIDRs: item.cidrs("token_bound_cidrs")?.map(\.value), sidecar: item.boolean("sidecar"),
+                location: item.location)
             checkRole(role, item)
             manifest.appRoleRoles.append(role)
         }

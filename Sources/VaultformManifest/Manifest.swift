@@ -212,6 +212,10 @@ public struct AppRoleRole: Sendable, Equatable {
     public var tokenType: String?
     public var tokenNoDefaultPolicy: Bool?
     public var tokenBoundCIDRs: [CIDR]?
+    /// False for a role whose credentials must never go to the shared sidecar directory
+    /// (`vaultform credentials --all`), such as the admin role; vaultform's own, never sent
+    /// to the server.
+    public var sidecar: Bool?
     public var location: SourceLocation
 }
 

@@ -136,6 +136,9 @@ public enum ManifestShape {
             Field("token_type", .oneOf(["default", "service", "batch"]), "The type of tokens issued."),
             Field("token_no_default_policy", .boolean, "Leave the `default` policy off issued tokens."),
             Field("token_bound_cidrs", .list(.cidr, unique: true), "Where issued tokens may be used from."),
+            Field(
+                "sidecar", .boolean,
+                "false: `vaultform credentials --all` never writes this role's credentials (an admin role); default true. Not sent to the server."),
         ]
     )
 

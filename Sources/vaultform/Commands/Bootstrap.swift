@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultAPI
+import VaultformCore
 import VaultformManifest
 import VaultformServer
 
@@ -13,9 +14,14 @@ struct BootstrapCommand: AsyncParsableCommand {
         abstract: "Initialise, unseal and provision a new server, then revoke its root token.",
         discussion: """
             Steps, each skipped (and said so) when already done, so running it again is harmless:
-              1. initialise with --key-shares and --key-threshold; the shares go to --keys-file \
-            (mode 0600; with --pgp-key, one per share, each share is encrypted to its holder by \
-            the server), never to the terminal unless --print-keys-to-terminal is given on one;
+              1. check everything that can be known before initialising (the manifest, its \
+            variables, every from_env and from_file source apply needs, the admin role, the files \
+            to write) and stop with the server untouched on any problem; then initialise with \
+            --key-shares and --key-threshold; the shares go to --keys-file (mode 0600; with \
+            --pgp-key, one per share, each share is encrypted to its holder by the server), never \
+            to the terminal unless --print-keys-to-terminal is given on one. The root token is kept \
+            in the keys file until step 5 revokes it, so a run that fails later can be run again: \
+            it resumes with that token and then removes it from the file;
               2. unseal with the threshold of shares (from the keys file);
               3. apply the manifest with the root token (the usual credentials on a re-run);
               4. write the admin AppRole's role ID and a new secret ID to \
@@ -86,18 +92,39 @@ struct BootstrapCommand: AsyncParsableCommand {
         let client = try connection.client(for: configuration)
         var checklist: [String] = []
 
-        // 1. Initialise.
+        // 1. Initialise, once nothing that can be known beforehand stands in the way; or find
+        // the root token a run that failed after initialising kept in the keys file.
         let health = try await ServerConnection.report(configuration) { try await client.health() }
         if let adminRole {
             try BootstrapAdminCheck.check(role: adminRole, mount: adminMount, manifest: loaded, refusing: !health.initialized && !keepRootToken)
         }
         var rootToken: String?
+        var kept = keysFile.flatMap { BootstrapKeysFile.read($0) }
         if health.initialized {
             Terminal.write("1. initialise: skipped, the server is already initialised.\n")
+            rootToken = kept?.rootToken
         } else {
+            try preflight(loaded)
             rootToken = try await initialise(client: client, configuration: configuration, checklist: &checklist)
+            kept = keysFile.flatMap { BootstrapKeysFile.read($0) }
         }
+        let resumed = health.initialized && rootToken != nil
+        do {
+            try await provision(
+                rootToken: &rootToken, resumed: resumed, kept: &kept, client: client, configuration: configuration, loaded: loaded, checklist: &checklist)
+        } catch {
+            if rootToken != nil, let kept, kept.rootToken != nil {
+                Terminal.writeError("The root token is kept in \(kept.path) (mode 0600): run bootstrap again to resume; it revokes the token at the end.\n")
+            }
+            throw error
+        }
+    }
 
+    /// Steps 2 to 6, with the root token when this run made it or a failed run kept it.
+    func provision(
+        rootToken: inout String?, resumed: Bool, kept: inout BootstrapKeysFile?, client: VaultClient, configuration: ConnectionConfiguration,
+        loaded: Manifest, checklist: inout [String]
+    ) async throws {
         // 2. Unseal.
         if try await ServerConnection.report(configuration, { try await client.sealStatus() }).sealed {
             guard let keysFile else {
@@ -110,6 +137,17 @@ struct BootstrapCommand: AsyncParsableCommand {
             }
         } else {
             Terminal.write("2. unseal: skipped, the server is unsealed.\n")
+        }
+        if resumed, let token = rootToken, var file = kept {
+            // Resuming: the token a failed run kept, if it still works.
+            if try await ServerConnection.report(configuration, { try await Self.works(token, client: client) }) {
+                Terminal.write("   resuming with the root token kept in \(file.path) by the run that initialised the server.\n")
+            } else {
+                rootToken = nil
+                try file.removeRootToken()
+                kept = file
+                Terminal.write("   the root token kept in \(file.path) no longer works; removed it from the file.\n")
+            }
         }
 
         // 3. Apply, with the root token when this run made it.
@@ -133,6 +171,11 @@ struct BootstrapCommand: AsyncParsableCommand {
                 checklist.append("The root token in \(rootTokenFile): revoke it (vault token revoke) as soon as the admin AppRole works.")
             } else {
                 try await revoke(rootToken, client: client, configuration: configuration)
+            }
+            if var file = kept, file.rootToken != nil {
+                try file.removeRootToken()
+                kept = file
+                Terminal.write("   removed the root token from \(file.path); it keeps the key shares.\n")
             }
         } else {
             Terminal.write("5. root token: skipped, this run did not create one.\n")
@@ -158,12 +201,9 @@ struct BootstrapCommand: AsyncParsableCommand {
             try await ServerOperator.initialize(client: client, shares: keyShares, threshold: keyThreshold, pgpKeys: pgp)
         }
         if let keysFile {
-            let document: JSONValue = [
-                "shares": .number(Double(result.shares)), "threshold": .number(Double(result.threshold)),
-                "keys_base64": .array(result.keys.map(JSONValue.string)), "pgp_encrypted": .bool(!pgp.isEmpty),
-            ]
-            try AtomicFile.write(try document.encoded() + Data("\n".utf8), to: keysFile, permissions: 0o600)
-            Terminal.write("1. initialise: done, \(result.shares) key shares (threshold \(result.threshold)) written to \(keysFile) (mode 0600)\(pgp.isEmpty ? "" : ", each encrypted to its PGP key").\n")
+            // The root token too, until step 5 revokes it: a rerun after a failure resumes with it.
+            try BootstrapKeysFile(path: keysFile, result: result, pgpEncrypted: !pgp.isEmpty).write()
+            Terminal.write("1. initialise: done, \(result.shares) key shares (threshold \(result.threshold)) written to \(keysFile) (mode 0600)\(pgp.isEmpty ? "" : ", each encrypted to its PGP key"), with the root token until it is revoked.\n")
             checklist.append("The \(result.shares) key shares in \(keysFile): give one to each of \(result.shares) trusted people (any \(result.threshold) unseal the server), then delete the file.")
         }
         if printKeysToTerminal && terminal {
@@ -206,12 +246,13 @@ struct BootstrapCommand: AsyncParsableCommand {
         role: String, directory: String, rootClient: VaultClient?, configuration: ConnectionConfiguration, manifest loaded: Manifest
     ) async throws {
         let write = { (client: VaultClient) in
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try PrivateDirectory.create(directory)
             let mount = adminMount.hasSuffix("/") ? adminMount : adminMount + "/"
             let roleID = try await SecretIDs.roleID(client: client, mount: mount, role: role)
-            let grant = try await SecretIDs.createSecretID(client: client, mount: mount, role: role, metadata: ["issued-by": "vaultform bootstrap"])
             try AtomicFile.write(Data(roleID.utf8), to: directory + "/role-id", permissions: 0o600)
-            try AtomicFile.write(Data(grant.value.utf8), to: directory + "/secret-id", permissions: 0o600)
+            _ = try await SecretIDs.createAndDeliver(client: client, mount: mount, role: role, metadata: ["issued-by": "vaultform bootstrap"]) { grant in
+                try AtomicFile.write(Data(grant.value.utf8), to: directory + "/secret-id", permissions: 0o600)
+            }
         }
         if let rootClient {
             try await ServerConnection.report(configuration) { try await write(rootClient) }
@@ -221,6 +262,61 @@ struct BootstrapCommand: AsyncParsableCommand {
             try await server.whileOpen { client in try await ServerConnection.report(configuration) { try await write(client) } }
         }
         Terminal.write("4. admin credentials: the role ID and a new secret ID of \(role) written to \(directory)/ (mode 0600).\n")
+    }
+
+    /// Whether the server still accepts a token (false only when it says so: 403).
+    static func works(_ token: String, client: VaultClient) async throws -> Bool {
+        do {
+            _ = try await client.with(token: token).request(.get, "auth/token/lookup-self")
+            return true
+        } catch let error as VaultError where error.status == 403 {
+            return false
+        }
+    }
+
+    /// Before initialising: everything that would make a later step fail and can be known
+    /// now (apply's blockers on an empty server, such as an unset `from_env` variable of a
+    /// required secret; an admin role the manifest does not define; files that cannot be
+    /// written). After initialising, a failure leaves a server with a root token to take
+    /// care of; before, it leaves the server as it was.
+    func preflight(_ loaded: Manifest) throws {
+        var problems = Preflight.refusals(Pipeline.resolve(loaded))
+        if let adminRole {
+            let mount = adminMount.hasSuffix("/") ? String(adminMount.dropLast()) : adminMount
+            if !loaded.appRoleRoles.contains(where: { $0.name.lowercased() == adminRole.lowercased() && $0.mount.value == mount }) {
+                problems.append("--admin-role \(adminRole): the manifest defines no AppRole role of that name on \(mount)/, and a new server has no other")
+            }
+        }
+        if let keysFile {
+            if FileManager.default.fileExists(atPath: keysFile) {
+                problems.append("--keys-file \(keysFile) already exists: it may hold another server's key shares; move it away first")
+            }
+            problems += Self.unwritable(keysFile, what: "--keys-file")
+        }
+        if let adminCredentialsDirectory {
+            if (try? FileManager.default.destinationOfSymbolicLink(atPath: adminCredentialsDirectory)) != nil {
+                problems.append("--admin-credentials-dir \(adminCredentialsDirectory) is a symlink: give the real directory (credentials are never written through one)")
+            }
+            problems += Self.unwritable(adminCredentialsDirectory + "/secret-id", what: "--admin-credentials-dir")
+        }
+        if keepRootToken, let rootTokenFile { problems += Self.unwritable(rootTokenFile, what: "--root-token-file") }
+        guard !problems.isEmpty else { return }
+        for problem in problems { Terminal.writeError("error: \(problem)\n") }
+        Terminal.writeError("The server was not initialised: fix \(problems.count == 1 ? "this" : "these") and run bootstrap again.\n")
+        throw ExitCode.failure
+    }
+
+    /// Why a file could not be created at `path` (its nearest existing directory is not
+    /// writable, or a parent is a file); empty when it can.
+    static func unwritable(_ path: String, what: String) -> [String] {
+        var directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), directory.path != "/" {
+            directory.deleteLastPathComponent()
+        }
+        guard isDirectory.boolValue else { return ["\(what) \(path): \(directory.path) is not a directory"] }
+        guard access(directory.path, W_OK | X_OK) == 0 else { return ["\(what) \(path): cannot write into \(directory.path)"] }
+        return []
     }
 
     func revoke(_ rootToken: String, client: VaultClient, configuration: ConnectionConfiguration) async throws {

@@ -22,7 +22,11 @@ struct CredentialsCommand: AsyncParsableCommand {
             exactly one stays valid.
 
             --all --output-dir DIR writes DIR/ROLE/role-id and DIR/ROLE/secret-id for every role on \
-            the mount, as the HoodCloud dev sidecar does for /vault/config/.
+            the mount, as the HoodCloud dev sidecar does for /vault/config/, each ROLE directory \
+            created 0700 (0755 with --mode 0644) and never through a symlink. With --manifest, the \
+            roles it marks `sidecar: false` (an admin role) are left out unless named with \
+            --include; --exclude leaves out any other. A secret ID file readable by other users \
+            (--mode 0640, 0644…) is warned about.
 
             --check reports secret IDs with less than 25% of their TTL left (exit 2 when any), as \
             text or as a Prometheus textfile (--format prometheus, --output FILE).
@@ -32,7 +36,7 @@ struct CredentialsCommand: AsyncParsableCommand {
                 --secret-id-file /opt/hoodcloud/secrets/vault-secret-id --mode 0644
               vaultform credentials hoodcloud-admin --secret-id-file admin.secret-id --wrap-ttl 10m
               vaultform credentials hoodcloud-control-plane --secret-id-file ... --rotate
-              vaultform credentials --all --output-dir /vault/config
+              vaultform credentials --all --output-dir /vault/config --manifest manifests/hoodcloud
               vaultform credentials --check --format prometheus --output /var/lib/node_exporter/textfile_collector/approle.prom
             """
     )
@@ -76,6 +80,18 @@ struct CredentialsCommand: AsyncParsableCommand {
     @Option(name: .customLong("output-dir"), help: ArgumentHelp("With --all: the directory to write into.", valueName: "dir"))
     var outputDirectory: String?
 
+    @Option(help: ArgumentHelp("With --all: leave out the roles this manifest marks `sidecar: false`.", valueName: "path"))
+    var manifest: String?
+
+    @Option(name: .customLong("var-file"), help: ArgumentHelp("With --manifest: a YAML file of variable values; repeatable.", valueName: "file"))
+    var varFiles: [String] = []
+
+    @Option(help: ArgumentHelp("With --all: leave out this role; repeatable.", valueName: "role"))
+    var exclude: [String] = []
+
+    @Option(help: ArgumentHelp("With --all: write this role although the manifest marks it `sidecar: false`; repeatable.", valueName: "role"))
+    var include: [String] = []
+
     @Flag(help: "Report secret IDs with less than 25% of their TTL left; exit 2 when any.")
     var check = false
 
@@ -95,6 +111,9 @@ struct CredentialsCommand: AsyncParsableCommand {
             throw ValidationError("give --role-id-file, --secret-id-file or both: credentials are only ever written to files")
         }
         if all, outputDirectory == nil { throw ValidationError("--all needs --output-dir") }
+        if !all, manifest != nil || !exclude.isEmpty || !include.isEmpty {
+            throw ValidationError("--manifest, --exclude and --include choose the roles of --all")
+        }
         for item in metadata where !item.contains("=") { throw ValidationError("--metadata \(item) is not key=value") }
     }
 
@@ -102,6 +121,16 @@ struct CredentialsCommand: AsyncParsableCommand {
     var permissions: Int { Int(mode, radix: 8) ?? 0o600 }
 
     func run() async throws {
+        let loaded = try manifest.map { path in
+            let options = try ManifestOptions.parse([path] + varFiles.flatMap { ["--var-file", $0] })
+            return try ServerConnection.loadManifest(options, color: Terminal.supportsColor(fileDescriptor: STDERR_FILENO, disabled: false))
+        }
+        if secretIDFile != nil || all, permissions & 0o044 != 0 {
+            let who = permissions & 0o004 != 0 ? "every user of this machine" : "the file's group"
+            Terminal.writeError("warning: --mode \(mode) makes the secret ID readable by \(who); 0600 keeps it to its owner\n")
+        }
+        // The manifest only chooses roles: the connection settings stay the flags' and the
+        // environment's, as without it.
         let server = try await ServerConnection.open(connection, manifest: Manifest())
         let exitCode = try await server.whileOpen { client in
             try await ServerConnection.report(server.configuration) {
@@ -110,7 +139,7 @@ struct CredentialsCommand: AsyncParsableCommand {
                     return Int32(0)
                 }
                 if all {
-                    return try await deliverAll(client: client)
+                    return try await deliverAll(client: client, manifest: loaded)
                 }
                 return try await checkExpiry(client: client)
             }
@@ -132,9 +161,9 @@ struct CredentialsCommand: AsyncParsableCommand {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             pairs[parts[0]] = parts.count > 1 ? parts[1] : ""
         }
-        let grant = try await SecretIDs.createSecretID(
-            client: client, mount: mountPath, role: role, metadata: pairs, cidrs: cidr, wrapTTL: wrapTTL?.duration)
-        try write(grant.value, to: secretIDFile)
+        let grant = try await SecretIDs.createAndDeliver(
+            client: client, mount: mountPath, role: role, metadata: pairs, cidrs: cidr, wrapTTL: wrapTTL?.duration
+        ) { grant in try write(grant.value, to: secretIDFile) }
         let what = grant.wrapped ? "a wrapping token for a new secret ID (valid \(wrapTTL.map { "\($0.duration)" } ?? ""), unwraps once)" : "a new secret ID"
         Terminal.write("Wrote \(what) of \(role) to \(secretIDFile) (mode \(mode))\(grant.accessor.map { "; its accessor is \($0)" } ?? "").\n")
         guard rotate else { return }
@@ -144,19 +173,49 @@ struct CredentialsCommand: AsyncParsableCommand {
         Terminal.write("Destroyed \(before.count) older secret ID\(before.count == 1 ? "" : "s") of \(role).\n")
     }
 
-    /// The dev sidecar: every role's files under --output-dir.
-    func deliverAll(client: VaultClient) async throws -> Int32 {
+    /// The dev sidecar: every role's files under --output-dir, but for the roles the manifest
+    /// keeps out of it (`sidecar: false`) and those excluded.
+    func deliverAll(client: VaultClient, manifest loaded: Manifest?) async throws -> Int32 {
         guard let outputDirectory else { return 1 }
-        let roles = try await client.request(.list, "auth/\(mountPath)role").data?["keys"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        for role in roles.sorted() {
+        let listed = try await client.request(.list, "auth/\(mountPath)role").data?["keys"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let kept = Self.sidecarRoles(listed, manifest: loaded, mount: mountPath, exclude: exclude, include: include)
+        for (role, reason) in kept.left { Terminal.write("Left out \(role): \(reason).\n") }
+        if loaded == nil, exclude.isEmpty {
+            Terminal.writeError("warning: without --manifest no role is marked `sidecar: false`: every role on \(mountPath) is written, an admin role too\n")
+        }
+        let roles = kept.roles
+        for role in roles {
             let directory = URL(fileURLWithPath: outputDirectory).appendingPathComponent(role)
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try PrivateDirectory.create(directory.path, mode: PrivateDirectory.mode(forFiles: permissions))
             try await deliver(
                 role: role, roleIDFile: directory.appendingPathComponent("role-id").path,
                 secretIDFile: directory.appendingPathComponent("secret-id").path, client: client)
         }
         Terminal.write("Delivered credentials for \(roles.count) role\(roles.count == 1 ? "" : "s") under \(outputDirectory).\n")
         return 0
+    }
+
+    /// The roles `--all` writes, sorted, and the ones it leaves out with why. Role names are
+    /// compared in lower case, as the server stores them.
+    static func sidecarRoles(
+        _ listed: [String], manifest: Manifest?, mount: String, exclude: [String], include: [String]
+    ) -> (roles: [String], left: [(String, String)]) {
+        let excluded = Set(exclude.map { $0.lowercased() }), included = Set(include.map { $0.lowercased() })
+        let private_ = Set((manifest?.appRoleRoles ?? []).filter {
+            $0.sidecar == false && ($0.mount.value.hasSuffix("/") ? $0.mount.value : $0.mount.value + "/") == mount
+        }.map { $0.name.lowercased() })
+        var roles: [String] = [], left: [(String, String)] = []
+        for role in listed.sorted() {
+            let name = role.lowercased()
+            if excluded.contains(name) {
+                left.append((role, "--exclude"))
+            } else if private_.contains(name), !included.contains(name) {
+                left.append((role, "the manifest marks it `sidecar: false` (name it with --include to write it)"))
+            } else {
+                roles.append(role)
+            }
+        }
+        return (roles, left)
     }
 
     /// Secret IDs with less than a quarter of their TTL left; 2 when any.

@@ -148,31 +148,3 @@ struct DriftCommand: AsyncParsableCommand {
 }
 
 extension Notifier.Format: ExpressibleByArgument {}
-
-/// Writes a file so that readers see the old content or the new, never part of it: a
-/// temporary file in the same directory, then a rename over the target.
-enum AtomicFile {
-    static func write(_ data: Data, to path: String, permissions: Int) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: permissions]) else {
-            throw AtomicFileError("cannot create \(temporary.path)")
-        }
-        // Exactly the mode asked for, whatever the umask.
-        guard chmod(temporary.path, mode_t(permissions)) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw AtomicFileError("cannot set the mode of \(temporary.path): \(reason)")
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw AtomicFileError(reason)
-        }
-    }
-}
-
-struct AtomicFileError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
