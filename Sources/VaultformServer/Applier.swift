@@ -20,10 +20,14 @@ public struct ApplyOptions: Sendable {
 public struct ApplyReport: Sendable {
     /// Operations carried out and checked, in order.
     public var done: [Operation] = []
-    /// Operations not started because an earlier one failed.
+    /// Operations not started because an earlier one failed, or because the apply was
+    /// asked to stop (then the first of them is where it stopped).
     public var notDone: [Operation] = []
     /// The failure that stopped the apply, if any.
     public var failure: ApplyFailure?
+    /// Why the apply stopped between two operations without a failure (a `StopRequest`'s
+    /// reason), if it did.
+    public var stopped: String?
 
     /// `Apply complete: 3 added, 2 changed, 0 destroyed.` counts, replacements counting as
     /// one added and one destroyed.
@@ -84,15 +88,24 @@ public struct Applier: Sendable {
     }
 
     /// Carries out the plan. `progress` hears of each operation as it starts and ends;
-    /// `beforeWrite` runs before every write (the lock's check) and may throw to stop.
+    /// `beforeWrite` runs before every write (the lock's check, which reads the lock) and may
+    /// throw to stop. `stop` is read before each operation: once it is requested, no further
+    /// operation starts, and the report lists the rest as not done. The operation in flight is
+    /// never cut short (the task is not cancelled), so its writes and read-back complete.
     public func apply(
         _ plan: Plan, desired: DesiredState,
         progress: @Sendable (ApplyEvent) -> Void = { _ in },
-        beforeWrite: @Sendable () throws -> Void = {}
+        beforeWrite: @Sendable () async throws -> Void = {},
+        stop: StopRequest? = nil
     ) async -> ApplyReport {
         var report = ApplyReport()
         let total = plan.operations.count
         for (index, operation) in plan.operations.enumerated() {
+            if let reason = stop?.reason {
+                report.stopped = reason
+                report.notDone = Array(plan.operations[index...])
+                return report
+            }
             progress(.started(index: index + 1, total: total, operation))
             do {
                 try await carryOut(operation, desired: desired, beforeWrite: beforeWrite)
@@ -109,7 +122,7 @@ public struct Applier: Sendable {
         return report
     }
 
-    func carryOut(_ operation: Operation, desired: DesiredState, beforeWrite: () throws -> Void) async throws {
+    func carryOut(_ operation: Operation, desired: DesiredState, beforeWrite: () async throws -> Void) async throws {
         let address = operation.address
         if address.kind == .kvSecret {
             guard let write = operation.secretWrite else { throw ApplyError("the plan says nothing of what to write") }
@@ -140,7 +153,7 @@ public struct Applier: Sendable {
             requests = WriteRequests.delete(address)
         }
         for request in requests {
-            try beforeWrite()
+            try await beforeWrite()
             _ = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent)
         }
         try await verify(operation, entry: entry)

@@ -3,10 +3,12 @@ import VaultAPI
 
 /// A held apply lock: renewed in the background every third of its TTL until `release()`.
 ///
-/// The holder calls `check()` before each write (the applier's `beforeWrite`). It throws
-/// once the claim is no longer surely this process's: a renewal found it taken over or
-/// removed, or renewals failed until the TTL ran out (the process was suspended, the server
-/// unreachable). Another process may then be applying, so the holder must stop.
+/// The holder calls `verify()` before each write (the applier's `beforeWrite`): it reads the
+/// lock's entry and throws once the claim is no longer this process's, because it was
+/// removed (`vaultform force-unlock`), taken over, or renewals failed until the TTL ran out
+/// (the process was suspended, the server unreachable). Another process may then be
+/// applying, so the holder must stop. `check()` is the same test without the read: it sees
+/// only what the last renewal found, up to a third of the TTL late.
 public final class LockLease: @unchecked Sendable {
     /// This process's owner ID.
     public let owner: String
@@ -62,6 +64,33 @@ public final class LockLease: @unchecked Sendable {
         guard snapshot.tenure.isValid(at: now) else {
             let error = ApplyLockError.lost(
                 at: location, "it was not renewed within its TTL of \(LockTime.describe(snapshot.tenure.ttl))")
+            state.lose(error)
+            throw error
+        }
+    }
+
+    /// Reads the lock's entry and throws `ApplyLockError` with code `.lost` unless it still
+    /// holds this process's claim; call it before every write. One read of one KV entry (a
+    /// storage read, no write): a force-unlock or a takeover is seen before the very next
+    /// write, not at the next renewal. A renewal landing in between is fine: the entry is
+    /// compared by owner ID, not by version.
+    /// - Throws: `ApplyLockError` (`.lost`), or the server's error when the entry cannot be
+    ///   read (the holder stops then too: it cannot know the claim is still its own).
+    public func verify() async throws {
+        try check()
+        let current = try await client()
+        let (observation, serverTime) = try await store.read(current)
+        let ttl = state.snapshot.tenure.ttl
+        switch LockAssessment.of(observation, owner: owner, now: serverTime ?? Date(), fallbackTTL: ttl) {
+        case .ours:
+            return
+        case .free:
+            let error = ApplyLockError.lost(
+                at: location, "someone removed it (vaultform force-unlock, or the entry was deleted)")
+            state.lose(error)
+            throw error
+        case .held(let holder), .expired(let holder, _):
+            let error = ApplyLockError.lost(at: location, "it was taken over by \(holder)", holder: holder)
             state.lose(error)
             throw error
         }
