@@ -14,8 +14,10 @@ struct ApplyCommand: AsyncParsableCommand {
         discussion: """
             From a manifest: plans, shows the plan, and asks for confirmation on a terminal \
             (--auto-approve skips it; without a terminal and without the flag, apply refuses). \
-            From a plan file (vaultform plan -out FILE): re-reads every object the plan touches \
-            and refuses the plan if any of them changed since it was made.
+            From a plan file (vaultform plan -out FILE): checks the file's digest (keyed with the \
+            server's fingerprint key when it has one) and refuses an edited file, then re-reads \
+            every object the plan touches and refuses the plan if any of them changed since it \
+            was made.
 
             Operations run one at a time in dependency order; each write is read back and \
             checked. On a failure apply stops, says what was done and what was not, and exits 1; \
@@ -158,6 +160,15 @@ struct ApplyCommand: AsyncParsableCommand {
         try await server.whileOpen { client in
             guard address == file.server.address else {
                 Terminal.writeError("error: the plan was made against \(file.server.address), not \(address)\nNothing was written.\n")
+                throw ExitCode.failure
+            }
+            // The file must be as plan saved it: its digest (keyed with the server's
+            // fingerprint key when it has one) is checked before anything is written.
+            let key = await SecretReader(client: client).fingerprintKey()
+            do {
+                try PlanDigest.check(file, key: key)
+            } catch {
+                Terminal.writeError("error: \(manifest.path): \(error)\nNothing was written.\n")
                 throw ExitCode.failure
             }
             // Under the lock, re-read every object the plan touches: any change since the plan
