@@ -92,10 +92,13 @@ public struct Applier: Sendable {
     /// throw to stop. `stop` is read before each operation: once it is requested, no further
     /// operation starts, and the report lists the rest as not done. The operation in flight is
     /// never cut short (the task is not cancelled), so its writes and read-back complete.
+    /// `afterWrites` runs once an operation's writes are done, before its read-back (where the
+    /// lock starts its next check, `LockLease.prefetch()`, so the two overlap).
     public func apply(
         _ plan: Plan, desired: DesiredState,
         progress: @Sendable (ApplyEvent) -> Void = { _ in },
         beforeWrite: @Sendable () async throws -> Void = {},
+        afterWrites: @Sendable () -> Void = {},
         stop: StopRequest? = nil
     ) async -> ApplyReport {
         var report = ApplyReport()
@@ -108,7 +111,7 @@ public struct Applier: Sendable {
             }
             progress(.started(index: index + 1, total: total, operation))
             do {
-                try await carryOut(operation, desired: desired, beforeWrite: beforeWrite)
+                try await carryOut(operation, desired: desired, beforeWrite: beforeWrite, afterWrites: afterWrites)
                 report.done.append(operation)
                 progress(.finished(index: index + 1, total: total, operation))
             } catch {
@@ -122,11 +125,14 @@ public struct Applier: Sendable {
         return report
     }
 
-    func carryOut(_ operation: Operation, desired: DesiredState, beforeWrite: () async throws -> Void) async throws {
+    func carryOut(
+        _ operation: Operation, desired: DesiredState, beforeWrite: () async throws -> Void, afterWrites: () -> Void = {}
+    ) async throws {
         let address = operation.address
         if address.kind == .kvSecret {
             guard let write = operation.secretWrite else { throw ApplyError("the plan says nothing of what to write") }
             try await SecretApplier(client: client, environment: environment).apply(write, beforeWrite: beforeWrite)
+            afterWrites()
             try await verify(write)
             return
         }
@@ -156,6 +162,7 @@ public struct Applier: Sendable {
             try await beforeWrite()
             _ = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent)
         }
+        afterWrites()
         try await verify(operation, entry: entry)
     }
 

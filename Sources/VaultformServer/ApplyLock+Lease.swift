@@ -25,6 +25,8 @@ public final class LockLease: @unchecked Sendable {
     private let client: @Sendable () async throws -> VaultClient
     private let origin: ContinuousClock.Instant
     private let renewal: Task<Void, Never>
+    private let prefetchLock = NSLock()
+    private var prefetched: Task<LockAssessment, any Error>?
 
     init(
         lock: ApplyLock, store: LockStore, client: @escaping @Sendable () async throws -> VaultClient, version: Int,
@@ -78,10 +80,12 @@ public final class LockLease: @unchecked Sendable {
     ///   read (the holder stops then too: it cannot know the claim is still its own).
     public func verify() async throws {
         try check()
-        let current = try await client()
-        let (observation, serverTime) = try await store.read(current)
-        let ttl = state.snapshot.tenure.ttl
-        switch LockAssessment.of(observation, owner: owner, now: serverTime ?? Date(), fallbackTTL: ttl) {
+        let pending = prefetchLock.withLock {
+            defer { prefetched = nil }
+            return prefetched
+        }
+        let assessment = try await (pending ?? Task { try await self.assess() }).value
+        switch assessment {
         case .ours:
             return
         case .free:
@@ -94,6 +98,25 @@ public final class LockLease: @unchecked Sendable {
             state.lose(error)
             throw error
         }
+    }
+
+    /// Starts the read of the lock's entry that the next `verify()` uses, so the read overlaps
+    /// with other work (apply calls it once an operation's writes are done, and reads the
+    /// object back meanwhile). The read is sent after those writes, so a removal before it is
+    /// still seen before the next write; one that lands after it is seen at the write after
+    /// that, as it would be if it landed just after a read made at `verify()`.
+    public func prefetch() {
+        let task = Task { try await self.assess() }
+        prefetchLock.withLock { prefetched = task }
+    }
+
+    /// Reads the entry and judges it for this owner. Whose it is does not depend on the time
+    /// (another holder's claim, lapsed or not, means the lock is lost), so the server's time
+    /// is not read.
+    private func assess() async throws -> LockAssessment {
+        let current = try await client()
+        let (observation, _) = try await store.read(current, withTime: false)
+        return LockAssessment.of(observation, owner: owner, now: Date(), fallbackTTL: state.snapshot.tenure.ttl)
     }
 
     /// Stops renewing and removes the claim, if it is still this process's (check-and-set on

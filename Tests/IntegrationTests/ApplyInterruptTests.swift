@@ -16,12 +16,15 @@ import VaultformServer
 @Suite("vaultform apply: interrupted, and its lock removed")
 struct ApplyInterruptTests {
     /// Starts `vaultform apply MANIFEST --auto-approve` against `server` in the background.
-    static func startApply(_ manifest: String, _ server: DevServer, token: String? = nil, home: URL) throws -> BackgroundProcess {
+    static func startApply(
+        _ manifest: String, _ server: DevServer, token: String? = nil, home: URL, address: String? = nil
+    ) throws -> BackgroundProcess {
         var environment = ProcessRunner.cleanEnvironment
         environment["HOME"] = home.path
         environment["VAULT_TOKEN"] = token ?? server.rootToken
         return try BackgroundProcess(
-            ProcessRunner.vaultform, ["apply", manifest, "--auto-approve", "--address", server.address.absoluteString],
+            ProcessRunner.vaultform,
+            ["apply", manifest, "--auto-approve", "--address", address ?? server.address.absoluteString, "--request-timeout", "30s"],
             environment: environment)
     }
 
@@ -75,19 +78,29 @@ struct ApplyInterruptTests {
         }
     }
 
-    @Test("a second Ctrl-C aborts at once, without the summary")
+    @Test("a second Ctrl-C aborts at once, without waiting for the write in flight, and without the summary")
     func interruptedTwice() async throws {
         try await DevServer.with { server in
             let directory = try scratchDirectory("vf-interrupt")
             defer { try? FileManager.default.removeItem(at: directory) }
             let manifest = try ApplySafetyTests.policies("j", count: 400, in: directory)
-            let apply = try Self.startApply(manifest, server, home: directory)
-            #expect(try await apply.waitForError { $0.contains("[20/400] ") }, "\(apply.standardError)")
+            // A proxy holds the 30th write for 4 s, so a write is surely in flight at both signals.
+            let port = try FreePort.loopback()
+            let (proxy, log) = try await FaultMatrixTests.proxy(
+                port: port, upstream: server.address, fault: "delay", point: 30, token: server.rootToken, directory: directory)
+            defer { proxy.kill() }
+            let apply = try Self.startApply(manifest, server, home: directory, address: "http://127.0.0.1:\(port)")
+            let clock = ContinuousClock()
+            let held = clock.now + .seconds(60)
+            while clock.now < held, !((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("delayed 4 s") {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             apply.send(SIGINT)
-            // The second once the first was heard (two signals at once are one to the kernel).
             #expect(try await apply.waitForError { $0.contains("press Ctrl-C again") }, "\(apply.standardError)")
+            let second = clock.now
             apply.send(SIGINT)
             let run = try await apply.finish()
+            #expect(clock.now - second < .seconds(2), "the second Ctrl-C waited for the write in flight")
             #expect(run.exitCode == 130, "\(run.all)")
             #expect(run.standardError.contains("SIGINT again: aborting at once"), "\(run.standardError)")
             #expect(!run.standardError.contains("Done before stopping"), "\(run.standardError)")

@@ -248,7 +248,8 @@ struct ApplyCommand: AsyncParsableCommand {
             case .failed:
                 if bar { Terminal.writeError(ProgressBar.clearLine) }
             }
-        }, beforeWrite: { try await lease.verify() }, stop: trap.stop)
+        }, beforeWrite: { try await lease.verify() }, afterWrites: { lease.prefetch() },
+            stop: trap.stop)
         let (added, changed, destroyed) = report.counts
         let list = { (operations: [VaultformCore.Operation]) in
             operations.isEmpty ? "nothing" : operations.map(\.address.description).joined(separator: ", ")
