@@ -171,7 +171,8 @@ public struct ApplyLock: Sendable {
 
     /// Removes the claim of `owner`, and nothing else: the entry is rewritten as released
     /// with check-and-set on the version read, so a claim taken in between is left alone.
-    /// The holder, if it is still running, finds out at its next renewal and stops.
+    /// The holder, if it is still running, finds out at its next `verify()` (before its next
+    /// write) or renewal, and stops.
     public static func forceUnlock(
         owner: String, at location: LockLocation, client: VaultClient, releasedBy: String
     ) async throws -> ForceUnlockOutcome {

@@ -21,7 +21,10 @@ struct ApplyCommand: AsyncParsableCommand {
 
             Operations run one at a time in dependency order; each write is read back and \
             checked. On a failure apply stops, says what was done and what was not, and exits 1; \
-            running it again converges from there. Deleting or replacing mounts, Transit keys, \
+            running it again converges from there. The lock is read before each write: if it was \
+            removed (force-unlock) or taken over, apply stops the same way. Ctrl-C (or SIGTERM) \
+            stops it after the operation in flight, with the same summary, releases the lock and \
+            exits 130 (143 for SIGTERM); a second Ctrl-C aborts at once. Deleting or replacing mounts, Transit keys, \
             auth methods and audit devices needs --allow-destroy. A server that already matches \
             gets no write at all, not even the lock's.
 
