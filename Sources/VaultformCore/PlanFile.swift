@@ -1,10 +1,15 @@
+import Crypto
 import Foundation
 
 /// A saved plan (`vaultform plan -out FILE`): what was planned, against which server and
 /// desired state, and the fingerprint of every object it touches as it was when planned.
 /// It holds no secret value: sensitive fields are stored only as keyed fingerprints.
+///
+/// The file carries a digest of everything apply acts on (`PlanDigest`), checked before
+/// apply writes anything, so an edited plan file is refused rather than applied as edited.
 public struct PlanFile: Codable, Sendable, Equatable {
-    /// The only format this build writes and reads.
+    /// The only format this build writes and reads. `digest` was added within format 1 (new
+    /// members may be); apply refuses a file without one, as it cannot be checked.
     public static let currentFormatVersion = 1
 
     /// The server a plan was made against.
@@ -52,10 +57,17 @@ public struct PlanFile: Codable, Sendable, Equatable {
     public var desiredDigest: String
     public var server: Server
     public var changes: [Change]
+    /// `hmac-sha256:HEX` (keyed with the server's fingerprint key) or `sha256:HEX` (no key) of
+    /// the rest of the file; see `PlanDigest`. Nil only in a file saved before digests were
+    /// recorded, which apply refuses.
+    public var digest: String?
 
     /// Builds the file for a plan. `live` gives each touched object's state for its fingerprint.
+    /// `key` is the server's fingerprint key, which keys the file's digest; without it the
+    /// digest is a plain SHA-256, which detects an edit but not one whose author recomputed it.
     public init(
-        plan: Plan, live: LiveState, desired: DesiredState, manifestPath: String, server: Server, vaultformVersion: String
+        plan: Plan, live: LiveState, desired: DesiredState, manifestPath: String, server: Server, vaultformVersion: String,
+        key: SymmetricKey? = nil
     ) {
         formatVersion = Self.currentFormatVersion
         self.vaultformVersion = vaultformVersion
@@ -74,6 +86,8 @@ public struct PlanFile: Codable, Sendable, Equatable {
                     ? desired.entry(operation.address)?.resource.fields : nil,
                 secret: operation.secretWrite, selfLockout: operation.selfLockout)
         }
+        digest = nil
+        digest = PlanDigest.of(self, key: key)
     }
 
     /// The plan and desired state the file describes, rebuilt for apply.

@@ -24,10 +24,14 @@ public struct ApplyOptions: Sendable {
 public struct ApplyReport: Sendable {
     /// Operations carried out and checked, in order.
     public var done: [Operation] = []
-    /// Operations not started because an earlier one failed.
+    /// Operations not started because an earlier one failed, or because the apply was
+    /// asked to stop (then the first of them is where it stopped).
     public var notDone: [Operation] = []
     /// The failure that stopped the apply, if any.
     public var failure: ApplyFailure?
+    /// Why the apply stopped between two operations without a failure (a `StopRequest`'s
+    /// reason), if it did.
+    public var stopped: String?
 
     /// `Apply complete: 3 added, 2 changed, 0 destroyed.` counts, replacements counting as
     /// one added and one destroyed.
@@ -99,17 +103,29 @@ public struct Applier: Sendable {
     }
 
     /// Carries out the plan. `progress` hears of each operation as it starts and ends;
-    /// `beforeWrite` runs before every write (the lock's check) and may throw to stop.
+    /// `beforeWrite` runs before every write (the lock's check, which reads the lock) and may
+    /// throw to stop. `stop` is read before each operation: once it is requested, no further
+    /// operation starts, and the report lists the rest as not done. The operation in flight is
+    /// never cut short (the task is not cancelled), so its writes and read-back complete.
+    /// `afterWrites` runs once an operation's writes are done, before its read-back (where the
+    /// lock starts its next check, `LockLease.prefetch()`, so the two overlap).
     public func apply(
         _ plan: Plan, desired: DesiredState,
         progress: @Sendable (ApplyEvent) -> Void = { _ in },
-        beforeWrite: @Sendable () throws -> Void = {},
+        beforeWrite: @Sendable () async throws -> Void = {},
+        afterWrites: @Sendable () -> Void = {},
+        stop: StopRequest? = nil,
         beforeSelfLockout: @Sendable () async -> Void = {}
     ) async -> ApplyReport {
         var report = ApplyReport()
         let total = plan.operations.count
         var lockingOut = false
         for (index, operation) in plan.operations.enumerated() {
+            if let reason = stop?.reason {
+                report.stopped = reason
+                report.notDone = Array(plan.operations[index...])
+                return report
+            }
             // The allowed self-lockouts come last (the planner puts them there); after the
             // first, this identity may not write anything, its lock's release included. So
             // `beforeSelfLockout` (the lock's release) runs first, and the writes that follow
@@ -123,7 +139,7 @@ public struct Applier: Sendable {
                 if lockingOut {
                     try await carryOut(operation, desired: desired, beforeWrite: {})
                 } else {
-                    try await carryOut(operation, desired: desired, beforeWrite: beforeWrite)
+                    try await carryOut(operation, desired: desired, beforeWrite: beforeWrite, afterWrites: afterWrites)
                 }
                 report.done.append(operation)
                 progress(.finished(index: index + 1, total: total, operation))
@@ -138,11 +154,14 @@ public struct Applier: Sendable {
         return report
     }
 
-    func carryOut(_ operation: Operation, desired: DesiredState, beforeWrite: () throws -> Void) async throws {
+    func carryOut(
+        _ operation: Operation, desired: DesiredState, beforeWrite: () async throws -> Void, afterWrites: () -> Void = {}
+    ) async throws {
         let address = operation.address
         if address.kind == .kvSecret {
             guard let write = operation.secretWrite else { throw ApplyError("the plan says nothing of what to write") }
             try await SecretApplier(client: client, environment: environment).apply(write, beforeWrite: beforeWrite)
+            afterWrites()
             try await verify(write)
             return
         }
@@ -169,9 +188,10 @@ public struct Applier: Sendable {
             requests = WriteRequests.delete(address)
         }
         for request in requests {
-            try beforeWrite()
+            try await beforeWrite()
             _ = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent)
         }
+        afterWrites()
         try await verify(operation, entry: entry)
     }
 

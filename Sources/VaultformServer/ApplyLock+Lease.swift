@@ -3,10 +3,12 @@ import VaultAPI
 
 /// A held apply lock: renewed in the background every third of its TTL until `release()`.
 ///
-/// The holder calls `check()` before each write (the applier's `beforeWrite`). It throws
-/// once the claim is no longer surely this process's: a renewal found it taken over or
-/// removed, or renewals failed until the TTL ran out (the process was suspended, the server
-/// unreachable). Another process may then be applying, so the holder must stop.
+/// The holder calls `verify()` before each write (the applier's `beforeWrite`): it reads the
+/// lock's entry and throws once the claim is no longer this process's, because it was
+/// removed (`vaultform force-unlock`), taken over, or renewals failed until the TTL ran out
+/// (the process was suspended, the server unreachable). Another process may then be
+/// applying, so the holder must stop. `check()` is the same test without the read: it sees
+/// only what the last renewal found, up to a third of the TTL late.
 public final class LockLease: @unchecked Sendable {
     /// This process's owner ID.
     public let owner: String
@@ -23,6 +25,8 @@ public final class LockLease: @unchecked Sendable {
     private let client: @Sendable () async throws -> VaultClient
     private let origin: ContinuousClock.Instant
     private let renewal: Task<Void, Never>
+    private let prefetchLock = NSLock()
+    private var prefetched: Task<LockAssessment, any Error>?
 
     init(
         lock: ApplyLock, store: LockStore, client: @escaping @Sendable () async throws -> VaultClient, version: Int,
@@ -65,6 +69,54 @@ public final class LockLease: @unchecked Sendable {
             state.lose(error)
             throw error
         }
+    }
+
+    /// Reads the lock's entry and throws `ApplyLockError` with code `.lost` unless it still
+    /// holds this process's claim; call it before every write. One read of one KV entry (a
+    /// storage read, no write): a force-unlock or a takeover is seen before the very next
+    /// write, not at the next renewal. A renewal landing in between is fine: the entry is
+    /// compared by owner ID, not by version.
+    /// - Throws: `ApplyLockError` (`.lost`), or the server's error when the entry cannot be
+    ///   read (the holder stops then too: it cannot know the claim is still its own).
+    public func verify() async throws {
+        try check()
+        let pending = prefetchLock.withLock {
+            defer { prefetched = nil }
+            return prefetched
+        }
+        let assessment = try await (pending ?? Task { try await self.assess() }).value
+        switch assessment {
+        case .ours:
+            return
+        case .free:
+            let error = ApplyLockError.lost(
+                at: location, "someone removed it (vaultform force-unlock, or the entry was deleted)")
+            state.lose(error)
+            throw error
+        case .held(let holder), .expired(let holder, _):
+            let error = ApplyLockError.lost(at: location, "it was taken over by \(holder)", holder: holder)
+            state.lose(error)
+            throw error
+        }
+    }
+
+    /// Starts the read of the lock's entry that the next `verify()` uses, so the read overlaps
+    /// with other work (apply calls it once an operation's writes are done, and reads the
+    /// object back meanwhile). The read is sent after those writes, so a removal before it is
+    /// still seen before the next write; one that lands after it is seen at the write after
+    /// that, as it would be if it landed just after a read made at `verify()`.
+    public func prefetch() {
+        let task = Task { try await self.assess() }
+        prefetchLock.withLock { prefetched = task }
+    }
+
+    /// Reads the entry and judges it for this owner. Whose it is does not depend on the time
+    /// (another holder's claim, lapsed or not, means the lock is lost), so the server's time
+    /// is not read.
+    private func assess() async throws -> LockAssessment {
+        let current = try await client()
+        let (observation, _) = try await store.read(current, withTime: false)
+        return LockAssessment.of(observation, owner: owner, now: Date(), fallbackTTL: state.snapshot.tenure.ttl)
     }
 
     /// Stops renewing and removes the claim, if it is still this process's (check-and-set on

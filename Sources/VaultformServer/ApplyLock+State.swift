@@ -313,8 +313,7 @@ public enum LockTime {
             fraction = value
             whole = text[..<dot] + text[text.index(dot, offsetBy: digits.count + 1)...]
         }
-        let formatter = ISO8601DateFormatter()
-        guard let date = formatter.date(from: String(whole)) else { return nil }
+        guard let date = Formatters.shared.withLock({ $0.iso.date(from: String(whole)) }) else { return nil }
         return date.addingTimeInterval(fraction)
     }
 
@@ -322,11 +321,27 @@ public enum LockTime {
     /// server's true time is up to a second later: comparisons with it err on the side of
     /// "not expired yet".
     public static func parseHTTP(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: text)
+        Formatters.shared.withLock { $0.http.date(from: text) }
+    }
+
+    /// The parsers, made once: building a date formatter costs more than the lock's read
+    /// itself, and apply reads the lock before every write. Used under a lock, as Foundation's
+    /// formatters are not promised to be safe to share between threads.
+    private final class Formatters: @unchecked Sendable {
+        static let shared = Formatters()
+        private let lock = NSLock()
+        private let iso = ISO8601DateFormatter()
+        private let http: DateFormatter = {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+            return formatter
+        }()
+
+        func withLock<T>(_ body: ((iso: ISO8601DateFormatter, http: DateFormatter)) -> T) -> T {
+            lock.withLock { body((iso, http)) }
+        }
     }
 }
 

@@ -130,15 +130,16 @@ struct LockStore: Sendable {
             || (error.status == 404 && error.messages.contains { $0.contains("no handler for route") })
     }
 
-    /// Reads the entry, with the server's time of the read when it sent a `Date` header.
-    func read(_ client: VaultClient) async throws -> (LockObservation, serverTime: Date?) {
+    /// Reads the entry, with the server's time of the read when it sent a `Date` header (and
+    /// `withTime` is true: parsing it is most of the client's cost of a read).
+    func read(_ client: VaultClient, withTime: Bool = true) async throws -> (LockObservation, serverTime: Date?) {
         // A soft-deleted latest version answers 404, and the error does not carry the body that
         // names the version; the metadata names it. Between the two reads someone may write:
         // then the metadata's current version is live, and the data is read again.
         for _ in 1...5 {
             do {
                 let response = try await client.request(.get, location.dataPath)
-                let serverTime = response.headers["Date"].flatMap(LockTime.parseHTTP)
+                let serverTime = withTime ? response.headers["Date"].flatMap(LockTime.parseHTTP) : nil
                 return (try observation(response.data), serverTime)
             } catch let error as VaultError where error.isNotFound {
                 if Self.isAbsentMount(error) { throw mountVanished(error) }

@@ -21,7 +21,7 @@ import VaultAPI
 /// ```swift
 /// let lock = ApplyLock(operation: "vaultform apply")
 /// try await lock.withLock(client: { try await session.client() }) { lease in
-///     … Applier(client: client).apply(plan, desired: desired, beforeWrite: { try lease.check() })
+///     … Applier(client: client).apply(plan, desired: desired, beforeWrite: { try await lease.verify() })
 /// }
 /// ```
 public struct ApplyLock: Sendable {
@@ -77,7 +77,7 @@ public struct ApplyLock: Sendable {
     /// - Parameters:
     ///   - client: gives the client for each request (a session's, so a renewed token is used).
     ///   - onWait: hears of each holder the acquirer starts waiting for, to tell the user.
-    /// - Returns: the lease; call `check()` before each write and `release()` at the end.
+    /// - Returns: the lease; call `verify()` before each write and `release()` at the end.
     /// - Throws: `ApplyLockError` (`.held` when the timeout passed, `.unusableLocation` when
     ///   the mount is missing or not KV v2), `VaultError` when the server refuses.
     public func acquire(
@@ -171,7 +171,8 @@ public struct ApplyLock: Sendable {
 
     /// Removes the claim of `owner`, and nothing else: the entry is rewritten as released
     /// with check-and-set on the version read, so a claim taken in between is left alone.
-    /// The holder, if it is still running, finds out at its next renewal and stops.
+    /// The holder, if it is still running, finds out at its next `verify()` (before its next
+    /// write) or renewal, and stops.
     public static func forceUnlock(
         owner: String, at location: LockLocation, client: VaultClient, releasedBy: String
     ) async throws -> ForceUnlockOutcome {

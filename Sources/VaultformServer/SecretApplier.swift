@@ -14,7 +14,7 @@ struct SecretApplier {
     let client: VaultClient
     let environment: [String: String]
 
-    func apply(_ write: SecretWrite, beforeWrite: () throws -> Void) async throws {
+    func apply(_ write: SecretWrite, beforeWrite: () async throws -> Void) async throws {
         let stored = try await StoredSecret.read(write.mount, write.path, client: client)
         guard stored.version == write.version else {
             throw ApplyError(
@@ -38,7 +38,7 @@ struct SecretApplier {
         let secrets = data.values.flatMap(Self.strings) + stored.data.values.flatMap(Self.strings)
         var client = client
         client.redactions += secrets
-        try beforeWrite()
+        try await beforeWrite()
         do {
             _ = try await client.request(
                 .post, "\(write.mount)data/\(write.path)",
@@ -51,7 +51,7 @@ struct SecretApplier {
         guard !write.markers.isEmpty else { return }
         var metadata = stored.customMetadata
         for (field, marker) in write.markers { metadata[SecretObservation.markerKey(field)] = marker }
-        try beforeWrite()
+        try await beforeWrite()
         _ = try await client.request(
             .post, "\(write.mount)metadata/\(write.path)", body: ["custom_metadata": .object(metadata.mapValues(JSONValue.string))],
             idempotent: true)

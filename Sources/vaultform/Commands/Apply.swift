@@ -14,12 +14,17 @@ struct ApplyCommand: AsyncParsableCommand {
         discussion: """
             From a manifest: plans, shows the plan, and asks for confirmation on a terminal \
             (--auto-approve skips it; without a terminal and without the flag, apply refuses). \
-            From a plan file (vaultform plan -out FILE): re-reads every object the plan touches \
-            and refuses the plan if any of them changed since it was made.
+            From a plan file (vaultform plan -out FILE): checks the file's digest (keyed with the \
+            server's fingerprint key when it has one) and refuses an edited file, then re-reads \
+            every object the plan touches and refuses the plan if any of them changed since it \
+            was made.
 
             Operations run one at a time in dependency order; each write is read back and \
             checked. On a failure apply stops, says what was done and what was not, and exits 1; \
-            running it again converges from there. Deleting or replacing mounts, Transit keys, \
+            running it again converges from there. The lock is read before each write: if it was \
+            removed (force-unlock) or taken over, apply stops the same way. Ctrl-C (or SIGTERM) \
+            stops it after the operation in flight, with the same summary, releases the lock and \
+            exits 130 (143 for SIGTERM); a second Ctrl-C aborts at once. Deleting or replacing mounts, Transit keys, \
             auth methods and audit devices needs --allow-destroy. A server that already matches \
             gets no write at all, not even the lock's.
 
@@ -114,7 +119,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 Terminal.write(PlanText.render(unlocked, color: useColor))
                 try refuseIfUnsafe(unlocked, desired: desired, live: unlockedLive)
             }
-            try await withApplyLock(server) { lease in
+            try await withApplyLock(server) { lease, trap in
                 let (plan, live) = try await makePlan()
                 Terminal.write(PlanText.render(plan, color: useColor))
                 try refuseIfUnsafe(plan, desired: desired, live: live)
@@ -124,7 +129,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 if !desired.schemas.isEmpty {
                     try await ServerConnection.report(server.configuration) { try await Applier.ensureFingerprintKey(client: client) }
                 }
-                try await execute(plan, desired: desired, client: client, lease: lease)
+                try await execute(plan, desired: desired, client: client, lease: lease, trap: trap)
             }
         }
     }
@@ -132,15 +137,21 @@ struct ApplyCommand: AsyncParsableCommand {
     /// Holds the server-side apply lock around `body`: another apply waits (up to
     /// --lock-timeout) or fails naming the holder; the lock is released on every path, and a
     /// release that fails (the server sealed or gone) is reported with the way to free it.
-    func withApplyLock(_ server: ServerConnection, _ body: (LockLease) async throws -> Void) async throws {
+    /// While the lock is held, SIGINT and SIGTERM go through a `SignalTrap`: before the writes
+    /// the lock is released and the process exits at once; during them apply stops after the
+    /// operation in flight and reports (see `execute`).
+    func withApplyLock(_ server: ServerConnection, _ body: (LockLease, SignalTrap) async throws -> Void) async throws {
         let lease = try await ServerConnection.report(server.configuration) {
             try await lock.lock().acquire(client: { try await server.session.client() }, onWait: { holder in
                 Terminal.writeError("Waiting for the apply lock, held by \(holder)…\n")
             })
         }
+        let trap = SignalTrap(beforeWrites: { try? await lease.release() })
+        trap.install()
+        defer { trap.uninstall() }
         let outcome: Result<Void, any Error>
         do {
-            try await body(lease)
+            try await body(lease, trap)
             outcome = .success(())
         } catch {
             outcome = .failure(error)
@@ -163,6 +174,15 @@ struct ApplyCommand: AsyncParsableCommand {
                 Terminal.writeError("error: the plan was made against \(file.server.address), not \(address)\nNothing was written.\n")
                 throw ExitCode.failure
             }
+            // The file must be as plan saved it: its digest (keyed with the server's
+            // fingerprint key when it has one) is checked before anything is written.
+            let key = await SecretReader(client: client).fingerprintKey()
+            do {
+                try PlanDigest.check(file, key: key)
+            } catch {
+                Terminal.writeError("error: \(manifest.path): \(error)\nNothing was written.\n")
+                throw ExitCode.failure
+            }
             let lockouts = Applier.selfLockoutRefusals(plan, options: applyOptions)
             guard lockouts.isEmpty else {
                 for reason in lockouts { Terminal.writeError("error: \(reason)\n") }
@@ -171,7 +191,7 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             // Under the lock, re-read every object the plan touches: any change since the plan
             // makes it stale, and no other apply can change them between this check and the writes.
-            try await withApplyLock(server) { lease in
+            try await withApplyLock(server) { lease, trap in
                 let reader = LiveReader(client: client)
                 let (stale, live) = try await ServerConnection.report(server.configuration) {
                     var stale: [String] = [], live: [Resource] = []
@@ -195,7 +215,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 }
                 Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))
                 try refuseIfUnsafe(plan, desired: desired, live: LiveState(resources: live))
-                try await execute(plan, desired: desired, client: client, lease: lease)
+                try await execute(plan, desired: desired, client: client, lease: lease, trap: trap)
             }
         }
     }
@@ -223,7 +243,15 @@ struct ApplyCommand: AsyncParsableCommand {
         }
     }
 
-    func execute(_ plan: Plan, desired: DesiredState, client: VaultClient, lease: LockLease) async throws {
+    /// Carries out the plan, one checked write at a time, checking the lock (a read of its
+    /// entry) before each write. The first SIGINT or SIGTERM stops it after the operation in
+    /// flight; it then reports like a failure and exits with `128 + signal` (130 for Ctrl-C).
+    func execute(_ plan: Plan, desired: DesiredState, client: VaultClient, lease: LockLease, trap: SignalTrap) async throws {
+        guard trap.armWrites() else {
+            // A signal came just now: its handler releases the lock and exits.
+            try await Task.sleep(for: .seconds(30))
+            throw ExitCode(SignalTrap.exitCode(SIGINT))
+        }
         Terminal.write("\n")
         // On a terminal, a bar on the last line of stderr under the [k/n] lines; elsewhere
         // (CI logs, files) the lines alone.
@@ -238,21 +266,31 @@ struct ApplyCommand: AsyncParsableCommand {
             case .failed:
                 if bar { Terminal.writeError(ProgressBar.clearLine) }
             }
-        }, beforeWrite: { try lease.check() }, beforeSelfLockout: {
+        }, beforeWrite: { try await lease.verify() }, afterWrites: { lease.prefetch() }, stop: trap.stop, beforeSelfLockout: {
             // Allowed self-lockouts come last; once done, this token could not release the lock.
             do { try await lease.release() } catch { Terminal.writeError("warning: \(error)\n") }
         })
         let (added, changed, destroyed) = report.counts
+        let list = { (operations: [VaultformCore.Operation]) in
+            operations.isEmpty ? "nothing" : operations.map(\.address.description).joined(separator: ", ")
+        }
+        if let reason = report.stopped {
+            if bar { Terminal.writeError(ProgressBar.clearLine) }
+            Terminal.writeError("error: apply stopped: \(reason), after \(report.done.count) of \(plan.operations.count) operations\n")
+            Terminal.writeError("Done before stopping: \(list(report.done)).\n")
+            Terminal.writeError("Not done: \(list(report.notDone)).\n")
+            Terminal.writeError("Run apply again to converge from here.\n")
+            throw ExitCode(trap.exitCode ?? SignalTrap.exitCode(SIGINT))
+        }
         guard let failure = report.failure else {
             Terminal.write("Apply complete: \(added) added, \(changed) changed, \(destroyed) destroyed.\n")
             return
         }
         Terminal.writeError("error: \(failure)\n")
         if let hint = failure.hint { Terminal.writeError("hint: \(hint)\n") }
-        Terminal.writeError("Done before the failure: \(report.done.isEmpty ? "nothing" : report.done.map(\.address.description).joined(separator: ", ")).\n")
-        Terminal.writeError("Not done: \(([failure.operation] + report.notDone).map(\.address.description).joined(separator: ", ")).\n")
+        Terminal.writeError("Done before the failure: \(list(report.done)).\n")
+        Terminal.writeError("Not done: \(list([failure.operation] + report.notDone)).\n")
         Terminal.writeError("Run apply again to converge from here.\n")
         throw ExitCode.failure
     }
 }
-

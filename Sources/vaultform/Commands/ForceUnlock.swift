@@ -15,14 +15,14 @@ struct ForceUnlock: AsyncParsableCommand {
             vaultform apply holds a lock in the server while it works (a KV v2 entry, by default \
             vaultform-lock/apply), renews it every 40 seconds, and removes it at the end. If an \
             apply is killed, its lock lapses by itself 2 minutes after its last renewal; \
-            force-unlock removes it sooner.
+            force-unlock removes it sooner. (Ctrl-C on an apply releases its lock.)
 
             Without OWNER-ID, shows the holder (owner ID, command, host, PID, since when, until \
             when) and changes nothing. With OWNER-ID, removes the lock if, and only if, that owner \
             still holds it; asks for confirmation on a terminal unless --force. If the apply \
-            holding it is in fact still running, it notices at its next renewal (within 40 \
-            seconds) and stops, but its writes until then may interleave with another apply's: \
-            check that the process is gone first.
+            holding it is in fact still running, it reads the lock before each write, so it \
+            stops before its next write (at most the one write already past that check lands) \
+            and lists what it did and did not do; still, check that the process is gone first.
 
             Exits 0 when the lock was shown, removed, or not held; 1 when the owner ID does not \
             match, confirmation was refused, or the server could not be asked.

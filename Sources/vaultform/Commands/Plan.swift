@@ -63,11 +63,13 @@ struct PlanCommand: AsyncParsableCommand {
         let desired = Pipeline.resolve(loaded)
         let options = PlanOptions(targets: targets, rotations: try rotation.rotations(in: desired))
         let server = try await ServerConnection.open(connection, manifest: loaded)
-        let (plan, live) = try await server.whileOpen { client in
+        let (plan, live, key) = try await server.whileOpen { client in
             try await ServerConnection.report(server.configuration) {
                 try await connection.withinDeadline {
                     let live = try await LiveReader(client: client).read(for: desired)
-                    return (Planner.plan(desired: desired, live: live, options: options), live)
+                    // A saved plan's digest is keyed with the server's fingerprint key, if it has one.
+                    let key = out == nil ? nil : await SecretReader(client: client).fingerprintKey()
+                    return (Planner.plan(desired: desired, live: live, options: options), live, key)
                 }
             }
         }
@@ -93,8 +95,13 @@ struct PlanCommand: AsyncParsableCommand {
                     address: server.configuration.address.value.absoluteString,
                     namespace: server.configuration.namespace?.value,
                     flavour: server.identity.flavour.rawValue, version: server.identity.version),
-                vaultformVersion: Vaultform.version)
+                vaultformVersion: Vaultform.version, key: key)
             try Self.write(file, to: out)
+            if key == nil {
+                Terminal.writeError(
+                    "note: the server has no fingerprint key yet (\(PlanDigest.fingerprintKeyLocation)), so the plan file's digest "
+                        + "is not keyed: apply refuses an edited plan, but not one whose editor also recomputed the digest\n")
+            }
             if format == .text { Terminal.write("\nSaved the plan to \(out); apply it with: vaultform apply \(out)\n") }
         }
         if detailedExitcode, !plan.isEmpty { throw ExitCode(2) }
