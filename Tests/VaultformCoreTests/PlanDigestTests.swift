@@ -40,7 +40,8 @@ import VaultformCore
             case .string(let value): return [("\"\(value.prefix(30))\" + x", .string(value + "x"))]
             case .array(let items):
                 var result: [(String, Tree)] = items.isEmpty ? [("[] → [\"x\"]", .array([.string("x")]))] : []
-                result.append(("drop last of \(items.count)", .array(Array(items.dropLast()))))
+                // (Dropping the last of none changes nothing: no mutation.)
+                if !items.isEmpty { result.append(("drop last of \(items.count)", .array(Array(items.dropLast())))) }
                 for (index, item) in items.enumerated() {
                     for (what, changed) in item.mutations {
                         var copy = items
