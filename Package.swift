@@ -38,12 +38,12 @@ let package = Package(
         ),
         .target(
             name: "VaultformCore",
-            dependencies: ["VaultformManifest", "VaultformPolicy", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["VaultformManifest", "VaultformPolicy", "VaultPath", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "VaultformServer",
             dependencies: [
-                "VaultAPI", "VaultformCore", "VaultformManifest", "VaultformPolicy", "VaultformSecrets",
+                "VaultAPI", "VaultformCore", "VaultformManifest", "VaultformPolicy", "VaultformSecrets", "VaultPath",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -57,12 +57,12 @@ let package = Package(
         ),
         .target(
             name: "VaultformRender",
-            dependencies: ["VaultformManifest", "VaultformCore", "VaultformPolicy", .product(name: "Yams", package: "Yams")]
+            dependencies: ["VaultformManifest", "VaultformCore", "VaultformPolicy", "VaultPath", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "vaultform",
             dependencies: [
-                "VaultformManifest", "VaultformCore", "VaultformRender", "VaultAPI", "VaultformServer",
+                "VaultformManifest", "VaultformCore", "VaultformRender", "VaultAPI", "VaultformServer", "VaultPath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "VaultformPolicyTests", dependencies: ["VaultformPolicy"]),
         .testTarget(name: "VaultWireTests", dependencies: ["VaultWire"]),
         .testTarget(name: "VaultAPITests", dependencies: ["VaultAPI", "TestSupport", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "VaultformCoreTests", dependencies: ["VaultformCore", "VaultformManifest", "VaultformPolicy"]),
+        .testTarget(name: "VaultformCoreTests", dependencies: ["VaultformCore", "VaultformManifest", "VaultformPolicy", "VaultWire", "VaultPath"]),
         .testTarget(
             name: "VaultformRenderTests",
             dependencies: ["VaultformRender", "VaultformManifest", "VaultformCore", "VaultformPolicy"],

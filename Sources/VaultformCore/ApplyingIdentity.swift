@@ -1,5 +1,6 @@
 import Foundation
 import VaultformPolicy
+import VaultPath
 
 /// Who runs the apply, as `auth/token/lookup-self` describes the token: its policies and the
 /// login it came from. Never the token itself. The read stage fills it in; the planner uses
@@ -31,7 +32,7 @@ public struct ApplyingIdentity: Sendable, Equatable, Codable {
 
     /// Whether the token logged in through the auth method mounted at `mount` (`approle/`).
     public func loggedIn(through mount: String) -> Bool {
-        let mount = mount.hasSuffix("/") ? mount : mount + "/"
+        let mount = MountPath.withSlash(mount)
         return mount != "token/" && loginPath.hasPrefix("auth/" + mount)
     }
 }

@@ -29,9 +29,6 @@ public enum Canonical {
         }
     }
 
-    /// A mount path with exactly one trailing slash, as `sys/mounts` keys it.
-    public static func mountPath(_ path: String) -> String { DesiredState.mountPath(path) }
-
     /// Parses Go's duration text (`3h0m0s`, `1h30m0s`, `-1s`, `0s`), which KV v2 config returns.
     public static func goDurationSeconds(_ text: String) -> Int? {
         var trimmed = Substring(text)

@@ -62,13 +62,6 @@ public struct DesiredState: Sendable {
 
     /// The entry at an address, if the manifest declares it.
     public func entry(_ address: Address) -> Entry? { positions[address].map { entries[$0] } }
-
-    /// A mount path as the server lists it: exactly one trailing slash.
-    public static func mountPath(_ path: String) -> String {
-        var trimmed = Substring(path)
-        while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-        return trimmed + "/"
-    }
 }
 
 /// What the server holds of the kinds the manifest can manage, normalised like the desired

@@ -1,5 +1,6 @@
 import VaultformManifest
 import VaultformPolicy
+import VaultPath
 
 /// Options that narrow a plan.
 public struct PlanOptions: Sendable {
@@ -131,7 +132,7 @@ public enum Planner {
         guard address.kind == kind else { return false }
         var name = address.name
         if let mount = rule.mount {
-            let prefix = Canonical.mountPath(mount)
+            let prefix = MountPath.withSlash(mount)
             guard name.hasBytePrefix(prefix) else { return false }
             name = String(name.dropFirst(prefix.count))
         }
@@ -143,7 +144,7 @@ public enum Planner {
 
     private static func describe(_ rule: OwnershipRule) -> String {
         var text = "every \(rule.kind.rawValue)"
-        if let mount = rule.mount { text += " on \(Canonical.mountPath(mount))" }
+        if let mount = rule.mount { text += " on \(MountPath.withSlash(mount))" }
         if let prefix = rule.prefix { text += " starting with `\(prefix)`" }
         return text
     }

@@ -1,4 +1,5 @@
 import VaultformManifest
+import VaultPath
 
 /// Plans one secret from its schema and what the read stage observed: which fields apply
 /// fills (and from where), which stored values it coerces, which it rotates, and what it
@@ -122,7 +123,7 @@ public enum SecretPlanner {
             if let marker = schema.fields.first(where: { $0.name == fill.field })?.rotate { markers[fill.field] = marker }
         }
         let write = SecretWrite(
-            mount: DesiredState.mountPath(schema.mount), path: schema.secretPath, version: observed.version, fills: fills,
+            mount: MountPath.withSlash(schema.mount), path: schema.secretPath, version: observed.version, fills: fills,
             markers: markers)
         var operation = Operation(
             address: address, action: observed.exists ? .update : .create, changes: changes(fills, live: live, schema: schema),
@@ -181,7 +182,7 @@ public enum SecretPlanner {
     /// The blocker for a field whose value was lost from the current version: where the value
     /// still is, how to bring it back, and how to replace it deliberately instead.
     static func lostValue(_ field: String, observed: SecretObservation, address: Address, mount: String, path: String) -> Finding {
-        let secret = DesiredState.mountPath(mount) + path
+        let secret = MountPath.withSlash(mount) + path
         let message: String
         let restore: String
         if let version = observed.heldEarlier[field] {

@@ -1,6 +1,7 @@
 import VaultformCore
 import VaultformManifest
 import Yams
+import VaultPath
 
 /// A live server written as a manifest directory in the house layout: one file per kind,
 /// policies as HCL files beside them, values as a person writes them (`1h`, not `3600`),
@@ -45,7 +46,7 @@ public enum ManifestExport {
     // MARK: Kinds
 
     static func auditDevice(_ device: Resource) -> Node {
-        var pairs: [(String, Node)] = [("path", scalar(trim(device.address.name))), ("type", string(device.fields["type"]))]
+        var pairs: [(String, Node)] = [("path", scalar(MountPath.withoutSlash(device.address.name))), ("type", string(device.fields["type"]))]
         add(&pairs, "description", device.fields["description"], unless: .string(""))
         add(&pairs, "local", device.fields["local"], unless: .boolean(false))
         if case .map(let options)? = device.fields["options"], !options.isEmpty { pairs.append(("options", map(options))) }
@@ -60,7 +61,7 @@ public enum ManifestExport {
             type = "kv-v2"
             options["version"] = nil
         }
-        var pairs: [(String, Node)] = [("path", scalar(trim(engine.address.name))), ("type", scalar(type))]
+        var pairs: [(String, Node)] = [("path", scalar(MountPath.withoutSlash(engine.address.name))), ("type", scalar(type))]
         add(&pairs, "description", engine)
         if !options.isEmpty { pairs.append(("options", map(options))) }
         for field in ["local", "seal_wrap", "external_entropy_access"] { add(&pairs, field, engine) }
@@ -75,7 +76,7 @@ public enum ManifestExport {
     }
 
     static func authMethod(_ method: Resource) -> Node {
-        var pairs: [(String, Node)] = [("path", scalar(trim(method.address.name))), ("type", string(method.fields["type"]))]
+        var pairs: [(String, Node)] = [("path", scalar(MountPath.withoutSlash(method.address.name))), ("type", string(method.fields["type"]))]
         for field in ["description", "local", "seal_wrap"] { add(&pairs, field, method) }
         let tuning = self.tuning(method, authTokenType: true)
         if !tuning.isEmpty { pairs.append(("tuning", mapping(tuning))) }
@@ -96,7 +97,7 @@ public enum ManifestExport {
 
     static func transitKey(_ key: Resource) -> Node {
         let (mount, name) = split(key.address.name)
-        var pairs: [(String, Node)] = [("mount", scalar(trim(mount))), ("name", scalar(name)), ("type", string(key.fields["type"]))]
+        var pairs: [(String, Node)] = [("mount", scalar(MountPath.withoutSlash(mount))), ("name", scalar(name)), ("type", string(key.fields["type"]))]
         if key.fields["type"] == .string("hmac") { add(&pairs, "key_size", key.fields["key_size"], unless: nil) }
         for field in [
             "exportable", "allow_plaintext_backup", "deletion_allowed", "auto_rotate_period", "min_decryption_version",
@@ -110,7 +111,7 @@ public enum ManifestExport {
     static func role(_ role: Resource) -> Node {
         let (mount, name) = split(role.address.name)
         var pairs: [(String, Node)] = [("name", scalar(name))]
-        if mount != "approle/" { pairs.append(("mount", scalar(trim(mount)))) }
+        if mount != "approle/" { pairs.append(("mount", scalar(MountPath.withoutSlash(mount)))) }
         add(&pairs, "role_id", role.fields["role_id"], unless: nil)
         for field in [
             "bind_secret_id", "secret_id_bound_cidrs", "secret_id_num_uses", "secret_id_ttl", "local_secret_ids", "token_policies",
@@ -131,7 +132,7 @@ public enum ManifestExport {
             fields.append((scalar(field.name), mapping(pairs)))
         }
         return mapping([
-            ("path", scalar(trim(secret.mount) + "/" + secret.path)),
+            ("path", scalar(MountPath.withoutSlash(secret.mount) + "/" + secret.path)),
             ("fields", .mapping(.init(fields))),
         ])
     }
@@ -191,7 +192,6 @@ public enum ManifestExport {
         return ""
     }
 
-    static func trim(_ path: String) -> String { path.hasSuffix("/") ? String(path.dropLast()) : path }
 
     static func split(_ name: String) -> (String, String) {
         guard let slash = name.lastIndex(of: "/") else { return ("", name) }

@@ -3,6 +3,7 @@ import VaultAPI
 import VaultformCore
 import VaultformManifest
 import VaultformSecrets
+import VaultPath
 
 /// Choices that change what apply may do.
 public struct ApplyOptions: Sendable {
@@ -273,7 +274,7 @@ public enum AuditStanza {
     /// `audit "TYPE" "PATH" { description = … options { key = "value" } }`.
     public static func render(_ resource: Resource) -> String {
         guard case .string(let type)? = resource.fields["type"] else { return "" }
-        let path = WriteRequests.trimmed(resource.address.name)
+        let path = MountPath.withoutSlash(resource.address.name)
         var text = "audit \"\(type)\" \"\(path)\" {\n"
         if case .string(let description)? = resource.fields["description"], !description.isEmpty {
             text += "  description = \(quoted(description))\n"

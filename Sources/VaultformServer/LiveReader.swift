@@ -2,6 +2,7 @@ import Foundation
 import VaultAPI
 import VaultformCore
 import VaultformManifest
+import VaultPath
 
 /// The read stage: lists and reads, from the server, only what the manifest can manage —
 /// each kind listed once, each object read once, concurrently within the client's bound —
@@ -243,11 +244,11 @@ struct ReadScope {
             case .policy: policiesOwned = true
             case .transitKey:
                 mounts = true
-                let owned = rule.mount.map { [Canonical.mountPath($0)] } ?? Array(transitMounts.keys)
+                let owned = rule.mount.map { [MountPath.withSlash($0)] } ?? Array(transitMounts.keys)
                 for mount in owned { transitOwned.insert(mount); transitMounts[mount, default: []] += [] }
             case .appRoleRole:
                 auth = true
-                let owned = rule.mount.map { [Canonical.mountPath($0)] } ?? Array(roleMounts.keys)
+                let owned = rule.mount.map { [MountPath.withSlash($0)] } ?? Array(roleMounts.keys)
                 for mount in owned { rolesOwned.insert(mount); roleMounts[mount, default: [:]].merge([:]) { a, _ in a } }
             }
         }

@@ -4,6 +4,7 @@ import VaultAPI
 import VaultformCore
 import VaultformManifest
 import VaultformSecrets
+import VaultPath
 
 /// Reads the secrets the schemas describe and hands over only what may be shown: each
 /// field's shape, its verdict against the schema and a keyed fingerprint; each pair's
@@ -49,14 +50,14 @@ public struct SecretReader: Sendable {
     }
 
     func observe(_ schema: SecretSchema, key: SymmetricKey?) async throws -> SecretObservation {
-        let stored = try await StoredSecret.read(DesiredState.mountPath(schema.mount), schema.secretPath, client: client)
+        let stored = try await StoredSecret.read(MountPath.withSlash(schema.mount), schema.secretPath, client: client)
         var observation = SecretObservation(
             version: stored.version, exists: stored.exists, markers: stored.markers,
             sources: SecretSources.observe(schema, environment: environment))
         let missing = Set(schema.fields.map(\.name)).subtracting(stored.data.keys)
         if !missing.isEmpty, stored.version > (stored.exists ? 1 : 0) {
             let history = try await StoredSecret.history(
-                DesiredState.mountPath(schema.mount), schema.secretPath, fields: missing, before: stored.version, client: client)
+                MountPath.withSlash(schema.mount), schema.secretPath, fields: missing, before: stored.version, client: client)
             observation.heldEarlier = history.heldEarlier
             observation.currentDeleted = !stored.exists && history.currentDeleted
         }

@@ -1,5 +1,6 @@
 import VaultformCore
 import VaultformPolicy
+import VaultPath
 
 /// What the token that runs `vaultform apply` needs on vaultform's own state, besides what
 /// the manifest's objects need: the apply lock (a KV v2 entry, `vaultform-lock/apply` or
@@ -56,7 +57,7 @@ public enum StatePermissions {
     /// the policies the manifest declares; nil when the manifest does not declare the role
     /// or one of its policies (then it cannot be checked offline).
     public static func shortfalls(ofRole role: String, mount: String, in desired: DesiredState, lock: LockLocation = .standard) -> [Shortfall]? {
-        let mountPath = mount.hasSuffix("/") ? mount : mount + "/"
+        let mountPath = MountPath.withSlash(mount)
         guard let entry = desired.entry(Address(.appRoleRole, mountPath + role.lowercased())) else { return nil }
         let names: [String]
         switch entry.resource.fields["token_policies"] {

@@ -1,5 +1,6 @@
 import VaultAPI
 import VaultformCore
+import VaultPath
 
 /// One HTTP write that carries out part of an operation.
 struct WriteRequest: Sendable {
@@ -33,18 +34,18 @@ enum WriteRequests {
         case .auditDevice:
             var body = object(fields, ["type", "description", "local"])
             body["options"] = fields["options"].map { json($0) } ?? .object([:])
-            return [WriteRequest(method: .put, path: "sys/audit/\(trimmed(name))", body: .object(body))]
+            return [WriteRequest(method: .put, path: "sys/audit/\(MountPath.withoutSlash(name))", body: .object(body))]
         case .secretsEngine:
             var body = object(fields, ["type", "description", "local", "seal_wrap", "external_entropy_access"])
             if let options = fields["options"] { body["options"] = json(options) }
             let config = object(fields, tuningKeys)
             if !config.isEmpty { body["config"] = .object(config) }
-            return [WriteRequest(method: .post, path: "sys/mounts/\(trimmed(name))", body: .object(body))]
+            return [WriteRequest(method: .post, path: "sys/mounts/\(MountPath.withoutSlash(name))", body: .object(body))]
         case .authMethod:
             var body = object(fields, ["type", "description", "local", "seal_wrap"])
             let config = object(fields, tuningKeys + ["token_type"])
             if !config.isEmpty { body["config"] = .object(config) }
-            return [WriteRequest(method: .post, path: "sys/auth/\(trimmed(name))", body: .object(body))]
+            return [WriteRequest(method: .post, path: "sys/auth/\(MountPath.withoutSlash(name))", body: .object(body))]
         case .kvConfig:
             return [WriteRequest(method: .post, path: "\(name)config", body: .object(object(fields, Array(fields.keys))))]
         case .transitKey:
@@ -70,9 +71,9 @@ enum WriteRequests {
         let name = address.name
         switch address.kind {
         case .secretsEngine:
-            return [WriteRequest(method: .post, path: "sys/mounts/\(trimmed(name))/tune", body: .object(object(changed, Array(changed.keys))))]
+            return [WriteRequest(method: .post, path: "sys/mounts/\(MountPath.withoutSlash(name))/tune", body: .object(object(changed, Array(changed.keys))))]
         case .authMethod:
-            return [WriteRequest(method: .post, path: "sys/auth/\(trimmed(name))/tune", body: .object(object(changed, Array(changed.keys))))]
+            return [WriteRequest(method: .post, path: "sys/auth/\(MountPath.withoutSlash(name))/tune", body: .object(object(changed, Array(changed.keys))))]
         case .kvConfig:
             return [WriteRequest(method: .post, path: "\(name)config", body: .object(object(changed, Array(changed.keys))))]
         case .transitKey:
@@ -97,9 +98,9 @@ enum WriteRequests {
     static func delete(_ address: Address) -> [WriteRequest] {
         let name = address.name
         switch address.kind {
-        case .auditDevice: return [WriteRequest(method: .delete, path: "sys/audit/\(trimmed(name))")]
-        case .secretsEngine: return [WriteRequest(method: .delete, path: "sys/mounts/\(trimmed(name))")]
-        case .authMethod: return [WriteRequest(method: .delete, path: "sys/auth/\(trimmed(name))")]
+        case .auditDevice: return [WriteRequest(method: .delete, path: "sys/audit/\(MountPath.withoutSlash(name))")]
+        case .secretsEngine: return [WriteRequest(method: .delete, path: "sys/mounts/\(MountPath.withoutSlash(name))")]
+        case .authMethod: return [WriteRequest(method: .delete, path: "sys/auth/\(MountPath.withoutSlash(name))")]
         case .kvConfig, .kvSecret: return []
         case .transitKey: return [WriteRequest(method: .delete, path: transitPath(name))]
         case .policy: return [WriteRequest(method: .delete, path: "sys/policies/acl/\(name)")]
@@ -159,7 +160,6 @@ enum WriteRequests {
         fields["policy"].map { json($0) } ?? .string("")
     }
 
-    static func trimmed(_ path: String) -> String { path.hasSuffix("/") ? String(path.dropLast()) : path }
 
     /// `transit/k` → `transit/keys/k`.
     static func transitPath(_ name: String) -> String {

@@ -1,6 +1,7 @@
 import Testing
 import VaultformCore
 import VaultformManifest
+import VaultPath
 
 @Suite struct DesiredStateTests {
     @Test func addressesUseTheServersNamesInDependencyOrder() throws {
@@ -23,7 +24,7 @@ import VaultformManifest
 
     @Test(arguments: [("secret", "secret/"), ("secret/", "secret/"), ("a/b//", "a/b/")])
     func mountPathsHaveOneTrailingSlash(path: String, expected: String) {
-        #expect(DesiredState.mountPath(path) == expected)
+        #expect(MountPath.withSlash(path) == expected)
     }
 
     @Test func kindsAreCountedInPlainEnglish() {

@@ -2,70 +2,12 @@ import Crypto
 import Foundation
 import Testing
 import VaultformCore
+import VaultWire
 
 /// The saved plan's digest: every change to what apply would act on is detected; layout is not.
 @Suite struct PlanDigestTests {
-    /// A JSON document as a tree, to change one member of a plan file at a time.
-    indirect enum Tree: Codable, Equatable {
-        case null, bool(Bool), number(Double), string(String), array([Tree]), object([String: Tree])
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if container.decodeNil() { self = .null }
-            else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-            else if let value = try? container.decode(Double.self) { self = .number(value) }
-            else if let value = try? container.decode(String.self) { self = .string(value) }
-            else if let value = try? container.decode([Tree].self) { self = .array(value) }
-            else { self = .object(try container.decode([String: Tree].self)) }
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            switch self {
-            case .null: try container.encodeNil()
-            case .bool(let value): try container.encode(value)
-            case .number(let value): try container.encode(value)
-            case .string(let value): try container.encode(value)
-            case .array(let value): try container.encode(value)
-            case .object(let value): try container.encode(value)
-            }
-        }
-
-        /// Every variant of this tree with exactly one value or one member name changed.
-        var mutations: [(String, Tree)] {
-            switch self {
-            case .null: return [("null → string", .string("x"))]
-            case .bool(let value): return [("\(value) → \(!value)", .bool(!value))]
-            case .number(let value): return [("\(value) → \(value + 1)", .number(value + 1))]
-            case .string(let value): return [("\"\(value.prefix(30))\" + x", .string(value + "x"))]
-            case .array(let items):
-                var result: [(String, Tree)] = items.isEmpty ? [("[] → [\"x\"]", .array([.string("x")]))] : []
-                // (Dropping the last of none changes nothing: no mutation.)
-                if !items.isEmpty { result.append(("drop last of \(items.count)", .array(Array(items.dropLast())))) }
-                for (index, item) in items.enumerated() {
-                    for (what, changed) in item.mutations {
-                        var copy = items
-                        copy[index] = changed
-                        result.append(("[\(index)] \(what)", .array(copy)))
-                    }
-                }
-                return result
-            case .object(let members):
-                var result: [(String, Tree)] = []
-                for key in members.keys.sorted() {
-                    var renamed = members
-                    renamed[key + "x"] = renamed.removeValue(forKey: key)
-                    result.append(("rename \(key)", .object(renamed)))
-                    for (what, changed) in members[key]?.mutations ?? [] {
-                        var copy = members
-                        copy[key] = changed
-                        result.append(("\(key).\(what)", .object(copy)))
-                    }
-                }
-                return result
-            }
-        }
-    }
+    /// A JSON document, to change one member of a plan file at a time.
+    typealias Tree = JSONValue
 
     /// A plan with a create (a role with every kind of value), an update and a secret write.
     static func file(key: SymmetricKey? = nil) throws -> PlanFile {
@@ -143,5 +85,43 @@ import VaultformCore
         let unkeyed = try Self.file()
         #expect(unkeyed.digest?.hasPrefix("sha256:") == true)
         try PlanDigest.check(unkeyed, key: nil)
+    }
+}
+
+/// Every variant of a plan file's JSON with one change, for the digest test.
+extension JSONValue {
+    /// Every variant of this tree with exactly one value or one member name changed.
+    var mutations: [(String, JSONValue)] {
+        switch self {
+        case .null: return [("null → string", .string("x"))]
+        case .bool(let value): return [("\(value) → \(!value)", .bool(!value))]
+        case .number(let value): return [("\(value) → \(value + 1)", .number(value + 1))]
+        case .string(let value): return [("\"\(value.prefix(30))\" + x", .string(value + "x"))]
+        case .array(let items):
+            var result: [(String, JSONValue)] = items.isEmpty ? [("[] → [\"x\"]", .array([.string("x")]))] : []
+            // (Dropping the last of none changes nothing: no mutation.)
+            if !items.isEmpty { result.append(("drop last of \(items.count)", .array(Array(items.dropLast())))) }
+            for (index, item) in items.enumerated() {
+                for (what, changed) in item.mutations {
+                    var copy = items
+                    copy[index] = changed
+                    result.append(("[\(index)] \(what)", .array(copy)))
+                }
+            }
+            return result
+        case .object(let members):
+            var result: [(String, JSONValue)] = []
+            for key in members.keys.sorted() {
+                var renamed = members
+                renamed[key + "x"] = renamed.removeValue(forKey: key)
+                result.append(("rename \(key)", .object(renamed)))
+                for (what, changed) in members[key]?.mutations ?? [] {
+                    var copy = members
+                    copy[key] = changed
+                    result.append(("\(key).\(what)", .object(copy)))
+                }
+            }
+            return result
+        }
     }
 }

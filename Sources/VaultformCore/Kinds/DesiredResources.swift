@@ -1,4 +1,5 @@
 import VaultformManifest
+import VaultPath
 
 /// The resolve stage for each kind: manifest objects → normalised resources. A field the
 /// manifest leaves out is managed at the value a fresh object has (`ResourceKind.defaults`).
@@ -28,7 +29,7 @@ enum DesiredResources {
         var fields: [String: FieldValue] = ["type": .string(device.type), "options": .map(device.options)]
         fields["description"] = .string(device.description ?? "")
         fields["local"] = .boolean(device.local ?? false)
-        return Resource(Address(.auditDevice, Canonical.mountPath(device.path)), fields: fields)
+        return Resource(Address(.auditDevice, MountPath.withSlash(device.path)), fields: fields)
     }
 
     static func secretsEngine(_ engine: SecretsEngine) -> Resource {
@@ -39,7 +40,7 @@ enum DesiredResources {
         if let sealWrap = engine.sealWrap { fields["seal_wrap"] = .boolean(sealWrap) }
         if let entropy = engine.externalEntropyAccess { fields["external_entropy_access"] = .boolean(entropy) }
         if let tuning = engine.tuning { addTuning(tuning, to: &fields) }
-        return Resource(Address(.secretsEngine, Canonical.mountPath(engine.path)), fields: fields)
+        return Resource(Address(.secretsEngine, MountPath.withSlash(engine.path)), fields: fields)
     }
 
     static func authMethod(_ method: AuthMethod) -> Resource {
@@ -48,7 +49,7 @@ enum DesiredResources {
         if let local = method.local { fields["local"] = .boolean(local) }
         if let sealWrap = method.sealWrap { fields["seal_wrap"] = .boolean(sealWrap) }
         if let tuning = method.tuning { addTuning(tuning, to: &fields) }
-        return Resource(Address(.authMethod, Canonical.mountPath(method.path)), fields: fields)
+        return Resource(Address(.authMethod, MountPath.withSlash(method.path)), fields: fields)
     }
 
     static func addTuning(_ tuning: MountTuning, to fields: inout [String: FieldValue]) {
@@ -69,7 +70,7 @@ enum DesiredResources {
         if let versions = config.maxVersions { fields["max_versions"] = .integer(versions) }
         if let required = config.casRequired { fields["cas_required"] = .boolean(required) }
         if let after = config.deleteVersionAfter { fields["delete_version_after"] = .seconds(after.seconds) }
-        return Resource(Address(.kvConfig, Canonical.mountPath(path)), fields: fields)
+        return Resource(Address(.kvConfig, MountPath.withSlash(path)), fields: fields)
     }
 
     static func transitKey(_ key: TransitKey) -> Resource {
@@ -84,7 +85,7 @@ enum DesiredResources {
         if let version = key.minEncryptionVersion { fields["min_encryption_version"] = .integer(version) }
         if let flag = key.derived { fields["derived"] = .boolean(flag) }
         if let flag = key.convergentEncryption { fields["convergent_encryption"] = .boolean(flag) }
-        return Resource(Address(.transitKey, Canonical.mountPath(key.mount.value) + key.name), fields: fields)
+        return Resource(Address(.transitKey, MountPath.withSlash(key.mount.value) + key.name), fields: fields)
     }
 
     /// A policy keeps its author's text for the write: inline or file HCL as written,
@@ -124,7 +125,7 @@ enum DesiredResources {
         if let type = role.tokenType { fields["token_type"] = .string(type) }
         if let flag = role.tokenNoDefaultPolicy { fields["token_no_default_policy"] = .boolean(flag) }
         if let cidrs = role.tokenBoundCIDRs { fields["token_bound_cidrs"] = .unorderedSet(cidrs.map(Canonical.tokenBoundCIDR)) }
-        let name = Canonical.mountPath(role.mount.value) + role.name.lowercased()
+        let name = MountPath.withSlash(role.mount.value) + role.name.lowercased()
         return Resource(Address(.appRoleRole, name), fields: fields)
     }
 }

@@ -1,5 +1,6 @@
 import VaultAPI
 import VaultformCore
+import VaultPath
 
 /// Secrets engines and auth methods as `sys/mounts` and `sys/auth` list them. One request
 /// lists every mount with its config, so no per-mount tune read is needed. The config's
@@ -26,14 +27,14 @@ enum LiveMount {
         }
         fields["plugin_version"] = .string(mount["plugin_version"]?.stringValue ?? "")
         if kind == .authMethod, let type = config?["token_type"]?.stringValue { fields["token_type"] = .string(type) }
-        return Resource(Address(kind, Canonical.mountPath(path)), fields: fields)
+        return Resource(Address(kind, MountPath.withSlash(path)), fields: fields)
     }
 }
 
 /// Audit devices as `sys/audit` lists them; their options are strings on the server.
 enum LiveAuditDevice {
     static func resource(path: String, _ device: JSONValue) -> Resource {
-        Resource(Address(.auditDevice, Canonical.mountPath(path)), fields: [
+        Resource(Address(.auditDevice, MountPath.withSlash(path)), fields: [
             "type": .string(device["type"]?.stringValue ?? ""),
             "description": .string(device["description"]?.stringValue ?? ""),
             "local": .boolean(device["local"]?.boolValue ?? false),

@@ -4,6 +4,7 @@ import VaultAPI
 import VaultformCore
 import VaultformManifest
 import VaultformServer
+import VaultPath
 
 /// `vaultform bootstrap`: a new server to production in one command — initialise, unseal,
 /// apply the manifest with the root token, hand the day-to-day to the admin AppRole, revoke
@@ -247,7 +248,7 @@ struct BootstrapCommand: AsyncParsableCommand {
     ) async throws {
         let write = { (client: VaultClient) in
             try PrivateDirectory.create(directory)
-            let mount = adminMount.hasSuffix("/") ? adminMount : adminMount + "/"
+            let mount = MountPath.withSlash(adminMount)
             let roleID = try await SecretIDs.roleID(client: client, mount: mount, role: role)
             try AtomicFile.write(Data(roleID.utf8), to: directory + "/role-id", permissions: 0o600)
             _ = try await SecretIDs.createAndDeliver(client: client, mount: mount, role: role, metadata: ["issued-by": "vaultform bootstrap"]) { grant in
@@ -282,7 +283,7 @@ struct BootstrapCommand: AsyncParsableCommand {
     func preflight(_ loaded: Manifest) throws {
         var problems = Preflight.refusals(Pipeline.resolve(loaded))
         if let adminRole {
-            let mount = adminMount.hasSuffix("/") ? String(adminMount.dropLast()) : adminMount
+            let mount = MountPath.withoutSlash(adminMount)
             if !loaded.appRoleRoles.contains(where: { $0.name.lowercased() == adminRole.lowercased() && $0.mount.value == mount }) {
                 problems.append("--admin-role \(adminRole): the manifest defines no AppRole role of that name on \(mount)/, and a new server has no other")
             }

@@ -4,6 +4,7 @@ import VaultAPI
 import VaultformManifest
 import VaultformRender
 import VaultformServer
+import VaultPath
 
 /// `vaultform credentials`: deliver an AppRole's role ID and a new secret ID to the files a
 /// service mounts (step 11 of the runbook), rotate secret IDs, seed every role's files for a
@@ -117,7 +118,7 @@ struct CredentialsCommand: AsyncParsableCommand {
         for item in metadata where !item.contains("=") { throw ValidationError("--metadata \(item) is not key=value") }
     }
 
-    var mountPath: String { mount.hasSuffix("/") ? mount : mount + "/" }
+    var mountPath: String { MountPath.withSlash(mount) }
     var permissions: Int { Int(mode, radix: 8) ?? 0o600 }
 
     func run() async throws {
@@ -202,7 +203,7 @@ struct CredentialsCommand: AsyncParsableCommand {
     ) -> (roles: [String], left: [(String, String)]) {
         let excluded = Set(exclude.map { $0.lowercased() }), included = Set(include.map { $0.lowercased() })
         let private_ = Set((manifest?.appRoleRoles ?? []).filter {
-            $0.sidecar == false && ($0.mount.value.hasSuffix("/") ? $0.mount.value : $0.mount.value + "/") == mount
+            $0.sidecar == false && MountPath.withSlash($0.mount.value) == mount
         }.map { $0.name.lowercased() })
         var roles: [String] = [], left: [(String, String)] = []
         for role in listed.sorted() {

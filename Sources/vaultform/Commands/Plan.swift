@@ -5,6 +5,7 @@ import VaultformCore
 import VaultformManifest
 import VaultformRender
 import VaultformServer
+import VaultPath
 
 /// `vaultform plan`: read the live server and show, field by field, what differs.
 struct PlanCommand: AsyncParsableCommand {
@@ -145,7 +146,7 @@ struct PlanCommand: AsyncParsableCommand {
         }
         let name = String(text[text.index(after: colon)...])
         switch kind {
-        case .secretsEngine, .authMethod, .auditDevice, .kvConfig: return Address(kind, DesiredState.mountPath(name))
+        case .secretsEngine, .authMethod, .auditDevice, .kvConfig: return Address(kind, MountPath.withSlash(name))
         case .policy: return Address(kind, name.lowercased())
         default: return Address(kind, name)
         }
