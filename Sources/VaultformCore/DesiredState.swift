@@ -7,15 +7,19 @@ public struct DesiredState: Sendable {
     /// One normalised object and where the manifest declares it.
     public struct Entry: Sendable, Equatable {
         /// Pairs a resource with where it is declared.
-        public init(resource: Resource, location: SourceLocation?) {
+        public init(resource: Resource, location: SourceLocation?, ignored: [String] = []) {
             self.resource = resource
             self.location = location
+            self.ignored = ignored
         }
 
         /// The object in normalised form; only fields the manifest sets.
         public var resource: Resource
         /// Where the manifest declares it (nil when it came from a saved plan).
         public var location: SourceLocation?
+        /// Fields the manifest leaves to someone else (`ignore_fields`), sorted: absent from
+        /// `resource`, so never compared or written; plans list them.
+        public var ignored: [String]
         /// The object's address.
         public var address: Address { resource.address }
     }
@@ -34,8 +38,7 @@ public struct DesiredState: Sendable {
 
     /// Resolves a manifest.
     public init(_ manifest: Manifest) {
-        entries = DesiredResources.resources(manifest)
-            .map { Entry(resource: $0.0, location: $0.1) }
+        entries = DesiredResources.entries(manifest)
             .sorted { $0.address < $1.address }
         schemas = manifest.secretSchemas
         ownership = manifest.ownership

@@ -92,13 +92,20 @@ public struct Plan: Sendable, Equatable {
     /// The `--target` addresses the plan was limited to; empty when it covers everything.
     /// Renderers say so, since objects outside the targets were not compared.
     public var targets: [Address]
+    /// Fields the manifest leaves to someone else (`ignore_fields`), by object: not compared,
+    /// and said so, so nobody mistakes them for managed.
+    public var ignored: [Address: [String]]
 
     /// Creates a plan.
-    public init(operations: [Operation], unchanged: [Address], findings: [Finding] = [], targets: [Address] = []) {
+    public init(
+        operations: [Operation], unchanged: [Address], findings: [Finding] = [], targets: [Address] = [],
+        ignored: [Address: [String]] = [:]
+    ) {
         self.operations = operations
         self.unchanged = unchanged
         self.findings = findings
         self.targets = targets
+        self.ignored = ignored
     }
 
     /// True when the server already matches the manifest.

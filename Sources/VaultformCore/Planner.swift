@@ -59,7 +59,9 @@ public enum Planner {
             if let operation = result.operation { operations.append(operation) } else { unchanged.append(address) }
         }
         let ordered = SelfLockout.mark(operations + deletions, identity: live.identity)
-        return Plan(operations: ordered, unchanged: unchanged, findings: findings, targets: options.targets.sorted())
+        var ignored: [Address: [String]] = [:]
+        for entry in desired.entries where !entry.ignored.isEmpty && wanted(entry.address) { ignored[entry.address] = entry.ignored }
+        return Plan(operations: ordered, unchanged: unchanged, findings: findings, targets: options.targets.sorted(), ignored: ignored)
     }
 
     /// Every address a `--target` could name: the manifest's objects and secrets, and the

@@ -46,7 +46,7 @@ struct Builder {
             guard let path = item.string("path"), let type = item.string("type") else { continue }
             manifest.auditDevices.append(AuditDevice(
                 path: path, type: type, description: item.string("description"), local: item.boolean("local"),
-                options: item.textMap("options") ?? [:], location: item.location))
+                options: item.textMap("options") ?? [:], ignoreFields: ignoredFields(item), location: item.location))
         }
         for item in objects(root, "secrets_engines") {
             guard let path = item.string("path"), var type = item.string("type") else { continue }
@@ -62,13 +62,14 @@ struct Builder {
                 path: path, type: type, description: item.string("description"), options: options,
                 local: item.boolean("local"), sealWrap: item.boolean("seal_wrap"),
                 externalEntropyAccess: item.boolean("external_entropy_access"),
-                tuning: item.object("tuning").map(tuning), kvConfig: nil, location: item.location,
-                typeLocation: item.location(of: "type"))
+                tuning: item.object("tuning").map(tuning), kvConfig: nil, ignoreFields: ignoredFields(item, tuning: item.object("tuning")),
+                location: item.location, typeLocation: item.location(of: "type"))
             if let config = item.object("kv_config") {
                 if engine.isKVv2 {
                     engine.kvConfig = KVConfig(
                         maxVersions: config.integer("max_versions"), casRequired: config.boolean("cas_required"),
-                        deleteVersionAfter: config.duration("delete_version_after"), location: config.location)
+                        deleteVersionAfter: config.duration("delete_version_after"), ignoreFields: ignoredFields(config),
+                        location: config.location)
                 } else {
                     diagnostics.append(.error(
                         "`kv_config` applies only to a KV version 2 engine, and `\(path)` is of type `\(type)`"
@@ -87,7 +88,7 @@ struct Builder {
                 minDecryptionVersion: item.integer("min_decryption_version"),
                 minEncryptionVersion: item.integer("min_encryption_version"),
                 derived: item.boolean("derived"), convergentEncryption: item.boolean("convergent_encryption"),
-                location: item.location)
+                ignoreFields: ignoredFields(item), location: item.location)
             checkTransitKey(key, item)
             manifest.transitKeys.append(key)
         }
@@ -137,7 +138,8 @@ struct Builder {
             guard let path = item.string("path"), let type = item.string("type") else { continue }
             manifest.authMethods.append(AuthMethod(
                 path: path, type: type, description: item.string("description"), local: item.boolean("local"),
-                sealWrap: item.boolean("seal_wrap"), tuning: item.object("tuning").map(tuning), location: item.location))
+                sealWrap: item.boolean("seal_wrap"), tuning: item.object("tuning").map(tuning),
+                ignoreFields: ignoredFields(item, tuning: item.object("tuning")), location: item.location))
         }
         for item in objects(root, "approle_roles") {
             guard let name = item.string("name") else { continue }
@@ -152,13 +154,25 @@ struct Builder {
                 tokenNumUses: item.integer("token_num_uses"), tokenType: item.string("token_type"),
                 tokenNoDefaultPolicy: item.boolean("token_no_default_policy"),
                 tokenBoundCIDRs: item.cidrs("token_bound_cidrs")?.map(\.value), sidecar: item.boolean("sidecar"),
-                location: item.location)
+                ignoreFields: ignoredFields(item), location: item.location)
             checkRole(role, item)
             manifest.appRoleRoles.append(role)
         }
         for item in objects(root, "secret_schemas") {
             if let schema = secretSchema(item) { manifest.secretSchemas.append(schema) }
         }
+    }
+
+    /// An object's `ignore_fields` (the shape table checked the names). A field both set and
+    /// ignored is a contradiction: reported at the name.
+    private mutating func ignoredFields(_ item: CheckedObject, tuning: CheckedObject? = nil) -> [String] {
+        let names = item.strings("ignore_fields") ?? []
+        for name in names where item.has(name.value) || (tuning?.has(name.value) ?? false) {
+            diagnostics.append(.error(
+                "`\(name.value)` is set here and listed in `ignore_fields`", at: name.location,
+                hint: "remove the value to leave the field to someone else, or remove it from `ignore_fields` to manage it"))
+        }
+        return names.map(\.value)
     }
 
     /// Structured rules in the parser's normalised form, so they compare like parsed HCL.

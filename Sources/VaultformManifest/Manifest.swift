@@ -88,6 +88,8 @@ public struct AuditDevice: Sendable, Equatable {
     public var description: String?
     public var local: Bool?
     public var options: [String: String]
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
     public var location: SourceLocation
 }
 
@@ -103,6 +105,8 @@ public struct SecretsEngine: Sendable, Equatable {
     public var externalEntropyAccess: Bool?
     public var tuning: MountTuning?
     public var kvConfig: KVConfig?
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
     public var location: SourceLocation
     /// Where `type` was written, for messages about the type.
     public var typeLocation: SourceLocation
@@ -116,6 +120,8 @@ public struct KVConfig: Sendable, Equatable {
     public var maxVersions: Int?
     public var casRequired: Bool?
     public var deleteVersionAfter: TimeSpan?
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
     public var location: SourceLocation
 }
 
@@ -140,6 +146,8 @@ public struct TransitKey: Sendable, Equatable {
     public var minEncryptionVersion: Int?
     public var derived: Bool?
     public var convergentEncryption: Bool?
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
     public var location: SourceLocation
 }
 
@@ -190,6 +198,8 @@ public struct AuthMethod: Sendable, Equatable {
     public var local: Bool?
     public var sealWrap: Bool?
     public var tuning: MountTuning?
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
     public var location: SourceLocation
 }
 
@@ -216,6 +226,8 @@ public struct AppRoleRole: Sendable, Equatable {
     /// (`vaultform credentials --all`), such as the admin role; vaultform's own, never sent
     /// to the server.
     public var sidecar: Bool?
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
     public var location: SourceLocation
 }
 

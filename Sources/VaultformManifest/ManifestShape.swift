@@ -15,6 +15,16 @@ public enum ManifestShape {
         Field("plugin_version", .string(.any), "The plugin version to run."),
     ]
 
+    /// `ignore_fields`: fields of this object that someone else owns. Never compared or
+    /// written; plans list them as ignored. The names are the object's own API fields.
+    static func ignoreFields(_ names: [String]) -> Field {
+        Field(
+            "ignore_fields", .list(.oneOf(names), unique: true),
+            "Fields someone else owns: never compared or written, listed as ignored in plans.")
+    }
+
+    static let tuningNames = tuningFields.map(\.key)
+
     static let engineTuning = ObjectShape("mount tuning", summary: "Tuning of a secrets engine (sys/mounts/PATH/tune).", fields: tuningFields)
 
     static let authTuning = ObjectShape(
@@ -30,6 +40,7 @@ public enum ManifestShape {
             Field("max_versions", .integer(min: 0, max: nil), "Versions kept per secret; 0 means the server default (10)."),
             Field("cas_required", .boolean, "Require check-and-set on every write."),
             Field("delete_version_after", .duration, "Delete versions this long after they are written; 0 disables."),
+            ignoreFields(["max_versions", "cas_required", "delete_version_after"]),
         ]
     )
 
@@ -43,6 +54,7 @@ public enum ManifestShape {
             Field("description", .string(.any), "A human-friendly description."),
             Field("local", .boolean, "Keep the device local to this cluster (not replicated)."),
             Field("options", options, "Device options; values are kept as the text written."),
+            ignoreFields(["description", "local", "options"]),
         ]
     )
 
@@ -58,6 +70,7 @@ public enum ManifestShape {
             Field("external_entropy_access", .boolean, "Give the engine access to the external entropy source."),
             Field("tuning", .object(engineTuning), "Mount tuning."),
             Field("kv_config", .object(kvConfig), "KV version 2 engine config; only on a KV v2 engine."),
+            ignoreFields(["description", "options", "local", "seal_wrap", "external_entropy_access"] + tuningNames),
         ]
     )
 
@@ -76,6 +89,10 @@ public enum ManifestShape {
             Field("min_encryption_version", .integer(min: 0, max: nil), "The oldest key version that may encrypt; 0 means the latest."),
             Field("derived", .boolean, "Use key derivation (a context is then required). Cannot change after creation."),
             Field("convergent_encryption", .boolean, "Convergent encryption; needs `derived: true`. Cannot change after creation."),
+            ignoreFields([
+                "key_size", "exportable", "allow_plaintext_backup", "deletion_allowed", "auto_rotate_period",
+                "min_decryption_version", "min_encryption_version", "derived", "convergent_encryption", "soft_deleted",
+            ]),
         ]
     )
 
@@ -113,6 +130,7 @@ public enum ManifestShape {
             Field("local", .boolean, "Keep the method local to this cluster. Cannot change after creation."),
             Field("seal_wrap", .boolean, "Seal-wrap the method's storage. Cannot change after creation."),
             Field("tuning", .object(authTuning), "Auth method tuning."),
+            ignoreFields(["description", "local", "seal_wrap", "token_type"] + tuningNames),
         ]
     )
 
@@ -139,6 +157,11 @@ public enum ManifestShape {
             Field(
                 "sidecar", .boolean,
                 "false: `vaultform credentials --all` never writes this role's credentials (an admin role); default true. Not sent to the server."),
+            ignoreFields([
+                "role_id", "bind_secret_id", "secret_id_bound_cidrs", "secret_id_num_uses", "secret_id_ttl", "local_secret_ids",
+                "token_policies", "token_ttl", "token_max_ttl", "token_explicit_max_ttl", "token_period", "token_num_uses",
+                "token_type", "token_no_default_policy", "token_bound_cidrs",
+            ]),
         ]
     )
 

@@ -19,7 +19,8 @@ public enum PlanJSON {
                 add: add, change: change, destroy: destroy, unchanged: plan.unchanged.count, blockers: plan.blockers.count),
             unchanged: plan.unchanged.map(\.description),
             findings: plan.findings.map(FindingEntry.init),
-            targets: plan.targets.isEmpty ? nil : plan.targets.map(\.description))
+            targets: plan.targets.isEmpty ? nil : plan.targets.map(\.description),
+            ignored: plan.ignored.isEmpty ? nil : Dictionary(uniqueKeysWithValues: plan.ignored.map { ($0.key.description, $0.value) }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -35,6 +36,8 @@ public enum PlanJSON {
         var findings: [FindingEntry]
         /// The `--target` addresses a targeted plan covers; absent when it covers everything.
         var targets: [String]?
+        /// Fields left to someone else (`ignore_fields`), by address; absent when there are none.
+        var ignored: [String: [String]]?
     }
 
     struct Summary: Encodable {

@@ -25,6 +25,10 @@ public enum PlanMarkdown {
             }
         }
         if !plan.targets.isEmpty { text += "\n> " + escape(PlanText.targeting(plan).replacingOccurrences(of: "\n", with: "")) + "\n" }
+        if !plan.ignored.isEmpty {
+            text += "\nIgnored (`ignore_fields`, owned elsewhere): "
+                + plan.ignored.keys.sorted().map { "`\($0)` (\(plan.ignored[$0, default: []].joined(separator: ", ")))" }.joined(separator: ", ") + "\n"
+        }
         if !plan.findings.isEmpty {
             text += "\n| | object | finding |\n|---|---|---|\n"
             for finding in plan.findings {

@@ -16,7 +16,7 @@ public enum PlanText {
                     + findings(plan, style)
             }
             let scope = plan.targets.isEmpty ? "The server matches the manifest.\n" : targeting(plan)
-            return "No changes. " + scope + findings(plan, style)
+            return "No changes. " + scope + ignoring(plan) + findings(plan, style)
         }
         let used = Set(plan.operations.map(\.action))
         let legend = [Action.create, .update, .replace, .delete].filter(used.contains).map { action in
@@ -29,7 +29,14 @@ public enum PlanText {
         let (add, change, destroy) = plan.summary
         output += "\n" + style.bold("Plan: \(add) to add, \(change) to change, \(destroy) to destroy.") + "\n"
         if !plan.targets.isEmpty { output += "\n" + targeting(plan) }
-        return output + findings(plan, style)
+        return output + ignoring(plan) + findings(plan, style)
+    }
+
+    /// The fields the manifest leaves to someone else, one object a line; empty without any.
+    static func ignoring(_ plan: Plan) -> String {
+        guard !plan.ignored.isEmpty else { return "" }
+        return "\nIgnored (`ignore_fields`: owned elsewhere, not compared):\n"
+            + plan.ignored.keys.sorted().map { "  \($0): \(plan.ignored[$0, default: []].joined(separator: ", "))\n" }.joined()
     }
 
     /// What a targeted plan covers: only its targets, so "no changes" says nothing of the rest.

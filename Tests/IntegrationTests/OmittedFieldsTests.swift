@@ -124,4 +124,35 @@ struct OmittedFieldsTests {
         #expect(key?["soft_deleted"]?.boolValue == false)
         #expect(try await server.vaultform(["plan", manifest, "--detailed-exitcode"]).code == 0)
     }
+
+    @Test("ignore_fields: a field someone else owns is never drift, never written, and the plan says it is ignored")
+    func ignoredFields() async throws {
+        let server = try await DevServer.shared()
+        let directory = try scratchDirectory("vf-ignore-fields")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ar = PlanExactnessTests.unique("ar")
+        let manifest = try SecretSchemaTests.write("""
+            auth_methods: [{ path: \(ar), type: approle }]
+            approle_roles:
+              - { name: app, mount: \(ar), token_policies: [default], ignore_fields: [token_ttl, secret_id_num_uses] }
+            """, in: directory)
+        #expect(try await server.vaultform(["apply", manifest, "--auto-approve"]).code == 0)
+        let bao = BaoCommand(server: server)
+        _ = try await bao.run(["write", "auth/\(ar)/role/app", "token_ttl=2h", "secret_id_num_uses=4"])
+
+        let plan = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
+        #expect(plan.code == 0, "\(plan.all)")
+        #expect(plan.output.contains("Ignored (`ignore_fields`: owned elsewhere, not compared):\n  approle-role:\(ar)/app: secret_id_num_uses, token_ttl"), "\(plan.output)")
+        let json = try await server.vaultform(["plan", manifest, "--format", "json"])
+        let document = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        #expect((document?["ignored"] as? [String: [String]])?["approle-role:\(ar)/app"] == ["secret_id_num_uses", "token_ttl"])
+        #expect(try await server.vaultform(["drift", manifest]).code == 0)
+
+        // A managed field still drifts, and apply repairs it without touching the ignored ones.
+        _ = try await bao.run(["write", "auth/\(ar)/role/app", "token_num_uses=7"])
+        #expect(try await server.vaultform(["apply", manifest, "--auto-approve"]).code == 0)
+        let role = try await server.client().request(.get, "auth/\(ar)/role/app").data
+        #expect(role?["token_num_uses"]?.intValue == 0)
+        #expect(role?["token_ttl"]?.intValue == 7200 && role?["secret_id_num_uses"]?.intValue == 4)
+    }
 }

@@ -4,24 +4,28 @@ import VaultPath
 /// The resolve stage for each kind: manifest objects → normalised resources. A field the
 /// manifest leaves out is managed at the value a fresh object has (`ResourceKind.defaults`).
 enum DesiredResources {
-    static func resources(_ manifest: Manifest) -> [(Resource, SourceLocation)] {
-        stated(manifest).map { resource, location in
-            (Resource(resource.address, fields: resource.address.kind.withDefaults(resource.fields)), location)
+    /// The desired entries: each kind's defaults under what the manifest states, less the
+    /// fields the manifest leaves to someone else (`ignore_fields`).
+    static func entries(_ manifest: Manifest) -> [DesiredState.Entry] {
+        stated(manifest).map { resource, location, ignored in
+            var fields = resource.address.kind.withDefaults(resource.fields)
+            for field in ignored { fields[field] = nil }
+            return DesiredState.Entry(resource: Resource(resource.address, fields: fields), location: location, ignored: ignored.sorted())
         }
     }
 
-    /// The resources with only the fields the manifest states.
-    static func stated(_ manifest: Manifest) -> [(Resource, SourceLocation)] {
-        var result: [(Resource, SourceLocation)] = []
-        for device in manifest.auditDevices { result.append((auditDevice(device), device.location)) }
+    /// The resources with only the fields the manifest states, and the fields it ignores.
+    static func stated(_ manifest: Manifest) -> [(Resource, SourceLocation, [String])] {
+        var result: [(Resource, SourceLocation, [String])] = []
+        for device in manifest.auditDevices { result.append((auditDevice(device), device.location, device.ignoreFields)) }
         for engine in manifest.secretsEngines {
-            result.append((secretsEngine(engine), engine.location))
-            if let config = engine.kvConfig { result.append((kvConfig(config, path: engine.path), config.location)) }
+            result.append((secretsEngine(engine), engine.location, engine.ignoreFields))
+            if let config = engine.kvConfig { result.append((kvConfig(config, path: engine.path), config.location, config.ignoreFields)) }
         }
-        for method in manifest.authMethods { result.append((authMethod(method), method.location)) }
-        for key in manifest.transitKeys { result.append((transitKey(key), key.location)) }
-        for policy in manifest.policies { result.append((self.policy(policy), policy.location)) }
-        for role in manifest.appRoleRoles { result.append((appRoleRole(role), role.location)) }
+        for method in manifest.authMethods { result.append((authMethod(method), method.location, method.ignoreFields)) }
+        for key in manifest.transitKeys { result.append((transitKey(key), key.location, key.ignoreFields)) }
+        for policy in manifest.policies { result.append((self.policy(policy), policy.location, [])) }
+        for role in manifest.appRoleRoles { result.append((appRoleRole(role), role.location, role.ignoreFields)) }
         return result
     }
 
