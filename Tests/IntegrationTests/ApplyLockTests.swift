@@ -178,7 +178,10 @@ struct ApplyLockTests {
         let waited = clock.now - started
         // 5 s after the claim, less up to a second for the server's whole-second times.
         #expect(waited >= .milliseconds(3500), "it took the lock before the claim lapsed")
-        #expect(waited < .seconds(15))
+        // Taken over before the 20 s timeout (else acquire would have thrown); the bound only
+        // says it was the lapse that let it in, with room for a loaded 2-core machine (CI once
+        // took 16 s while the suite ran in parallel).
+        #expect(waited < .seconds(19))
         #expect(lease.replaced?.owner == "killed-holder")
         #expect(lease.replaced?.claim?.host == "gone.example")
         #expect(seen.withLock { $0 } == ["killed-holder"])
