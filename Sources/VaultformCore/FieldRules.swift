@@ -10,32 +10,6 @@ public enum ChangeRule: Sendable, Equatable {
 }
 
 extension ResourceKind {
-    /// The rule for one field of this kind; fields not listed change in place.
-    public func changeRule(for field: String) -> ChangeRule {
-        switch (self, field) {
-        case (.auditDevice, _):
-            return .replace(reason: "audit devices cannot be changed in place; re-enabling one resets its HMAC salt")
-        case (.secretsEngine, "type"), (.authMethod, "type"):
-            return .replace(reason: "the type of a mount cannot change; re-mounting destroys its data")
-        case (.secretsEngine, "local"), (.authMethod, "local"):
-            return .replace(reason: "`local` is fixed when the mount is enabled")
-        case (.secretsEngine, "seal_wrap"), (.authMethod, "seal_wrap"):
-            return .replace(reason: "`seal_wrap` is fixed when the mount is enabled")
-        case (.secretsEngine, "force_no_cache"), (.authMethod, "force_no_cache"):
-            return .replace(reason: "the server ignores `force_no_cache` when tuning; only re-creating the mount changes it")
-        case (.secretsEngine, "external_entropy_access"):
-            return .replace(reason: "`external_entropy_access` is fixed when the mount is enabled")
-        case (.transitKey, "type"), (.transitKey, "derived"), (.transitKey, "convergent_encryption"), (.transitKey, "key_size"):
-            return .replace(reason: "`\(field)` is fixed when a Transit key is created; replacing the key destroys what it encrypted")
-        case (.transitKey, "exportable"), (.transitKey, "allow_plaintext_backup"):
-            return .onlyToTrue(reason: "`\(field)` cannot be turned off once on; only replacing the key (destroying what it encrypted) does")
-        case (.appRoleRole, "local_secret_ids"):
-            return .replace(reason: "`local_secret_ids` is fixed when a role is created")
-        default:
-            return .inPlace
-        }
-    }
-
     /// The rule for one field given its values, for changes whose direction matters: a KV
     /// engine's version may go up in place (1 → 2), never down (the server answers "cannot
     /// downgrade mount from version 2").
@@ -63,14 +37,5 @@ extension ResourceKind {
             return fields
         }
         return (explicitVersion(desired), explicitVersion(live))
-    }
-
-    /// Deleting or replacing an object of this kind destroys data or access, so apply asks
-    /// for `--allow-destroy`.
-    public var destructionLosesData: Bool {
-        switch self {
-        case .secretsEngine, .transitKey, .authMethod, .auditDevice: true
-        default: false
-        }
     }
 }
