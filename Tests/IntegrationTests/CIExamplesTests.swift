@@ -45,7 +45,10 @@ struct CIExamplesTests {
 
     @Test("every vaultform command in the examples parses, and the manifests they name validate", arguments: files)
     func examples(file: String) async throws {
-        let closed = try FreePort.loopback()
+        let closedPort = try ClosedPort()
+        // Closed until the test ends (Swift may otherwise release it after its last use).
+        defer { withExtendedLifetime(closedPort) {} }
+        let closed = closedPort.port
         let commands = try Self.commands(in: file, sink: "http://127.0.0.1:\(closed)/x")
         #expect(!commands.isEmpty, "no vaultform command found in \(file)")
         let before = try Self.repositoryEntries()

@@ -83,7 +83,10 @@ struct CommandMessageTests {
         let directory = try scratchDirectory("vf-webhook")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Self.manifestFile(in: directory)
-        let port = try FreePort.loopback()  // nothing listens: the post is refused
+        let closedPort = try ClosedPort()
+        // Closed until the test ends (Swift may otherwise release it after its last use).
+        defer { withExtendedLifetime(closedPort) {} }
+        let port = closedPort.port  // nothing listens: the post is refused
         let webhook = "http://127.0.0.1:\(port)/services/T0VF/B0VF/hook-secret-canary?key=query-canary"
         let run = try await StatusCommandTests.run(
             ["drift", path, "--address", "http://127.0.0.1:\(port)", "--notify-webhook", webhook])

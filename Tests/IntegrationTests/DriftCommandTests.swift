@@ -126,7 +126,10 @@ struct DriftCommandTests {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let manifest = try Self.manifest(in: directory, policy: "reader")
-        let port = try FreePort.loopback()
+        let closedPort = try ClosedPort()
+        // Closed until the test ends (Swift may otherwise release it after its last use).
+        defer { withExtendedLifetime(closedPort) {} }
+        let port = closedPort.port
 
         // Unreachable: the previous (good) textfile is replaced whole by one that says so.
         let promFile = directory.appendingPathComponent("vaultform.prom").path
@@ -276,7 +279,10 @@ struct DriftCommandTests {
 
             // In sync with --notify-on change: nothing sent. Receiver down: a warning, exit code unchanged.
             try await BaoCommand(server: server)("policy", "write", "notified", "-", input: "path \"x\" { capabilities = [\"read\"] }\n")
-            let unreachable = try FreePort.loopback()
+            let closedPort = try ClosedPort()
+            // Closed until the test ends (Swift may otherwise release it after its last use).
+            defer { withExtendedLifetime(closedPort) {} }
+            let unreachable = closedPort.port
             let failed = try await Self.vaultform(
                 ["drift", manifest, "--notify-webhook", "http://127.0.0.1:\(unreachable)/"], address: address, token: token)
             #expect(failed.code == 2)

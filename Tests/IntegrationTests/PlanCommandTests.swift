@@ -87,7 +87,10 @@ struct PlanCommandTests {
 
         let valid = try Self.manifest("policies: [{ name: x, hcl: 'path \"a\" { capabilities = [\"read\"] }' }]\n")
         defer { try? FileManager.default.removeItem(atPath: valid) }
-        let port = try FreePort.loopback()
+        let closedPort = try ClosedPort()
+        // Closed until the test ends (Swift may otherwise release it after its last use).
+        defer { withExtendedLifetime(closedPort) {} }
+        let port = closedPort.port
         let unreachable = try await StatusCommandTests.run(
             ["plan", valid, "--deadline", "5s"], environment: ["VAULT_ADDR": "http://127.0.0.1:\(port)", "VAULT_TOKEN": "t"])
         #expect(unreachable.code == 1)

@@ -123,8 +123,10 @@ struct StatusCommandTests {
 
     @Test("a closed port is a clear error and exit 1")
     func unreachable() async throws {
-        let port = try FreePort.loopback()
-        let run = try await Self.run(["status", "--address", "http://127.0.0.1:\(port)", "--request-timeout", "3s"])
+        let closed = try ClosedPort()
+        // Closed until the test ends (Swift may otherwise release it after its last use).
+        defer { withExtendedLifetime(closed) {} }
+        let run = try await Self.run(["status", "--address", "http://127.0.0.1:\(closed.port)", "--request-timeout", "3s"])
         #expect(run.code == 1)
         #expect(run.error.contains("sys/health"))
         #expect(run.error.lowercased().contains("refused") || run.error.lowercased().contains("connect"))

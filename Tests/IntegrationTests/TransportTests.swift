@@ -40,7 +40,10 @@ struct TransportTests {
 
     @Test("a closed port gives a clear connection-refused error naming the address")
     func connectionRefused() async throws {
-        let port = try FreePort.loopback()
+        let closedPort = try ClosedPort()
+        // Closed until the test ends (Swift may otherwise release it after its last use).
+        defer { withExtendedLifetime(closedPort) {} }
+        let port = closedPort.port
         // One attempt: this is the transport's classification (RetryOutageTests covers retries).
         let client = try VaultClient(address: #require(URL(string: "http://127.0.0.1:\(port)")), retryPolicy: .never)
         let error = try await #require(throws: VaultError.self) { try await client.health() }
