@@ -64,14 +64,16 @@ struct ConnectionSafetyTests {
         print("silent server: status ended after \(statusTime), plan after \(planTime)")
 
         #expect(statusRun.code == 1)
-        #expect(statusTime < .seconds(40), "status took \(statusTime)")
+        // Bounds with room for a loaded 2-core machine running the suite in parallel (process
+        // start alone took seconds there); before the fix these took 85 s and 300 s.
+        #expect(statusTime < .seconds(70), "status took \(statusTime)")
         #expect(statusRun.error.contains("vaultform: GET sys/health timed out after 10s; retrying in "), "\(statusRun.error)")
         #expect(statusRun.error.contains("(attempt 2 of at most 8, within 35s)…"), "\(statusRun.error)")
         #expect(statusRun.error.contains("error: GET sys/health: the server at \(address) did not answer within 35s ("), "\(statusRun.error)")
         #expect(statusRun.error.contains("hint: nothing answered in time: check that \(address) is a Vault or OpenBao listener"), "\(statusRun.error)")
 
         #expect(planRun.code == 1)
-        #expect(planTime < .seconds(40), "plan took \(planTime)")
+        #expect(planTime < .seconds(70), "plan took \(planTime)")
         #expect(planRun.error.contains("timed out after 30s; retrying in "), "\(planRun.error)")
         #expect(planRun.error.contains("did not answer within 35s"), "\(planRun.error)")
         #expect(planRun.error.contains("hint: nothing answered in time"), "\(planRun.error)")
@@ -85,13 +87,15 @@ struct ConnectionSafetyTests {
         defer { withExtendedLifetime(listener) {} }
         let (flag, flagTime) = try await Self.timed(["status", "--address", address, "--timeout", "3s", "--request-timeout", "1s"])
         #expect(flag.code == 1)
-        #expect(flagTime < .seconds(8), "took \(flagTime)")
+        // The message proves the deadline used; the wall-time bound only that it was not the
+        // 35 s default (a loaded CI machine took 16 s to start, run and exit).
+        #expect(flagTime < .seconds(30), "took \(flagTime)")
         #expect(flag.error.contains("vaultform: GET sys/health timed out after 1s; retrying in "), "\(flag.error)")
         #expect(flag.error.contains("did not answer within 3s"), "\(flag.error)")
 
         let (variable, variableTime) = try await Self.timed(["status", "--address", address], environment: ["VAULTFORM_TIMEOUT": "2s"])
         #expect(variable.code == 1)
-        #expect(variableTime < .seconds(7), "took \(variableTime)")
+        #expect(variableTime < .seconds(30), "took \(variableTime)")
         #expect(variable.error.contains("did not answer within 2s"), "\(variable.error)")
     }
 

@@ -23,13 +23,15 @@ struct FaultMatrixTests {
     }
 
     static func proxy(
-        port: Int, upstream: URL, fault: String, point: Int, token: String, directory: URL, count: String = "writes"
+        port: Int, upstream: URL, fault: String, point: Int, token: String, directory: URL, count: String = "writes",
+        delaySeconds: Int = 4
     ) async throws -> (Process, URL) {
         let ready = directory.appendingPathComponent("proxy.ready"), log = directory.appendingPathComponent("proxy.log")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", root.appendingPathComponent("Tests/IntegrationTests/Fixtures/fault_proxy.py").path,
                              String(port), upstream.absoluteString, fault, String(point), token, ready.path, log.path, count]
+        process.environment = ProcessInfo.processInfo.environment.merging(["FAULT_DELAY_SECONDS": String(delaySeconds)]) { _, new in new }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

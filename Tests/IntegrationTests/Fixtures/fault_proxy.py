@@ -6,7 +6,7 @@ Faults:
   drop-before  close the client's connection without forwarding the write
   drop-after   forward the write (the server acts on it), then close without an answer
   reset-mid    forward, then send half of the answer and close
-  delay        hold the write for 4 s before forwarding (longer than the client's timeout)
+  delay        hold the write for 4 s (FAULT_DELAY_SECONDS) before forwarding (longer than the client's timeout)
   status-503   answer 503 without forwarding
   seal         seal the server, then forward the write (which meets a sealed server)
 
@@ -17,6 +17,7 @@ the fault applied.
 """
 import http.client
 import http.server
+import os
 import socketserver
 import sys
 import threading
@@ -74,8 +75,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(payload)
             return
         if fault == "delay":
-            log("%s %s -> delayed 4 s" % (self.command, self.path))
-            time.sleep(4)
+            delay = float(os.environ.get("FAULT_DELAY_SECONDS", "4"))
+            log("%s %s -> delayed %g s" % (self.command, self.path, delay))
+            time.sleep(delay)
         if fault == "seal":
             forward("PUT", "/v1/sys/seal", {"X-Vault-Token": TOKEN}, None)
             log("%s %s -> server sealed first" % (self.command, self.path))
