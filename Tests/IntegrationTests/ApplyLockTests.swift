@@ -90,7 +90,11 @@ struct ApplyLockTests {
         let clock = ContinuousClock()
         let started = clock.now
         async let second = waiter.acquire(client: client, onWait: { holder in seen.withLock { $0.append(holder.owner) } })
-        try await Task.sleep(for: .seconds(1))
+        // Released once the waiter has seen the holder (a loaded machine may start it late),
+        // and not before a second has passed.
+        while clock.now - started < .seconds(30), seen.withLock({ $0.isEmpty }) || clock.now - started < .seconds(1) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         try await lease.release()
         let secondLease = try await second
         #expect(clock.now - started >= .seconds(1))
