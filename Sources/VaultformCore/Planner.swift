@@ -80,6 +80,10 @@ public enum Planner {
         guard let live else {
             // A new object shows what it gets beyond what any fresh one has.
             let kind = desired.address.kind
+            // One that comes with its mount, wanted at its fresh values, needs nothing.
+            if kind.definition.existsWithMount, desired.fields.allSatisfy({ kind.isDefault($0.key, $0.value) }) {
+                return Operation(address: desired.address, action: .noop, changes: [], location: entry.location)
+            }
             let changes = desired.fields.keys.sorted()
                 .filter { field in field == "type" || !(desired.fields[field].map { kind.isDefault(field, $0) } ?? false) }
                 .map { FieldChange(field: $0, before: nil, after: desired.fields[$0]) }

@@ -40,6 +40,10 @@ struct OmittedFieldsTests {
             (["auth", "tune", "-max-lease-ttl=3h", "\(ar)/"], "auth:\(ar)/", "max_lease_ttl"),
             (["secrets", "tune", "-description=by hand", "\(kv)/"], "mount:\(kv)/", "description"),
             (["secrets", "tune", "-default-lease-ttl=30m", "\(kv)/"], "mount:\(kv)/", "default_lease_ttl"),
+            // The manifest gives the engine no kv_config: its config is managed at its fresh values.
+            (["write", "\(kv)/config", "max_versions=3"], "kv-config:\(kv)/", "max_versions"),
+            (["write", "\(kv)/config", "cas_required=true"], "kv-config:\(kv)/", "cas_required"),
+            (["write", "\(kv)/config", "delete_version_after=1h"], "kv-config:\(kv)/", "delete_version_after"),
             (["secrets", "tune", "-listing-visibility=unauth", "\(kv)/"], "mount:\(kv)/", "listing_visibility"),
             (["secrets", "tune", "-passthrough-request-headers=X-Req", "\(kv)/"], "mount:\(kv)/", "passthrough_request_headers"),
             (["secrets", "tune", "-allowed-response-headers=X-Res", "\(kv)/"], "mount:\(kv)/", "allowed_response_headers"),
@@ -77,6 +81,8 @@ struct OmittedFieldsTests {
         #expect(repaired.code == 0, "\(repaired.all)")
         let role = try await server.client().request(.get, "auth/\(ar)/role/app").data
         #expect(role?["bind_secret_id"]?.boolValue == true && role?["token_type"]?.stringValue == "default")
+        let config = try await server.client().request(.get, "\(kv)/config").data
+        #expect(config?["max_versions"]?.intValue == 0 && config?["cas_required"]?.boolValue == false)
         #expect(role?["secret_id_num_uses"]?.intValue == 0 && role?["token_no_default_policy"]?.boolValue == false)
         let plan = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
         #expect(plan.code == 0, "\(plan.all)")

@@ -20,7 +20,12 @@ enum DesiredResources {
         for device in manifest.auditDevices { result.append((auditDevice(device), device.location, device.ignoreFields)) }
         for engine in manifest.secretsEngines {
             result.append((secretsEngine(engine), engine.location, engine.ignoreFields))
-            if let config = engine.kvConfig { result.append((kvConfig(config, path: engine.path), config.location, config.ignoreFields)) }
+            if let config = engine.kvConfig {
+                result.append((kvConfig(config, path: engine.path), config.location, config.ignoreFields))
+            } else if engine.isKVv2 {
+                // Every field managed: a KV v2 engine's config too, at its fresh values.
+                result.append((Resource(Address(.kvConfig, MountPath.withSlash(engine.path))), engine.location, []))
+            }
         }
         for method in manifest.authMethods { result.append((authMethod(method), method.location, method.ignoreFields)) }
         for key in manifest.transitKeys { result.append((transitKey(key), key.location, key.ignoreFields)) }

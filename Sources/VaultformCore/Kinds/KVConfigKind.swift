@@ -1,4 +1,5 @@
-/// A KV version 2 engine's config (`MOUNT/config`).
+/// A KV version 2 engine's config (`MOUNT/config`). Managed for every KV v2 engine, at its
+/// fresh values when the manifest gives no `kv_config`.
 enum KVConfigKind {
     static let definition = KindDefinition(
         kind: .kvConfig, section: "secrets_engines[].kv_config", endpoint: "MOUNT/config",
@@ -8,5 +9,6 @@ enum KVConfigKind {
             .inPlace("delete_version_after", .seconds(0), "versions deleted this long after they are written; 0 never"),
         ],
         generated: [],
-        destructionLosesData: false)
+        destructionLosesData: false,
+        existsWithMount: true)
 }

@@ -16,6 +16,9 @@ public struct KindDefinition: Sendable {
     public var generated: [String]
     /// Deleting or replacing an object of this kind destroys data or access.
     public var destructionLosesData: Bool
+    /// An object that exists as soon as its mount does, at its fresh values (a KV engine's
+    /// config): one the manifest wants at those values needs no write when its mount is new.
+    public var existsWithMount = false
 
     /// The definition of `field`, if the kind manages it.
     public func field(_ name: String) -> FieldDefinition? { fields.first { $0.name == name } }
