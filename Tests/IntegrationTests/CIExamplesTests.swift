@@ -45,7 +45,7 @@ struct CIExamplesTests {
 
     @Test("every vaultform command in the examples parses, and the manifests they name validate", arguments: files)
     func examples(file: String) async throws {
-        let closedPort = try ClosedPort()
+        let closedPort = try Listener.closed()
         // Closed until the test ends (Swift may otherwise release it after its last use).
         defer { withExtendedLifetime(closedPort) {} }
         let closed = closedPort.port

@@ -83,7 +83,7 @@ struct CommandMessageTests {
         let directory = try scratchDirectory("vf-webhook")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Self.manifestFile(in: directory)
-        let closedPort = try ClosedPort()
+        let closedPort = try Listener.closed()
         // Closed until the test ends (Swift may otherwise release it after its last use).
         defer { withExtendedLifetime(closedPort) {} }
         let port = closedPort.port  // nothing listens: the post is refused

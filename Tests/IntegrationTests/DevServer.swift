@@ -366,26 +366,6 @@ enum FreePort {
     }
 }
 
-/// A loopback port that stays closed while this value lives: a socket bound to it without
-/// listening (and without `SO_REUSEADDR`), so connections are refused and no server that
-/// another test starts meanwhile can take it. A port that was merely free when chosen once
-/// was taken by a parallel test's server, and a "closed port" test reached a real server.
-final class ClosedPort: @unchecked Sendable {
-    /// The port on 127.0.0.1.
-    let port: Int
-    private let descriptor: Int32
-
-    init() throws {
-        guard let socket = Listener.makeSocket(port: 0, listen: false) else {
-            throw DevServerError(message: "cannot bind 127.0.0.1:0")
-        }
-        port = socket.port
-        descriptor = socket.descriptor
-    }
-
-    deinit { close(descriptor) }
-}
-
 /// A loopback TCP socket that listens but never accepts: the kernel completes connections,
 /// and nothing ever answers, which is how the timeout and cancellation tests get a server
 /// that hangs.
@@ -393,13 +373,21 @@ final class Listener: @unchecked Sendable {
     let port: Int
     private let descriptor: Int32
 
-    init() throws {
-        guard let socket = Self.makeSocket(port: 0, listen: true) else {
-            throw DevServerError(message: "cannot listen on 127.0.0.1")
+    /// A socket that listens and never accepts; `listening: false` binds without listening,
+    /// which is `closed()`.
+    init(listening: Bool = true) throws {
+        guard let socket = Self.makeSocket(port: 0, listen: listening) else {
+            throw DevServerError(message: "cannot bind 127.0.0.1:0")
         }
         port = socket.port
         descriptor = socket.descriptor
     }
+
+    /// A loopback port that stays closed while the value lives: bound without listening (and
+    /// without `SO_REUSEADDR`), so connections are refused and no server that another test
+    /// starts meanwhile can take it. A port that was merely free when chosen once was taken
+    /// by a parallel test's server, and a "closed port" test reached a real server.
+    static func closed() throws -> Listener { try Listener(listening: false) }
 
     deinit { close(descriptor) }
 

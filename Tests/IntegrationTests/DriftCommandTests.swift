@@ -126,7 +126,7 @@ struct DriftCommandTests {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let manifest = try Self.manifest(in: directory, policy: "reader")
-        let closedPort = try ClosedPort()
+        let closedPort = try Listener.closed()
         // Closed until the test ends (Swift may otherwise release it after its last use).
         defer { withExtendedLifetime(closedPort) {} }
         let port = closedPort.port
@@ -279,7 +279,7 @@ struct DriftCommandTests {
 
             // In sync with --notify-on change: nothing sent. Receiver down: a warning, exit code unchanged.
             try await BaoCommand(server: server)("policy", "write", "notified", "-", input: "path \"x\" { capabilities = [\"read\"] }\n")
-            let closedPort = try ClosedPort()
+            let closedPort = try Listener.closed()
             // Closed until the test ends (Swift may otherwise release it after its last use).
             defer { withExtendedLifetime(closedPort) {} }
             let unreachable = closedPort.port

@@ -87,7 +87,7 @@ struct PlanCommandTests {
 
         let valid = try Self.manifest("policies: [{ name: x, hcl: 'path \"a\" { capabilities = [\"read\"] }' }]\n")
         defer { try? FileManager.default.removeItem(atPath: valid) }
-        let closedPort = try ClosedPort()
+        let closedPort = try Listener.closed()
         // Closed until the test ends (Swift may otherwise release it after its last use).
         defer { withExtendedLifetime(closedPort) {} }
         let port = closedPort.port

@@ -123,7 +123,7 @@ struct StatusCommandTests {
 
     @Test("a closed port is a clear error and exit 1")
     func unreachable() async throws {
-        let closed = try ClosedPort()
+        let closed = try Listener.closed()
         // Closed until the test ends (Swift may otherwise release it after its last use).
         defer { withExtendedLifetime(closed) {} }
         let run = try await Self.run(["status", "--address", "http://127.0.0.1:\(closed.port)", "--request-timeout", "3s"])

@@ -40,7 +40,7 @@ struct TransportTests {
 
     @Test("a closed port gives a clear connection-refused error naming the address")
     func connectionRefused() async throws {
-        let closedPort = try ClosedPort()
+        let closedPort = try Listener.closed()
         // Closed until the test ends (Swift may otherwise release it after its last use).
         defer { withExtendedLifetime(closedPort) {} }
         let port = closedPort.port
