@@ -38,7 +38,7 @@ let package = Package(
         ),
         .target(
             name: "VaultformCore",
-            dependencies: ["VaultformManifest", "VaultformPolicy", "VaultPath", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["VaultformManifest", "VaultformPolicy", "VaultPath", "VaultWire", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "VaultformServer",

@@ -1,8 +1,10 @@
 import VaultformPolicy
 
-/// The kinds of object vaultform manages, in the order apply handles them: audit devices
-/// first so everything after is logged, then mounts, their config and keys, then policies,
-/// then the roles that name them, and secrets last.
+/// The kinds of object vaultform manages; the raw value is the kind's word in addresses.
+/// Each has a definition (`KindDefinition`, one file per kind under `Kinds/`), and
+/// `KindRegistry.all` gives their order: audit devices first so everything after is logged,
+/// then mounts, their config and keys, then policies, then the roles that name them, and
+/// secrets last.
 public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case auditDevice = "audit"
     case secretsEngine = "mount"
@@ -18,18 +20,8 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
         lhs.rank < rhs.rank
     }
 
-    private var rank: Int {
-        switch self {
-        case .auditDevice: 0
-        case .secretsEngine: 1
-        case .authMethod: 2
-        case .kvConfig: 3
-        case .transitKey: 4
-        case .policy: 5
-        case .appRoleRole: 6
-        case .kvSecret: 7
-        }
-    }
+    /// The kind's place in `KindRegistry.all`, which lists kinds in dependency order.
+    private var rank: Int { KindRegistry.rank(self) }
 
     /// What a person calls `count` objects of this kind: `1 policy`, `4 policies`.
     public func counted(_ count: Int) -> String {
@@ -39,18 +31,7 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     }
 
     /// What a person calls this kind, singular.
-    public var noun: String {
-        switch self {
-        case .auditDevice: "audit device"
-        case .secretsEngine: "secrets engine"
-        case .authMethod: "auth method"
-        case .kvConfig: "KV config"
-        case .transitKey: "Transit key"
-        case .policy: "policy"
-        case .appRoleRole: "AppRole role"
-        case .kvSecret: "secret schema"
-        }
-    }
+    public var noun: String { definition.noun }
 }
 
 /// A stable name for one object on the server, such as `mount:secret/` or
@@ -91,6 +72,13 @@ public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(kind)
         name.hashBytes(into: &hasher)
+    }
+
+    /// For an object on a mount (`transit/k`): the mount path with its slash (`transit/`)
+    /// and the object's name, its last segment (`k`).
+    public var mountAndName: (mount: String, name: String) {
+        guard let slash = name.lastIndex(of: "/") else { return ("", name) }
+        return (String(name[...slash]), String(name[name.index(after: slash)...]))
     }
 }
 

@@ -75,8 +75,6 @@ public struct LiveState: Sendable {
     public var resources: [Address: Resource]
     /// What was found of each secret a schema describes, by the schema's full path.
     public var secrets: [String: SecretObservation]
-    /// Each policy's text exactly as the server holds it (comments and layout kept), by name.
-    public var policyTexts: [String: String] = [:]
     /// Who runs the plan or apply (from `auth/token/lookup-self`), when the token may look
     /// itself up; the planner marks what would lock it out.
     public var identity: ApplyingIdentity?

@@ -126,16 +126,7 @@ public enum Planner {
 
     /// Whether an ownership rule covers a live object's address.
     static func owns(_ rule: OwnershipRule, _ address: Address) -> Bool {
-        let kind: ResourceKind
-        switch rule.kind {
-        case .auditDevice: kind = .auditDevice
-        case .secretsEngine: kind = .secretsEngine
-        case .authMethod: kind = .authMethod
-        case .policy: kind = .policy
-        case .appRoleRole: kind = .appRoleRole
-        case .transitKey: kind = .transitKey
-        }
-        guard address.kind == kind else { return false }
+        guard let definition = KindRegistry.definition(owning: rule.kind), definition.kind == address.kind else { return false }
         var name = address.name
         if let mount = rule.mount {
             let prefix = MountPath.withSlash(mount)
@@ -143,7 +134,7 @@ public enum Planner {
             name = String(name.dropFirst(prefix.count))
         }
         if let prefix = rule.prefix {
-            return name.hasBytePrefix(kind == .policy ? prefix.lowercased() : prefix)
+            return name.hasBytePrefix(definition.lowercasesNames ? prefix.lowercased() : prefix)
         }
         return true
     }

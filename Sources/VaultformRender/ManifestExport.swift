@@ -33,7 +33,13 @@ public enum ManifestExport {
         try add("policies.yaml", "policies", policies.map { mapping([("name", scalar($0.address.name)), ("file", scalar("policies/\(policyFile($0.address.name))"))]) },
                 "ACL policies; each one's text is in policies/, as the server holds it.")
         for policy in policies {
-            var text = live.policyTexts[policy.address.name] ?? (policy.fields["policy"].flatMap { if case .policy(let document) = $0 { document.renderHCL() } else { nil } } ?? "")
+            // The text as the server holds it (comments and layout kept).
+            var text: String
+            switch policy.fields["policy"] {
+            case .policy(let document)?: text = document.textToWrite
+            case .string(let raw)?: text = raw
+            default: text = ""
+            }
             if !text.hasSuffix("\n") { text += "\n" }
             files.append(File(path: "policies/\(policyFile(policy.address.name))", contents: text))
         }

@@ -167,26 +167,23 @@ public struct Applier: Sendable {
             return
         }
         let entry = desired.entry(address)
+        let definition = address.kind.definition
         var requests: [WriteRequest] = []
         switch operation.action {
         case .noop:
             return
         case .create:
             guard let entry else { throw ApplyError("the manifest does not declare it") }
-            requests = WriteRequests.create(entry.resource)
+            requests = definition.creation(entry.resource)
         case .update:
             var changed: [String: FieldValue] = [:]
             for change in operation.changes { if let after = change.after { changed[change.field] = after } }
-            requests = WriteRequests.update(address, changed)
+            requests = definition.update(address, changed)
         case .replace:
             guard let entry else { throw ApplyError("the manifest does not declare it") }
-            if address.kind == .transitKey {
-                requests.append(WriteRequest(method: .post, path: WriteRequests.transitPath(address.name) + "/config",
-                                             body: .object(["deletion_allowed": .bool(true)])))
-            }
-            requests += WriteRequests.delete(address) + WriteRequests.create(entry.resource)
+            requests = definition.replacement(entry.resource)
         case .delete:
-            requests = WriteRequests.delete(address)
+            requests = definition.delete(address)
         }
         for request in requests {
             try await beforeWrite()
@@ -202,7 +199,8 @@ public struct Applier: Sendable {
         let reader = LiveReader(client: client)
         let live: Resource?
         do {
-            live = try await reader.readOne(operation.address, withRoleID: entry?.resource.fields["role_id"] != nil)
+            let companions = operation.address.kind.definition.reading.companionFields
+            live = try await reader.readOne(operation.address, withCompanions: companions.contains { entry?.resource.fields[$0] != nil })
         } catch let error as VaultError where error.isPermissionDenied && operation.selfLockout != nil {
             // The identity lost its access to the object, as the plan said it would: the
             // write took effect, and nothing can read it back.

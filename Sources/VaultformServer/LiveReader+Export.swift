@@ -4,34 +4,31 @@ import VaultformManifest
 import VaultformSecrets
 
 extension LiveReader {
-    /// Everything vaultform can manage on the server, built-in objects left out: every audit
-    /// device, mount (with its KV config), auth method, Transit key, policy (with its text)
-    /// and AppRole role (with its role ID). For `export`.
+    /// Everything vaultform can manage on the server, built-in objects left out: every object
+    /// of every kind in the registry (a mount's objects on every mount of the type that holds
+    /// them), with companions (role IDs) and policies' text as the server holds it. For `export`.
     public func readAll() async throws -> LiveState {
-        async let mountList = readMounts()
-        async let authList = readAuthMethods()
-        async let policyNames = list("sys/policies/acl")
-        let (mounts, auths, policies) = try await (mountList, authList, policyNames)
         var scope = ReadScope()
-        scope.audit = true
-        scope.mounts = true
-        scope.auth = true
-        scope.policyNames = Set(policies).subtracting(["root", "default"])
-        for mount in mounts where !Planner.builtins.contains(mount.address) {
-            let name = mount.address.name
-            if mount.fields["type"] == .string("kv"), case .map(let options)? = mount.fields["options"], options["version"] == "2" {
-                scope.kvConfigMounts.append(name)
+        let tables = KindRegistry.all.filter { if case .table = $0.reading { true } else { false } }
+        for definition in tables { scope.kinds[definition.kind] = KindScope(mounts: ["": [:]]) }
+        let mounts = try await read(scope: scope, schemas: []).resources.values.filter { !Planner.builtins.contains($0.address) }
+        for definition in KindRegistry.all {
+            switch definition.reading {
+            case .table, .elsewhere: continue
+            case .perMount, .listed: break
             }
-            if mount.fields["type"] == .string("transit") {
-                scope.transitMounts[name] = []
-                scope.transitOwned.insert(name)
+            var kindScope = KindScope(allCompanions: true)
+            if let mountKind = definition.mount {
+                for mount in mounts where mount.address.kind == mountKind && definition.holds(mount) {
+                    kindScope.mounts[mount.address.name] = [:]
+                    kindScope.owned.insert(mount.address.name)
+                }
+            } else {
+                kindScope.mounts[""] = [:]
+                kindScope.owned.insert("")
             }
+            scope.kinds[definition.kind] = kindScope
         }
-        for method in auths where method.fields["type"] == .string("approle") {
-            scope.roleMounts[method.address.name] = [:]
-            scope.rolesOwned.insert(method.address.name)
-        }
-        scope.allRoleIDs = true
         var state = try await read(scope: scope, schemas: [])
         state.resources = state.resources.filter { !Planner.builtins.contains($0.key) }
         return state

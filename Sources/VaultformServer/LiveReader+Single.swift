@@ -1,59 +1,76 @@
 import VaultAPI
 import VaultformCore
+import VaultPath
 
 extension LiveReader {
     /// Reads one object by its address, for the check after each write; nil when it does not
-    /// exist. One request (two for a role with a fixed role ID), not a whole kind's list.
-    public func readOne(_ address: Address, withRoleID: Bool = false) async throws -> Resource? {
-        let name = address.name
-        switch address.kind {
-        case .auditDevice:
-            let devices = try await readAuditDevices()
-            return devices.first { $0.address == address }
-        case .secretsEngine, .authMethod:
-            // One mount, not the whole list: after each of 1,000 mount creations, reading the
-            // list made the checks quadratic. The server answers 400 "No secret engine mount
-            // at PATH/" (or "No auth engine at PATH/") for a missing one, not 404.
-            let path = (address.kind == .secretsEngine ? "sys/mounts/" : "sys/auth/") + String(name.dropLast())
+    /// exist. One request (and its companions' with `withCompanions`, such as a role's role
+    /// ID), not a whole kind's list.
+    public func readOne(_ address: Address, withCompanions: Bool = false) async throws -> Resource? {
+        let definition = address.kind.definition
+        switch definition.reading {
+        case .table(_, nil, _):
+            return try await read(definition, KindScope()).first { $0.address == address }
+        case .table(_, let one?, let missing):
+            // One object, not the whole table: after each of 1,000 mount creations, reading
+            // the table made the checks quadratic.
+            let path = Reading.path(one, name: MountPath.withoutSlash(address.name))
             do {
                 let response = try await client.request(.get, path)
-                return LiveMount.resource(address.kind, path: name, .object(try data(response, .get, path)))
-            } catch let error as VaultError where error.status == 400 && error.messages.contains(where: { $0.hasPrefix("No ") && $0.contains(" at ") }) {
+                return definition.live(LiveRecord(address: address, data: .object(try data(response, .get, path))))
+            } catch let error as VaultError where missing.matches(error) {
                 return nil
             }
-        case .kvConfig:
-            return try await readIfPresent("\(name)config").map { LiveKVConfig.resource(mount: name, $0) }
-        case .transitKey:
-            let (mount, key) = ReadScope.split(name)
-            return try await readIfPresent("\(mount)keys/\(key)").map { LiveTransitKey.resource(mount: mount, name: key, $0) }
-        case .policy:
-            return try await readIfPresent("sys/policies/acl/\(name)").map { LivePolicy.resource(name: name, $0) }
-        case .appRoleRole:
-            let (mount, role) = ReadScope.split(name)
-            guard let data = try await readIfPresent("auth/\(mount)role/\(role)") else { return nil }
-            var roleID: String?
-            if withRoleID { roleID = try await readIfPresent("auth/\(mount)role/\(role)/role-id")?["role_id"]?.stringValue }
-            return LiveAppRoleRole.resource(mount: mount, name: role, data, roleID: roleID)
-        case .kvSecret:
+        case .perMount(let template):
+            return try await readIfPresent(Reading.path(template, mount: address.name)).map {
+                definition.live(LiveRecord(address: address, data: $0))
+            }
+        case .listed(_, let item, let companions):
+            let (mount, name) = ReadScope.mountAndName(address)
+            guard let data = try await readIfPresent(Reading.path(item, mount: mount, name: name)) else { return nil }
+            var supplied: [String: JSONValue] = [:]
+            if withCompanions {
+                for companion in companions {
+                    supplied[companion.field] = try await readIfPresent(Reading.path(companion.path, mount: mount, name: name))
+                }
+            }
+            return definition.live(LiveRecord(address: address, data: data, companions: supplied))
+        case .elsewhere:
             return nil  // secrets are read with their schema: see SecretReader and secretVersion
         }
     }
 
     /// The object as it is now, and whether it still has the fingerprint a saved plan
-    /// recorded for it. A role is read with its role ID, and matches when either view of it
-    /// does: the plan read the role ID only when the manifest fixed one, and a saved plan of
-    /// an unrelated change does not say which (before, such plans were always stale).
+    /// recorded for it. An object is read with its companions (a role's role ID), and matches
+    /// when either view of it does: the plan read a companion only when the manifest managed
+    /// its field, and a saved plan of an unrelated change does not say which (before, such
+    /// plans were always stale for roles with a fixed role ID).
     public func current(_ address: Address, recorded fingerprint: String) async throws -> (resource: Resource?, unchanged: Bool) {
-        let resource = try await readOne(address, withRoleID: address.kind == .appRoleRole)
+        let resource = try await readOne(address, withCompanions: true)
         if Fingerprint.of(resource) == fingerprint { return (resource, true) }
-        guard var withoutRoleID = resource, withoutRoleID.fields["role_id"] != nil else { return (resource, false) }
-        withoutRoleID.fields["role_id"] = nil
-        return (resource, Fingerprint.of(withoutRoleID) == fingerprint)
+        let companions = address.kind.definition.reading.companionFields
+        guard var without = resource, companions.contains(where: { without.fields[$0] != nil }) else { return (resource, false) }
+        for field in companions { without.fields[field] = nil }
+        return (resource, Fingerprint.of(without) == fingerprint)
     }
 
     /// A secret's current KV v2 version (0 when it never existed): what a saved plan's
     /// secret write was planned against.
     public func secretVersion(_ write: SecretWrite) async throws -> Int {
         try await StoredSecret.read(write.mount, write.path, client: client).version
+    }
+}
+
+extension Reading.MissingAnswer {
+    /// Whether `error` is how the server says the object is not there.
+    func matches(_ error: VaultError) -> Bool {
+        switch self {
+        case .notFound:
+            return error.status == 404
+        case .badRequestNoMount:
+            // sys/mounts/PATH answers 400 "No secret engine mount at PATH/", sys/auth/PATH
+            // 400 "No auth engine at PATH/", for a missing mount.
+            return error.status == 400 && error.messages.contains { $0.hasPrefix("No ") && $0.contains(" at ") }
+        }
     }
 }

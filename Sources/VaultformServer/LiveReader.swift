@@ -2,6 +2,7 @@ import Foundation
 import VaultAPI
 import VaultformCore
 import VaultformManifest
+import VaultWire
 import VaultPath
 
 /// The read stage: lists and reads, from the server, only what the manifest can manage —
@@ -27,106 +28,70 @@ public struct LiveReader: Sendable {
 
     /// Reads what `scope` names, and the secrets `schemas` describe.
     func read(scope: ReadScope, schemas: [SecretSchema]) async throws -> LiveState {
-        // Everything starts at once, so the transport's connections stay busy: the kind lists,
-        // and the per-mount lists with the reads that follow them. Reads that depend on a
-        // mount existing treat "no such mount" as absent rather than waiting for sys/mounts.
-        async let audit = scope.audit ? readAuditDevices() : []
-        async let mounts = scope.mounts ? readMounts() : []
-        async let auth = scope.auth ? readAuthMethods() : []
-        async let policies = readPolicies(scope)
-        async let kvConfigs = readKVConfigs(scope.kvConfigMounts)
-        async let keys = readTransitKeys(scope)
-        async let roles = readAppRoleRoles(scope)
+        // Everything starts at once, so the transport's connections stay busy: every kind's
+        // reads, the secrets and the identity. Reads of objects on a mount do not wait for
+        // the mount tables: they treat "no such mount" as absent, and are kept below only if
+        // their mount is there.
         async let secrets = SecretReader(client: client, environment: environment).read(schemas)
         async let identity = readIdentity()
-        let (mountList, authList) = try await (mounts, auth)
-        let (policyResources, policyTexts) = try await policies
-        var resources = try await audit + mountList + authList + policyResources
-        // A mount's config, keys and roles count only if the mount itself is there.
-        let liveMounts = Set(mountList.map(\.address.name)), liveAuth = Set(authList.map(\.address.name))
-        resources += try await kvConfigs.filter { liveMounts.contains($0.address.name) }
-        resources += try await keys.filter { liveMounts.contains(ReadScope.split($0.address.name).0) }
-        resources += try await roles.filter { liveAuth.contains(ReadScope.split($0.address.name).0) }
+        let read = try await withThrowingTaskGroup(of: [Resource].self) { group in
+            for definition in KindRegistry.all {
+                guard let kindScope = scope.kinds[definition.kind] else { continue }
+                group.addTask { try await self.read(definition, kindScope) }
+            }
+            var all: [Resource] = []
+            for try await resources in group { all += resources }
+            return all
+        }
+        let present = Set(read.map(\.address))
+        let resources = read.filter { resource in
+            guard let mountKind = resource.address.kind.definition.mount else { return true }
+            return present.contains(Address(mountKind, resource.address.mountAndName.mount))
+        }
         var state = LiveState(resources: resources, secrets: try await secrets)
-        state.policyTexts = policyTexts
         state.identity = try await identity
         return state
     }
 
-    // MARK: Kinds listed in one request
-
-    func readAuditDevices() async throws -> [Resource] {
-        let devices = try objects(try await client.request(.get, "sys/audit"), .get, "sys/audit")
-        return devices.map { path, device in LiveAuditDevice.resource(path: path, device) }
-    }
-
-    func readMounts() async throws -> [Resource] {
-        let mounts = try objects(try await client.request(.get, "sys/mounts"), .get, "sys/mounts")
-        return mounts.map { path, mount in LiveMount.resource(.secretsEngine, path: path, mount) }
-    }
-
-    func readAuthMethods() async throws -> [Resource] {
-        let methods = try objects(try await client.request(.get, "sys/auth"), .get, "sys/auth")
-        return methods.map { path, mount in LiveMount.resource(.authMethod, path: path, mount) }
-    }
-
-    // MARK: Kinds listed, then read one by one
-
-    /// The policies in scope, and their text as the server holds it (for export).
-    func readPolicies(_ scope: ReadScope) async throws -> ([Resource], [String: String]) {
-        guard scope.policiesWanted || scope.policiesOwned else { return ([], [:]) }
-        let names = try await list("sys/policies/acl")
-        let toRead = names.filter { scope.policyNames.contains($0) }
-        let unread = scope.policiesOwned ? names.filter { !scope.policyNames.contains($0) } : []
-        // An owned policy the manifest does not name only needs to exist to be deleted.
-        let read = try await concurrently(toRead) { name in
-            let path = "sys/policies/acl/\(name)"
-            guard let text = try data(try await client.request(.get, path), .get, path)["policy"]?.stringValue else {
-                throw shapeError(.get, path, "the answer has no policy text")
+    /// The objects of one kind that `scope` names, read as the kind's definition says.
+    func read(_ definition: KindDefinition, _ scope: KindScope) async throws -> [Resource] {
+        switch definition.reading {
+        case .table(let path, _, _):
+            // One request lists every object with its fields.
+            let table = try objects(try await client.request(.get, path), .get, path)
+            return table.map { name, object in
+                definition.live(LiveRecord(address: Address(definition.kind, MountPath.withSlash(name)), data: object))
             }
-            return (LivePolicy.resource(name: name, .object(["policy": .string(text)])), text)
-        }
-        var texts: [String: String] = [:]
-        for (resource, text) in read { texts[resource.address.name] = text }
-        return (read.map(\.0) + unread.map { Resource(Address(.policy, $0)) }, texts)
-    }
-
-    func readKVConfigs(_ mounts: [String]) async throws -> [Resource] {
-        let configs = try await concurrently(mounts) { mount -> Resource? in
-            guard let data = try await readIfPresent("\(mount)config") else { return nil }
-            return LiveKVConfig.resource(mount: mount, data)
-        }
-        return configs.compactMap { $0 }
-    }
-
-    func readTransitKeys(_ scope: ReadScope) async throws -> [Resource] {
-        let perMount = try await concurrently(scope.transitMounts.keys.sorted()) { mount -> [Resource] in
-            let names = scope.transitOwned.contains(mount) ? try await list("\(mount)keys") : (scope.transitMounts[mount] ?? [])
-            let keys = try await concurrently(names) { name -> Resource? in
-                guard let data = try await readIfPresent("\(mount)keys/\(name)") else { return nil }
-                return LiveTransitKey.resource(mount: mount, name: name, data)
+        case .perMount(let template):
+            let objects = try await concurrently(scope.mounts.keys.sorted()) { mount -> Resource? in
+                guard let data = try await readIfPresent(Reading.path(template, mount: mount)) else { return nil }
+                return definition.live(LiveRecord(address: Address(definition.kind, mount), data: data))
             }
-            return keys.compactMap { $0 }
-        }
-        return perMount.flatMap { $0 }
-    }
-
-    func readAppRoleRoles(_ scope: ReadScope) async throws -> [Resource] {
-        let perMount = try await concurrently(scope.roleMounts.keys.sorted()) { mount -> [Resource] in
-            let wanted = scope.roleMounts[mount] ?? [:]
-            let owned = scope.rolesOwned.contains(mount)
-            let names = try await list("auth/\(mount)role").filter { wanted[$0] != nil || owned }
-            return try await concurrently(names) { name in
-                let path = "auth/\(mount)role/\(name)"
-                let response = VaultResponse(status: 200, json: ["data": .object(try data(try await client.request(.get, path), .get, path))])
-                var roleID: String?
-                if wanted[name] == true || scope.allRoleIDs {
-                    roleID = try await client.request(.get, "auth/\(mount)role/\(name)/role-id").data?["role_id"]?.stringValue
+            return objects.compactMap { $0 }
+        case .listed(let list, let item, let companions):
+            let perMount = try await concurrently(scope.mounts.keys.sorted()) { mount -> [Resource] in
+                // The list says what exists (one request, also on a server that holds none);
+                // only the names the manifest declares, or all of an owned mount, are read.
+                let wanted = scope.mounts[mount] ?? [:]
+                let owned = scope.owned.contains(mount)
+                let names = try await self.list(Reading.path(list, mount: mount)).filter { name in
+                    owned || wanted[Address(definition.kind, mount + name)] != nil
                 }
-                return LiveAppRoleRole.resource(mount: mount, name: name, response.data, roleID: roleID)
+                let objects = try await concurrently(names) { name -> Resource? in
+                    let address = Address(definition.kind, mount + name)
+                    guard let data = try await readIfPresent(Reading.path(item, mount: mount, name: name)) else { return nil }
+                    var supplied: [String: JSONValue] = [:]
+                    for companion in companions where scope.allCompanions || wanted[address]?.contains(companion.field) == true {
+                        supplied[companion.field] = try await readIfPresent(Reading.path(companion.path, mount: mount, name: name))
+                    }
+                    return definition.live(LiveRecord(address: address, data: data, companions: supplied))
+                }
+                return objects.compactMap { $0 }
             }
+            return perMount.flatMap { $0 }
+        case .elsewhere:
+            return []
         }
-        return perMount.flatMap { $0 }
     }
 
     // MARK: Helpers
@@ -199,64 +164,61 @@ public struct LiveReader: Sendable {
 
 /// What the manifest names or owns, by kind: the reader reads nothing else.
 struct ReadScope {
-    var audit = false, mounts = false, auth = false
-    var policyNames: Set<String> = []
-    var policiesOwned = false
-    var policiesWanted: Bool { !policyNames.isEmpty }
-    var kvConfigMounts: [String] = []
-    /// Transit mount → key names the manifest declares.
-    var transitMounts: [String: [String]] = [:]
-    var transitOwned: Set<String> = []
-    /// AppRole mount → role name → whether the manifest fixes its role ID.
-    var roleMounts: [String: [String: Bool]] = [:]
-    var rolesOwned: Set<String> = []
-    /// Read every role's role ID, fixed in the manifest or not (export).
-    var allRoleIDs = false
+    /// The kinds to read, each with what of it.
+    var kinds: [ResourceKind: KindScope] = [:]
 
     /// A scope that reads nothing; fill it in.
     init() {}
 
+    /// What `desired` names or owns. Objects on a mount bring their mount's kind along: they
+    /// count only while their mount is there.
     init(_ desired: DesiredState) {
         for entry in desired.entries {
-            let name = entry.address.name
-            switch entry.address.kind {
-            case .auditDevice: audit = true
-            case .secretsEngine: mounts = true
-            case .authMethod: auth = true
-            case .kvConfig: kvConfigMounts.append(name); mounts = true
-            case .transitKey:
-                let (mount, key) = Self.split(name)
-                transitMounts[mount, default: []].append(key)
-                mounts = true
-            case .policy: policyNames.insert(name)
-            case .appRoleRole:
-                let (mount, role) = Self.split(name)
-                roleMounts[mount, default: [:]][role] = entry.resource.fields["role_id"] != nil
-                auth = true
-            case .kvSecret: break
-            }
+            let definition = entry.address.kind.definition
+            if case .elsewhere = definition.reading { continue }
+            let (mount, _) = Self.mountAndName(entry.address)
+            let companions = definition.reading.companionFields.filter { entry.resource.fields[$0] != nil }
+            kinds[definition.kind, default: KindScope()].mounts[mount, default: [:]][entry.address] = Set(companions)
+            if let mountKind = definition.mount { kinds[mountKind, default: KindScope()].mounts[""] = [:] }
         }
         for rule in desired.ownership {
-            switch rule.kind {
-            case .auditDevice: audit = true
-            case .secretsEngine: mounts = true
-            case .authMethod: auth = true
-            case .policy: policiesOwned = true
-            case .transitKey:
-                mounts = true
-                let owned = rule.mount.map { [MountPath.withSlash($0)] } ?? Array(transitMounts.keys)
-                for mount in owned { transitOwned.insert(mount); transitMounts[mount, default: []] += [] }
-            case .appRoleRole:
-                auth = true
-                let owned = rule.mount.map { [MountPath.withSlash($0)] } ?? Array(roleMounts.keys)
-                for mount in owned { rolesOwned.insert(mount); roleMounts[mount, default: [:]].merge([:]) { a, _ in a } }
+            guard let definition = KindRegistry.definition(owning: rule.kind) else { continue }
+            var scope = kinds[definition.kind, default: KindScope()]
+            if let mountKind = definition.mount {
+                kinds[mountKind, default: KindScope()].mounts[""] = [:]
+                // A rule without a mount owns on the mounts the manifest declares objects on.
+                let owned = rule.mount.map { [MountPath.withSlash($0)] } ?? Array(scope.mounts.keys)
+                for mount in owned {
+                    scope.owned.insert(mount)
+                    scope.mounts[mount, default: [:]].merge([:]) { kept, _ in kept }
+                }
+            } else {
+                scope.owned.insert("")
+                scope.mounts[""] = scope.mounts["", default: [:]]
             }
+            kinds[definition.kind] = scope
         }
     }
 
-    /// `transit/k` → (`transit/`, `k`): the mount path keeps its slash; the name is the last segment.
-    static func split(_ name: String) -> (String, String) {
-        guard let slash = name.lastIndex(of: "/") else { return ("", name) }
-        return (String(name[...slash]), String(name[name.index(after: slash)...]))
+    /// An object's mount (`transit/`) and name (`k`); for a top-level kind, no mount.
+    static func mountAndName(_ address: Address) -> (mount: String, name: String) {
+        address.kind.definition.mount == nil ? ("", address.name) : address.mountAndName
+    }
+}
+
+/// What to read of one kind: by mount (`""` for a top-level kind), the objects the manifest
+/// declares with the companion fields it manages; the mounts whose every object is owned.
+struct KindScope {
+    var mounts: [String: [Address: Set<String>]] = [:]
+    var owned: Set<String> = []
+    /// Read every companion of every object (export).
+    var allCompanions = false
+}
+
+extension Reading {
+    /// The fields companion reads supply.
+    var companionFields: [String] {
+        if case .listed(_, _, let companions) = self { return companions.map(\.field) }
+        return []
     }
 }

@@ -17,7 +17,7 @@ struct ReadOneTests {
             ])
             _ = try await client.request(.post, "sys/auth/machines", body: ["type": "approle", "description": "m", "config": ["token_type": "batch"]])
             let reader = LiveReader(client: client)
-            let listed = try await reader.readMounts() + reader.readAuthMethods()
+            let listed = try await reader.read(ResourceKind.secretsEngine.definition, KindScope()) + reader.read(ResourceKind.authMethod.definition, KindScope())
             #expect(listed.count >= 6)
             for resource in listed {
                 let single = try await reader.readOne(resource.address)

@@ -1,10 +1,13 @@
+import VaultformManifest
+import VaultPath
+
 /// An audit device (`sys/audit/PATH`). Nothing changes in place: the server refuses a second
 /// enable at the path, and disabling and enabling again resets the device's HMAC salt.
 enum AuditDeviceKind {
     static let reason = "audit devices cannot be changed in place; re-enabling one resets its HMAC salt"
 
     static let definition = KindDefinition(
-        kind: .auditDevice, section: "audit_devices", endpoint: "sys/audit/PATH",
+        kind: .auditDevice, noun: "audit device", section: "audit_devices", ownership: .auditDevice, endpoint: "sys/audit/PATH",
         fields: [
             .fixed("type", nil, "file, socket, syslog or a plugin", reason: reason),
             .fixed("description", .string(""), "a human-friendly description", reason: reason),
@@ -12,5 +15,36 @@ enum AuditDeviceKind {
             .fixed("options", nil, "device options, compared as the server parses them (`AuditOptions`)", reason: reason),
         ],
         generated: [],
-        destructionLosesData: true)
+        destructionLosesData: true,
+        // sys/audit/PATH has no GET: one device is found in the list.
+        reading: .table(path: "sys/audit", one: nil, missing: .notFound),
+        stated: { manifest in manifest.auditDevices.map(stated) },
+        live: { record in
+            // The server stores options as strings.
+            Resource(record.address, fields: [
+                "type": .string(record["type"]?.stringValue ?? ""),
+                "description": .string(record["description"]?.stringValue ?? ""),
+                "local": .boolean(record["local"]?.boolValue ?? false),
+                "options": .map(WireFields.stringMap(record["options"])),
+            ])
+        },
+        create: { resource in
+            // Not idempotent: a repeat fails with "path is already in use".
+            var body = WireFields.object(resource.fields, ["type", "description", "local"])
+            body["options"] = resource.fields["options"].map(WireFields.json) ?? .object([:])
+            return [WriteRequest(method: .put, path: path(resource.address), body: .object(body), idempotent: false)]
+        },
+        // Never planned: every field forces a replacement.
+        update: { _, _ in [] },
+        delete: { [.delete(path($0))] })
+
+    static func path(_ address: Address) -> String { "sys/audit/\(MountPath.withoutSlash(address.name))" }
+
+    static func stated(_ device: AuditDevice) -> StatedResource {
+        var fields: [String: FieldValue] = ["type": .string(device.type), "options": .map(device.options)]
+        fields["description"] = .string(device.description ?? "")
+        fields["local"] = .boolean(device.local ?? false)
+        let resource = Resource(Address(.auditDevice, MountPath.withSlash(device.path)), fields: fields)
+        return StatedResource(resource, device.location, ignored: device.ignoreFields)
+    }
 }

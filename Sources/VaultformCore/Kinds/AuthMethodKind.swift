@@ -1,15 +1,38 @@
+import VaultformManifest
+import VaultPath
+
 /// An auth method (`sys/auth/PATH`, tuned at `sys/auth/PATH/tune`).
 enum AuthMethodKind {
     static let definition = KindDefinition(
-        kind: .authMethod, section: "auth_methods", endpoint: "sys/auth/PATH",
+        kind: .authMethod, noun: "auth method", section: "auth_methods", ownership: .authMethod, endpoint: "sys/auth/PATH",
         fields: [
             .fixed("type", nil, "the method type", reason: "the type of a mount cannot change; re-mounting destroys its data"),
             .inPlace("description", .string(""), "a human-friendly description"),
             .fixed("local", .boolean(false), "kept local to this cluster", reason: "`local` is fixed when the mount is enabled"),
             .fixed("seal_wrap", .boolean(false), "seal-wrapped storage", reason: "`seal_wrap` is fixed when the mount is enabled"),
-        ] + MountTuningFields.fields + [
+        ] + Mounts.tuningFields + [
             .inPlace("token_type", .string("default-service"), "the type of tokens the method issues"),
         ],
         generated: ["accessor", "uuid", "running_plugin_version", "running_sha256", "deprecation_status"],
-        destructionLosesData: true)
+        destructionLosesData: true,
+        reading: .table(path: "sys/auth", one: "sys/auth/NAME", missing: .badRequestNoMount),
+        stated: { manifest in manifest.authMethods.map(stated) },
+        live: { record in
+            var fields = Mounts.live(record)
+            if let type = record["config"]?["token_type"]?.stringValue { fields["token_type"] = .string(type) }
+            return Resource(record.address, fields: fields)
+        },
+        create: { Mounts.enable("sys/auth", $0, settings: ["type", "description", "local", "seal_wrap"], tuning: Mounts.tuningKeys + ["token_type"]) },
+        update: { Mounts.tune("sys/auth", $0, $1) },
+        delete: { Mounts.disable("sys/auth", $0) })
+
+    static func stated(_ method: AuthMethod) -> StatedResource {
+        var fields: [String: FieldValue] = ["type": .string(method.type)]
+        if let description = method.description { fields["description"] = .string(description) }
+        if let local = method.local { fields["local"] = .boolean(local) }
+        if let sealWrap = method.sealWrap { fields["seal_wrap"] = .boolean(sealWrap) }
+        fields.merge(Mounts.tuning(method.tuning)) { _, tuned in tuned }
+        let resource = Resource(Address(.authMethod, MountPath.withSlash(method.path)), fields: fields)
+        return StatedResource(resource, method.location, ignored: method.ignoreFields)
+    }
 }

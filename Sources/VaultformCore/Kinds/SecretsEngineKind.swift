@@ -1,7 +1,11 @@
+import VaultformManifest
+import VaultPath
+
 /// A secrets engine mount (`sys/mounts/PATH`, tuned at `sys/mounts/PATH/tune`).
 enum SecretsEngineKind {
     static let definition = KindDefinition(
-        kind: .secretsEngine, section: "secrets_engines", endpoint: "sys/mounts/PATH",
+        kind: .secretsEngine, noun: "secrets engine", section: "secrets_engines", ownership: .secretsEngine,
+        endpoint: "sys/mounts/PATH",
         fields: [
             .fixed("type", nil, "the engine type", reason: "the type of a mount cannot change; re-mounting destroys its data"),
             .inPlace("description", .string(""), "a human-friendly description"),
@@ -11,24 +15,29 @@ enum SecretsEngineKind {
             .fixed(
                 "external_entropy_access", .boolean(false), "access to the external entropy source",
                 reason: "`external_entropy_access` is fixed when the mount is enabled"),
-        ] + MountTuningFields.fields,
+        ] + Mounts.tuningFields,
         generated: ["accessor", "uuid", "running_plugin_version", "running_sha256", "deprecation_status"],
-        destructionLosesData: true)
-}
+        destructionLosesData: true,
+        reading: .table(path: "sys/mounts", one: "sys/mounts/NAME", missing: .badRequestNoMount),
+        stated: { manifest in manifest.secretsEngines.map(stated) },
+        live: { record in
+            var fields = Mounts.live(record)
+            fields["external_entropy_access"] = .boolean(record["external_entropy_access"]?.boolValue ?? false)
+            return Resource(record.address, fields: fields)
+        },
+        create: { Mounts.enable("sys/mounts", $0, settings: ["type", "description", "local", "seal_wrap", "external_entropy_access"], tuning: Mounts.tuningKeys) },
+        update: { Mounts.tune("sys/mounts", $0, $1) },
+        delete: { Mounts.disable("sys/mounts", $0) })
 
-/// The tuning every mount has, secrets engine or auth method (`…/tune`).
-enum MountTuningFields {
-    static let fields: [FieldDefinition] = [
-        .inPlace("default_lease_ttl", .seconds(0), "default TTL of leases and tokens; 0 is the system's"),
-        .inPlace("max_lease_ttl", .seconds(0), "maximum TTL; 0 is the system's"),
-        .fixed(
-            "force_no_cache", .boolean(false), "no caching",
-            reason: "the server ignores `force_no_cache` when tuning; only re-creating the mount changes it"),
-        .inPlace("listing_visibility", .string(""), "listed in the unauthenticated UI listing"),
-        .inPlace("passthrough_request_headers", .set([]), "request headers passed to the plugin"),
-        .inPlace("allowed_response_headers", .set([]), "response headers the plugin may set"),
-        .inPlace("audit_non_hmac_request_keys", .set([]), "request keys not HMAC'd in audit logs"),
-        .inPlace("audit_non_hmac_response_keys", .set([]), "response keys not HMAC'd in audit logs"),
-        .inPlace("plugin_version", .string(""), "the plugin version to run; empty for the built-in"),
-    ]
+    static func stated(_ engine: SecretsEngine) -> StatedResource {
+        var fields: [String: FieldValue] = ["type": .string(engine.type)]
+        if !engine.options.isEmpty { fields["options"] = .map(engine.options) }
+        if let description = engine.description { fields["description"] = .string(description) }
+        if let local = engine.local { fields["local"] = .boolean(local) }
+        if let sealWrap = engine.sealWrap { fields["seal_wrap"] = .boolean(sealWrap) }
+        if let entropy = engine.externalEntropyAccess { fields["external_entropy_access"] = .boolean(entropy) }
+        fields.merge(Mounts.tuning(engine.tuning)) { _, tuned in tuned }
+        let resource = Resource(Address(.secretsEngine, MountPath.withSlash(engine.path)), fields: fields)
+        return StatedResource(resource, engine.location, ignored: engine.ignoreFields)
+    }
 }

@@ -1,0 +1,86 @@
+import VaultWire
+
+/// One HTTP write that carries out part of an operation: what a kind's definition answers
+/// for create, update, replace and delete. Pure data; the applier sends it.
+public struct WriteRequest: Sendable, Equatable {
+    /// The method.
+    public var method: HTTPMethod
+    /// The API path, without `/v1/`.
+    public var path: String
+    /// The JSON body, if any.
+    public var body: JSONValue?
+    /// Whether sending it twice has the effect of sending it once, so that the client may
+    /// repeat it after a timeout or a 502 that left its fate unknown. Upserts (policies,
+    /// roles, configs, tuning, Transit key creation) and deletes are; enabling a mount, an
+    /// auth method or an audit device is not: a repeat fails with "path is already in use".
+    public var isIdempotent: Bool
+
+    /// A request; idempotent unless said otherwise.
+    public init(method: HTTPMethod, path: String, body: JSONValue? = nil, idempotent: Bool = true) {
+        self.method = method
+        self.path = path
+        self.body = body
+        self.isIdempotent = idempotent
+    }
+
+    /// `POST path` with an object body.
+    public static func post(_ path: String, _ body: [String: JSONValue], idempotent: Bool = true) -> WriteRequest {
+        WriteRequest(method: .post, path: path, body: .object(body), idempotent: idempotent)
+    }
+
+    /// `DELETE path`.
+    public static func delete(_ path: String) -> WriteRequest { WriteRequest(method: .delete, path: path) }
+}
+
+/// Turning normalised fields into what the API takes, and server JSON back into fields: the
+/// conversions every kind's definition shares.
+public enum WireFields {
+    /// The named fields that are present, as a JSON object's members.
+    public static func object(_ fields: [String: FieldValue], _ keys: [String]) -> [String: JSONValue] {
+        var result: [String: JSONValue] = [:]
+        for key in keys { if let value = fields[key] { result[key] = json(value) } }
+        return result
+    }
+
+    /// Every field, as a JSON object's members.
+    public static func object(_ fields: [String: FieldValue]) -> [String: JSONValue] {
+        object(fields, Array(fields.keys))
+    }
+
+    /// A field's value as the API takes it. Durations go as integer seconds, which every
+    /// endpoint vaultform writes parses (Go duration text too, where a kind wants it: see
+    /// `goDuration`).
+    public static func json(_ value: FieldValue) -> JSONValue {
+        switch value {
+        case .string(let text): return .string(text)
+        case .integer(let number): return .number(Double(number))
+        case .boolean(let flag): return .bool(flag)
+        case .seconds(let seconds): return .number(Double(seconds))
+        case .list(let items), .set(let items): return .array(items.map(JSONValue.string))
+        case .map(let map): return .object(map.mapValues(JSONValue.string))
+        case .policy(let document): return .string(document.textToWrite)
+        case .sensitive: return .null  // never sent from a plan: secret values are written by the secrets stage
+        }
+    }
+
+    /// A duration as Go's duration text (`90s`), for endpoints that parse only that.
+    public static func goDuration(_ value: JSONValue?) -> JSONValue? {
+        guard case .number(let seconds)? = value else { return value }
+        return .string("\(Int(seconds))s")
+    }
+
+    /// A map of option values as strings (the server stores strings; `null` means none).
+    public static func stringMap(_ value: JSONValue?) -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, item) in value?.objectValue ?? [:] {
+            result[key] = item.stringValue ?? item.intValue.map(String.init) ?? item.boolValue.map { $0 ? "true" : "false" } ?? ""
+        }
+        return result
+    }
+
+    /// A list of strings; the server writes an absent list as `null` or leaves the key out.
+    public static func strings(_ value: JSONValue?) -> [String] {
+        if let text = value?.stringValue { return text.isEmpty ? [] : [text] }
+        return value?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+}
