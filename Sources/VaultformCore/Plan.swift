@@ -55,6 +55,11 @@ public struct Operation: Sendable, Equatable {
     public var reason: String?
     /// For a secret: the fields apply fills and the version it checks-and-sets against.
     public var secretWrite: SecretWrite?
+    /// The object as it should be after the operation, every managed field at the manifest's
+    /// value or the kind's fresh value: what a create or replace writes and what every write
+    /// is read back against, so apply needs nothing beside the plan. Nil for a delete and for
+    /// a secret (which carries `secretWrite`, never a value).
+    public var desired: Resource?
     /// Why carrying it out would take the applying identity's own access away (a policy its
     /// token holds, the auth method or AppRole role it logged in with); apply refuses it
     /// without `--allow-self-lockout`. Nil for an ordinary operation.
@@ -62,13 +67,15 @@ public struct Operation: Sendable, Equatable {
 
     /// Creates an operation.
     public init(
-        address: Address, action: Action, changes: [FieldChange], location: SourceLocation? = nil, reason: String? = nil
+        address: Address, action: Action, changes: [FieldChange], location: SourceLocation? = nil, reason: String? = nil,
+        desired: Resource? = nil
     ) {
         self.address = address
         self.action = action
         self.changes = changes
         self.location = location
         self.reason = reason
+        self.desired = desired
     }
 
     /// True when it replaces an existing secret value (a rotation).

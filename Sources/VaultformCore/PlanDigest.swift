@@ -7,9 +7,9 @@ import Foundation
 /// The digest covers the file's canonical JSON without the `digest` member: compact, keys
 /// sorted, `snake_case`, every value as it decodes (a policy as its canonical HCL). So it
 /// covers each operation's address, action, live fingerprint, fields (before, after, what
-/// forces a replacement), desired object and secret fills, the `desired_digest`, the server
-/// and the manifest path; reformatting the file or reordering its keys changes nothing, any
-/// change of meaning changes the digest.
+/// forces a replacement), desired object (for creates, replacements and updates) and secret
+/// fills, the `desired_digest`, the server and the manifest path; reformatting the file or
+/// reordering its keys changes nothing, any change of meaning changes the digest.
 ///
 /// Keyed with the server's fingerprint key (`vaultform-lock/fingerprint-key`, which only a
 /// token that may read it can use) it is `hmac-sha256:HEX`, and only someone who can read that

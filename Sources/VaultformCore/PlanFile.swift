@@ -34,8 +34,10 @@ public struct PlanFile: Codable, Sendable, Equatable {
         public var action: String
         public var liveFingerprint: String
         public var fields: [Field]
-        /// For a create or a replacement, every field the manifest sets, so the object can be
-        /// created from the plan alone.
+        /// For a create, a replacement or an update, the object as it should be (every
+        /// managed field, `Operation.desired`), so it can be created and read back from the
+        /// plan alone. Absent for a delete and a secret, and for an update in files saved
+        /// before it was recorded (whose read-back then checks nothing).
         public var desired: [String: FieldValue]?
         /// For a secret: the fields to fill and how (never a value), and the version read.
         public var secret: SecretWrite?
@@ -62,7 +64,8 @@ public struct PlanFile: Codable, Sendable, Equatable {
     /// recorded, which apply refuses.
     public var digest: String?
 
-    /// Builds the file for a plan. `live` gives each touched object's state for its fingerprint.
+    /// Builds the file for a plan. `live` gives each touched object's state for its fingerprint;
+    /// `desired` (the whole desired state) only its digest, as each operation carries its object.
     /// `key` is the server's fingerprint key, which keys the file's digest; without it the
     /// digest is a plain SHA-256, which detects an edit but not one whose author recomputed it.
     public init(
@@ -82,18 +85,17 @@ public struct PlanFile: Codable, Sendable, Equatable {
                 fields: operation.changes.map {
                     Field(name: $0.field, before: $0.before, after: $0.after, forcesReplacement: $0.forcesReplacement)
                 },
-                desired: operation.action == .create || operation.action == .replace
-                    ? desired.entry(operation.address)?.resource.fields : nil,
+                desired: operation.desired?.fields,
                 secret: operation.secretWrite, selfLockout: operation.selfLockout)
         }
         digest = nil
         digest = PlanDigest.of(self, key: key)
     }
 
-    /// The plan and desired state the file describes, rebuilt for apply.
-    public func restored() throws -> (plan: Plan, desired: DesiredState) {
+    /// The plan the file describes, rebuilt for apply: each operation with the object it
+    /// acts on, so apply needs nothing else.
+    public func restored() throws -> Plan {
         var operations: [Operation] = []
-        var entries: [DesiredState.Entry] = []
         for change in changes {
             guard let address = Address(parsing: change.address),
                   let action = Action.allCases.first(where: { $0.name == change.action })
@@ -105,13 +107,16 @@ public struct PlanFile: Codable, Sendable, Equatable {
                 })
             operation.secretWrite = change.secret
             operation.selfLockout = change.selfLockout
+            operation.desired = change.desired.map { Resource(address, fields: $0) }
             guard address.kind != .kvSecret || change.secret != nil else {
                 throw PlanFileError("the plan file's \(change.address) says nothing of what to write")
             }
+            guard address.kind == .kvSecret || operation.desired != nil || (action != .create && action != .replace) else {
+                throw PlanFileError("the plan file's \(change.action) of \(change.address) says nothing of what to create")
+            }
             operations.append(operation)
-            if let fields = change.desired { entries.append(.init(resource: Resource(address, fields: fields), location: nil)) }
         }
-        return (Plan(operations: operations, unchanged: []), DesiredState(entries: entries))
+        return Plan(operations: operations, unchanged: [])
     }
 
     /// The file's bytes: JSON with sorted keys, so the same plan always writes the same file.

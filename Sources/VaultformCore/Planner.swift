@@ -73,8 +73,9 @@ public enum Planner {
         return addresses.subtracting(builtins)
     }
 
-    /// The operation for one desired object against what the server holds (nil: absent).
-    /// Apply uses it after each write to check the server took every field.
+    /// The operation for one desired object against what the server holds (nil: absent),
+    /// carrying the desired object. Apply uses it after each write to check the server took
+    /// every field.
     public static func compare(_ entry: DesiredState.Entry, _ live: Resource?) -> Operation {
         let desired = entry.resource
         guard let live else {
@@ -82,12 +83,12 @@ public enum Planner {
             let kind = desired.address.kind
             // One that comes with its mount, wanted at its fresh values, needs nothing.
             if kind.definition.existsWithMount, desired.fields.allSatisfy({ kind.isDefault($0.key, $0.value) }) {
-                return Operation(address: desired.address, action: .noop, changes: [], location: entry.location)
+                return Operation(address: desired.address, action: .noop, changes: [], location: entry.location, desired: desired)
             }
             let changes = desired.fields.keys.sorted()
                 .filter { field in field == "type" || !(desired.fields[field].map { kind.isDefault(field, $0) } ?? false) }
                 .map { FieldChange(field: $0, before: nil, after: desired.fields[$0]) }
-            return Operation(address: desired.address, action: .create, changes: changes, location: entry.location)
+            return Operation(address: desired.address, action: .create, changes: changes, location: entry.location, desired: desired)
         }
         var changes: [FieldChange] = []
         let (wanted, have) = desired.address.kind.comparable(desired: desired.fields, live: live.fields)
@@ -106,7 +107,7 @@ public enum Planner {
             changes.append(change)
         }
         let action: Action = changes.isEmpty ? .noop : changes.contains { $0.forcesReplacement != nil } ? .replace : .update
-        return Operation(address: desired.address, action: action, changes: changes, location: entry.location)
+        return Operation(address: desired.address, action: action, changes: changes, location: entry.location, desired: desired)
     }
 
     /// Equality after the server's normalisation. Mount options are compared only on the keys

@@ -70,8 +70,9 @@ public struct Applier: Sendable {
     }
 
     /// Reasons the plan must not run at all, found before any write: destruction without
-    /// `--allow-destroy`, and Transit keys that do not allow deletion.
-    public static func refusals(_ plan: Plan, desired: DesiredState, live: LiveState, options: ApplyOptions) -> [String] {
+    /// `--allow-destroy`, and Transit keys that do not allow deletion (a replacement's from
+    /// the object the operation carries, a deletion's from `live`).
+    public static func refusals(_ plan: Plan, live: LiveState, options: ApplyOptions) -> [String] {
         var reasons: [String] = []
         for blocker in plan.blockers {
             reasons.append("\(blocker.address): \(blocker.message)" + (blocker.hint.map { " (\($0))" } ?? ""))
@@ -85,7 +86,7 @@ public struct Applier: Sendable {
             switch operation.action {
             case .delete where live.resources[operation.address]?.fields["deletion_allowed"] != .boolean(true):
                 reasons.append("\(operation.address): the key does not allow deletion; set deletion_allowed: true on it first")
-            case .replace where desired.entry(operation.address)?.resource.fields["deletion_allowed"] != .boolean(true):
+            case .replace where operation.desired?.fields["deletion_allowed"] != .boolean(true):
                 reasons.append("\(operation.address): replacing the key deletes it; the manifest must set deletion_allowed: true")
             default: break
             }
@@ -103,15 +104,16 @@ public struct Applier: Sendable {
         }
     }
 
-    /// Carries out the plan. `progress` hears of each operation as it starts and ends;
-    /// `beforeWrite` runs before every write (the lock's check, which reads the lock) and may
+    /// Carries out the plan, from the plan alone: each operation carries the object it
+    /// creates and is read back against (`Operation.desired`). `progress` hears of each
+    /// operation as it starts and ends; `beforeWrite` runs before every write (the lock's check, which reads the lock) and may
     /// throw to stop. `stop` is read before each operation: once it is requested, no further
     /// operation starts, and the report lists the rest as not done. The operation in flight is
     /// never cut short (the task is not cancelled), so its writes and read-back complete.
     /// `afterWrites` runs once an operation's writes are done, before its read-back (where the
     /// lock starts its next check, `LockLease.prefetch()`, so the two overlap).
     public func apply(
-        _ plan: Plan, desired: DesiredState,
+        _ plan: Plan,
         progress: @Sendable (ApplyEvent) -> Void = { _ in },
         beforeWrite: @Sendable () async throws -> Void = {},
         afterWrites: @Sendable () -> Void = {},
@@ -138,14 +140,14 @@ public struct Applier: Sendable {
             progress(.started(index: index + 1, total: total, operation))
             do {
                 if lockingOut {
-                    try await carryOut(operation, desired: desired, beforeWrite: {})
+                    try await carryOut(operation, beforeWrite: {})
                 } else {
-                    try await carryOut(operation, desired: desired, beforeWrite: beforeWrite, afterWrites: afterWrites)
+                    try await carryOut(operation, beforeWrite: beforeWrite, afterWrites: afterWrites)
                 }
                 report.done.append(operation)
                 progress(.finished(index: index + 1, total: total, operation))
             } catch {
-                let failure = Self.failure(error, operation: operation, desired: desired)
+                let failure = Self.failure(error, operation: operation)
                 report.failure = failure
                 report.notDone = Array(plan.operations[(index + 1)...])
                 progress(.failed(index: index + 1, total: total, operation, failure))
@@ -156,7 +158,7 @@ public struct Applier: Sendable {
     }
 
     func carryOut(
-        _ operation: Operation, desired: DesiredState, beforeWrite: () async throws -> Void, afterWrites: () -> Void = {}
+        _ operation: Operation, beforeWrite: () async throws -> Void, afterWrites: () -> Void = {}
     ) async throws {
         let address = operation.address
         if address.kind == .kvSecret {
@@ -166,22 +168,21 @@ public struct Applier: Sendable {
             try await verify(write)
             return
         }
-        let entry = desired.entry(address)
         let definition = address.kind.definition
         var requests: [WriteRequest] = []
         switch operation.action {
         case .noop:
             return
         case .create:
-            guard let entry else { throw ApplyError("the manifest does not declare it") }
-            requests = definition.creation(entry.resource)
+            guard let desired = operation.desired else { throw ApplyError("the plan does not say what to create") }
+            requests = definition.creation(desired)
         case .update:
             var changed: [String: FieldValue] = [:]
             for change in operation.changes { if let after = change.after { changed[change.field] = after } }
             requests = definition.update(address, changed)
         case .replace:
-            guard let entry else { throw ApplyError("the manifest does not declare it") }
-            requests = definition.replacement(entry.resource)
+            guard let desired = operation.desired else { throw ApplyError("the plan does not say what to create") }
+            requests = definition.replacement(desired)
         case .delete:
             requests = definition.delete(address)
         }
@@ -190,17 +191,18 @@ public struct Applier: Sendable {
             _ = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent)
         }
         afterWrites()
-        try await verify(operation, entry: entry)
+        try await verify(operation)
     }
 
-    /// Reads the object back: it must now match the manifest (or be gone), or the server
-    /// silently ignored part of the write, which is reported rather than trusted.
-    func verify(_ operation: Operation, entry: DesiredState.Entry?) async throws {
+    /// Reads the object back: it must now match the object the operation carries (or be
+    /// gone), or the server silently ignored part of the write, which is reported rather
+    /// than trusted.
+    func verify(_ operation: Operation) async throws {
         let reader = LiveReader(client: client)
         let live: Resource?
         do {
             let companions = operation.address.kind.definition.reading.companionFields
-            live = try await reader.readOne(operation.address, withCompanions: companions.contains { entry?.resource.fields[$0] != nil })
+            live = try await reader.readOne(operation.address, withCompanions: companions.contains { operation.desired?.fields[$0] != nil })
         } catch let error as VaultError where error.isPermissionDenied && operation.selfLockout != nil {
             // The identity lost its access to the object, as the plan said it would: the
             // write took effect, and nothing can read it back.
@@ -210,8 +212,8 @@ public struct Applier: Sendable {
             if live != nil { throw ApplyError("the server still has it after the delete") }
             return
         }
-        guard let entry else { return }
-        let check = Planner.compare(entry, live)
+        guard let desired = operation.desired else { return }
+        let check = Planner.compare(DesiredState.Entry(resource: desired, location: operation.location), live)
         guard check.action != .noop else { return }
         let fields = check.changes.map { change in
             "\(change.field) reads back as \(change.before.map { "\($0)" } ?? "nothing"), not \(change.after.map { "\($0)" } ?? "nothing")"
@@ -237,16 +239,16 @@ public struct Applier: Sendable {
         }
     }
 
-    static func failure(_ error: any Error, operation: Operation, desired: DesiredState) -> ApplyFailure {
+    static func failure(_ error: any Error, operation: Operation) -> ApplyFailure {
         if let error = error as? ApplyError { return ApplyFailure(operation: operation, reason: error.message) }
         if let error = error as? VaultError, operation.address.kind == .auditDevice,
            error.messages.contains(where: { $0.contains("cannot enable audit device via API") }),
-           let entry = desired.entry(operation.address) {
+           let desired = operation.desired {
             return ApplyFailure(
                 operation: operation,
                 reason: "the server does not allow creating audit devices through its API (OpenBao 2.x does so only with unsafe_allow_api_audit_creation = true in its configuration)",
                 hint: "declare the device in the server's configuration file instead, and restart or reload it:\n"
-                    + AuditStanza.render(entry.resource))
+                    + AuditStanza.render(desired))
         }
         return ApplyFailure(operation: operation, reason: "\(error)")
     }

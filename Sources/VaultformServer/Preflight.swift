@@ -18,6 +18,6 @@ public enum Preflight {
         }
         let live = LiveState(secrets: secrets)
         let plan = Planner.plan(desired: desired, live: live)
-        return Applier.refusals(plan, desired: desired, live: live, options: ApplyOptions(allowDestroy: false))
+        return Applier.refusals(plan, live: live, options: ApplyOptions(allowDestroy: false))
     }
 }

@@ -174,7 +174,7 @@ struct SecretSchemaTests {
             let live = try await LiveReader(client: client, environment: ["APP_API_KEY": "key-from-env-0001"]).read(for: desired)
             let plan = Planner.plan(desired: desired, live: live)
             let intruder = URL(fileURLWithPath: BaoCommand.bao)
-            let report = await Applier(client: client, environment: ["APP_API_KEY": "key-from-env-0001"]).apply(plan, desired: desired, beforeWrite: {
+            let report = await Applier(client: client, environment: ["APP_API_KEY": "key-from-env-0001"]).apply(plan, beforeWrite: {
                 // Runs just before the write, after apply read the secret.
                 let process = Process()
                 process.executableURL = intruder

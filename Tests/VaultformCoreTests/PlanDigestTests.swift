@@ -55,6 +55,11 @@ import VaultWire
         let index = try #require(edited.changes.firstIndex { $0.desired?["token_ttl"] != nil })
         edited.changes[index].desired?["token_ttl"] = .seconds(7200)
         #expect(throws: PlanFileError.self) { try PlanDigest.check(edited, key: nil) }
+        // An update carries its desired object too (apply reads back against it).
+        edited = file
+        let update = try #require(edited.changes.firstIndex { $0.action == "update" && $0.desired != nil })
+        edited.changes[update].desired?["policy"] = .string("path \"b\" { capabilities = [\"read\"] }")
+        #expect(throws: PlanFileError.self) { try PlanDigest.check(edited, key: nil) }
         edited = file
         edited.desiredDigest = "sha256:" + String(repeating: "0", count: 64)
         #expect(throws: PlanFileError.self) { try PlanDigest.check(edited, key: nil) }

@@ -168,6 +168,59 @@ import VaultformPolicy
         #expect(decoded.desiredDigest == Fingerprint.of(desired))
     }
 
+    /// A restored plan is the plan that was saved, each operation with the object it acts on:
+    /// the applier needs nothing else (only where the manifest declares each object, and why a
+    /// delete happens, are not saved).
+    @Test func restoresEveryOperationWithItsDesiredObject() throws {
+        let desired = try PlannerTests.desired(PlannerTests.role + """
+
+            ownership: [{ kind: policy, prefix: app- }]
+            secrets_engines: [{ path: transit, type: transit }, { path: secret, type: kv-v2 }]
+            transit_keys: [{ mount: transit, name: k, type: ed25519, deletion_allowed: true }]
+            secret_schemas:
+              - path: secret/app/config
+                fields: { db_password: { type: string, generate: { kind: password, length: 24 } } }
+            """)
+        let live = LiveState(resources: [
+            PlannerTests.liveRole(["token_ttl": .seconds(60)]),
+            Resource(Address(.authMethod, "approle/"), fields: ["type": .string("approle")]),
+            Resource(Address(.secretsEngine, "transit/"), fields: ["type": .string("transit")]),
+            Resource(Address(.transitKey, "transit/k"), fields: ["type": .string("aes256-gcm96"), "deletion_allowed": .boolean(true)]),
+            Resource(Address(.policy, "app-old"), fields: ["policy": .policy(PolicyDocument(rules: []))]),
+        ])
+        let plan = Planner.plan(desired: desired, live: live)
+        let actions = Dictionary(plan.operations.map { ($0.address.description, $0.action) }, uniquingKeysWith: { first, _ in first })
+        #expect(actions["policy:reader"] == .create && actions["approle-role:approle/ci"] == .update)
+        #expect(actions["transit-key:transit/k"] == .replace && actions["policy:app-old"] == .delete)
+        #expect(actions["kv-secret:secret/app/config"] == .create)
+        // The planner gives every create, update and replace its whole desired object, defaults included.
+        for operation in plan.operations {
+            let expected = operation.action == .delete || operation.address.kind == .kvSecret
+                ? nil : desired.entry(operation.address)?.resource
+            #expect(operation.desired == expected, "\(operation.address)")
+        }
+        let role = try #require(plan.operations.first { $0.address.kind == .appRoleRole })
+        #expect(role.desired?.fields["token_max_ttl"] == .seconds(0) && role.desired?.fields["token_ttl"] == .seconds(3600))
+
+        let server = PlanFile.Server(address: "http://127.0.0.1:8200", namespace: nil, flavour: "OpenBao", version: "2.7.2")
+        let file = PlanFile(plan: plan, live: live, desired: desired, manifestPath: "m.yaml", server: server, vaultformVersion: "0.1.0")
+        let restored = try PlanFile.decode(try file.encoded()).restored()
+        var expected = plan.operations
+        for index in expected.indices { (expected[index].location, expected[index].reason) = (nil, nil) }
+        #expect(restored.operations == expected)
+        #expect(file.changes.first { $0.action == "update" }?.desired == role.desired?.fields)
+        #expect(file.changes.filter { $0.action == "delete" || $0.secret != nil }.allSatisfy { $0.desired == nil })
+    }
+
+    @Test func aCreateWithoutItsObjectIsRefused() throws {
+        let desired = try PlannerTests.desired(PlannerTests.role)
+        let plan = Planner.plan(desired: desired, live: LiveState())
+        let server = PlanFile.Server(address: "http://127.0.0.1:8200", namespace: nil, flavour: "OpenBao", version: "2.7.2")
+        var file = PlanFile(plan: plan, live: LiveState(), desired: desired, manifestPath: "m.yaml", server: server, vaultformVersion: "0.1.0")
+        file.changes[0].desired = nil
+        #expect(throws: PlanFileError.self) { try file.restored() }
+    }
+
     @Test func fingerprintsIgnoreSpellingButNotMeaning() {
         let a = Resource(Address(.policy, "p"), fields: ["token_policies": .unorderedSet(["b", "a", "a"])])
         let b = Resource(Address(.policy, "p"), fields: ["token_policies": .unorderedSet(["a", "b"])])

@@ -230,8 +230,8 @@ import VaultformManifest
         let decoded = try PlanFile.decode(try file.encoded())
         let restored = try decoded.restored()
         let secret = { (plan: Plan) in plan.operations.first { $0.address.kind == .kvSecret } }
-        #expect(secret(restored.plan)?.secretWrite != nil)
-        #expect(secret(restored.plan)?.secretWrite == secret(plan)?.secretWrite)
+        #expect(secret(restored)?.secretWrite != nil)
+        #expect(secret(restored)?.secretWrite == secret(plan)?.secretWrite)
         #expect(decoded.changes.first { $0.address == "kv-secret:secret/app/config" }?.liveFingerprint == "version:0")
     }
 }

@@ -27,6 +27,6 @@ import VaultformRender
             server: .init(address: "http://127.0.0.1:8200", namespace: nil, flavour: "OpenBao", version: "2.7.2"),
             vaultformVersion: "test")
         let restored = try PlanFile.decode(try file.encoded()).restored()
-        #expect(restored.plan.operations.first?.selfLockout == "the applying token holds policy ops")
+        #expect(restored.operations.first?.selfLockout == "the applying token holds policy ops")
     }
 }

@@ -111,25 +111,25 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             if unlocked.isEmpty {
                 Terminal.write(PlanText.render(unlocked, color: useColor))
-                try refuseIfUnsafe(unlocked, desired: desired, live: unlockedLive)
+                try refuseIfUnsafe(unlocked, live: unlockedLive)
                 return
             }
             // A plan apply would refuse takes no lock either: nothing at all is written.
-            if !Applier.refusals(unlocked, desired: desired, live: unlockedLive, options: applyOptions).isEmpty {
+            if !Applier.refusals(unlocked, live: unlockedLive, options: applyOptions).isEmpty {
                 Terminal.write(PlanText.render(unlocked, color: useColor))
-                try refuseIfUnsafe(unlocked, desired: desired, live: unlockedLive)
+                try refuseIfUnsafe(unlocked, live: unlockedLive)
             }
             try await withApplyLock(server) { lease, trap in
                 let (plan, live) = try await makePlan()
                 Terminal.write(PlanText.render(plan, color: useColor))
-                try refuseIfUnsafe(plan, desired: desired, live: live)
+                try refuseIfUnsafe(plan, live: live)
                 guard !plan.isEmpty else { return }
                 try confirm()
                 // The key that plans fingerprint secret values with, made once per server.
                 if !desired.schemas.isEmpty {
                     try await ServerConnection.report(server.configuration) { try await Applier.ensureFingerprintKey(client: client) }
                 }
-                try await execute(plan, desired: desired, client: client, lease: lease, trap: trap)
+                try await execute(plan, client: client, lease: lease, trap: trap)
             }
         }
     }
@@ -166,7 +166,7 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func applySaved(_ file: PlanFile) async throws {
-        let (plan, desired) = try ServerConnection.reportPlain { try file.restored() }
+        let plan = try ServerConnection.reportPlain { try file.restored() }
         let server = try await ServerConnection.open(connection, manifest: Manifest())
         let address = server.configuration.address.value.absoluteString
         try await server.whileOpen { client in
@@ -214,16 +214,16 @@ struct ApplyCommand: AsyncParsableCommand {
                     throw ExitCode.failure
                 }
                 Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))
-                try refuseIfUnsafe(plan, desired: desired, live: LiveState(resources: live))
-                try await execute(plan, desired: desired, client: client, lease: lease, trap: trap)
+                try refuseIfUnsafe(plan, live: LiveState(resources: live))
+                try await execute(plan, client: client, lease: lease, trap: trap)
             }
         }
     }
 
     var applyOptions: ApplyOptions { ApplyOptions(allowDestroy: allowDestroy, allowSelfLockout: allowSelfLockout) }
 
-    func refuseIfUnsafe(_ plan: Plan, desired: DesiredState, live: LiveState) throws {
-        let refusals = Applier.refusals(plan, desired: desired, live: live, options: applyOptions)
+    func refuseIfUnsafe(_ plan: Plan, live: LiveState) throws {
+        let refusals = Applier.refusals(plan, live: live, options: applyOptions)
         guard !refusals.isEmpty else { return }
         for reason in refusals { Terminal.writeError("error: \(reason)\n") }
         Terminal.writeError("Nothing was written.\n")
@@ -246,7 +246,7 @@ struct ApplyCommand: AsyncParsableCommand {
     /// Carries out the plan, one checked write at a time, checking the lock (a read of its
     /// entry) before each write. The first SIGINT or SIGTERM stops it after the operation in
     /// flight; it then reports like a failure and exits with `128 + signal` (130 for Ctrl-C).
-    func execute(_ plan: Plan, desired: DesiredState, client: VaultClient, lease: LockLease, trap: SignalTrap) async throws {
+    func execute(_ plan: Plan, client: VaultClient, lease: LockLease, trap: SignalTrap) async throws {
         guard trap.armWrites() else {
             // A signal came just now: its handler releases the lock and exits.
             try await Task.sleep(for: .seconds(30))
@@ -256,7 +256,7 @@ struct ApplyCommand: AsyncParsableCommand {
         // On a terminal, a bar on the last line of stderr under the [k/n] lines; elsewhere
         // (CI logs, files) the lines alone.
         let bar = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-        let report = await Applier(client: client).apply(plan, desired: desired, progress: { event in
+        let report = await Applier(client: client).apply(plan, progress: { event in
             switch event {
             case .started(let index, let total, let operation):
                 let line = "[\(index)/\(total)] \(operation.action.name) \(operation.address)…"
