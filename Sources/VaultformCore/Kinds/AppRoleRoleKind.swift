@@ -38,6 +38,12 @@ enum AppRoleRoleKind {
         delete: { address in
             let (mount, role) = address.mountAndName
             return [.delete("auth/\(mount)role/\(role)")]
+        },
+        export: ExportForm(file: "roles.yaml", note: "AppRole roles, with the role IDs the services already use.") { role, _ in
+            let (mount, name) = role.address.mountAndName
+            var identity: [ManifestNode.Pair] = [.init("name", .text(name))]
+            if mount != "approle/" { identity.append(.init("mount", .text(MountPath.withoutSlash(mount)))) }
+            return ManifestEntry.fields(role, identity: identity)
         })
 
     /// The role's settings (always when `creating`: the role must exist before its role ID

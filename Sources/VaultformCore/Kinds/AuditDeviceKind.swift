@@ -36,7 +36,10 @@ enum AuditDeviceKind {
         },
         // Never planned: every field forces a replacement.
         update: { _, _ in [] },
-        delete: { [.delete(path($0))] })
+        delete: { [.delete(path($0))] },
+        export: ExportForm(file: "audit.yaml", note: "Audit devices.") { device, _ in
+            ManifestEntry.fields(device, identity: [ManifestEntry.path(device)])
+        })
 
     static func path(_ address: Address) -> String { "sys/audit/\(MountPath.withoutSlash(address.name))" }
 

@@ -11,7 +11,7 @@ enum AuthMethodKind {
             .fixed("local", .boolean(false), "kept local to this cluster", reason: "`local` is fixed when the mount is enabled"),
             .fixed("seal_wrap", .boolean(false), "seal-wrapped storage", reason: "`seal_wrap` is fixed when the mount is enabled"),
         ] + Mounts.tuningFields + [
-            .inPlace("token_type", .string("default-service"), "the type of tokens the method issues"),
+            FieldDefinition.inPlace("token_type", .string("default-service"), "the type of tokens the method issues").grouped("tuning"),
         ],
         generated: ["accessor", "uuid", "running_plugin_version", "running_sha256", "deprecation_status"],
         destructionLosesData: true,
@@ -24,7 +24,10 @@ enum AuthMethodKind {
         },
         create: { Mounts.enable("sys/auth", $0, settings: ["type", "description", "local", "seal_wrap"], tuning: Mounts.tuningKeys + ["token_type"]) },
         update: { Mounts.tune("sys/auth", $0, $1) },
-        delete: { Mounts.disable("sys/auth", $0) })
+        delete: { Mounts.disable("sys/auth", $0) },
+        export: ExportForm(file: "auth.yaml", note: "Auth methods and their tuning.") { method, _ in
+            ManifestEntry.fields(method, identity: [ManifestEntry.path(method)], skipping: ["options"])
+        })
 
     static func stated(_ method: AuthMethod) -> StatedResource {
         var fields: [String: FieldValue] = ["type": .string(method.type)]

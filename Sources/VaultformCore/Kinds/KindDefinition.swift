@@ -50,6 +50,9 @@ public struct KindDefinition: Sendable {
     public var delete: @Sendable (Address) -> [WriteRequest]
     /// The writes that must come before a replacement's delete (a Transit key must allow it).
     public var beforeReplace: @Sendable (Address) -> [WriteRequest] = { _ in [] }
+    /// How `export` writes objects of this kind; nil for a kind written inside another's
+    /// entry (a KV engine's config) or not exported.
+    public var export: ExportForm?
 
     /// A definition. Behaviours a kind does not have default to none.
     public init(
@@ -61,7 +64,8 @@ public struct KindDefinition: Sendable {
         create: @escaping @Sendable (Resource) -> [WriteRequest] = { _ in [] },
         update: @escaping @Sendable (Address, [String: FieldValue]) -> [WriteRequest] = { _, _ in [] },
         delete: @escaping @Sendable (Address) -> [WriteRequest] = { _ in [] },
-        beforeReplace: @escaping @Sendable (Address) -> [WriteRequest] = { _ in [] }
+        beforeReplace: @escaping @Sendable (Address) -> [WriteRequest] = { _ in [] },
+        export: ExportForm? = nil
     ) {
         self.kind = kind
         self.noun = noun
@@ -82,6 +86,7 @@ public struct KindDefinition: Sendable {
         self.update = update
         self.delete = delete
         self.beforeReplace = beforeReplace
+        self.export = export
     }
 
     /// The definition of `field`, if the kind manages it.
@@ -139,8 +144,24 @@ public enum Reading: Sendable {
     }
 
     /// `template` for one object.
+    /// One pass over the template, so a mount or name that itself contains `NAME` or
+    /// `MOUNT` is never substituted again.
     public static func path(_ template: String, mount: String = "", name: String = "") -> String {
-        template.replacingOccurrences(of: "MOUNT", with: mount).replacingOccurrences(of: "NAME", with: name)
+        var result = ""
+        var rest = Substring(template)
+        while let first = rest.first {
+            if rest.hasPrefix("MOUNT") {
+                result += mount
+                rest = rest.dropFirst(5)
+            } else if rest.hasPrefix("NAME") {
+                result += name
+                rest = rest.dropFirst(4)
+            } else {
+                result.append(first)
+                rest = rest.dropFirst()
+            }
+        }
+        return result
     }
 }
 
@@ -193,6 +214,36 @@ public struct FieldDefinition: Sendable {
     public var change: ChangeRule
     /// One line for the documentation table.
     public var summary: String
+    /// The manifest block the field is written in (`tuning`), nil for the object's own level.
+    public var group: String?
+    /// Whether the manifest can state it (a Transit key's `soft_deleted` is state, not setting).
+    public var inManifest = true
+
+    /// A field definition.
+    public init(
+        name: String, fresh: FieldValue?, change: ChangeRule, summary: String, group: String? = nil, inManifest: Bool = true
+    ) {
+        self.name = name
+        self.fresh = fresh
+        self.change = change
+        self.summary = summary
+        self.group = group
+        self.inManifest = inManifest
+    }
+
+    /// The same field, written in the manifest block `group`.
+    public func grouped(_ group: String) -> FieldDefinition {
+        var field = self
+        field.group = group
+        return field
+    }
+
+    /// The same field, as state the manifest cannot state.
+    public var stateOnly: FieldDefinition {
+        var field = self
+        field.inManifest = false
+        return field
+    }
 
     /// A field that changes in place.
     public static func inPlace(_ name: String, _ fresh: FieldValue?, _ summary: String) -> FieldDefinition {

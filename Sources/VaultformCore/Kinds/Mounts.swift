@@ -7,19 +7,19 @@ import VaultWire
 /// that enable, tune and disable one. `base` is `sys/mounts` or `sys/auth`.
 enum Mounts {
     /// The tuning every mount has (`…/tune`).
-    static let tuningFields: [FieldDefinition] = [
+    static let tuningFields: [FieldDefinition] = ([
         .inPlace("default_lease_ttl", .seconds(0), "default TTL of leases and tokens; 0 is the system's"),
         .inPlace("max_lease_ttl", .seconds(0), "maximum TTL; 0 is the system's"),
+        .inPlace("listing_visibility", .string(""), "listed in the unauthenticated UI listing"),
         .fixed(
             "force_no_cache", .boolean(false), "no caching",
             reason: "the server ignores `force_no_cache` when tuning; only re-creating the mount changes it"),
-        .inPlace("listing_visibility", .string(""), "listed in the unauthenticated UI listing"),
         .inPlace("passthrough_request_headers", .set([]), "request headers passed to the plugin"),
         .inPlace("allowed_response_headers", .set([]), "response headers the plugin may set"),
         .inPlace("audit_non_hmac_request_keys", .set([]), "request keys not HMAC'd in audit logs"),
         .inPlace("audit_non_hmac_response_keys", .set([]), "response keys not HMAC'd in audit logs"),
         .inPlace("plugin_version", .string(""), "the plugin version to run; empty for the built-in"),
-    ]
+    ] as [FieldDefinition]).map { $0.grouped("tuning") }
 
     /// The tuning fields' names, as the enable request's `config` and the tune endpoint take them.
     static let tuningKeys = tuningFields.map(\.name)

@@ -15,7 +15,26 @@ enum PolicyKind {
         live: live,
         create: { write($0.address, $0.fields) },
         update: { write($0, $1) },
-        delete: { [.delete("sys/policies/acl/\($0.name)")] })
+        delete: { [.delete("sys/policies/acl/\($0.name)")] },
+        export: ExportForm(
+            file: "policies.yaml", note: "ACL policies; each one's text is in policies/, as the server holds it.",
+            entry: { policy, _ in .mapping([.init("name", .text(policy.address.name)), .init("file", .text(file(policy)))]) },
+            attachments: { policy in
+                // The text as the server holds it (comments and layout kept).
+                var text: String
+                switch policy.fields["policy"] {
+                case .policy(let document)?: text = document.textToWrite
+                case .string(let raw)?: text = raw
+                default: text = ""
+                }
+                if !text.hasSuffix("\n") { text += "\n" }
+                return [(file(policy), text)]
+            }))
+
+    /// `policies/NAME.hcl`, a slash in the name written as `_`.
+    static func file(_ policy: Resource) -> String {
+        "policies/" + String(policy.address.name.map { $0 == "/" ? "_" : $0 }) + ".hcl"
+    }
 
     static func write(_ address: Address, _ fields: [String: FieldValue]) -> [WriteRequest] {
         [WriteRequest(method: .put, path: "sys/policies/acl/\(address.name)",

@@ -27,7 +27,25 @@ enum SecretsEngineKind {
         },
         create: { Mounts.enable("sys/mounts", $0, settings: ["type", "description", "local", "seal_wrap", "external_entropy_access"], tuning: Mounts.tuningKeys) },
         update: { Mounts.tune("sys/mounts", $0, $1) },
-        delete: { Mounts.disable("sys/mounts", $0) })
+        delete: { Mounts.disable("sys/mounts", $0) },
+        export: ExportForm(file: "engines.yaml", note: "Secrets engines, their tuning and KV v2 config.", entry: export))
+
+    /// An engine's entry: a KV engine of version 2 as type `kv-v2`, with its config inside.
+    static func export(_ engine: Resource, _ live: [Address: Resource]) -> ManifestNode {
+        var values: [String: FieldValue] = [:]
+        if engine.isMount(ofType: "kv-v2"), case .map(var options)? = engine.fields["options"] {
+            options["version"] = nil
+            values = ["type": .string("kv-v2"), "options": .map(options)]
+        }
+        guard case .mapping(var pairs) = ManifestEntry.fields(engine, identity: [ManifestEntry.path(engine)], values: values) else {
+            return .mapping([])
+        }
+        if let config = live[Address(.kvConfig, engine.address.name)],
+           case .mapping(let fields) = ManifestEntry.fields(config, identity: []), !fields.isEmpty {
+            pairs.append(.init("kv_config", .mapping(fields)))
+        }
+        return .mapping(pairs)
+    }
 
     static func stated(_ engine: SecretsEngine) -> StatedResource {
         var fields: [String: FieldValue] = ["type": .string(engine.type)]

@@ -29,7 +29,7 @@ enum TransitKeyKind {
             .inPlace("min_encryption_version", .integer(0), "the oldest version that may encrypt; 0 the latest"),
             .fixed("derived", .boolean(false), "key derivation", reason: immutable("derived")),
             .fixed("convergent_encryption", .boolean(false), "convergent encryption", reason: immutable("convergent_encryption")),
-            .inPlace("soft_deleted", .boolean(false), "soft-deleted (unusable); apply restores it"),
+            FieldDefinition.inPlace("soft_deleted", .boolean(false), "soft-deleted (unusable); apply restores it").stateOnly,
         ],
         generated: ["keys", "latest_version", "min_available_version", "imported_key", "supports_*", "name"],
         destructionLosesData: true,
@@ -40,7 +40,15 @@ enum TransitKeyKind {
         update: update,
         delete: { [.delete(path($0))] },
         // Deleting a key needs deletion allowed first.
-        beforeReplace: { [.post(path($0) + "/config", ["deletion_allowed": .bool(true)])] })
+        beforeReplace: { [.post(path($0) + "/config", ["deletion_allowed": .bool(true)])] },
+        export: ExportForm(file: "transit.yaml", note: "Transit keys.") { key, _ in
+            let (mount, name) = key.address.mountAndName
+            // The server reports a size for every key; only an HMAC key's is chosen.
+            return ManifestEntry.fields(
+                key, identity: [.init("mount", .text(MountPath.withoutSlash(mount))), .init("name", .text(name))],
+                skipping: key.fields["type"] == .string("hmac") ? [] : ["key_size"],
+                values: ["type": key.fields["type"] ?? .string("aes256-gcm96")])
+        })
 
     /// `transit/k` → `transit/keys/k`.
     static func path(_ address: Address) -> String {
