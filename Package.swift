@@ -94,6 +94,12 @@ let package = Package(
         .executableTarget(name: "FuzzPolicy", dependencies: ["VaultformPolicy"], path: "Fuzz/FuzzPolicy"),
         // Test-only helpers (running child processes without blocking a cooperative thread).
         .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+        // VaultformServer's types tested without a server (lock decisions, write requests,
+        // state permissions); tests that start `bao server -dev` are in IntegrationTests.
+        .testTarget(
+            name: "VaultformServerTests",
+            dependencies: ["VaultformServer", "VaultAPI", "VaultformCore", "VaultformManifest", "VaultformPolicy", "TestSupport"]
+        ),
         .testTarget(
             name: "VaultformCLITests",
             dependencies: ["vaultform", "TestSupport"]

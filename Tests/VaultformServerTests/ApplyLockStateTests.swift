@@ -5,7 +5,8 @@ import VaultformServer
 
 /// The lock's pure part, driven with made-up times: what an entry says, what a read means,
 /// what an acquirer does next, when a holder renews. No server and no sleeps. (It lives in
-/// VaultformServer, so its tests live here rather than in VaultformCoreTests.)
+/// VaultformServer, so its tests live here rather than in VaultformCoreTests; the lock
+/// against a real server is `IntegrationTests/ApplyLockTests`.)
 @Suite("Apply lock decisions, without a server")
 struct ApplyLockStateTests {
     static let t0 = Date(timeIntervalSince1970: 1_795_922_870)
