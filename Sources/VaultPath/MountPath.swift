@@ -17,6 +17,14 @@ public enum MountPath {
         return String(trimmed)
     }
 
+    /// An object under a mount split from its address name at the last slash: `transit/k` is
+    /// `("transit/", "k")`, `team/approle/ci` is `("team/approle/", "ci")`. A name without a
+    /// slash has no mount: `("", name)`.
+    public static func split(_ name: some StringProtocol) -> (mount: String, name: String) {
+        guard let slash = name.lastIndex(of: "/") else { return ("", String(name)) }
+        return (String(name[...slash]), String(name[name.index(after: slash)...]))
+    }
+
     /// The part of `path` below the mount `mount`, compared by bytes: `secret/app/x` below
     /// `secret` is `app/x`. Nil when `path` is not below it: `secretive/x`, and `secret` or
     /// `secret/` itself. A nested mount (`a/b` below `a`) is below in this sense.

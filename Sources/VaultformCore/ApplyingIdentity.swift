@@ -33,6 +33,6 @@ public struct ApplyingIdentity: Sendable, Equatable, Codable {
     /// Whether the token logged in through the auth method mounted at `mount` (`approle/`).
     public func loggedIn(through mount: String) -> Bool {
         let mount = MountPath.withSlash(mount)
-        return mount != "token/" && loginPath.hasPrefix("auth/" + mount)
+        return mount != "token/" && MountPath.relative(loginPath, to: "auth/" + mount) != nil
     }
 }

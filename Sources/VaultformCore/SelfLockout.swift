@@ -58,8 +58,8 @@ public enum SelfLockout {
     /// Whether the AppRole role `name` (`approle/hoodcloud-admin`) is the one the identity
     /// logged in with.
     static func isLoginRole(_ name: String, _ identity: ApplyingIdentity) -> Bool {
-        guard let role = identity.roleName, let slash = name.lastIndex(of: "/") else { return false }
-        let mount = String(name[...slash]), roleName = String(name[name.index(after: slash)...])
+        let (mount, roleName) = MountPath.split(name)
+        guard let role = identity.roleName, !mount.isEmpty else { return false }
         return identity.loggedIn(through: mount) && roleName.lowercased() == role.lowercased()
     }
 

@@ -96,7 +96,7 @@ public enum ManifestExport {
     }
 
     static func transitKey(_ key: Resource) -> Node {
-        let (mount, name) = split(key.address.name)
+        let (mount, name) = MountPath.split(key.address.name)
         var pairs: [(String, Node)] = [("mount", scalar(MountPath.withoutSlash(mount))), ("name", scalar(name)), ("type", string(key.fields["type"]))]
         if key.fields["type"] == .string("hmac") { add(&pairs, "key_size", key.fields["key_size"], unless: nil) }
         for field in [
@@ -109,7 +109,7 @@ public enum ManifestExport {
     }
 
     static func role(_ role: Resource) -> Node {
-        let (mount, name) = split(role.address.name)
+        let (mount, name) = MountPath.split(role.address.name)
         var pairs: [(String, Node)] = [("name", scalar(name))]
         if mount != "approle/" { pairs.append(("mount", scalar(MountPath.withoutSlash(mount)))) }
         add(&pairs, "role_id", role.fields["role_id"], unless: nil)
@@ -192,11 +192,6 @@ public enum ManifestExport {
         return ""
     }
 
-
-    static func split(_ name: String) -> (String, String) {
-        guard let slash = name.lastIndex(of: "/") else { return ("", name) }
-        return (String(name[...slash]), String(name[name.index(after: slash)...]))
-    }
 
     static func policyFile(_ name: String) -> String {
         name.replacingOccurrences(of: "/", with: "_") + ".hcl"

@@ -59,4 +59,23 @@ import VaultPath
             """)
         #expect(placed.isEmpty, "\(placed)")
     }
+
+    @Test("an object under a mount splits from its address name at the last slash")
+    func splitNames() {
+        #expect(MountPath.split("transit/k") == ("transit/", "k"))
+        #expect(MountPath.split("team/approle/ci") == ("team/approle/", "ci"))
+        #expect(MountPath.split("ci") == ("", "ci"))
+    }
+
+    @Test("the login mount of the applying token is matched through MountPath, by bytes")
+    func loginMountByBytes() {
+        let approle = ApplyingIdentity(policies: ["default"], loginPath: "auth/approle/login", roleName: "ci")
+        #expect(approle.loggedIn(through: "approle"))
+        #expect(approle.loggedIn(through: "approle/"))
+        #expect(!approle.loggedIn(through: "approl"))
+        #expect(!approle.loggedIn(through: "token/"))
+        let decomposed = ApplyingIdentity(policies: ["default"], loginPath: "auth/cafe\u{301}/login", roleName: "ci")
+        #expect(!decomposed.loggedIn(through: "caf\u{E9}"), "another mount on the server")
+        #expect(decomposed.loggedIn(through: "cafe\u{301}"))
+    }
 }
