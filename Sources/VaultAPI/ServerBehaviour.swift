@@ -16,9 +16,10 @@
 /// | namespace header                | `X-Vault-Namespace`; `X-Bao-Namespace` is ignored (2.7.2) | `X-Vault-Namespace`                    |
 ///
 /// Every check of the flavour or version, and every match of server text that tells one
-/// flavour from the other, lives here; other code asks a property. Matches of text both
-/// flavours send alike (sealed, check-and-set, path already in use, a KV v2 mount upgrading,
-/// no handler for route) are not flavour differences and stay with the code that handles them.
+/// flavour from the other, lives here; other code asks a property. Text both flavours send
+/// alike (sealed, permission denied, check-and-set, path already in use, a KV v2 mount
+/// upgrading, preflight capability check, no handler for route) and defaults both share (the
+/// syslog audit tag `vault`) are not flavour differences and stay with the code that uses them.
 ///
 /// Sources: OpenBao's release notes (2.3.0 namespaces; 2.3.2 audit API and prefixing; 2.4.0
 /// declarative audit devices; 2.5.0 jsonx removal), Vault's API documentation, and what
