@@ -1,9 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The targets follow the pipeline (docs/architecture.md): the manifest stage knows YAML and
-// nothing of HTTP, the server client is the only code that speaks HTTP, the core's planner
-// does no I/O, rendering turns values into bytes, and the command line wires them together.
+// The targets follow the pipeline (docs/architecture.md, Sources/VaultformCore/Pipeline.swift):
+// the manifest stage knows YAML and nothing of HTTP; VaultAPI is the only code that speaks
+// HTTP; VaultformCore resolves the desired state and plans without I/O; VaultformServer runs
+// the stages that talk to the server (read, apply, lock, secrets); rendering turns values
+// into bytes; the command line wires them together. Leaves (VaultWire, VaultPath,
+// VaultformPolicy, VaultformSecrets) hold what several stages share. Each library has a test
+// target of its own; IntegrationTests holds the tests that start `bao server -dev`.
 let package = Package(
     name: "vaultform",
     platforms: [.macOS(.v13)],
@@ -17,9 +21,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
     ],
     targets: [
+        // ACL policies: parser, comparison by meaning, canonical HCL, evaluation; ExactText.
         .target(name: "VaultformPolicy"),
-        // The one check for names that become API path segments, shared by the manifest and the client.
+        // The one check for names that become API path segments and the one mount-path
+        // normalisation (MountPath), shared by the manifest, the core, the client and the server stages.
         .target(name: "VaultPath"),
+        // Manifest files → Manifest: YAML, shapes and JSON Schema, variables, validation.
         .target(
             name: "VaultformManifest",
             dependencies: ["VaultformPolicy", "VaultPath", .product(name: "Yams", package: "Yams")]
@@ -32,14 +39,20 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // The server client: connection settings, login and token lifecycle, retries and
+        // redirects, errors, server status and ServerBehaviour (every Vault/OpenBao difference).
         .target(
             name: "VaultAPI",
             dependencies: ["CCurl", "VaultWire", "VaultPath", .product(name: "Logging", package: "swift-log")]
         ),
+        // Addresses, kinds and their definitions, desired and live state, the pure planner
+        // (secrets included), plan files and digests, Pipeline.
         .target(
             name: "VaultformCore",
             dependencies: ["VaultformManifest", "VaultformPolicy", "VaultPath", "VaultWire", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The stages that talk to the server: reading (LiveReader, SecretReader), applying
+        // (Applier, SecretApplier), the apply lock, bootstrap's operator actions, secret IDs.
         .target(
             name: "VaultformServer",
             dependencies: [
@@ -47,6 +60,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Secret values without I/O: checks, coercions, shapes, keyed fingerprints, generators,
+        // PEM/DER key inspection.
         .target(
             name: "VaultformSecrets",
             dependencies: [
@@ -55,10 +70,12 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Values → bytes: diagnostics, plans (text, JSON, Markdown), drift reports, export, kinds.md.
         .target(
             name: "VaultformRender",
             dependencies: ["VaultformManifest", "VaultformCore", "VaultformPolicy", "VaultPath", .product(name: "Yams", package: "Yams")]
         ),
+        // The command line: a file per subcommand in Commands/, connection options, signals, terminal.
         .executableTarget(
             name: "vaultform",
             dependencies: [
@@ -94,10 +111,17 @@ let package = Package(
         .executableTarget(name: "FuzzPolicy", dependencies: ["VaultformPolicy"], path: "Fuzz/FuzzPolicy"),
         // Test-only helpers (running child processes without blocking a cooperative thread).
         .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+        // VaultformServer's types tested without a server (lock decisions, write requests,
+        // state permissions); tests that start `bao server -dev` are in IntegrationTests.
+        .testTarget(
+            name: "VaultformServerTests",
+            dependencies: ["VaultformServer", "VaultAPI", "VaultformCore", "VaultformManifest", "VaultformPolicy", "TestSupport"]
+        ),
         .testTarget(
             name: "VaultformCLITests",
             dependencies: ["vaultform", "TestSupport"]
         ),
+        // Tests against a real `bao server -dev` (DevServer), and the CLI end to end.
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import VaultPath
 
 // Precedence, for every setting: flag > manifest `server:` > environment > token file >
 // default. The manifest carries no secrets and no TLS client material, so the token, the
@@ -199,7 +200,7 @@ struct ConnectionResolver {
 
     mutating func mount(_ flag: String?, _ flagName: String, default value: String) -> Sourced<String> {
         guard let flag else { return Sourced(value, from: .default) }
-        let trimmed = flag.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let trimmed = MountPath.withoutSlash(flag)
         if trimmed.isEmpty { problems.append("\(flagName) is empty") }
         return Sourced(trimmed, from: .flag(flagName))
     }

@@ -6,13 +6,20 @@
 /// | behaviour                       | OpenBao                                                   | Vault                                  |
 /// |---------------------------------|-----------------------------------------------------------|----------------------------------------|
 /// | audit devices through the API   | up to 2.3.1 yes; from 2.3.2 only with `unsafe_allow_api_audit_creation = true` in the server configuration (CVE-2025-54997) | yes |
+/// | its refusal, when not allowed   | 400 `cannot enable audit device via API; use declarative, config-based audit device management instead` | (never refuses) |
 /// | audit devices in the config file| from 2.4.0 (`audit "file" "path" { … }` stanzas)          | no                                     |
 /// | audit `prefix` option           | from 2.3.2 only with `allow_audit_log_prefixing = true`   | not recorded here                      |
 /// | audit `format = "jsonx"`        | removed in 2.5.0                                          | yes                                    |
-/// | build marker in seal-status     | `commit_date` (no `build_date`)                           | `build_date`                           |
+/// | build marker in seal-status     | `commit_date` (no `build_date`); how the flavour is told  | `build_date` (wins when both are sent) |
 /// | namespaces                      | from 2.3.0                                                | Enterprise only (version `…+ent`)      |
 /// | kv-v2 `metadata_cas_required`   | yes (observed on 2.7.2; the release that added it is not recorded, so below 2.7 it is unknown) | no |
 /// | namespace header                | `X-Vault-Namespace`; `X-Bao-Namespace` is ignored (2.7.2) | `X-Vault-Namespace`                    |
+///
+/// Every check of the flavour or version, and every match of server text that tells one
+/// flavour from the other, lives here; other code asks a property. Text both flavours send
+/// alike (sealed, permission denied, check-and-set, path already in use, a KV v2 mount
+/// upgrading, preflight capability check, no handler for route) and defaults both share (the
+/// syslog audit tag `vault`) are not flavour differences and stay with the code that uses them.
 ///
 /// Sources: OpenBao's release notes (2.3.0 namespaces; 2.3.2 audit API and prefixing; 2.4.0
 /// declarative audit devices; 2.5.0 jsonx removal), Vault's API documentation, and what
@@ -86,6 +93,28 @@ public struct ServerBehaviour: Sendable, Hashable {
     /// configuration file, or set `unsafe_allow_api_audit_creation`.
     public var supportsAPIAuditDevices: Bool { apiAuditDevices == .yes }
 
+    /// Whether a server with its default configuration refuses `PUT sys/audit/<path>`, as
+    /// far as is known: OpenBao from 2.3.2, and an OpenBao whose version cannot be read (most
+    /// are that recent). Plan warns on such a server before apply meets the refusal; Vault,
+    /// OpenBao up to 2.3.1 and an unrecognised server are not warned about.
+    public var refusesAPIAuditDevicesByDefault: Bool {
+        guard isOpenBao else { return false }
+        return apiAuditDevices != .yes
+    }
+
+    /// Whether `error` is the server refusing to create an audit device through its API
+    /// (OpenBao from 2.3.2 without `unsafe_allow_api_audit_creation`). Its message is the
+    /// only sign: the setting lives in the server's configuration, which a client cannot read.
+    public static func isAPIAuditDeviceRefusal(_ error: VaultError) -> Bool {
+        error.messages.contains { $0.contains("cannot enable audit device via API") }
+    }
+
+    /// Why an audit device could not be created, for an error that `isAPIAuditDeviceRefusal`
+    /// recognises.
+    public static let apiAuditDeviceRefusalReason =
+        "the server does not allow creating audit devices through its API (OpenBao from 2.3.2 does so only with "
+        + "unsafe_allow_api_audit_creation = true in its configuration)"
+
     /// Declaring audit devices in the server's configuration file (`audit "file" "path" {…}`).
     public var configuredAuditDevices: Support {
         if isVault { return .no("Vault declares audit devices through the API only") }
@@ -114,12 +143,24 @@ public struct ServerBehaviour: Sendable, Hashable {
 
     /// The `sys/seal-status` field holding the build's date: OpenBao's `commit_date`,
     /// Vault's `build_date`; nil for a server that is neither.
-    public var versionDateField: String? {
-        switch identity.flavour {
+    public var versionDateField: String? { Self.versionDateField(of: identity.flavour) }
+
+    /// The `sys/seal-status` field that marks `flavour`'s build; nil for `.unknown`.
+    public static func versionDateField(of flavour: ServerFlavour) -> String? {
+        switch flavour {
         case .openBao: "commit_date"
         case .vault: "build_date"
         case .unknown: nil
         }
+    }
+
+    /// Tells the flavour from `sys/seal-status` by the build marker each sends: Vault's
+    /// `build_date` (which wins if a server sent both), else OpenBao's `commit_date`, else
+    /// `.unknown`.
+    public static func flavour(of status: SealStatus) -> ServerFlavour {
+        if status.buildDate != nil { return .vault }
+        if status.commitDate != nil { return .openBao }
+        return .unknown
     }
 
     /// Whether the server is Vault Enterprise (its version carries `+ent`).
@@ -141,7 +182,11 @@ public struct ServerBehaviour: Sendable, Hashable {
     /// The header that selects a namespace. Both servers read `X-Vault-Namespace`; OpenBao
     /// 2.7.2 ignores `X-Bao-Namespace`, so a request sent with it alone would act on the root
     /// namespace.
-    public var namespaceHeader: String { "X-Vault-Namespace" }
+    public var namespaceHeader: String { Self.namespaceHeader }
+
+    /// The namespace header, for the client, which sends it before it knows the flavour:
+    /// `X-Vault-Namespace`, which both read.
+    public static let namespaceHeader = "X-Vault-Namespace"
 
     // MARK: - KV version 2
 
@@ -152,57 +197,6 @@ public struct ServerBehaviour: Sendable, Hashable {
         guard let observed = atLeast(2, 7) else { return unreadableVersion }
         return observed ? .yes : .unknown("observed on OpenBao 2.7.2; the release that added it is not recorded")
     }
-}
-
-/// A server version, `major.minor.patch` with any pre-release or build suffix kept apart, so
-/// versions compare numerically (`2.10.0` after `2.9.1`) and `1.15.2+ent` is still 1.15.2
-/// (equality and ordering ignore the suffix).
-public struct ServerVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
-    /// The major version.
-    public let major: Int
-    /// The minor version.
-    public let minor: Int
-    /// The patch version.
-    public let patch: Int
-    /// What followed the numbers, with its `+` or `-` (`+ent`, `+ent.hsm`, `-beta1`); empty
-    /// for a bare version.
-    public let suffix: String
-
-    /// Creates a version from its parts.
-    public init(major: Int, minor: Int, patch: Int, suffix: String = "") {
-        self.major = major
-        self.minor = minor
-        self.patch = patch
-        self.suffix = suffix
-    }
-
-    /// Parses `2.7.2`, `v1.15.2+ent`, `2.5.0-beta20251125`; nil when there is no `major.minor`.
-    public init?(_ text: String) {
-        var text = Substring(text.trimmingCharacters(in: .whitespaces))
-        if text.first == "v" { text = text.dropFirst() }
-        let numbers = text.prefix { $0.isNumber || $0 == "." }
-        let parts = numbers.split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
-        guard parts.count >= 2, parts.count <= 3, let major = parts[0], let minor = parts[1] else { return nil }
-        let patch: Int? = parts.count == 3 ? parts[2] : 0
-        guard let patch else { return nil }
-        self.init(major: major, minor: minor, patch: patch, suffix: String(text.dropFirst(numbers.count)))
-    }
-
-    public static func < (lhs: ServerVersion, rhs: ServerVersion) -> Bool {
-        (lhs.major, lhs.minor, lhs.patch) < (rhs.major, rhs.minor, rhs.patch)
-    }
-
-    public static func == (lhs: ServerVersion, rhs: ServerVersion) -> Bool {
-        (lhs.major, lhs.minor, lhs.patch) == (rhs.major, rhs.minor, rhs.patch)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(major)
-        hasher.combine(minor)
-        hasher.combine(patch)
-    }
-
-    public var description: String { "\(major).\(minor).\(patch)\(suffix)" }
 }
 
 extension ServerIdentity {

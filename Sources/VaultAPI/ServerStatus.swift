@@ -74,8 +74,8 @@ public struct SealStatus: Sendable, Equatable, Decodable {
 }
 
 /// Which server implementation answers. They share an API but differ in places (OpenBao 2.x
-/// refuses API-created audit devices unless its configuration allows them, for example), so
-/// later stages consult the flavour before relying on a behaviour.
+/// refuses API-created audit devices unless its configuration allows them, for example);
+/// `ServerBehaviour` holds those differences, so later stages ask it rather than the flavour.
 public enum ServerFlavour: String, Sendable, Hashable, CustomStringConvertible {
     /// OpenBao, the Linux Foundation fork.
     case openBao = "OpenBao"
@@ -84,16 +84,10 @@ public enum ServerFlavour: String, Sendable, Hashable, CustomStringConvertible {
     /// A server that fits neither fingerprint (a proxy, or a future release).
     case unknown = "unknown"
 
-    /// Tells the flavour from `sys/seal-status`: Vault reports a `build_date`, OpenBao a
-    /// `commit_date` and no build date.
+    /// Tells the flavour from `sys/seal-status` (`ServerBehaviour.flavour(of:)`: Vault reports
+    /// a `build_date`, OpenBao a `commit_date` and no build date).
     public init(sealStatus: SealStatus) {
-        if sealStatus.buildDate != nil {
-            self = .vault
-        } else if sealStatus.commitDate != nil {
-            self = .openBao
-        } else {
-            self = .unknown
-        }
+        self = ServerBehaviour.flavour(of: sealStatus)
     }
 
     public var description: String { rawValue }

@@ -56,7 +56,7 @@ extension VaultClient {
 
             var headers = HTTPHeaders()
             if let token = client.token { headers.add(name: "X-Vault-Token", value: token.value) }
-            if let namespace { headers.add(name: "X-Vault-Namespace", value: namespace) }
+            if let namespace { headers.add(name: ServerBehaviour.namespaceHeader, value: namespace) }
             // Response wrapping: the server answers with a single-use wrapping token instead.
             if let wrap = client.wrapTTL { headers.add(name: "X-Vault-Wrap-TTL", value: "\(max(1, wrap.components.seconds))s") }
             headers.add(name: "X-Vault-Request", value: "true")
@@ -121,6 +121,7 @@ extension VaultClient {
                 let denial = status == 403 ? VaultError.denial(raw: raw, tokenSent: tokenSent) : nil
                 let error = self.error(.http, status: status, messages: messages, address: address, denial: denial)
                 // Sealed: every endpoint says "Vault is sealed"; sys/health says sealed: true.
+                // (Both flavours word it so: not a ServerBehaviour difference.)
                 let sealed = status == 503
                     && (messages.contains { $0.localizedCaseInsensitiveContains("sealed") } || json?["sealed"]?.boolValue == true)
                 let retryAfter = RetrySchedule.retryAfter(response.headers["Retry-After"], now: now)

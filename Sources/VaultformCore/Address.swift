@@ -1,3 +1,4 @@
+import VaultPath
 import VaultformPolicy
 
 /// The kinds of object vaultform manages; the raw value is the kind's word in addresses.
@@ -76,10 +77,7 @@ public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// For an object on a mount (`transit/k`): the mount path with its slash (`transit/`)
     /// and the object's name, its last segment (`k`).
-    public var mountAndName: (mount: String, name: String) {
-        guard let slash = name.lastIndex(of: "/") else { return ("", name) }
-        return (String(name[...slash]), String(name[name.index(after: slash)...]))
-    }
+    public var mountAndName: (mount: String, name: String) { MountPath.split(name) }
 }
 
 /// Addresses travel as their `KIND:NAME` text.

@@ -1,3 +1,5 @@
+import VaultPath
+
 /// Checks that span objects and files: duplicates (naming both places), built-in objects,
 /// and references between objects (a role's policies, a key's engine, a schema's engine).
 struct Validator {
@@ -59,7 +61,7 @@ struct Validator {
         // The server refuses a mount inside another mount ("path is already in use").
         func nested<T>(_ items: [T], path: (T) -> String, location: (T) -> SourceLocation, noun: String) {
             for outer in items {
-                for inner in items where path(inner).hasPrefix(path(outer) + "/") {
+                for inner in items where MountPath.relative(path(inner), to: path(outer)) != nil {
                     diagnostics.append(.error(
                         "\(noun) `\(path(inner))` lies inside \(noun) `\(path(outer))`; the server refuses nested mounts",
                         at: location(inner), related: [.init("`\(path(outer))` is declared here", at: location(outer))]))
@@ -88,7 +90,7 @@ struct Validator {
             diagnostics.append(.error("`\(engine.path)` is a built-in mount and cannot be managed", at: engine.location))
         }
         for engine in manifest.secretsEngines
-        where Self.reservedEngines.contains(where: { engine.path == $0 || engine.path.hasPrefix($0 + "/") }) {
+        where Self.reservedEngines.contains(where: { engine.path == $0 || MountPath.relative(engine.path, to: $0) != nil }) {
             diagnostics.append(.error(
                 "`\(engine.path)` is reserved: vaultform keeps its apply lock and fingerprint key in the `vaultform-lock` mount",
                 at: engine.location, hint: "choose another path"))
@@ -152,7 +154,8 @@ struct Validator {
         let engines = manifest.secretsEngines.sorted { $0.path.count > $1.path.count }
         for index in manifest.secretSchemas.indices {
             let schema = manifest.secretSchemas[index]
-            guard let engine = engines.first(where: { schema.path.hasPrefix($0.path + "/") }) else {
+            let inside = engines.lazy.compactMap { engine in MountPath.relative(schema.path, to: engine.path).map { (engine, $0) } }
+            guard let (engine, secretPath) = inside.first else {
                 diagnostics.append(.error(
                     "secret schema `\(schema.path)` is not inside any secrets engine the manifest declares",
                     at: schema.location, hint: "declare its KV version 2 engine under `secrets_engines`"))
@@ -165,7 +168,7 @@ struct Validator {
                 continue
             }
             manifest.secretSchemas[index].mount = engine.path
-            manifest.secretSchemas[index].secretPath = String(schema.path.dropFirst(engine.path.count + 1))
+            manifest.secretSchemas[index].secretPath = secretPath
             checkFields(manifest.secretSchemas[index])
         }
     }

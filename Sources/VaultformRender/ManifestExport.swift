@@ -55,7 +55,7 @@ public enum ManifestExport {
             fields.append((scalar(field.name), mapping(pairs)))
         }
         return mapping([
-            ("path", scalar(MountPath.withoutSlash(secret.mount) + "/" + secret.path)),
+            ("path", scalar(MountPath.withSlash(secret.mount) + secret.path)),
             ("fields", .mapping(.init(fields))),
         ])
     }

@@ -242,11 +242,10 @@ public struct Applier: Sendable {
     static func failure(_ error: any Error, operation: Operation) -> ApplyFailure {
         if let error = error as? ApplyError { return ApplyFailure(operation: operation, reason: error.message) }
         if let error = error as? VaultError, operation.address.kind == .auditDevice,
-           error.messages.contains(where: { $0.contains("cannot enable audit device via API") }),
-           let desired = operation.desired {
+           ServerBehaviour.isAPIAuditDeviceRefusal(error), let desired = operation.desired {
             return ApplyFailure(
                 operation: operation,
-                reason: "the server does not allow creating audit devices through its API (OpenBao 2.x does so only with unsafe_allow_api_audit_creation = true in its configuration)",
+                reason: ServerBehaviour.apiAuditDeviceRefusalReason,
                 hint: "declare the device in the server's configuration file instead, and restart or reload it:\n"
                     + AuditStanza.render(desired))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import VaultAPI
+import VaultPath
 
 /// Where the lock lives: a KV v2 entry, because check-and-set on a KV v2 version is the one
 /// compare-and-swap Vault and OpenBao offer on every server.
@@ -55,10 +56,9 @@ public struct LockLocation: Sendable, Hashable, CustomStringConvertible {
     /// The location with the mount the server named (`data.path` of `sys/internal/ui/mounts`),
     /// when it is a prefix of this one.
     func resolved(mountPath: String) -> LockLocation {
-        let mountPath = mountPath.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        let full = description
-        guard !mountPath.isEmpty, full.hasPrefix(mountPath + "/"), full.count > mountPath.count + 1 else { return self }
-        return LockLocation(mount: mountPath, key: String(full.dropFirst(mountPath.count + 1)))
+        let mountPath = MountPath.withoutSlash(mountPath)
+        guard !mountPath.isEmpty, let key = MountPath.relative(description, to: mountPath) else { return self }
+        return LockLocation(mount: mountPath, key: key)
     }
 }
 

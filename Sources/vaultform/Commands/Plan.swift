@@ -79,7 +79,7 @@ struct PlanCommand: AsyncParsableCommand {
         switch format {
         case .text:
             Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))
-            if server.identity.flavour == .openBao { Terminal.write(Self.auditNote(plan, desired: desired)) }
+            if server.identity.behaviour.refusesAPIAuditDevicesByDefault { Terminal.write(Self.auditNote(plan, desired: desired)) }
         case .json: Terminal.write(PlanJSON.render(plan))
         case .markdown: Terminal.write(PlanMarkdown.render(plan, title: "vaultform plan"))
         }

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 import VaultAPI
-import VaultformServer
+@testable import VaultformServer
 
 /// The lock's pure part, driven with made-up times: what an entry says, what a read means,
 /// what an acquirer does next, when a holder renews. No server and no sleeps. (It lives in
-/// VaultformServer, so its tests live here rather than in VaultformCoreTests.)
+/// VaultformServer, so its tests live here rather than in VaultformCoreTests; the lock
+/// against a real server is `IntegrationTests/ApplyLockTests`.)
 @Suite("Apply lock decisions, without a server")
 struct ApplyLockStateTests {
     static let t0 = Date(timeIntervalSince1970: 1_795_922_870)
@@ -182,6 +183,17 @@ struct ApplyLockStateTests {
         #expect(LockLocation(parsing: "secret") == nil)
         #expect(LockLocation(parsing: "secret/../x") == nil)
         #expect(LockLocation(parsing: "") == nil)
+    }
+
+    @Test("the mount the server names is split off through MountPath: nested mounts, look-alike prefixes, the mount itself")
+    func resolvedMount() {
+        let location = LockLocation(mount: "a", key: "b/c/lock")
+        #expect(location.resolved(mountPath: "a/b/") == LockLocation(mount: "a/b", key: "c/lock"))
+        #expect(location.resolved(mountPath: "/a/b") == LockLocation(mount: "a/b", key: "c/lock"))
+        #expect(location.resolved(mountPath: "a/") == location)
+        #expect(location.resolved(mountPath: "a/b/c/lock/") == location)
+        #expect(location.resolved(mountPath: "a/bc/") == location)
+        #expect(location.resolved(mountPath: "/") == location)
     }
 
     @Test("the lock message names the holder, the times, and the force-unlock command")
