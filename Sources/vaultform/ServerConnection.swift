@@ -31,9 +31,15 @@ struct ServerConnection {
     }
 
     /// Resolves the connection (flags over the manifest over the environment), identifies the
-    /// server, and opens an authenticated session.
-    static func open(_ options: ConnectionOptions, manifest: Manifest) async throws -> ServerConnection {
-        let environment = ProcessInfo.processInfo.environment
+    /// server, and opens an authenticated session. `token`, when given, stands where the
+    /// environment's VAULT_TOKEN and BAO_TOKEN would (bootstrap's root token): the process's
+    /// own environment is never changed.
+    static func open(_ options: ConnectionOptions, manifest: Manifest, token: String? = nil) async throws -> ServerConnection {
+        var environment = ProcessInfo.processInfo.environment
+        if let token {
+            environment["VAULT_TOKEN"] = token
+            environment["BAO_TOKEN"] = token
+        }
         let configuration = try options.resolve(manifest: manifest.server, environment: environment)
         if case .none = configuration.authentication {
             // Every command that opens a connection needs a token; without one the server

@@ -224,23 +224,14 @@ struct BootstrapCommand: AsyncParsableCommand {
         throw OperatorError("the server unsealed but did not become active within 30 seconds")
     }
 
-    /// Runs `vaultform apply --auto-approve` on the manifest; with the root token in the
-    /// environment when this run made it (the connection settings are otherwise the caller's).
+    /// Runs `vaultform apply --auto-approve` on the manifest, with the root token as the
+    /// applying token when this run has it (passed as a value: the process environment is
+    /// left alone); the connection settings are otherwise the caller's.
     func apply(rootToken: String?) async throws {
         var command = try ApplyCommand.parse([manifest.path, "--auto-approve"])
         command.manifest = manifest
         command.connection = connection
-        if let rootToken {
-            setenv("VAULT_TOKEN", rootToken, 1)
-            setenv("BAO_TOKEN", rootToken, 1)
-        }
-        defer {
-            if rootToken != nil {
-                unsetenv("VAULT_TOKEN")
-                unsetenv("BAO_TOKEN")
-            }
-        }
-        try await command.run()
+        try await command.applyManifest(token: rootToken)
     }
 
     func deliverAdmin(

@@ -86,20 +86,12 @@ struct DriftCommand: AsyncParsableCommand {
         // The text report on standard output says the error; where standard error goes to
         // the same place (a terminal), saying it there too would show it twice.
         let errors = ErrorLines(echo: !(format == .text && output == nil && Terminal.outputSharesErrorDestination))
-        let useColor = color.useColor(forStandardError: true)
         var address: String?
         do {
             return try await ServerConnection.$errors.withValue(errors) {
-                let loaded = try ServerConnection.loadManifest(manifest, color: useColor)
-                let desired = Pipeline.resolve(loaded)
-                let server = try await ServerConnection.open(connection, manifest: loaded)
-                address = server.configuration.address.value.absoluteString
-                let plan = try await server.whileOpen { client in
-                    try await ServerConnection.report(server.configuration) {
-                        try await connection.withinDeadline {
-                            Planner.plan(desired: desired, live: try await LiveReader(client: client).read(for: desired))
-                        }
-                    }
+                let plan = try await ReconcileRun.start(manifest, connection: connection, color: color) { run in
+                    address = run.server.configuration.address.value.absoluteString
+                    return try await run.plan(deadline: connection).plan
                 }
                 return DriftReport(
                     plan: plan, checkedAt: checkedAt, duration: clock.now - started, manifest: manifest.path, server: address)

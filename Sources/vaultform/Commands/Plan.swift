@@ -60,20 +60,14 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let targets = try Set(target.map(Self.address))
-        let loaded = try ServerConnection.loadManifest(manifest, color: color.useColor(forStandardError: true))
-        let desired = Pipeline.resolve(loaded)
-        let options = PlanOptions(targets: targets, rotations: try rotation.rotations(in: desired))
-        let server = try await ServerConnection.open(connection, manifest: loaded)
-        let (plan, live, key) = try await server.whileOpen { client in
-            try await ServerConnection.report(server.configuration) {
-                try await connection.withinDeadline {
-                    let live = try await LiveReader(client: client).read(for: desired)
-                    // A saved plan's digest is keyed with the server's fingerprint key, if it has one.
-                    let key = out == nil ? nil : await SecretReader(client: client).fingerprintKey()
-                    return (Planner.plan(desired: desired, live: live, options: options), live, key)
-                }
-            }
+        let (run, reconciliation, key) = try await ReconcileRun.start(manifest, connection: connection, color: color, options: { desired in
+            PlanOptions(targets: targets, rotations: try rotation.rotations(in: desired))
+        }) { run in
+            let reconciliation = try await run.plan(deadline: connection)
+            // A saved plan's digest is keyed with the server's fingerprint key, if it has one.
+            return (run, reconciliation, out == nil ? nil : await run.reconciler.fingerprintKey(client: run.client))
         }
+        let (plan, live, desired, server) = (reconciliation.plan, reconciliation.live, run.reconciler.desired, run.server)
         try Self.refuseUnmatched(targets, desired: desired, live: live)
 
         switch format {
