@@ -82,8 +82,7 @@ struct ApplyCommand: AsyncParsableCommand {
         do {
             return try PlanFile.decode(data)
         } catch {
-            Terminal.writeError("error: \(path): \(error)\n")
-            throw ExitCode.failure
+            throw CommandFailure.error("\(path): \(error)")
         }
     }
 
@@ -163,32 +162,27 @@ struct ApplyCommand: AsyncParsableCommand {
         let address = server.configuration.address.value.absoluteString
         try await server.whileOpen { client in
             guard address == file.server.address else {
-                Terminal.writeError("error: the plan was made against \(file.server.address), not \(address)\nNothing was written.\n")
-                throw ExitCode.failure
+                throw CommandFailure.error("the plan was made against \(file.server.address), not \(address)", notes: [Self.nothingWritten])
             }
             // The file must be as plan saved it: its digest (keyed with the server's
             // fingerprint key when it has one) is checked before anything is written.
             do {
                 try await saved.checkDigest(client: client)
             } catch {
-                Terminal.writeError("error: \(manifest.path): \(error)\nNothing was written.\n")
-                throw ExitCode.failure
+                throw CommandFailure.error("\(manifest.path): \(error)", notes: [Self.nothingWritten])
             }
             let lockouts = saved.selfLockoutRefusals(options: applyOptions)
             guard lockouts.isEmpty else {
-                for reason in lockouts { Terminal.writeError("error: \(reason)\n") }
-                Terminal.writeError("Nothing was written.\n")
-                throw ExitCode.failure
+                throw CommandFailure.error(lockouts, notes: [Self.nothingWritten])
             }
             // Under the lock, re-read every object the plan touches: any change since the plan
             // makes it stale, and no other apply can change them between this check and the writes.
             try await withApplyLock(server) { lease, trap in
                 let staleness = try await ServerConnection.report(server.configuration) { try await saved.staleness(client: client) }
                 guard staleness.stale.isEmpty else {
-                    Terminal.writeError("error: the saved plan is stale: these objects changed on the server since it was made:\n")
-                    for address in staleness.stale { Terminal.writeError("  \(address)\n") }
-                    Terminal.writeError("hint: run vaultform plan again and review the new plan\nNothing was written.\n")
-                    throw ExitCode.failure
+                    throw CommandFailure.error(
+                        "the saved plan is stale: these objects changed on the server since it was made:",
+                        notes: staleness.stale.map { "  \($0)" } + ["hint: run vaultform plan again and review the new plan", Self.nothingWritten])
                 }
                 Terminal.write(PlanText.render(saved.plan, color: color.useColor(forStandardError: false)))
                 try refuseIfUnsafe(staleness.current, reconciler: saved.reconciler)
@@ -197,26 +191,27 @@ struct ApplyCommand: AsyncParsableCommand {
         }
     }
 
+    /// The last line of every refusal: nothing was sent.
+    static let nothingWritten = "Nothing was written."
+    /// The last line after a failed or stopped apply.
+    static let convergeAgain = "Run apply again to converge from here."
+
     var applyOptions: ApplyOptions { ApplyOptions(allowDestroy: allowDestroy, allowSelfLockout: allowSelfLockout) }
 
     func refuseIfUnsafe(_ reconciliation: Reconciliation, reconciler: Reconciler) throws {
         let refusals = reconciler.refusals(reconciliation, options: applyOptions)
         guard !refusals.isEmpty else { return }
-        for reason in refusals { Terminal.writeError("error: \(reason)\n") }
-        Terminal.writeError("Nothing was written.\n")
-        throw ExitCode.failure
+        throw CommandFailure.error(refusals, notes: [Self.nothingWritten])
     }
 
     func confirm() throws {
         if autoApprove { return }
         guard isatty(STDIN_FILENO) == 1 else {
-            Terminal.writeError("error: apply needs confirmation: run it on a terminal, or pass --auto-approve\nNothing was written.\n")
-            throw ExitCode.failure
+            throw CommandFailure.error("apply needs confirmation: run it on a terminal, or pass --auto-approve", notes: [Self.nothingWritten])
         }
         Terminal.write("\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
         guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-            Terminal.writeError("Apply cancelled. Nothing was written.\n")
-            throw ExitCode.failure
+            throw CommandFailure(lines: ["Apply cancelled. " + Self.nothingWritten], reasons: ["apply cancelled"])
         }
     }
 
@@ -254,21 +249,18 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         if let reason = report.stopped {
             if bar { Terminal.writeError(ProgressBar.clearLine) }
-            Terminal.writeError("error: apply stopped: \(reason), after \(report.done.count) of \(plan.operations.count) operations\n")
-            Terminal.writeError("Done before stopping: \(list(report.done)).\n")
-            Terminal.writeError("Not done: \(list(report.notDone)).\n")
-            Terminal.writeError("Run apply again to converge from here.\n")
-            throw ExitCode(trap.exitCode ?? SignalTrap.exitCode(SIGINT))
+            throw CommandFailure.error(
+                ["apply stopped: \(reason), after \(report.done.count) of \(plan.operations.count) operations"],
+                notes: ["Done before stopping: \(list(report.done)).", "Not done: \(list(report.notDone)).", Self.convergeAgain],
+                exitCode: trap.exitCode ?? SignalTrap.exitCode(SIGINT))
         }
         guard let failure = report.failure else {
             Terminal.write("Apply complete: \(added) added, \(changed) changed, \(destroyed) destroyed.\n")
             return
         }
-        Terminal.writeError("error: \(failure)\n")
-        if let hint = failure.hint { Terminal.writeError("hint: \(hint)\n") }
-        Terminal.writeError("Done before the failure: \(list(report.done)).\n")
-        Terminal.writeError("Not done: \(list([failure.operation] + report.notDone)).\n")
-        Terminal.writeError("Run apply again to converge from here.\n")
-        throw ExitCode.failure
+        throw CommandFailure.error(
+            "\(failure)",
+            notes: (failure.hint.map { ["hint: \($0)"] } ?? [])
+                + ["Done before the failure: \(list(report.done)).", "Not done: \(list([failure.operation] + report.notDone)).", Self.convergeAgain])
     }
 }

@@ -114,10 +114,9 @@ struct BootstrapCommand: AsyncParsableCommand {
             try await provision(
                 rootToken: &rootToken, resumed: resumed, kept: &kept, client: client, configuration: configuration, loaded: loaded, checklist: &checklist)
         } catch {
-            if rootToken != nil, let kept, kept.rootToken != nil {
-                Terminal.writeError("The root token is kept in \(kept.path) (mode 0600): run bootstrap again to resume; it revokes the token at the end.\n")
-            }
-            throw error
+            guard rootToken != nil, let kept, kept.rootToken != nil else { throw error }
+            throw ErrorReport.adding(
+                ["The root token is kept in \(kept.path) (mode 0600): run bootstrap again to resume; it revokes the token at the end."], to: error)
         }
     }
 
@@ -293,9 +292,8 @@ struct BootstrapCommand: AsyncParsableCommand {
         }
         if keepRootToken, let rootTokenFile { problems += Self.unwritable(rootTokenFile, what: "--root-token-file") }
         guard !problems.isEmpty else { return }
-        for problem in problems { Terminal.writeError("error: \(problem)\n") }
-        Terminal.writeError("The server was not initialised: fix \(problems.count == 1 ? "this" : "these") and run bootstrap again.\n")
-        throw ExitCode.failure
+        throw CommandFailure.error(
+            problems, notes: ["The server was not initialised: fix \(problems.count == 1 ? "this" : "these") and run bootstrap again."])
     }
 
     /// Why a file could not be created at `path` (its nearest existing directory is not

@@ -80,8 +80,8 @@ struct PlanCommand: AsyncParsableCommand {
         GitHubActions.appendSummary(PlanMarkdown.render(plan, title: "vaultform plan"))
         if !plan.blockers.isEmpty {
             let count = plan.blockers.count
-            Terminal.writeError("error: the plan has \(count) blocker\(count == 1 ? "" : "s"); apply refuses it until \(count == 1 ? "it is" : "they are") resolved\(out == nil ? "" : ", so it was not saved")\n")
-            throw ExitCode.failure
+            throw CommandFailure.error(
+                "the plan has \(count) blocker\(count == 1 ? "" : "s"); apply refuses it until \(count == 1 ? "it is" : "they are") resolved\(out == nil ? "" : ", so it was not saved")")
         }
         if let out {
             let file = PlanFile(
@@ -121,14 +121,15 @@ struct PlanCommand: AsyncParsableCommand {
         let known = Planner.targetableAddresses(desired: desired, live: live)
         let unmatched = targets.subtracting(known).sorted()
         guard !unmatched.isEmpty else { return }
+        var lines: [String] = [], reasons: [String] = []
         for target in unmatched {
-            var message = "error: --target \(target) matches nothing in the manifest or on the server\n"
+            reasons.append("--target \(target) matches nothing in the manifest or on the server")
+            lines.append("error: " + (reasons.last ?? ""))
             if let hint = Suggestion.hint(for: target.description, in: known.map(\.description).sorted()) {
-                message += "  hint: \(hint)\n"
+                lines.append("  hint: \(hint)")
             }
-            Terminal.writeError(message)
         }
-        throw ExitCode.failure
+        throw CommandFailure(lines: lines, reasons: reasons)
     }
 
     /// Parses `KIND:NAME`, naming the kinds when the kind is unknown.
@@ -151,8 +152,7 @@ struct PlanCommand: AsyncParsableCommand {
         do {
             try AtomicFile.write(try file.encoded(), to: path, permissions: 0o600)
         } catch {
-            Terminal.writeError("error: cannot write the plan file \(path): \(error)\n")
-            throw ExitCode.failure
+            throw CommandFailure.error("cannot write the plan file \(path): \(error)")
         }
     }
 }
