@@ -271,7 +271,7 @@ struct BootstrapCommand: AsyncParsableCommand {
     /// written). After initialising, a failure leaves a server with a root token to take
     /// care of; before, it leaves the server as it was.
     func preflight(_ loaded: Manifest) throws {
-        var problems = Preflight.refusals(Pipeline.resolve(loaded))
+        var problems = Reconciler(manifest: loaded).refusalsOnEmptyServer()
         if let adminRole {
             let mount = MountPath.withoutSlash(adminMount)
             if !loaded.appRoleRoles.contains(where: { $0.name.lowercased() == adminRole.lowercased() && $0.mount.value == mount }) {
