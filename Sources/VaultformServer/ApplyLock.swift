@@ -21,7 +21,7 @@ import VaultAPI
 /// ```swift
 /// let lock = ApplyLock(operation: "vaultform apply")
 /// try await lock.withLock(client: { try await session.client() }) { lease in
-///     … Applier(client: client).apply(plan, beforeWrite: { try await lease.verify() })
+///     … reconciler.apply(reconciliation, client: client, beforeWrite: { try await lease.verify() })
 /// }
 /// ```
 public struct ApplyLock: Sendable {

@@ -85,7 +85,7 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// Resolves the connection and prints its warnings (skip-verify, conflicts) to standard
-    /// error, as every run must. Problems are printed and end the command with exit 1.
+    /// error, as every run must. Problems end the command with exit 1 (one `error:` line each).
     func resolve(manifest: ServerSettings?, environment: [String: String]) throws -> ConnectionConfiguration {
         let inputs = ConnectionInputs(
             flags: flags, manifest: manifest.map(ConnectionInputs.ManifestSettings.init) ?? .init(),
@@ -94,8 +94,7 @@ struct ConnectionOptions: ParsableArguments {
         do {
             configuration = try ConnectionConfiguration.resolve(inputs)
         } catch {
-            for problem in error.problems { Terminal.writeError("error: \(problem)\n") }
-            throw ExitCode.failure
+            throw CommandFailure.error(error.problems)
         }
         for warning in configuration.warnings { Terminal.writeError("warning: \(warning)\n") }
         // A named file or directory that is not there is a mistake to report now, not a TLS
@@ -111,8 +110,7 @@ struct ConnectionOptions: ParsableArguments {
             }
         }
         guard missing.isEmpty else {
-            for problem in missing { Terminal.writeError("error: \(problem)\n") }
-            throw ExitCode.failure
+            throw CommandFailure.error(missing)
         }
         return configuration
     }

@@ -22,4 +22,25 @@ struct Vaultform: AsyncParsableCommand {
         version: version,
         subcommands: [Validate.self, Schema.self, Status.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, ExportCommand.self, BootstrapCommand.self, UnsealCommand.self, CredentialsCommand.self, ForceUnlock.self]
     )
+
+    /// Parses the command line and runs the command; a failure is reported by `ErrorReport`,
+    /// the one place errors become messages and exit codes.
+    static func main() async {
+        let command: any ParsableCommand
+        do {
+            command = try await asyncParseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            var command = command
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: ErrorReport.report(error))
+        }
+    }
 }

@@ -229,6 +229,21 @@ struct DriftCommandTests {
         throw DevServerError(message: "the receiver recorded nothing")
     }
 
+    @Test("a connection setting that is wrong before any request: the report says which, not only that the check failed")
+    func settingProblemIsTheReason() async throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifest = try Self.manifest(in: directory, policy: "app")
+        let missing = directory.appendingPathComponent("no-such-ca.pem").path
+        let json = try await Self.vaultform(
+            ["drift", manifest, "--format", "json", "--ca-cert", missing], address: "https://127.0.0.1:1", token: "x")
+        #expect(json.code == 1, "\(json.all)")
+        let report = try JSONValue(decoding: Data(json.output.utf8))
+        #expect(report["status"] == "error")
+        #expect(report["error"]?.stringValue == "\(missing) (flag --ca-cert) is not an existing file", "\(json.all)")
+        #expect(json.error.contains("error: \(missing) (flag --ca-cert) is not an existing file"), "\(json.error)")
+    }
+
     @Test("the webhook gets a correctly signed JSON body, or a Slack body; a failed notification never changes the exit code")
     func webhooks() async throws {
         try await DevServer.with { server in

@@ -82,54 +82,45 @@ struct ApplyCommand: AsyncParsableCommand {
         do {
             return try PlanFile.decode(data)
         } catch {
-            Terminal.writeError("error: \(path): \(error)\n")
-            throw ExitCode.failure
+            throw CommandFailure.error("\(path): \(error)")
         }
     }
 
-    func applyManifest() async throws {
+    /// Applies the manifest. `token`, when given, is the applying token (bootstrap's root
+    /// token), used instead of the one the environment holds.
+    func applyManifest(token: String? = nil) async throws {
         let useColor = color.useColor(forStandardError: false)
-        let loaded = try ServerConnection.loadManifest(manifest, color: color.useColor(forStandardError: true))
-        let desired = Pipeline.resolve(loaded)
-        let options = PlanOptions(targets: try Set(target.map(PlanCommand.address)), rotations: try rotation.rotations(in: desired))
-        let server = try await ServerConnection.open(connection, manifest: loaded)
-        try await server.whileOpen { client in
-            let makePlan = {
-                try await ServerConnection.report(server.configuration) {
-                    let live = try await LiveReader(client: client).read(for: desired)
-                    return (Planner.plan(desired: desired, live: live, options: options), live)
-                }
-            }
+        try await ReconcileRun.start(manifest, connection: connection, color: color, token: token, options: { desired in
+            PlanOptions(targets: try Set(target.map(PlanCommand.address)), rotations: try rotation.rotations(in: desired))
+        }) { run in
+            let reconciler = run.reconciler
             // A server that already matches is left without a single write, not even the
             // lock's: the first plan runs unlocked, and only a plan with work takes the lock
             // and is made again under it (another apply may have run in between).
-            let (unlocked, unlockedLive) = try await makePlan()
-            try PlanCommand.refuseUnmatched(options.targets, desired: desired, live: unlockedLive)
-            if unlocked.isEmpty, unlocked.findings.isEmpty {
-                Terminal.write(PlanText.render(unlocked, color: useColor))
+            let unlocked = try await run.plan()
+            try PlanCommand.refuseUnmatched(run.options.targets, desired: reconciler.desired, live: unlocked.live)
+            if unlocked.plan.isEmpty, unlocked.plan.findings.isEmpty {
+                Terminal.write(PlanText.render(unlocked.plan, color: useColor))
                 return
             }
-            if unlocked.isEmpty {
-                Terminal.write(PlanText.render(unlocked, color: useColor))
-                try refuseIfUnsafe(unlocked, live: unlockedLive)
+            if unlocked.plan.isEmpty {
+                Terminal.write(PlanText.render(unlocked.plan, color: useColor))
+                try refuseIfUnsafe(unlocked, reconciler: reconciler)
                 return
             }
             // A plan apply would refuse takes no lock either: nothing at all is written.
-            if !Applier.refusals(unlocked, live: unlockedLive, options: applyOptions).isEmpty {
-                Terminal.write(PlanText.render(unlocked, color: useColor))
-                try refuseIfUnsafe(unlocked, live: unlockedLive)
+            if !reconciler.refusals(unlocked, options: applyOptions).isEmpty {
+                Terminal.write(PlanText.render(unlocked.plan, color: useColor))
+                try refuseIfUnsafe(unlocked, reconciler: reconciler)
             }
-            try await withApplyLock(server) { lease, trap in
-                let (plan, live) = try await makePlan()
-                Terminal.write(PlanText.render(plan, color: useColor))
-                try refuseIfUnsafe(plan, live: live)
-                guard !plan.isEmpty else { return }
+            try await withApplyLock(run.server) { lease, trap in
+                let locked = try await run.plan()
+                Terminal.write(PlanText.render(locked.plan, color: useColor))
+                try refuseIfUnsafe(locked, reconciler: reconciler)
+                guard !locked.plan.isEmpty else { return }
                 try confirm()
-                // The key that plans fingerprint secret values with, made once per server.
-                if !desired.schemas.isEmpty {
-                    try await ServerConnection.report(server.configuration) { try await Applier.ensureFingerprintKey(client: client) }
-                }
-                try await execute(plan, client: client, lease: lease, trap: trap)
+                try await ServerConnection.report(run.server.configuration) { try await reconciler.prepareSecrets(client: run.client) }
+                try await execute(locked, reconciler: reconciler, client: run.client, lease: lease, trap: trap)
             }
         }
     }
@@ -166,87 +157,69 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func applySaved(_ file: PlanFile) async throws {
-        let plan = try ServerConnection.reportPlain { try file.restored() }
+        let saved = try ServerConnection.reportPlain { try SavedPlan(file) }
         let server = try await ServerConnection.open(connection, manifest: Manifest())
         let address = server.configuration.address.value.absoluteString
         try await server.whileOpen { client in
             guard address == file.server.address else {
-                Terminal.writeError("error: the plan was made against \(file.server.address), not \(address)\nNothing was written.\n")
-                throw ExitCode.failure
+                throw CommandFailure.error("the plan was made against \(file.server.address), not \(address)", notes: [Self.nothingWritten])
             }
             // The file must be as plan saved it: its digest (keyed with the server's
             // fingerprint key when it has one) is checked before anything is written.
-            let key = await SecretReader(client: client).fingerprintKey()
             do {
-                try PlanDigest.check(file, key: key)
+                try await saved.checkDigest(client: client)
             } catch {
-                Terminal.writeError("error: \(manifest.path): \(error)\nNothing was written.\n")
-                throw ExitCode.failure
+                throw CommandFailure.error("\(manifest.path): \(error)", notes: [Self.nothingWritten])
             }
-            let lockouts = Applier.selfLockoutRefusals(plan, options: applyOptions)
+            let lockouts = saved.selfLockoutRefusals(options: applyOptions)
             guard lockouts.isEmpty else {
-                for reason in lockouts { Terminal.writeError("error: \(reason)\n") }
-                Terminal.writeError("Nothing was written.\n")
-                throw ExitCode.failure
+                throw CommandFailure.error(lockouts, notes: [Self.nothingWritten])
             }
             // Under the lock, re-read every object the plan touches: any change since the plan
             // makes it stale, and no other apply can change them between this check and the writes.
             try await withApplyLock(server) { lease, trap in
-                let reader = LiveReader(client: client)
-                let (stale, live) = try await ServerConnection.report(server.configuration) {
-                    var stale: [String] = [], live: [Resource] = []
-                    for (operation, change) in zip(plan.operations, file.changes) {
-                        if let write = operation.secretWrite {
-                            let version = try await reader.secretVersion(write)
-                            if "version:\(version)" != change.liveFingerprint { stale.append(change.address) }
-                            continue
-                        }
-                        let (current, unchanged) = try await reader.current(operation.address, recorded: change.liveFingerprint)
-                        if let current { live.append(current) }
-                        if !unchanged { stale.append(change.address) }
-                    }
-                    return (stale, live)
+                let staleness = try await ServerConnection.report(server.configuration) { try await saved.staleness(client: client) }
+                guard staleness.stale.isEmpty else {
+                    throw CommandFailure.error(
+                        "the saved plan is stale: these objects changed on the server since it was made:",
+                        notes: staleness.stale.map { "  \($0)" } + ["hint: run vaultform plan again and review the new plan", Self.nothingWritten])
                 }
-                guard stale.isEmpty else {
-                    Terminal.writeError("error: the saved plan is stale: these objects changed on the server since it was made:\n")
-                    for address in stale { Terminal.writeError("  \(address)\n") }
-                    Terminal.writeError("hint: run vaultform plan again and review the new plan\nNothing was written.\n")
-                    throw ExitCode.failure
-                }
-                Terminal.write(PlanText.render(plan, color: color.useColor(forStandardError: false)))
-                try refuseIfUnsafe(plan, live: LiveState(resources: live))
-                try await execute(plan, client: client, lease: lease, trap: trap)
+                Terminal.write(PlanText.render(saved.plan, color: color.useColor(forStandardError: false)))
+                try refuseIfUnsafe(staleness.current, reconciler: saved.reconciler)
+                try await execute(staleness.current, reconciler: saved.reconciler, client: client, lease: lease, trap: trap)
             }
         }
     }
 
+    /// The last line of every refusal: nothing was sent.
+    static let nothingWritten = "Nothing was written."
+    /// The last line after a failed or stopped apply.
+    static let convergeAgain = "Run apply again to converge from here."
+
     var applyOptions: ApplyOptions { ApplyOptions(allowDestroy: allowDestroy, allowSelfLockout: allowSelfLockout) }
 
-    func refuseIfUnsafe(_ plan: Plan, live: LiveState) throws {
-        let refusals = Applier.refusals(plan, live: live, options: applyOptions)
+    func refuseIfUnsafe(_ reconciliation: Reconciliation, reconciler: Reconciler) throws {
+        let refusals = reconciler.refusals(reconciliation, options: applyOptions)
         guard !refusals.isEmpty else { return }
-        for reason in refusals { Terminal.writeError("error: \(reason)\n") }
-        Terminal.writeError("Nothing was written.\n")
-        throw ExitCode.failure
+        throw CommandFailure.error(refusals, notes: [Self.nothingWritten])
     }
 
     func confirm() throws {
         if autoApprove { return }
         guard isatty(STDIN_FILENO) == 1 else {
-            Terminal.writeError("error: apply needs confirmation: run it on a terminal, or pass --auto-approve\nNothing was written.\n")
-            throw ExitCode.failure
+            throw CommandFailure.error("apply needs confirmation: run it on a terminal, or pass --auto-approve", notes: [Self.nothingWritten])
         }
         Terminal.write("\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
         guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-            Terminal.writeError("Apply cancelled. Nothing was written.\n")
-            throw ExitCode.failure
+            throw CommandFailure(lines: ["Apply cancelled. " + Self.nothingWritten], reasons: ["apply cancelled"])
         }
     }
 
     /// Carries out the plan, one checked write at a time, checking the lock (a read of its
     /// entry) before each write. The first SIGINT or SIGTERM stops it after the operation in
     /// flight; it then reports like a failure and exits with `128 + signal` (130 for Ctrl-C).
-    func execute(_ plan: Plan, client: VaultClient, lease: LockLease, trap: SignalTrap) async throws {
+    func execute(_ reconciliation: Reconciliation, reconciler: Reconciler, client: VaultClient, lease: LockLease, trap: SignalTrap) async throws {
+        let plan = reconciliation.plan
         guard trap.armWrites() else {
             // A signal came just now: its handler releases the lock and exits.
             try await Task.sleep(for: .seconds(30))
@@ -256,7 +229,7 @@ struct ApplyCommand: AsyncParsableCommand {
         // On a terminal, a bar on the last line of stderr under the [k/n] lines; elsewhere
         // (CI logs, files) the lines alone.
         let bar = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-        let report = await Applier(client: client).apply(plan, progress: { event in
+        let report = await reconciler.apply(reconciliation, client: client, progress: { event in
             switch event {
             case .started(let index, let total, let operation):
                 let line = "[\(index)/\(total)] \(operation.action.name) \(operation.address)…"
@@ -276,21 +249,18 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         if let reason = report.stopped {
             if bar { Terminal.writeError(ProgressBar.clearLine) }
-            Terminal.writeError("error: apply stopped: \(reason), after \(report.done.count) of \(plan.operations.count) operations\n")
-            Terminal.writeError("Done before stopping: \(list(report.done)).\n")
-            Terminal.writeError("Not done: \(list(report.notDone)).\n")
-            Terminal.writeError("Run apply again to converge from here.\n")
-            throw ExitCode(trap.exitCode ?? SignalTrap.exitCode(SIGINT))
+            throw CommandFailure.error(
+                ["apply stopped: \(reason), after \(report.done.count) of \(plan.operations.count) operations"],
+                notes: ["Done before stopping: \(list(report.done)).", "Not done: \(list(report.notDone)).", Self.convergeAgain],
+                exitCode: trap.exitCode ?? SignalTrap.exitCode(SIGINT))
         }
         guard let failure = report.failure else {
             Terminal.write("Apply complete: \(added) added, \(changed) changed, \(destroyed) destroyed.\n")
             return
         }
-        Terminal.writeError("error: \(failure)\n")
-        if let hint = failure.hint { Terminal.writeError("hint: \(hint)\n") }
-        Terminal.writeError("Done before the failure: \(list(report.done)).\n")
-        Terminal.writeError("Not done: \(list([failure.operation] + report.notDone)).\n")
-        Terminal.writeError("Run apply again to converge from here.\n")
-        throw ExitCode.failure
+        throw CommandFailure.error(
+            "\(failure)",
+            notes: (failure.hint.map { ["hint: \($0)"] } ?? [])
+                + ["Done before the failure: \(list(report.done)).", "Not done: \(list([failure.operation] + report.notDone)).", Self.convergeAgain])
     }
 }

@@ -114,10 +114,9 @@ struct BootstrapCommand: AsyncParsableCommand {
             try await provision(
                 rootToken: &rootToken, resumed: resumed, kept: &kept, client: client, configuration: configuration, loaded: loaded, checklist: &checklist)
         } catch {
-            if rootToken != nil, let kept, kept.rootToken != nil {
-                Terminal.writeError("The root token is kept in \(kept.path) (mode 0600): run bootstrap again to resume; it revokes the token at the end.\n")
-            }
-            throw error
+            guard rootToken != nil, let kept, kept.rootToken != nil else { throw error }
+            throw ErrorReport.adding(
+                ["The root token is kept in \(kept.path) (mode 0600): run bootstrap again to resume; it revokes the token at the end."], to: error)
         }
     }
 
@@ -224,23 +223,14 @@ struct BootstrapCommand: AsyncParsableCommand {
         throw OperatorError("the server unsealed but did not become active within 30 seconds")
     }
 
-    /// Runs `vaultform apply --auto-approve` on the manifest; with the root token in the
-    /// environment when this run made it (the connection settings are otherwise the caller's).
+    /// Runs `vaultform apply --auto-approve` on the manifest, with the root token as the
+    /// applying token when this run has it (passed as a value: the process environment is
+    /// left alone); the connection settings are otherwise the caller's.
     func apply(rootToken: String?) async throws {
         var command = try ApplyCommand.parse([manifest.path, "--auto-approve"])
         command.manifest = manifest
         command.connection = connection
-        if let rootToken {
-            setenv("VAULT_TOKEN", rootToken, 1)
-            setenv("BAO_TOKEN", rootToken, 1)
-        }
-        defer {
-            if rootToken != nil {
-                unsetenv("VAULT_TOKEN")
-                unsetenv("BAO_TOKEN")
-            }
-        }
-        try await command.run()
+        try await command.applyManifest(token: rootToken)
     }
 
     func deliverAdmin(
@@ -281,7 +271,7 @@ struct BootstrapCommand: AsyncParsableCommand {
     /// written). After initialising, a failure leaves a server with a root token to take
     /// care of; before, it leaves the server as it was.
     func preflight(_ loaded: Manifest) throws {
-        var problems = Preflight.refusals(Pipeline.resolve(loaded))
+        var problems = Reconciler(manifest: loaded).refusalsOnEmptyServer()
         if let adminRole {
             let mount = MountPath.withoutSlash(adminMount)
             if !loaded.appRoleRoles.contains(where: { $0.name.lowercased() == adminRole.lowercased() && $0.mount.value == mount }) {
@@ -302,9 +292,8 @@ struct BootstrapCommand: AsyncParsableCommand {
         }
         if keepRootToken, let rootTokenFile { problems += Self.unwritable(rootTokenFile, what: "--root-token-file") }
         guard !problems.isEmpty else { return }
-        for problem in problems { Terminal.writeError("error: \(problem)\n") }
-        Terminal.writeError("The server was not initialised: fix \(problems.count == 1 ? "this" : "these") and run bootstrap again.\n")
-        throw ExitCode.failure
+        throw CommandFailure.error(
+            problems, notes: ["The server was not initialised: fix \(problems.count == 1 ? "this" : "these") and run bootstrap again."])
     }
 
     /// Why a file could not be created at `path` (its nearest existing directory is not

@@ -77,40 +77,30 @@ struct DriftCommand: AsyncParsableCommand {
         }
     }
 
-    /// Runs the check; every failure becomes a report with status error (its message also
-    /// went to stderr as usual).
+    /// Runs the check; every failure becomes a report with status error, its reason in the
+    /// report and its lines (`ErrorReport`'s) on standard error as usual.
     func check() async -> DriftReport {
         let clock = ContinuousClock()
         let started = clock.now
         let checkedAt = Date()
-        // The text report on standard output says the error; where standard error goes to
-        // the same place (a terminal), saying it there too would show it twice.
-        let errors = ErrorLines(echo: !(format == .text && output == nil && Terminal.outputSharesErrorDestination))
-        let useColor = color.useColor(forStandardError: true)
         var address: String?
         do {
-            return try await ServerConnection.$errors.withValue(errors) {
-                let loaded = try ServerConnection.loadManifest(manifest, color: useColor)
-                let desired = Pipeline.resolve(loaded)
-                let server = try await ServerConnection.open(connection, manifest: loaded)
-                address = server.configuration.address.value.absoluteString
-                let plan = try await server.whileOpen { client in
-                    try await ServerConnection.report(server.configuration) {
-                        try await connection.withinDeadline {
-                            Planner.plan(desired: desired, live: try await LiveReader(client: client).read(for: desired))
-                        }
-                    }
-                }
-                return DriftReport(
-                    plan: plan, checkedAt: checkedAt, duration: clock.now - started, manifest: manifest.path, server: address)
+            let plan = try await ReconcileRun.start(manifest, connection: connection, color: color) { run in
+                address = run.server.configuration.address.value.absoluteString
+                return try await run.plan(deadline: connection).plan
             }
+            return DriftReport(plan: plan, checkedAt: checkedAt, duration: clock.now - started, manifest: manifest.path, server: address)
         } catch {
-            var message = errors.text
-            if message.isEmpty {
-                message = (error as? ExitCode) == nil ? "\(error)" : "the check failed"
-                if errors.echo { Terminal.writeError("error: \(message)\n") }
-            }
-            return DriftReport(error: message, checkedAt: checkedAt, duration: clock.now - started, manifest: manifest.path, server: address)
+            let failure = ErrorReport.failure(for: error) ?? .error("the check failed")
+            let reasons = failure.reasons.isEmpty ? ["the check failed"] : failure.reasons
+            // The text report on standard output says the reason; where standard error goes
+            // to the same place (a terminal), saying it there too would show it twice.
+            let echo = !(format == .text && output == nil && Terminal.outputSharesErrorDestination)
+            let lines = echo ? failure.lines : failure.lines.filter { line in !reasons.contains { line == "error: " + $0 } }
+            Terminal.writeError(lines.map { $0 + "\n" }.joined())
+            return DriftReport(
+                error: reasons.joined(separator: "\n"), checkedAt: checkedAt, duration: clock.now - started, manifest: manifest.path,
+                server: address)
         }
     }
 
@@ -130,8 +120,7 @@ struct DriftCommand: AsyncParsableCommand {
         do {
             try AtomicFile.write(Data(text.utf8), to: output, permissions: 0o644)
         } catch {
-            Terminal.writeError("error: cannot write the report to \(output): \(error)\n")
-            throw ExitCode.failure
+            throw CommandFailure.error("cannot write the report to \(output): \(error)")
         }
     }
 

@@ -72,8 +72,8 @@ struct ForceUnlock: AsyncParsableCommand {
                 return
             }
             guard holder.owner == ownerID else {
-                Terminal.writeError("error: the lock is held by owner \(holder.owner.isEmpty ? "(none: an entry vaultform did not write)" : holder.owner), not \(ownerID); nothing was changed\n")
-                throw ExitCode.failure
+                throw CommandFailure.error(
+                    "the lock is held by owner \(holder.owner.isEmpty ? "(none: an entry vaultform did not write)" : holder.owner), not \(ownerID); nothing was changed")
             }
             try confirm(holder)
             let releasedBy = "vaultform force-unlock on host \(ApplyLock.hostName()) (pid \(ProcessInfo.processInfo.processIdentifier))"
@@ -86,8 +86,7 @@ struct ForceUnlock: AsyncParsableCommand {
             case .notLocked:
                 Terminal.write("\nThe lock was released in the meantime; nothing to do.\n")
             case .ownerMismatch(let other):
-                Terminal.writeError("error: the lock was taken by owner \(other.owner) in the meantime; nothing was changed\n")
-                throw ExitCode.failure
+                throw CommandFailure.error("the lock was taken by owner \(other.owner) in the meantime; nothing was changed")
             }
         }
     }
@@ -115,8 +114,7 @@ struct ForceUnlock: AsyncParsableCommand {
     private func confirm(_ holder: LockHolder) throws {
         if force { return }
         guard isatty(STDIN_FILENO) == 1 else {
-            Terminal.writeError("error: force-unlock needs confirmation: run it on a terminal, or pass --force\nNothing was changed.\n")
-            throw ExitCode.failure
+            throw CommandFailure.error("force-unlock needs confirmation: run it on a terminal, or pass --force", notes: ["Nothing was changed."])
         }
         let live = holder.expiresAt > Date()
         Terminal.write(
@@ -124,8 +122,7 @@ struct ForceUnlock: AsyncParsableCommand {
                 + (live ? "  It is still being renewed: if that apply is running, removing the lock lets another apply interleave with it.\n" : "")
                 + "  Only 'yes' will be accepted to confirm.\n\n  Enter a value: ")
         guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-            Terminal.writeError("Force-unlock cancelled. Nothing was changed.\n")
-            throw ExitCode.failure
+            throw CommandFailure(lines: ["Force-unlock cancelled. Nothing was changed."], reasons: ["force-unlock cancelled"])
         }
     }
 }

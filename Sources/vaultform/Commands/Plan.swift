@@ -60,20 +60,14 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let targets = try Set(target.map(Self.address))
-        let loaded = try ServerConnection.loadManifest(manifest, color: color.useColor(forStandardError: true))
-        let desired = Pipeline.resolve(loaded)
-        let options = PlanOptions(targets: targets, rotations: try rotation.rotations(in: desired))
-        let server = try await ServerConnection.open(connection, manifest: loaded)
-        let (plan, live, key) = try await server.whileOpen { client in
-            try await ServerConnection.report(server.configuration) {
-                try await connection.withinDeadline {
-                    let live = try await LiveReader(client: client).read(for: desired)
-                    // A saved plan's digest is keyed with the server's fingerprint key, if it has one.
-                    let key = out == nil ? nil : await SecretReader(client: client).fingerprintKey()
-                    return (Planner.plan(desired: desired, live: live, options: options), live, key)
-                }
-            }
+        let (run, reconciliation, key) = try await ReconcileRun.start(manifest, connection: connection, color: color, options: { desired in
+            PlanOptions(targets: targets, rotations: try rotation.rotations(in: desired))
+        }) { run in
+            let reconciliation = try await run.plan(deadline: connection)
+            // A saved plan's digest is keyed with the server's fingerprint key, if it has one.
+            return (run, reconciliation, out == nil ? nil : await run.reconciler.fingerprintKey(client: run.client))
         }
+        let (plan, live, desired, server) = (reconciliation.plan, reconciliation.live, run.reconciler.desired, run.server)
         try Self.refuseUnmatched(targets, desired: desired, live: live)
 
         switch format {
@@ -86,8 +80,8 @@ struct PlanCommand: AsyncParsableCommand {
         GitHubActions.appendSummary(PlanMarkdown.render(plan, title: "vaultform plan"))
         if !plan.blockers.isEmpty {
             let count = plan.blockers.count
-            Terminal.writeError("error: the plan has \(count) blocker\(count == 1 ? "" : "s"); apply refuses it until \(count == 1 ? "it is" : "they are") resolved\(out == nil ? "" : ", so it was not saved")\n")
-            throw ExitCode.failure
+            throw CommandFailure.error(
+                "the plan has \(count) blocker\(count == 1 ? "" : "s"); apply refuses it until \(count == 1 ? "it is" : "they are") resolved\(out == nil ? "" : ", so it was not saved")")
         }
         if let out {
             let file = PlanFile(
@@ -127,14 +121,15 @@ struct PlanCommand: AsyncParsableCommand {
         let known = Planner.targetableAddresses(desired: desired, live: live)
         let unmatched = targets.subtracting(known).sorted()
         guard !unmatched.isEmpty else { return }
+        var lines: [String] = [], reasons: [String] = []
         for target in unmatched {
-            var message = "error: --target \(target) matches nothing in the manifest or on the server\n"
+            reasons.append("--target \(target) matches nothing in the manifest or on the server")
+            lines.append("error: " + (reasons.last ?? ""))
             if let hint = Suggestion.hint(for: target.description, in: known.map(\.description).sorted()) {
-                message += "  hint: \(hint)\n"
+                lines.append("  hint: \(hint)")
             }
-            Terminal.writeError(message)
         }
-        throw ExitCode.failure
+        throw CommandFailure(lines: lines, reasons: reasons)
     }
 
     /// Parses `KIND:NAME`, naming the kinds when the kind is unknown.
@@ -157,8 +152,7 @@ struct PlanCommand: AsyncParsableCommand {
         do {
             try AtomicFile.write(try file.encoded(), to: path, permissions: 0o600)
         } catch {
-            Terminal.writeError("error: cannot write the plan file \(path): \(error)\n")
-            throw ExitCode.failure
+            throw CommandFailure.error("cannot write the plan file \(path): \(error)")
         }
     }
 }

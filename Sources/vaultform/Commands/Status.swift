@@ -57,11 +57,8 @@ struct Status: AsyncParsableCommand {
             }
         } catch {
             let failure = error as? StatusFailure
-            Terminal.writeError("error: \(failure?.message ?? "\(error)")\n")
-            if let underlying = (failure?.underlying ?? error) as? VaultError, let hint = settings.hint(for: underlying) {
-                Terminal.writeError("hint: \(hint)\n")
-            }
-            throw ExitCode.failure
+            let hint = ((failure?.underlying ?? error) as? VaultError).flatMap { settings.hint(for: $0) }
+            throw CommandFailure.error("\(failure?.message ?? "\(error)")", notes: hint.map { ["hint: \($0)"] } ?? [])
         }
         if !healthy { throw ExitCode.failure }
     }
@@ -72,19 +69,14 @@ struct Status: AsyncParsableCommand {
         let result = loader.load(path: manifestPath)
         guard let manifest = result.manifest, !result.diagnostics.hasErrors else {
             Terminal.writeError(DiagnosticRendering.text(result.diagnostics, color: false))
-            Terminal.writeError(DiagnosticRendering.summary(result.diagnostics, path: manifestPath) + "\n")
-            throw ExitCode.failure
+            let summary = DiagnosticRendering.summary(result.diagnostics, path: manifestPath)
+            throw CommandFailure(lines: [summary], reasons: [summary])
         }
         return manifest.server
     }
 
     private func makeClient(_ settings: ConnectionConfiguration) throws -> VaultClient {
-        do {
-            return try connection.client(for: settings, defaultTimeout: .seconds(10))
-        } catch {
-            Terminal.writeError("error: \(error)\n")
-            throw ExitCode.failure
-        }
+        try ErrorReport.mapping { try connection.client(for: settings, defaultTimeout: .seconds(10)) }
     }
 
     /// Reads the server's state and checks the credentials, printing each section as it is
