@@ -1,0 +1,56 @@
+import Testing
+@testable import VaultformCore
+@testable import VaultformManifest
+
+/// The manifest's shape (what a manifest may say, VaultformManifest) and the kind registry
+/// (what is managed, VaultformCore) name the same fields. The manifest target cannot read the
+/// registry (the core depends on it, not the other way), so this test is what keeps a field
+/// added to one from being forgotten in the other.
+@Suite("The manifest shape agrees with the kind registry")
+struct KindShapeAgreementTests {
+    /// The object shape a kind's manifest section holds.
+    func objectShape(_ definition: KindDefinition) -> ObjectShape? {
+        if definition.kind == .kvConfig { return ManifestShape.kvConfig }
+        guard let field = ManifestShape.root.fields.first(where: { $0.key == definition.section }),
+              case .list(.object(let object), _) = field.shape else { return nil }
+        return object
+    }
+
+    func object(_ shape: ObjectShape, _ key: String) -> ObjectShape? {
+        guard case .object(let object)? = shape.fields.first(where: { $0.key == key })?.shape else { return nil }
+        return object
+    }
+
+    @Test("every field a manifest can state is a key of its kind's shape, in its block")
+    func everyFieldHasAKey() throws {
+        for definition in KindRegistry.all where definition.kind != .kvSecret && definition.kind != .policy {
+            let shape = try #require(objectShape(definition), "no shape for \(definition.section)")
+            for field in definition.fields where field.inManifest {
+                let holder = try #require(field.group.map { object(shape, $0) } ?? shape, "\(definition.kind): no `\(field.group ?? "")` block")
+                #expect(holder.fields.contains { $0.key == field.name }, "\(definition.kind): `\(field.name)` is managed but a manifest cannot state it")
+            }
+        }
+    }
+
+    @Test("`ignore_fields` accepts exactly the kind's managed fields other than its type")
+    func ignorableFieldsAreTheManagedOnes() throws {
+        for definition in KindRegistry.all where definition.kind != .kvSecret && definition.kind != .policy {
+            let shape = try #require(objectShape(definition))
+            let ignore = try #require(shape.fields.first { $0.key == "ignore_fields" }, "\(definition.kind) has no ignore_fields")
+            guard case .list(.oneOf(let names), _) = ignore.shape else {
+                Issue.record("\(definition.kind): ignore_fields is not a list of names")
+                continue
+            }
+            let managed = definition.fields.map(\.name).filter { $0 != "type" }
+            #expect(names.sorted() == managed.sorted(), "\(definition.kind)")
+        }
+    }
+
+    @Test("every ownership word names a kind, and every kind that can be owned has one")
+    func ownershipWords() {
+        for word in OwnershipRule.Kind.allCases {
+            #expect(KindRegistry.definition(owning: word) != nil, "`\(word.rawValue)` owns no kind")
+        }
+        #expect(Set(KindRegistry.all.compactMap(\.ownership)).count == OwnershipRule.Kind.allCases.count)
+    }
+}
