@@ -95,7 +95,7 @@ public enum Planner {
         for field in wanted.keys.sorted() {
             guard let after = wanted[field] else { continue }
             let before = have[field]
-            if let before, equal(after, before, kind: desired.address.kind, field: field, type: desired.fields["type"]) { continue }
+            if let before, desired.address.kind.same(field, desired: after, live: before, type: desired.fields["type"]) { continue }
             // A field the server does not report has its fresh value.
             if before == nil, desired.address.kind.isDefault(field, after) { continue }
             var change = FieldChange(field: field, before: before, after: after)
@@ -108,21 +108,6 @@ public enum Planner {
         }
         let action: Action = changes.isEmpty ? .noop : changes.contains { $0.forcesReplacement != nil } ? .replace : .update
         return Operation(address: desired.address, action: action, changes: changes, location: entry.location, desired: desired)
-    }
-
-    /// Equality after the server's normalisation. Mount options are compared only on the keys
-    /// the manifest names: the server adds its own, which the manifest does not manage.
-    /// Audit options compare by what the server makes of them (`AuditOptions`).
-    static func equal(_ desired: FieldValue, _ live: FieldValue, kind: ResourceKind, field: String, type: FieldValue? = nil) -> Bool {
-        if field == "options", kind == .secretsEngine || kind == .authMethod,
-           case .map(let want) = desired, case .map(let have) = live {
-            return want.allSatisfy { have.valueWithSameBytes($0.key)?.hasSameBytes(as: $0.value) ?? false }
-        }
-        if field == "options", kind == .auditDevice, case .map(let want) = desired, case .map(let have) = live,
-           case .string(let type)? = type {
-            return AuditOptions.meaning(type: type, want).hasSameBytes(as: AuditOptions.meaning(type: type, have))
-        }
-        return desired == live
     }
 
     /// Whether an ownership rule covers a live object's address.

@@ -1,4 +1,5 @@
 import VaultformManifest
+import VaultformPolicy
 import VaultPath
 
 /// An audit device (`sys/audit/PATH`). Nothing changes in place: the server refuses a second
@@ -16,6 +17,11 @@ enum AuditDeviceKind {
         ],
         generated: [],
         destructionLosesData: true,
+        // Options compare by what the server makes of them (`AuditOptions`).
+        sameValue: { field, desired, live, type in
+            guard field == "options", case .map(let want) = desired, case .map(let have) = live, case .string(let type)? = type else { return nil }
+            return AuditOptions.meaning(type: type, want).hasSameBytes(as: AuditOptions.meaning(type: type, have))
+        },
         // sys/audit/PATH has no GET: one device is found in the list.
         reading: .table(path: "sys/audit", one: nil, missing: .notFound),
         stated: { manifest in manifest.auditDevices.map(stated) },

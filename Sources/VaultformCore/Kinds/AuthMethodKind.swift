@@ -15,6 +15,7 @@ enum AuthMethodKind {
         ],
         generated: ["accessor", "uuid", "running_plugin_version", "running_sha256", "deprecation_status"],
         destructionLosesData: true,
+        sameValue: Mounts.sameValue,
         reading: .table(path: "sys/auth", one: "sys/auth/NAME", missing: .badRequestNoMount),
         stated: { manifest in manifest.authMethods.map(stated) },
         live: { record in

@@ -36,6 +36,16 @@ public struct KindDefinition: Sendable {
     /// The server stores names of this kind in lower case (policies, AppRole roles), so
     /// names and name prefixes compare lower-cased.
     public var lowercasesNames = false
+    /// Whether a desired and a live value of a field mean the same to the server, where that
+    /// is not plain equality (audit options as the server parses them); nil: plain equality.
+    /// `type` is the desired object's type.
+    public var sameValue: @Sendable (_ field: String, _ desired: FieldValue, _ live: FieldValue, _ type: FieldValue?) -> Bool? = { _, _, _, _ in nil }
+    /// The rule for a change whose direction matters (a KV engine's version goes up in
+    /// place, never down); nil: the field's own rule.
+    public var valueRule: @Sendable (_ field: String, _ before: FieldValue?, _ after: FieldValue?) -> ChangeRule? = { _, _, _ in nil }
+    /// Both sides' fields made comparable where the server leaves something implicit (a KV
+    /// engine of version 1 reports no version).
+    public var comparable: @Sendable (_ desired: [String: FieldValue], _ live: [String: FieldValue]) -> ([String: FieldValue], [String: FieldValue]) = { ($0, $1) }
     /// How objects of this kind are found and read.
     public var reading: Reading
     /// The manifest's objects of this kind, normalised, with only the fields the manifest states.
@@ -58,7 +68,11 @@ public struct KindDefinition: Sendable {
     public init(
         kind: ResourceKind, noun: String, section: String, ownership: OwnershipRule.Kind? = nil, endpoint: String,
         mount: ResourceKind? = nil, holds: @escaping @Sendable (Resource) -> Bool = { _ in false }, fields: [FieldDefinition], generated: [String], destructionLosesData: Bool,
-        existsWithMount: Bool = false, lowercasesNames: Bool = false, reading: Reading = .elsewhere,
+        existsWithMount: Bool = false, lowercasesNames: Bool = false,
+        sameValue: @escaping @Sendable (String, FieldValue, FieldValue, FieldValue?) -> Bool? = { _, _, _, _ in nil },
+        valueRule: @escaping @Sendable (String, FieldValue?, FieldValue?) -> ChangeRule? = { _, _, _ in nil },
+        comparable: @escaping @Sendable ([String: FieldValue], [String: FieldValue]) -> ([String: FieldValue], [String: FieldValue]) = { ($0, $1) },
+        reading: Reading = .elsewhere,
         stated: @escaping @Sendable (Manifest) -> [StatedResource] = { _ in [] },
         live: @escaping @Sendable (LiveRecord) -> Resource = { Resource($0.address) },
         create: @escaping @Sendable (Resource) -> [WriteRequest] = { _ in [] },
@@ -79,6 +93,9 @@ public struct KindDefinition: Sendable {
         self.destructionLosesData = destructionLosesData
         self.existsWithMount = existsWithMount
         self.lowercasesNames = lowercasesNames
+        self.sameValue = sameValue
+        self.valueRule = valueRule
+        self.comparable = comparable
         self.reading = reading
         self.stated = stated
         self.live = live

@@ -1,4 +1,5 @@
 import VaultformManifest
+import VaultformPolicy
 import VaultPath
 import VaultWire
 
@@ -20,6 +21,13 @@ enum Mounts {
         .inPlace("audit_non_hmac_response_keys", .set([]), "response keys not HMAC'd in audit logs"),
         .inPlace("plugin_version", .string(""), "the plugin version to run; empty for the built-in"),
     ] as [FieldDefinition]).map { $0.grouped("tuning") }
+
+    /// Mount options are compared only on the keys the manifest names: the server adds its
+    /// own, which the manifest does not manage.
+    static func sameValue(_ field: String, _ desired: FieldValue, _ live: FieldValue, _ type: FieldValue?) -> Bool? {
+        guard field == "options", case .map(let want) = desired, case .map(let have) = live else { return nil }
+        return want.allSatisfy { have.valueWithSameBytes($0.key)?.hasSameBytes(as: $0.value) ?? false }
+    }
 
     /// The tuning fields' names, as the enable request's `config` and the tune endpoint take them.
     static let tuningKeys = tuningFields.map(\.name)

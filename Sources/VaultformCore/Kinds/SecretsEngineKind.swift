@@ -18,6 +18,9 @@ enum SecretsEngineKind {
         ] + Mounts.tuningFields,
         generated: ["accessor", "uuid", "running_plugin_version", "running_sha256", "deprecation_status"],
         destructionLosesData: true,
+        sameValue: Mounts.sameValue,
+        valueRule: kvDowngrade,
+        comparable: explicitKVVersion,
         reading: .table(path: "sys/mounts", one: "sys/mounts/NAME", missing: .badRequestNoMount),
         stated: { manifest in manifest.secretsEngines.map(stated) },
         live: { record in
@@ -45,6 +48,31 @@ enum SecretsEngineKind {
             pairs.append(.init("kv_config", .mapping(fields)))
         }
         return .mapping(pairs)
+    }
+
+    /// A KV engine's version may go up in place (1 → 2), never down (the server answers
+    /// "cannot downgrade mount from version 2").
+    static func kvDowngrade(_ field: String, _ before: FieldValue?, _ after: FieldValue?) -> ChangeRule? {
+        guard field == "options", case .map(let have)? = before, case .map(let want)? = after,
+              let from = have["version"].flatMap(Int.init), let to = want["version"].flatMap(Int.init), to < from else { return nil }
+        return .replace(reason: "the server cannot downgrade a KV engine from version \(from) to \(to); re-creating it destroys its data")
+    }
+
+    /// A KV engine's version made explicit on both sides, since the server reports none for
+    /// version 1: so `type: kv` against a live version 2 engine is a downgrade, not "no change".
+    static func explicitKVVersion(
+        _ desired: [String: FieldValue], _ live: [String: FieldValue]
+    ) -> ([String: FieldValue], [String: FieldValue]) {
+        guard desired["type"] == .string("kv"), live["type"] == .string("kv") else { return (desired, live) }
+        func explicitVersion(_ fields: [String: FieldValue]) -> [String: FieldValue] {
+            var fields = fields
+            var options: [String: String] = [:]
+            if case .map(let map)? = fields["options"] { options = map }
+            if options["version"] == nil { options["version"] = "1" }
+            fields["options"] = .map(options)
+            return fields
+        }
+        return (explicitVersion(desired), explicitVersion(live))
     }
 
     static func stated(_ engine: SecretsEngine) -> StatedResource {
