@@ -31,11 +31,8 @@ enum AuthMethodKind {
         })
 
     static func stated(_ method: AuthMethod) -> StatedResource {
-        var fields: [String: FieldValue] = ["type": .string(method.type)]
-        if let description = method.description { fields["description"] = .string(description) }
-        if let local = method.local { fields["local"] = .boolean(local) }
-        if let sealWrap = method.sealWrap { fields["seal_wrap"] = .boolean(sealWrap) }
-        fields.merge(Mounts.tuning(method.tuning)) { _, tuned in tuned }
+        let fields = Mounts.stated(
+            type: method.type, description: method.description, local: method.local, sealWrap: method.sealWrap, tuning: method.tuning)
         let resource = Resource(Address(.authMethod, MountPath.withSlash(method.path)), fields: fields)
         return StatedResource(resource, method.location, ignored: method.ignoreFields)
     }

@@ -32,6 +32,16 @@ enum Mounts {
     /// The tuning fields' names, as the enable request's `config` and the tune endpoint take them.
     static let tuningKeys = tuningFields.map(\.name)
 
+    /// The fields every mount's manifest entry may set, and its tuning.
+    static func stated(type: String, description: String?, local: Bool?, sealWrap: Bool?, tuning: MountTuning?) -> [String: FieldValue] {
+        var fields = self.tuning(tuning)
+        fields["type"] = .string(type)
+        if let description { fields["description"] = .string(description) }
+        if let local { fields["local"] = .boolean(local) }
+        if let sealWrap { fields["seal_wrap"] = .boolean(sealWrap) }
+        return fields
+    }
+
     /// The fields a mount's manifest tuning sets.
     static func tuning(_ tuning: MountTuning?) -> [String: FieldValue] {
         guard let tuning else { return [:] }

@@ -76,13 +76,10 @@ enum SecretsEngineKind {
     }
 
     static func stated(_ engine: SecretsEngine) -> StatedResource {
-        var fields: [String: FieldValue] = ["type": .string(engine.type)]
+        var fields = Mounts.stated(
+            type: engine.type, description: engine.description, local: engine.local, sealWrap: engine.sealWrap, tuning: engine.tuning)
         if !engine.options.isEmpty { fields["options"] = .map(engine.options) }
-        if let description = engine.description { fields["description"] = .string(description) }
-        if let local = engine.local { fields["local"] = .boolean(local) }
-        if let sealWrap = engine.sealWrap { fields["seal_wrap"] = .boolean(sealWrap) }
         if let entropy = engine.externalEntropyAccess { fields["external_entropy_access"] = .boolean(entropy) }
-        fields.merge(Mounts.tuning(engine.tuning)) { _, tuned in tuned }
         let resource = Resource(Address(.secretsEngine, MountPath.withSlash(engine.path)), fields: fields)
         return StatedResource(resource, engine.location, ignored: engine.ignoreFields)
     }
