@@ -14,6 +14,7 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case transitKey = "transit-key"
     case policy
     case appRoleRole = "approle-role"
+    case tokenRole = "token-role"
     case kvSecret = "kv-secret"
 
     /// Dependency order, so sorting by kind sorts operations safely.

@@ -158,6 +158,21 @@ struct Builder {
             checkRole(role, item)
             manifest.appRoleRoles.append(role)
         }
+        for item in objects(root, "token_roles") {
+            guard let name = item.string("name") else { continue }
+            let role = TokenRole(
+                name: name, allowedPolicies: item.strings("allowed_policies"), disallowedPolicies: item.strings("disallowed_policies"),
+                allowedPoliciesGlob: item.strings("allowed_policies_glob")?.map(\.value),
+                disallowedPoliciesGlob: item.strings("disallowed_policies_glob")?.map(\.value),
+                allowedEntityAliases: item.strings("allowed_entity_aliases")?.map(\.value),
+                orphan: item.boolean("orphan"), renewable: item.boolean("renewable"), pathSuffix: item.string("path_suffix"),
+                tokenPeriod: item.duration("token_period"), tokenExplicitMaxTTL: item.duration("token_explicit_max_ttl"),
+                tokenNumUses: item.integer("token_num_uses"), tokenType: item.string("token_type"),
+                tokenNoDefaultPolicy: item.boolean("token_no_default_policy"),
+                tokenBoundCIDRs: item.cidrs("token_bound_cidrs")?.map(\.value), ignoreFields: ignoredFields(item), location: item.location)
+            checkTokenRole(role, item)
+            manifest.tokenRoles.append(role)
+        }
         for item in objects(root, "secret_schemas") {
             if let schema = secretSchema(item) { manifest.secretSchemas.append(schema) }
         }
@@ -287,6 +302,45 @@ struct Builder {
                 at: item.location(of: "bind_secret_id"),
                 hint: "without a secret ID or a CIDR binding anyone who knows the role ID could log in"))
         }
+    }
+
+    /// What the server refuses when a token role is written.
+    private mutating func checkTokenRole(_ role: TokenRole, _ item: CheckedObject) {
+        if let period = role.tokenPeriod, period.seconds > 0, let type = role.tokenType, type == "batch" {
+            diagnostics.append(.error(
+                "`token_type: batch` cannot be combined with `token_period`: batch tokens are never periodic",
+                at: item.location(of: "token_type")))
+        }
+        // The server's rules: it must contain a match of \w[\w-.]+\w (unanchored, as the
+        // server matches it), and no parent reference.
+        if let suffix = role.pathSuffix, !suffix.isEmpty {
+            if !Self.containsPathSuffixWord(suffix) {
+                diagnostics.append(.error(
+                    "`path_suffix` must contain three or more letters, digits, `_`, `-` or `.` that start and end with a letter, digit or `_`",
+                    at: item.location(of: "path_suffix")))
+            }
+            if suffix.contains("..") {
+                diagnostics.append(.error("`path_suffix` cannot contain `..`", at: item.location(of: "path_suffix")))
+            }
+        }
+    }
+
+    /// Whether `text` contains a match of Go's `\w[\w-.]+\w`: a run of word characters, `-`
+    /// and `.` whose first and last word characters are at least two apart.
+    static func containsPathSuffixWord(_ text: String) -> Bool {
+        let word: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+        var first: Int?, last: Int?
+        for (index, character) in text.enumerated() {
+            if word(character) {
+                if first == nil { first = index }
+                last = index
+                if let first, let last, last - first >= 2 { return true }
+            } else if character != "-" && character != "." {
+                first = nil
+                last = nil
+            }
+        }
+        return false
     }
 
     private mutating func secretSchema(_ item: CheckedObject) -> SecretSchema? {

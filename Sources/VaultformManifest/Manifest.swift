@@ -24,6 +24,8 @@ public struct Manifest: Sendable, Equatable {
     public var authMethods: [AuthMethod] = []
     /// AppRole roles.
     public var appRoleRoles: [AppRoleRole] = []
+    /// Token roles (`auth/token/roles/NAME`).
+    public var tokenRoles: [TokenRole] = []
     /// Secret schemas.
     public var secretSchemas: [SecretSchema] = []
 
@@ -52,6 +54,7 @@ public struct OwnershipRule: Sendable, Equatable {
         case authMethod = "auth_method"
         case policy
         case appRoleRole = "approle_role"
+        case tokenRole = "token_role"
         case transitKey = "transit_key"
     }
 
@@ -226,6 +229,29 @@ public struct AppRoleRole: Sendable, Equatable {
     /// (`vaultform credentials --all`), such as the admin role; vaultform's own, never sent
     /// to the server.
     public var sidecar: Bool?
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
+    public var location: SourceLocation
+}
+
+/// A token role (`auth/token/roles/NAME`): what tokens created against it may carry.
+public struct TokenRole: Sendable, Equatable {
+    /// The role's name, kept as written (the server keeps its case).
+    public var name: String
+    public var allowedPolicies: [Located<String>]?
+    public var disallowedPolicies: [Located<String>]?
+    public var allowedPoliciesGlob: [String]?
+    public var disallowedPoliciesGlob: [String]?
+    public var allowedEntityAliases: [String]?
+    public var orphan: Bool?
+    public var renewable: Bool?
+    public var pathSuffix: String?
+    public var tokenPeriod: TimeSpan?
+    public var tokenExplicitMaxTTL: TimeSpan?
+    public var tokenNumUses: Int?
+    public var tokenType: String?
+    public var tokenNoDefaultPolicy: Bool?
+    public var tokenBoundCIDRs: [CIDR]?
     /// Fields someone else owns (`ignore_fields`): never compared or written.
     public var ignoreFields: [String] = []
     public var location: SourceLocation

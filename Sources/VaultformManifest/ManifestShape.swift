@@ -165,6 +165,32 @@ public enum ManifestShape {
         ]
     )
 
+    static let tokenRole = ObjectShape(
+        "a token role", summary: "A token role (auth/token/roles/NAME): what tokens created against it may carry.",
+        fields: [
+            Field("name", .string(.name), required: true, "The role's name (the server keeps its case)."),
+            Field("allowed_policies", .list(.string(.name), unique: true), "Policies tokens of this role may have; empty: any the creator has."),
+            Field("disallowed_policies", .list(.string(.name), unique: true), "Policies tokens of this role may never have."),
+            Field("allowed_policies_glob", .list(.string(.nonEmpty), unique: true), "Glob patterns of policies tokens may have."),
+            Field("disallowed_policies_glob", .list(.string(.nonEmpty), unique: true), "Glob patterns of policies tokens may never have."),
+            Field("allowed_entity_aliases", .list(.string(.nonEmpty), unique: true), "Entity aliases tokens of this role may be created for."),
+            Field("orphan", .boolean, "Tokens have no parent: revoking the creator does not revoke them."),
+            Field("renewable", .boolean, "Tokens may be renewed; default true."),
+            Field("path_suffix", .string(.any), "A suffix of the tokens' creation path, to tell them apart in leases."),
+            Field("token_period", .duration, "Make tokens periodic with this period."),
+            Field("token_explicit_max_ttl", .duration, "A hard cap on token lifetime."),
+            Field("token_num_uses", .integer(min: 0, max: nil), "Uses of a token; 0 is unlimited."),
+            Field("token_type", .oneOf(["default-service", "default-batch", "service", "batch"]), "The type of tokens created."),
+            Field("token_no_default_policy", .boolean, "Leave the `default` policy off created tokens."),
+            Field("token_bound_cidrs", .list(.cidr, unique: true), "Where created tokens may be used from."),
+            ignoreFields([
+                "allowed_policies", "disallowed_policies", "allowed_policies_glob", "disallowed_policies_glob",
+                "allowed_entity_aliases", "orphan", "renewable", "path_suffix", "token_period", "token_explicit_max_ttl",
+                "token_num_uses", "token_type", "token_no_default_policy", "token_bound_cidrs",
+            ]),
+        ]
+    )
+
     static let generator = ObjectShape(
         "a value generator", summary: "How vaultform generates a missing value.",
         fields: [
@@ -262,6 +288,7 @@ public enum ManifestShape {
             Field("external_policies", .list(.string(.name), unique: true), "Policies that exist but are not managed here."),
             Field("auth_methods", .list(.object(authMethod), unique: false), "Auth methods of any type."),
             Field("approle_roles", .list(.object(appRoleRole), unique: false), "AppRole roles."),
+            Field("token_roles", .list(.object(tokenRole), unique: false), "Token roles."),
             Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),
         ]
     )

@@ -48,6 +48,7 @@ struct Validator {
                    what: { "Transit key `\($0.name)` on `\($0.mount.value)`" })
         duplicates(manifest.appRoleRoles, key: { "\($0.mount.value)/\($0.name.lowercased())" }, location: \.location,
                    what: { "AppRole role `\($0.name)` on `\($0.mount.value)`" })
+        duplicates(manifest.tokenRoles, key: \.name, location: \.location, what: { "token role `\($0.name)`" })
         duplicates(manifest.secretSchemas, key: \.path, location: \.location, what: { "secret schema `\($0.path)`" })
         duplicates(manifest.externalPolicies, key: { $0.value.lowercased() }, location: \.location,
                    what: { "external policy `\($0.value)`" })

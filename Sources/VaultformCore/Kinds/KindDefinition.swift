@@ -278,7 +278,8 @@ public enum KindRegistry {
     /// The definitions, one per kind.
     public static let all: [KindDefinition] = [
         AuditDeviceKind.definition, SecretsEngineKind.definition, AuthMethodKind.definition, KVConfigKind.definition,
-        TransitKeyKind.definition, PolicyKind.definition, AppRoleRoleKind.definition, KVSecretKind.definition,
+        TransitKeyKind.definition, PolicyKind.definition, AppRoleRoleKind.definition, TokenRoleKind.definition,
+        KVSecretKind.definition,
     ]
 
     /// The definition of a kind.
