@@ -1,4 +1,5 @@
 import VaultformManifest
+import VaultformPolicy
 
 /// The server's own normalisations, written once and applied to both sides of a comparison:
 /// the manifest's values when they are resolved, and the server's answers when they are read.
@@ -37,5 +38,15 @@ public enum Canonical {
         if trimmed.allSatisfy(\.isNumber), let value = Int(trimmed) { return negative ? -value : value }
         guard case .success(let span) = TimeSpan.parse(String(trimmed)) else { return nil }
         return negative ? -span.seconds : span.seconds
+    }
+
+    /// Header names as a mount's `passthrough_request_headers` and `allowed_response_headers`
+    /// are matched (OpenBao's `routing.filteredHeaders` lower-cases both sides): ASCII letters
+    /// in one case, as a set. Names are ASCII tokens in HTTP, so a name that differs only in
+    /// the case of a non-ASCII letter matches no header either way and is kept as written.
+    public static func headerNames(_ names: [String]) -> [String] {
+        names.map { name in
+            String(decoding: name.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+        }.byteSortedUnique()
     }
 }

@@ -111,7 +111,8 @@ public enum Planner {
 
     /// Equality after the server's normalisation. Mount options are compared only on the keys
     /// the manifest names: the server adds its own, which the manifest does not manage.
-    /// Audit options compare by what the server makes of them (`AuditOptions`).
+    /// Audit options compare by what the server makes of them (`AuditOptions`), header lists
+    /// in any case of their ASCII letters, as the server matches them (`Canonical.headerNames`).
     static func equal(_ desired: FieldValue, _ live: FieldValue, kind: ResourceKind, field: String, type: FieldValue? = nil) -> Bool {
         if field == "options", kind == .secretsEngine || kind == .authMethod,
            case .map(let want) = desired, case .map(let have) = live {
@@ -120,6 +121,10 @@ public enum Planner {
         if field == "options", kind == .auditDevice, case .map(let want) = desired, case .map(let have) = live,
            case .string(let type)? = type {
             return AuditOptions.meaning(type: type, want).hasSameBytes(as: AuditOptions.meaning(type: type, have))
+        }
+        if field == "passthrough_request_headers" || field == "allowed_response_headers", kind == .secretsEngine || kind == .authMethod,
+           case .set(let want) = desired, case .set(let have) = live {
+            return Canonical.headerNames(want).hasSameBytes(as: Canonical.headerNames(have))
         }
         return desired == live
     }
