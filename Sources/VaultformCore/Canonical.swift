@@ -49,4 +49,37 @@ public enum Canonical {
             String(decoding: name.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
         }.byteSortedUnique()
     }
+
+    /// A role's `token_policies` as a login hands them to the token (OpenBao's
+    /// `policyutil.SanitizePolicies`): each name trimmed of white space and lower-cased (Go's
+    /// `strings.ToLower`, a letter at a time; a letter whose lower case is more than one
+    /// scalar is kept), blank names dropped, as a set.
+    public static func tokenPolicyNames(_ names: [String]) -> [String] {
+        names.compactMap { name -> String? in
+            var scalars = Array(name.unicodeScalars)
+            while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+            while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+            guard !scalars.isEmpty else { return nil }
+            var lowered = String.UnicodeScalarView()
+            for scalar in scalars {
+                let mapped = scalar.properties.lowercaseMapping.unicodeScalars
+                if mapped.count == 1, let single = mapped.first { lowered.append(single) } else { lowered.append(scalar) }
+            }
+            return String(lowered)
+        }.byteSortedUnique()
+    }
+
+    /// CIDR bindings as the server matches an address against them (`net.ParseCIDR` and
+    /// go-sockaddr mask the address): a network's host bits do not matter, so `10.1.2.3/8`
+    /// admits what `10.0.0.0/8` does. Hosts and text that is not a CIDR are kept as they are.
+    public static func cidrNetworks(_ texts: [String]) -> [String] {
+        texts.map { text in
+            guard case .success(var cidr) = CIDR.parse(text), !cidr.isHost else { return text }
+            cidr.bytes = cidr.bytes.enumerated().map { index, byte in
+                let kept = min(8, max(0, cidr.prefixLength - index * 8))
+                return kept == 8 ? byte : byte & ~(0xFF >> UInt8(kept))
+            }
+            return cidr.description
+        }.byteSortedUnique()
+    }
 }

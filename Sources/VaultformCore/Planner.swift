@@ -112,7 +112,9 @@ public enum Planner {
     /// Equality after the server's normalisation. Mount options are compared only on the keys
     /// the manifest names: the server adds its own, which the manifest does not manage.
     /// Audit options compare by what the server makes of them (`AuditOptions`), header lists
-    /// in any case of their ASCII letters, as the server matches them (`Canonical.headerNames`).
+    /// in any case of their ASCII letters, as the server matches them (`Canonical.headerNames`);
+    /// a role's policies as a login gives them to tokens, its CIDR bindings by the addresses
+    /// they admit (`Canonical.tokenPolicyNames`, `Canonical.cidrNetworks`).
     static func equal(_ desired: FieldValue, _ live: FieldValue, kind: ResourceKind, field: String, type: FieldValue? = nil) -> Bool {
         if field == "options", kind == .secretsEngine || kind == .authMethod,
            case .map(let want) = desired, case .map(let have) = live {
@@ -125,6 +127,13 @@ public enum Planner {
         if field == "passthrough_request_headers" || field == "allowed_response_headers", kind == .secretsEngine || kind == .authMethod,
            case .set(let want) = desired, case .set(let have) = live {
             return Canonical.headerNames(want).hasSameBytes(as: Canonical.headerNames(have))
+        }
+        if kind == .appRoleRole, case .set(let want) = desired, case .set(let have) = live {
+            switch field {
+            case "token_policies": return Canonical.tokenPolicyNames(want).hasSameBytes(as: Canonical.tokenPolicyNames(have))
+            case "token_bound_cidrs", "secret_id_bound_cidrs": return Canonical.cidrNetworks(want).hasSameBytes(as: Canonical.cidrNetworks(have))
+            default: break
+            }
         }
         return desired == live
     }
