@@ -212,6 +212,14 @@ struct EquivalentSpellingTests {
         row(key, "min_decryption_version", "0 (the server forces 1)", post(keyConfig, ["min_decryption_version": 0]))
         row(key, "min_encryption_version", "\"0\"", post(keyConfig, ["min_encryption_version": "0"]))
         row(key, "soft_deleted", "restored while live", post("\(f.tr)/keys/k/soft-delete-restore", [:]))
+        let hmac = "transit-key:\(f.tr)/h", hmacConfig = "\(f.tr)/keys/h/config"
+        row(hmac, "exportable", "\"0\"", post(hmacConfig, ["exportable": "0"]))
+        row(hmac, "allow_plaintext_backup", "\"f\"", post(hmacConfig, ["allow_plaintext_backup": "f"]))
+        for value: JSONValue in ["0s", "0", 0] {
+            row(hmac, "auto_rotate_period", Self.json(value), post(hmacConfig, ["auto_rotate_period": value]))
+        }
+        row(hmac, "min_encryption_version", "0 as \"0\"", post(hmacConfig, ["min_encryption_version": "0"]))
+        row(key, "auto_rotate_period", "\"1d\"", post(keyConfig, ["auto_rotate_period": "1d"]))
         row("transit-key:\(f.tr)/h", "type, key_size", "re-created with key_size \"32\"", [
             Request(method: .delete, path: "\(f.tr)/keys/h"),
             Request(method: .post, path: "\(f.tr)/keys/h", body: ["type": "hmac", "key_size": "32"]),
@@ -230,6 +238,18 @@ struct EquivalentSpellingTests {
             ("one path split into repeated blocks", "path \"a/*\" { capabilities = [\"read\"] }\npath \"b/*\" { capabilities = [\"create\"] }\npath \"a/*\" { capabilities = [\"list\"] }\n"),
             ("JSON syntax", #"{"path": {"b/*": {"capabilities": ["create"]}, "a/*": {"capabilities": ["list", "read", "read"]}}}"#),
             ("CRLF line ends", "path \"a/*\" { capabilities = [\"read\", \"list\"] }\r\npath \"b/*\" { capabilities = [\"create\"] }\r\n"),
+            ("the old `policy = \"read\"` form", "path \"a/*\" { policy = \"read\" }\npath \"b/*\" { capabilities = [\"create\"] }\n"),
+            ("parameters at their empty values", """
+                path "a/*" { capabilities = ["read", "list"] }
+                path "b/*" {
+                  capabilities = ["create"]
+                  required_parameters = []
+                  allowed_parameters = {}
+                  denied_parameters = {}
+                  min_wrapping_ttl = "0s"
+                  max_wrapping_ttl = 0
+                }
+                """),
         ]
         for (spelling, text) in rules { row(policy, "policy", spelling, post(policyPath, ["policy": .string(text)])) }
         row(policy, "policy", "base64, at the name in upper case", post("sys/policies/acl/\(f.policy.uppercased())", [
@@ -303,6 +323,9 @@ struct EquivalentSpellingTests {
             let directory = try scratchDirectory("vf-audit-spellings")
             defer { try? FileManager.default.removeItem(at: directory) }
             let set = PlanExactnessTests.unique("aud"), fresh = PlanExactnessTests.unique("aud")
+            let discard = PlanExactnessTests.unique("aud"), socket = PlanExactnessTests.unique("aud")
+            // The kernel completes connections and buffers what the device writes; nothing reads it.
+            let listener = try Listener()
             let log = directory.appendingPathComponent("set.log").path, freshLog = directory.appendingPathComponent("fresh.log").path
             let yaml = """
                 audit_devices:
@@ -311,14 +334,16 @@ struct EquivalentSpellingTests {
                     description: audit trail
                     options: { file_path: "\(log)", log_raw: "true", mode: "0640", hmac_accessor: "false", format: json, elide_list_responses: "true" }
                   - { path: \(fresh), type: file, options: { file_path: "\(freshLog)" } }
+                  - { path: \(discard), type: file, options: { file_path: discard } }
+                  - { path: \(socket), type: socket, options: { address: "127.0.0.1:\(listener.port)", write_timeout: 2s } }
                 """
             let manifest = try SecretSchemaTests.write(yaml, in: directory)
             let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
             try #require(applied.code == 0, "\(applied.all)")
-            func enable(_ path: String, description: JSONValue = "", local: JSONValue = false, _ options: [String: JSONValue]) -> [Request] {
+            func enable(_ path: String, type: JSONValue = "file", description: JSONValue = "", local: JSONValue = false, _ options: [String: JSONValue]) -> [Request] {
                 [Request(method: .delete, path: "sys/audit/\(path)"),
                  Request(method: .put, path: "sys/audit/\(path)", body: [
-                     "type": "file", "description": description, "local": local, "options": .object(options),
+                     "type": type, "description": description, "local": local, "options": .object(options),
                  ])]
             }
             let base: [String: JSONValue] = [
@@ -353,6 +378,14 @@ struct EquivalentSpellingTests {
                 "file_path": .string(freshLog), "log_raw": "0", "hmac_accessor": "1", "mode": "600", "format": "json", "elide_list_responses": "F",
             ])))
             rows.append(Spelling(address: freshAddress, field: "description, local", spelling: "\"\" and \"f\"", requests: enable(fresh, local: "f", ["file_path": .string(freshLog)])))
+            rows.append(Spelling(address: "audit:\(discard)/", field: "options", spelling: "file_path DISCARD", requests: enable(discard, ["file_path": "DISCARD"])))
+            let socketAddress = JSONValue.string("127.0.0.1:\(listener.port)")
+            for (spelling, options) in [
+                ("write_timeout 2000ms", ["address": socketAddress, "write_timeout": "2000ms"] as [String: JSONValue]),
+                ("write_timeout \"2\" (seconds), socket_type tcp spelled out", ["address": socketAddress, "write_timeout": "2", "socket_type": "tcp"]),
+            ] {
+                rows.append(Spelling(address: "audit:\(socket)/", field: "options", spelling: spelling, requests: enable(socket, type: "socket", options)))
+            }
             try await Self.expectNoChange(rows, yaml: yaml, manifest: manifest, on: server)
         }
     }

@@ -47,4 +47,14 @@ import VaultformPolicy
         #expect(Self.same("syslog", [:], ["facility": "AUTH", "tag": "vault", "format": "json"]))
         #expect(!Self.same("file", ["file_path": "x", "custom": "1"], ["file_path": "x", "custom": "true"]))
     }
+
+    @Test("a socket's write_timeout is read as the server parses durations", arguments: [
+        ("2000ms", "2s", true), ("2", "2s", true), ("+2", "2s", true), ("0.5m", "30s", true), ("1d", "24h", true),
+        ("1h0m0s", "3600", true), ("2000000us", "2s", true), ("2000000\u{B5}s", "2s", true), ("1.5s", "1500ms", true),
+        ("1.5s", "1s", false), ("1.5s", "2s", false), ("2.000000001s", "2s", false), ("2.0000000001s", "2s", true), ("1.d", "1d", false),
+        ("", "0", true), ("0", "0s", true), ("-1s", "-1", true), ("2 s", "2s", false),
+    ])
+    func writeTimeout(lhs: String, rhs: String, same: Bool) {
+        #expect(Self.same("socket", ["address": "a", "write_timeout": lhs], ["address": "a", "write_timeout": rhs]) == same)
+    }
 }
