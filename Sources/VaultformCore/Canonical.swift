@@ -70,11 +70,19 @@ public enum Canonical {
     }
 
     /// CIDR bindings as the server matches an address against them (`net.ParseCIDR` and
-    /// go-sockaddr mask the address): a network's host bits do not matter, so `10.1.2.3/8`
-    /// admits what `10.0.0.0/8` does. Hosts and text that is not a CIDR are kept as they are.
+    /// go-sockaddr mask the address, and Go's `IPNet.Contains` reads an IPv4-mapped IPv6
+    /// network of prefix 96 or more as the IPv4 network it maps): a network's host bits do not
+    /// matter, so `10.1.2.3/8` and `::ffff:10.0.0.0/104` admit what `10.0.0.0/8` does. Each
+    /// becomes its network with the prefix written; text that is not a CIDR is kept as it is.
     public static func cidrNetworks(_ texts: [String]) -> [String] {
         texts.map { text in
-            guard case .success(var cidr) = CIDR.parse(text), !cidr.isHost else { return text }
+            guard case .success(var cidr) = CIDR.parse(text) else { return text }
+            if cidr.family == .ipv6, cidr.prefixLength >= 96, cidr.bytes[0..<10].allSatisfy({ $0 == 0 }),
+               cidr.bytes[10] == 0xff, cidr.bytes[11] == 0xff {
+                cidr.family = .ipv4
+                cidr.bytes = Array(cidr.bytes[12...])
+                cidr.prefixLength -= 96
+            }
             cidr.bytes = cidr.bytes.enumerated().map { index, byte in
                 let kept = min(8, max(0, cidr.prefixLength - index * 8))
                 return kept == 8 ? byte : byte & ~(0xFF >> UInt8(kept))

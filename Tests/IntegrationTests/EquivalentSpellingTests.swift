@@ -238,6 +238,8 @@ struct EquivalentSpellingTests {
             ("one path split into repeated blocks", "path \"a/*\" { capabilities = [\"read\"] }\npath \"b/*\" { capabilities = [\"create\"] }\npath \"a/*\" { capabilities = [\"list\"] }\n"),
             ("JSON syntax", #"{"path": {"b/*": {"capabilities": ["create"]}, "a/*": {"capabilities": ["list", "read", "read"]}}}"#),
             ("CRLF line ends", "path \"a/*\" { capabilities = [\"read\", \"list\"] }\r\npath \"b/*\" { capabilities = [\"create\"] }\r\n"),
+            ("JSON with the paths as a list of objects", #"{"path": [{"a/*": {"capabilities": ["read", "list"]}}, {"b/*": {"capabilities": ["create"]}}]}"#),
+            ("a quoted key and an empty repeated block", "path \"a/*\" { \"capabilities\" = [\"read\", \"list\",] }\npath \"a/*\" { capabilities = [] }\npath \"b/*\" { capabilities = [\"create\"] }"),
             ("the old `policy = \"read\"` form", "path \"a/*\" { policy = \"read\" }\npath \"b/*\" { capabilities = [\"create\"] }\n"),
             ("parameters at their empty values", """
                 path "a/*" { capabilities = ["read", "list"] }
@@ -280,6 +282,8 @@ struct EquivalentSpellingTests {
         row(role, "token_policies", "upper-case, with a blank entry (logins lower-case them and drop blanks)",
             post(app, ["token_policies": ["DEFAULT", .string(f.policy.uppercased()), ""]]))
         row(role, "secret_id_bound_cidrs", "networks with host bits set", post(app, ["secret_id_bound_cidrs": ["10.1.2.3/8", "2001:db8:ffff::1/32"]]))
+        row(role, "secret_id_bound_cidrs", "IPv4 as an IPv4-mapped IPv6 network", post(app, ["secret_id_bound_cidrs": ["::ffff:10.0.0.0/104", "2001:db8::/32"]]))
+        row(zero, "token_type", "\"\" (the server stores default)", post(zeroRole, ["token_type": ""]))
         row(role, "token_bound_cidrs", "a network with host bits set", post(app, ["token_bound_cidrs": ["10.0.0.5", "2001:db8::1:2/64"]]))
         row(role, "token_type", "default-service (the server stores service)", post(app, ["token_type": "default-service"]))
         row(role, "token_bound_cidrs", "hosts with their prefix, reordered, as a string", post(app, ["token_bound_cidrs": "2001:db8::/64,10.0.0.5/32"]))

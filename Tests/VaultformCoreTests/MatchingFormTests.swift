@@ -18,13 +18,16 @@ import Testing
         #expect(Canonical.tokenPolicyNames(["a"]) != Canonical.tokenPolicyNames(["b"]))
     }
 
-    @Test("a network's host bits do not matter; hosts and unparsable text are kept", arguments: [
+    @Test("a network's host bits do not matter, nor IPv4 mapped into IPv6; unparsable text is kept", arguments: [
         ("10.1.2.3/8", "10.0.0.0/8"),
         ("10.0.0.255/25", "10.0.0.128/25"),
         ("2001:db8:ffff::1/32", "2001:db8::/32"),
         ("2001:db8::1:2/64", "2001:db8::/64"),
-        ("10.0.0.5", "10.0.0.5"),
+        ("10.0.0.5", "10.0.0.5/32"),
         ("10.0.0.5/32", "10.0.0.5/32"),
+        ("::ffff:10.0.0.0/104", "10.0.0.0/8"),
+        ("::ffff:10.0.0.7/128", "10.0.0.7/32"),
+        ("::ffff:0:0/95", "::fffe:0:0/95"),
         ("10.0.0.1/0", "0.0.0.0/0"),
         ("not a cidr", "not a cidr"),
     ])
