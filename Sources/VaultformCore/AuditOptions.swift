@@ -8,8 +8,9 @@
 /// for `file`, `file_path` falls back to `path`, `stdout` and `discard` match in any case,
 /// and `mode` is octal (`strconv.ParseUint(mode, 8, 32)`), defaults to 0600 and loses its
 /// executable bits; for `socket`, `socket_type` defaults to `tcp` and `write_timeout` (a
-/// duration) to 2 s; for `syslog`, `facility` defaults to `AUTH` and `tag` to `vault`. Other
-/// keys are compared as the text they are.
+/// duration, `parseutil.ParseDurationSecond`) to 2 s; for `http`, `headers` is JSON whose
+/// header names the server canonicalises (`httpHeaders`); for `syslog`, `facility` defaults
+/// to `AUTH` and `tag` to `vault`. Other keys are compared as the text they are.
 public enum AuditOptions {
     /// The options in their meaning's one spelling, with every default the device type has
     /// filled in; a value the server would refuse is kept as written.
@@ -32,6 +33,8 @@ public enum AuditOptions {
         case "socket":
             if result["socket_type"] == nil { result["socket_type"] = "tcp" }
             result["write_timeout"] = result["write_timeout"].map { text in durationNanoseconds(text).map(durationText) ?? text } ?? "2s"
+        case "http":
+            result["headers"] = result["headers"].map { text in httpHeaders(text) ?? text }
         case "syslog":
             if result["facility"] == nil { result["facility"] = "AUTH" }
             if result["tag"] == nil { result["tag"] = "vault" }

@@ -330,6 +330,11 @@ struct EquivalentSpellingTests {
             let discard = PlanExactnessTests.unique("aud"), socket = PlanExactnessTests.unique("aud")
             // The kernel completes connections and buffers what the device writes; nothing reads it.
             let listener = try Listener()
+            // The http device needs a 2xx for each entry: the sealed stub answers health with 200.
+            let web = PlanExactnessTests.unique("aud")
+            let sink = try await ConnectionSafetyTests.Stub.start("sealed", in: directory)
+            defer { sink.stop() }
+            let uri = JSONValue.string(sink.address + "/v1/sys/health")
             let log = directory.appendingPathComponent("set.log").path, freshLog = directory.appendingPathComponent("fresh.log").path
             let yaml = """
                 audit_devices:
@@ -340,6 +345,7 @@ struct EquivalentSpellingTests {
                   - { path: \(fresh), type: file, options: { file_path: "\(freshLog)" } }
                   - { path: \(discard), type: file, options: { file_path: discard } }
                   - { path: \(socket), type: socket, options: { address: "127.0.0.1:\(listener.port)", write_timeout: 2s } }
+                  - { path: \(web), type: http, options: { uri: "\(sink.address)/v1/sys/health", headers: '{"X-A":["1"],"X-B":["2","3"]}' } }
                 """
             let manifest = try SecretSchemaTests.write(yaml, in: directory)
             let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
@@ -389,6 +395,14 @@ struct EquivalentSpellingTests {
                 ("write_timeout \"2\" (seconds), socket_type tcp spelled out", ["address": socketAddress, "write_timeout": "2", "socket_type": "tcp"]),
             ] {
                 rows.append(Spelling(address: "audit:\(socket)/", field: "options", spelling: spelling, requests: enable(socket, type: "socket", options)))
+            }
+            for (spelling, headers) in [
+                ("headers re-laid-out and reordered", #"{ "X-B": ["2", "3"], "X-A": ["1"] }"#),
+                ("header names in lower case", #"{"x-a":["1"],"x-b":["2","3"]}"#),
+                ("an escaped name, a null and an empty list", #"{"X-\u0041":["1"],"X-B":["2","3"],"X-C":null,"X-D":[]}"#),
+            ] {
+                rows.append(Spelling(address: "audit:\(web)/", field: "options", spelling: spelling,
+                                     requests: enable(web, type: "http", ["uri": uri, "headers": .string(headers)])))
             }
             try await Self.expectNoChange(rows, yaml: yaml, manifest: manifest, on: server)
         }

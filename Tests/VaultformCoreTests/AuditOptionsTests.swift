@@ -1,5 +1,5 @@
 import Testing
-import VaultformCore
+@testable import VaultformCore
 import VaultformPolicy
 
 /// Audit options compared by what the server makes of them: an equivalent spelling must
@@ -56,5 +56,28 @@ import VaultformPolicy
     ])
     func writeTimeout(lhs: String, rhs: String, same: Bool) {
         #expect(Self.same("socket", ["address": "a", "write_timeout": lhs], ["address": "a", "write_timeout": rhs]) == same)
+    }
+
+    @Test("an http device's headers are JSON whose names the server canonicalises", arguments: [
+        (#"{ "X-B": ["2", "3"], "X-A": ["1"] }"#, true),
+        (#"{"x-a":["1"],"x-b":["2","3"]}"#, true),
+        (#"{"X-\u0041":["1"],"X-B":["2","3"],"X-C":null,"X-D":[]}"#, true),
+        (#"{"X-A":["1"],"X-B":["3","2"]}"#, false),
+        (#"{"X-A":["1"]}"#, false),
+        (#"{"X-A":["1"],"x-a":["1"],"X-B":["2","3"]}"#, false),
+        (#"{"X A":["1"],"X-B":["2","3"]}"#, false),
+        ("not json", false),
+    ])
+    func httpHeaders(headers: String, same: Bool) {
+        let manifest = #"{"X-A":["1"],"X-B":["2","3"]}"#
+        #expect(Self.same("http", ["uri": "u", "headers": manifest], ["uri": "u", "headers": headers]) == same)
+    }
+
+    @Test("header names canonicalise as Go's CanonicalMIMEHeaderKey does", arguments: [
+        ("x-request-id", "X-Request-Id"), ("X-REQUEST-ID", "X-Request-Id"), ("content-md5", "Content-Md5"),
+        ("x_y", "X_y"), ("x y", "x y"), ("x\u{E9}", "x\u{E9}"), ("-a", "-A"),
+    ])
+    func mimeKeys(name: String, canonical: String) {
+        #expect(AuditOptions.canonicalMIMEHeaderKey(name) == canonical)
     }
 }
