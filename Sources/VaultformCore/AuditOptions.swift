@@ -9,8 +9,8 @@
 /// and `mode` is octal (`strconv.ParseUint(mode, 8, 32)`), defaults to 0600 and loses its
 /// executable bits; for `socket`, `socket_type` defaults to `tcp` and `write_timeout` (a
 /// duration, `parseutil.ParseDurationSecond`) to 2 s; for `http`, `headers` is JSON whose
-/// header names the server canonicalises (`httpHeaders`); for `syslog`, `facility` defaults
-/// to `AUTH` and `tag` to `vault`. Other keys are compared as the text they are.
+/// header names the server canonicalises (`httpHeaders`); for `syslog`, `facility` is read
+/// in any case (`syslogFacility`) and defaults to `AUTH`, and `tag` defaults to `vault`. Other keys are compared as the text they are.
 public enum AuditOptions {
     /// The options in their meaning's one spelling, with every default the device type has
     /// filled in; a value the server would refuse is kept as written.
@@ -36,12 +36,33 @@ public enum AuditOptions {
         case "http":
             result["headers"] = result["headers"].map { text in httpHeaders(text) ?? text }
         case "syslog":
-            if result["facility"] == nil { result["facility"] = "AUTH" }
+            result["facility"] = result["facility"].map { text in syslogFacility(text) ?? text } ?? "AUTH"
             if result["tag"] == nil { result["tag"] = "vault" }
         default:
             break
         }
         return result
+    }
+
+    /// A syslog facility as go-syslog reads it (`facilityPriority`: Go's `strings.ToUpper`,
+    /// then one of its names); nil for text it refuses. The only letters outside ASCII whose
+    /// upper case is an ASCII letter are `ı` (to `I`) and `ſ` (to `S`).
+    static func syslogFacility(_ text: String) -> String? {
+        let names: Set<String> = [
+            "KERN", "USER", "MAIL", "DAEMON", "AUTH", "SYSLOG", "LPR", "NEWS", "UUCP", "CRON", "AUTHPRIV", "FTP",
+            "LOCAL0", "LOCAL1", "LOCAL2", "LOCAL3", "LOCAL4", "LOCAL5", "LOCAL6", "LOCAL7",
+        ]
+        var upper = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "a"..."z": upper.append(Unicode.Scalar(scalar.value - 32) ?? scalar)
+            case "\u{131}": upper.append("I")
+            case "\u{17F}": upper.append("S")
+            default: upper.append(scalar)
+            }
+        }
+        let name = String(upper)
+        return names.contains(name) ? name : nil
     }
 
     /// Go's `strconv.ParseBool`.

@@ -80,4 +80,12 @@ import VaultformPolicy
     func mimeKeys(name: String, canonical: String) {
         #expect(AuditOptions.canonicalMIMEHeaderKey(name) == canonical)
     }
+
+    @Test("a syslog facility is read in any case, as go-syslog upper-cases it", arguments: [
+        ("auth", "AUTH", true), ("Local7", "LOCAL7", true), ("\u{17F}y\u{17F}log", "SYSLOG", true), ("authpr\u{131}v", "AUTHPRIV", true),
+        ("auth", "AUTHPRIV", false), ("bogus", "BOGUS", false),
+    ])
+    func syslogFacility(lhs: String, rhs: String, same: Bool) {
+        #expect(Self.same("syslog", ["facility": lhs], ["facility": rhs]) == same)
+    }
 }
