@@ -90,4 +90,41 @@ public enum Canonical {
             return cidr.description
         }.byteSortedUnique()
     }
+
+    /// A mount's `plugin_version` as the server reads it: `v` and the version as
+    /// hashicorp/go-version writes it (`NewVersion`, then `String`): at least three numeric
+    /// segments, each without leading zeros, then `-PRERELEASE` and `+METADATA`, so `2.7.2`,
+    /// `v2.7.2` and `v02.7.2` are one version. A built-in plugin's version (metadata `builtin`
+    /// or `builtin.…`, as `v2.7.2+builtin.bao`) is the empty one: OpenBao stores it as empty
+    /// when it enables a mount ("don't put the builtin version in storage"), and accepts only
+    /// the running built-in's version when a tune pins one. Text outside the forms read here
+    /// (a prerelease without its hyphen) is kept as written.
+    public static func pluginVersion(_ text: String) -> String {
+        var rest = Substring(text)
+        if rest.first == "v" { rest = rest.dropFirst() }
+        let identifier = Set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-~".utf8)
+        func dottedIdentifiers(_ part: Substring) -> Bool {
+            part.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy(identifier.contains) }
+        }
+        var metadata: Substring?
+        if let plus = rest.firstIndex(of: "+") {
+            metadata = rest[rest.index(after: plus)...]
+            rest = rest[..<plus]
+        }
+        var prerelease: Substring?
+        if let hyphen = rest.firstIndex(of: "-") {
+            prerelease = rest[rest.index(after: hyphen)...]
+            rest = rest[..<hyphen]
+        }
+        let digits = rest.split(separator: ".", omittingEmptySubsequences: false)
+        guard !digits.isEmpty, digits.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (48...57).contains($0) } }) else { return text }
+        var segments = digits.compactMap { Int64($0) }
+        guard segments.count == digits.count else { return text }
+        while segments.count < 3 { segments.append(0) }
+        if let prerelease, !dottedIdentifiers(prerelease) { return text }
+        if let metadata, !dottedIdentifiers(metadata) { return text }
+        if let metadata, metadata == "builtin" || metadata.hasPrefix("builtin.") { return "" }
+        return "v" + segments.map(String.init).joined(separator: ".")
+            + (prerelease.map { "-\($0)" } ?? "") + (metadata.map { "+\($0)" } ?? "")
+    }
 }

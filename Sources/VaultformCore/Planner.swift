@@ -114,7 +114,8 @@ public enum Planner {
     /// Audit options compare by what the server makes of them (`AuditOptions`), header lists
     /// in any case of their ASCII letters, as the server matches them (`Canonical.headerNames`);
     /// a role's policies as a login gives them to tokens, its CIDR bindings by the addresses
-    /// they admit (`Canonical.tokenPolicyNames`, `Canonical.cidrNetworks`).
+    /// they admit (`Canonical.tokenPolicyNames`, `Canonical.cidrNetworks`), a plugin version
+    /// as the server writes it (`Canonical.pluginVersion`).
     static func equal(_ desired: FieldValue, _ live: FieldValue, kind: ResourceKind, field: String, type: FieldValue? = nil) -> Bool {
         if field == "options", kind == .secretsEngine || kind == .authMethod,
            case .map(let want) = desired, case .map(let have) = live {
@@ -127,6 +128,10 @@ public enum Planner {
         if field == "passthrough_request_headers" || field == "allowed_response_headers", kind == .secretsEngine || kind == .authMethod,
            case .set(let want) = desired, case .set(let have) = live {
             return Canonical.headerNames(want).hasSameBytes(as: Canonical.headerNames(have))
+        }
+        if field == "plugin_version", kind == .secretsEngine || kind == .authMethod,
+           case .string(let want) = desired, case .string(let have) = live {
+            return Canonical.pluginVersion(want).hasSameBytes(as: Canonical.pluginVersion(have))
         }
         if kind == .appRoleRole, case .set(let want) = desired, case .set(let have) = live {
             switch field {

@@ -319,6 +319,32 @@ struct EquivalentSpellingTests {
         try await Self.expectNoChange(Self.spellings(fixture), yaml: fixture.yaml, manifest: manifest, on: server)
     }
 
+    @Test("a built-in plugin version converges (the server stores it as empty), and pinned in other spellings is no change")
+    func pluginVersionSpellings() async throws {
+        let server = try await DevServer.shared()
+        let directory = try scratchDirectory("vf-plugin-version")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The built-in KV plugin's version as the dev server's own KV engine runs it (`v2.7.2+builtin.bao`).
+        let running = try #require(try await server.client().request(.get, "sys/mounts").data?["secret/"]?["running_plugin_version"]?.stringValue)
+        let bare = String(running.dropFirst())
+        try #require(running.hasPrefix("v") && bare.contains("+builtin"), "\(running)")
+        let kv = PlanExactnessTests.unique("kv")
+        let yaml = "secrets_engines: [{ path: \(kv), type: kv-v2, tuning: { plugin_version: \"\(bare)\" } }]"
+        let manifest = try SecretSchemaTests.write(yaml, in: directory)
+        // Enabling a mount, the server stores the built-in's version as empty: apply's read-back
+        // must take that as what it wrote. A tune pins it as `v` + the version.
+        let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
+        #expect(applied.code == 0, "\(applied.all)")
+        let tune = "sys/mounts/\(kv)/tune", address = "mount:\(kv)/"
+        let segments = bare.split(separator: "+", maxSplits: 1)
+        let padded = segments[0].split(separator: ".").map { "0\($0)" }.joined(separator: ".") + "+" + segments[1]
+        try await Self.expectNoChange([
+            Spelling(address: address, field: "plugin_version", spelling: running, requests: Self.post(tune, ["plugin_version": .string(running)])),
+            Spelling(address: address, field: "plugin_version", spelling: bare, requests: Self.post(tune, ["plugin_version": .string(bare)])),
+            Spelling(address: address, field: "plugin_version", spelling: padded, requests: Self.post(tune, ["plugin_version": .string(padded)])),
+        ], yaml: yaml, manifest: manifest, on: server)
+    }
+
     @Test("audit options, description and local re-enabled out of band in equivalent spellings are no change")
     func auditSpellingsAreNoChange() async throws {
         // Its own server: an audit device enabled while other tests enable mounts makes

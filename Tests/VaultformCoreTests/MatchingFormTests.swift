@@ -44,4 +44,13 @@ import Testing
         // Audit keys are request fields, matched exactly.
         #expect(!Planner.equal(.set(["Ka"]), .set(["ka"]), kind: .secretsEngine, field: "audit_non_hmac_request_keys"))
     }
+
+    @Test("a plugin version reads as the server stores it", arguments: [
+        ("2.7.2+builtin.bao", ""), ("v2.7.2+builtin.bao", ""), ("v2.7.2+builtin", ""), ("1.0.0+builtinx", "v1.0.0+builtinx"),
+        ("v02.7", "v2.7.0"), ("1.2.3-rc.1", "v1.2.3-rc.1"), ("1.2.3.4", "v1.2.3.4"), ("1.2.3+meta.1", "v1.2.3+meta.1"),
+        ("", ""), ("1.2.3beta", "1.2.3beta"), ("v1..2", "v1..2"), ("1.2.3+", "1.2.3+"),
+    ])
+    func pluginVersion(input: String, stored: String) {
+        #expect(Canonical.pluginVersion(input) == stored)
+    }
 }
