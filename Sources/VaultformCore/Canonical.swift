@@ -42,10 +42,11 @@ public enum Canonical {
 
     /// Header names as a mount's `passthrough_request_headers` and `allowed_response_headers`
     /// are matched (OpenBao's `routing.filteredHeaders` lower-cases both sides): ASCII letters
-    /// in one case, as a set. Names are ASCII tokens in HTTP, so a name that differs only in
-    /// the case of a non-ASCII letter matches no header either way and is kept as written.
+    /// in one case, as a set, without the empty name (the server keeps one from `a,,b`; no
+    /// header has it). Names are ASCII tokens in HTTP, so a name that differs only in the case
+    /// of a non-ASCII letter matches no header either way and is kept as written.
     public static func headerNames(_ names: [String]) -> [String] {
-        names.map { name in
+        names.filter { !$0.isEmpty }.map { name in
             String(decoding: name.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
         }.byteSortedUnique()
     }

@@ -150,10 +150,12 @@ struct EquivalentSpellingTests {
                 row(address, field, "reordered", post(tune, [field: .array(names.reversed().map(JSONValue.string))]))
                 row(address, field, "a comma-separated string", post(tune, [field: .string(names.reversed().joined(separator: ","))]))
                 row(address, field, "repeated", post(tune, [field: .array((names + names).map(JSONValue.string))]))
+                row(address, field, "a string with spaces", post(tune, [field: .string(" \(names[1]) , \(names[0]) ")]))
             }
             for field in ["passthrough_request_headers", "allowed_response_headers"] {
                 let names = field == "passthrough_request_headers" ? "x-req-a,X-REQ-B" : "x-res-a,X-RES-B"
                 row(address, field, "in another case (the server matches header names in any case)", post(tune, [field: .string(names)]))
+                row(address, field, "with an empty name (`a,,b`; it matches no header)", post(tune, [field: .string(names.replacingOccurrences(of: ",", with: ",,"))]))
             }
         }
         row(auth, "token_type", "\"\" (the server reads it as default-service)", post(arTune, ["token_type": ""]))
