@@ -330,8 +330,12 @@ struct EquivalentSpellingTests {
         let running = try #require(try await server.client().request(.get, "sys/mounts").data?["secret/"]?["running_plugin_version"]?.stringValue)
         let bare = String(running.dropFirst())
         try #require(running.hasPrefix("v") && bare.contains("+builtin"), "\(running)")
-        let kv = PlanExactnessTests.unique("kv")
-        let yaml = "secrets_engines: [{ path: \(kv), type: kv-v2, tuning: { plugin_version: \"\(bare)\" } }]"
+        let kv = PlanExactnessTests.unique("kv"), ar = PlanExactnessTests.unique("ar")
+        // Every built-in plugin has the server's one built-in version.
+        let yaml = """
+            secrets_engines: [{ path: \(kv), type: kv-v2, tuning: { plugin_version: "\(bare)" } }]
+            auth_methods: [{ path: \(ar), type: approle, tuning: { plugin_version: "\(bare)" } }]
+            """
         let manifest = try SecretSchemaTests.write(yaml, in: directory)
         // Enabling a mount, the server stores the built-in's version as empty: apply's read-back
         // must take that as what it wrote. A tune pins it as `v` + the version.
@@ -340,11 +344,14 @@ struct EquivalentSpellingTests {
         let tune = "sys/mounts/\(kv)/tune", address = "mount:\(kv)/"
         let segments = bare.split(separator: "+", maxSplits: 1)
         let padded = segments[0].split(separator: ".").map { "0\($0)" }.joined(separator: ".") + "+" + segments[1]
-        try await Self.expectNoChange([
-            Spelling(address: address, field: "plugin_version", spelling: running, requests: Self.post(tune, ["plugin_version": .string(running)])),
-            Spelling(address: address, field: "plugin_version", spelling: bare, requests: Self.post(tune, ["plugin_version": .string(bare)])),
-            Spelling(address: address, field: "plugin_version", spelling: padded, requests: Self.post(tune, ["plugin_version": .string(padded)])),
-        ], yaml: yaml, manifest: manifest, on: server)
+        var rows: [Spelling] = []
+        for (address, tune) in [(address, tune), ("auth:\(ar)/", "sys/auth/\(ar)/tune")] {
+            for version in [running, bare, padded] {
+                rows.append(Spelling(address: address, field: "plugin_version", spelling: "pinned as \(version)",
+                                     requests: Self.post(tune, ["plugin_version": .string(version)])))
+            }
+        }
+        try await Self.expectNoChange(rows, yaml: yaml, manifest: manifest, on: server)
     }
 
     @Test("audit options, description and local re-enabled out of band in equivalent spellings are no change")
@@ -415,7 +422,7 @@ struct EquivalentSpellingTests {
             rows.append(Spelling(address: freshAddress, field: "options", spelling: "every default spelled out", requests: enable(fresh, [
                 "file_path": .string(freshLog), "log_raw": "0", "hmac_accessor": "1", "mode": "600", "format": "json", "elide_list_responses": "F",
             ])))
-            rows.append(Spelling(address: freshAddress, field: "description, local", spelling: "\"\" and \"f\"", requests: enable(fresh, local: "f", ["file_path": .string(freshLog)])))
+            rows.append(Spelling(address: freshAddress, field: "type, description, local", spelling: "type again, description \"\", local \"f\"", requests: enable(fresh, local: "f", ["file_path": .string(freshLog)])))
             rows.append(Spelling(address: "audit:\(discard)/", field: "options", spelling: "file_path DISCARD", requests: enable(discard, ["file_path": "DISCARD"])))
             let socketAddress = JSONValue.string("127.0.0.1:\(listener.port)")
             for (spelling, options) in [
