@@ -94,7 +94,7 @@ public enum Planner {
         for field in wanted.keys.sorted() {
             guard let after = wanted[field] else { continue }
             let before = have[field]
-            if let before, equal(after, before, kind: desired.address.kind, field: field, type: desired.fields["type"]) { continue }
+            if let before, equal(after, before, kind: desired.address.kind, field: field, desired: desired.fields) { continue }
             // A field the server does not report has its fresh value.
             if before == nil, desired.address.kind.isDefault(field, after) { continue }
             var change = FieldChange(field: field, before: before, after: after)
@@ -113,10 +113,16 @@ public enum Planner {
     /// the manifest names: the server adds its own, which the manifest does not manage.
     /// Audit options compare by what the server makes of them (`AuditOptions`), header lists
     /// in any case of their ASCII letters, as the server matches them (`Canonical.headerNames`);
-    /// a role's policies as a login gives them to tokens, its CIDR bindings by the addresses
+    /// a role's policies as a login gives them to tokens (with `default` unless the role's
+    /// `token_no_default_policy` is wanted on), its CIDR bindings by the addresses
     /// they admit (`Canonical.tokenPolicyNames`, `Canonical.cidrNetworks`), a plugin version
     /// as the server writes it (`Canonical.pluginVersion`).
-    static func equal(_ desired: FieldValue, _ live: FieldValue, kind: ResourceKind, field: String, type: FieldValue? = nil) -> Bool {
+    /// `desired` holds the object's other desired fields, for rules that read one (a device's
+    /// type; whether a role's tokens get the default policy).
+    static func equal(
+        _ desired: FieldValue, _ live: FieldValue, kind: ResourceKind, field: String, desired fields: [String: FieldValue] = [:]
+    ) -> Bool {
+        let type = fields["type"]
         if field == "options", kind == .secretsEngine || kind == .authMethod,
            case .map(let want) = desired, case .map(let have) = live {
             return want.allSatisfy { have.valueWithSameBytes($0.key)?.hasSameBytes(as: $0.value) ?? false }
@@ -135,7 +141,11 @@ public enum Planner {
         }
         if kind == .appRoleRole, case .set(let want) = desired, case .set(let have) = live {
             switch field {
-            case "token_policies": return Canonical.tokenPolicyNames(want).hasSameBytes(as: Canonical.tokenPolicyNames(have))
+            case "token_policies":
+                // A login adds `default` unless the role says not to: with the flag wanted off,
+                // `[]` and `[default]` issue the same tokens (apply sets the flag first if it differs).
+                let extra = fields["token_no_default_policy"] == .boolean(false) ? ["default"] : []
+                return Canonical.tokenPolicyNames(want + extra).hasSameBytes(as: Canonical.tokenPolicyNames(have + extra))
             case "token_bound_cidrs", "secret_id_bound_cidrs": return Canonical.cidrNetworks(want).hasSameBytes(as: Canonical.cidrNetworks(have))
             default: break
             }

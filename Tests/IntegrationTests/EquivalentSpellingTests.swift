@@ -300,6 +300,7 @@ struct EquivalentSpellingTests {
         row(zero, "bind_secret_id", "\"true\"", post(zeroRole, ["bind_secret_id": "true"]))
         row(zero, "token_no_default_policy", "\"f\"", post(zeroRole, ["token_no_default_policy": "f"]))
         row(zero, "token_policies", "[]", post(zeroRole, ["token_policies": []]))
+        row(zero, "token_policies", "[default] (a login adds it anyway)", post(zeroRole, ["token_policies": ["default"]]))
         row(zero, "token_bound_cidrs", "\"\"", post(zeroRole, ["token_bound_cidrs": ""]))
         row(zero, "secret_id_bound_cidrs", "[]", post(zeroRole, ["secret_id_bound_cidrs": []]))
         row(zero, "token_type", "default", post(zeroRole, ["token_type": "default"]))

@@ -38,6 +38,14 @@ import Testing
     @Test("the planner compares a role's policies and bindings, and a mount's headers, in these forms")
     func plannerUsesTheForms() {
         #expect(Planner.equal(.set(["default", "p"]), .set(["", "DEFAULT", "P"]), kind: .appRoleRole, field: "token_policies"))
+        // `default` comes with every login unless the role leaves it off.
+        let addsDefault: [String: FieldValue] = ["token_no_default_policy": .boolean(false)]
+        let leavesDefault: [String: FieldValue] = ["token_no_default_policy": .boolean(true)]
+        #expect(Planner.equal(.set([]), .set(["default"]), kind: .appRoleRole, field: "token_policies", desired: addsDefault))
+        #expect(Planner.equal(.set(["default", "p"]), .set(["p"]), kind: .appRoleRole, field: "token_policies", desired: addsDefault))
+        #expect(!Planner.equal(.set([]), .set(["default"]), kind: .appRoleRole, field: "token_policies", desired: leavesDefault))
+        #expect(!Planner.equal(.set([]), .set(["default"]), kind: .appRoleRole, field: "token_policies"))
+        #expect(!Planner.equal(.set(["p"]), .set(["q"]), kind: .appRoleRole, field: "token_policies", desired: addsDefault))
         #expect(Planner.equal(.set(["10.0.0.0/8"]), .set(["10.1.2.3/8"]), kind: .appRoleRole, field: "secret_id_bound_cidrs"))
         #expect(!Planner.equal(.set(["10.0.0.0/8"]), .set(["10.0.0.0/16"]), kind: .appRoleRole, field: "token_bound_cidrs"))
         #expect(Planner.equal(.set(["X-A"]), .set(["x-a"]), kind: .authMethod, field: "allowed_response_headers"))
