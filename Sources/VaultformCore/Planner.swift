@@ -116,7 +116,8 @@ public enum Planner {
     /// a role's policies as a login gives them to tokens (with `default` unless the role's
     /// `token_no_default_policy` is wanted on), its CIDR bindings by the addresses
     /// they admit (`Canonical.tokenPolicyNames`, `Canonical.cidrNetworks`), a plugin version
-    /// as the server writes it (`Canonical.pluginVersion`).
+    /// as the server writes it (`Canonical.pluginVersion`), `hidden` listing visibility as the
+    /// empty default it behaves like.
     /// `desired` holds the object's other desired fields, for rules that read one (a device's
     /// type; whether a role's tokens get the default policy).
     static func equal(
@@ -134,6 +135,12 @@ public enum Planner {
         if field == "passthrough_request_headers" || field == "allowed_response_headers", kind == .secretsEngine || kind == .authMethod,
            case .set(let want) = desired, case .set(let have) = live {
             return Canonical.headerNames(want).hasSameBytes(as: Canonical.headerNames(have))
+        }
+        if field == "listing_visibility", kind == .secretsEngine || kind == .authMethod,
+           case .string(let want) = desired, case .string(let have) = live {
+            // OpenBao: "the empty default ('') behaving like 'hidden'"; only `unauth` lists a mount.
+            func meaning(_ text: String) -> String { text.hasSameBytes(as: "hidden") ? "" : text }
+            return meaning(want).hasSameBytes(as: meaning(have))
         }
         if field == "plugin_version", kind == .secretsEngine || kind == .authMethod,
            case .string(let want) = desired, case .string(let have) = live {

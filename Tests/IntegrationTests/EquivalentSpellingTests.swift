@@ -168,6 +168,7 @@ struct EquivalentSpellingTests {
         }
         row(zeroMount, "description", "\"\"", post(kzTune, ["description": ""]))
         row(zeroMount, "listing_visibility", "\"\"", post(kzTune, ["listing_visibility": ""]))
+        row(zeroMount, "listing_visibility", "hidden (the server's help: the empty default behaves like it)", post(kzTune, ["listing_visibility": "hidden"]))
         for field in ["passthrough_request_headers", "allowed_response_headers", "audit_non_hmac_request_keys", "audit_non_hmac_response_keys"] {
             row(zeroMount, field, "[]", post(kzTune, [field: []]))
         }

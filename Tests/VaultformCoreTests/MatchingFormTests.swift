@@ -49,6 +49,8 @@ import Testing
         #expect(Planner.equal(.set(["10.0.0.0/8"]), .set(["10.1.2.3/8"]), kind: .appRoleRole, field: "secret_id_bound_cidrs"))
         #expect(!Planner.equal(.set(["10.0.0.0/8"]), .set(["10.0.0.0/16"]), kind: .appRoleRole, field: "token_bound_cidrs"))
         #expect(Planner.equal(.set(["X-A"]), .set(["x-a"]), kind: .authMethod, field: "allowed_response_headers"))
+        #expect(Planner.equal(.string(""), .string("hidden"), kind: .secretsEngine, field: "listing_visibility"))
+        #expect(!Planner.equal(.string("unauth"), .string("hidden"), kind: .authMethod, field: "listing_visibility"))
         // Audit keys are request fields, matched exactly.
         #expect(!Planner.equal(.set(["Ka"]), .set(["ka"]), kind: .secretsEngine, field: "audit_non_hmac_request_keys"))
     }
