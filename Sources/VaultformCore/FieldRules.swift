@@ -26,7 +26,8 @@ extension ResourceKind {
 
     /// Whether a desired and a live value mean the same to the server: the kind's own
     /// comparison where it has one (`KindDefinition.sameValue`), else equality by bytes.
-    public func same(_ field: String, desired: FieldValue, live: FieldValue, type: FieldValue?) -> Bool {
-        definition.sameValue(field, desired, live, type) ?? (desired == live)
+    /// `fields` are the object's desired fields, for rules that read another (a device's type).
+    public func same(_ field: String, desired: FieldValue, live: FieldValue, fields: [String: FieldValue]) -> Bool {
+        definition.sameValue(field, desired, live, fields) ?? (desired == live)
     }
 }

@@ -95,7 +95,7 @@ public enum Planner {
         for field in wanted.keys.sorted() {
             guard let after = wanted[field] else { continue }
             let before = have[field]
-            if let before, desired.address.kind.same(field, desired: after, live: before, type: desired.fields["type"]) { continue }
+            if let before, desired.address.kind.same(field, desired: after, live: before, fields: desired.fields) { continue }
             // A field the server does not report has its fresh value.
             if before == nil, desired.address.kind.isDefault(field, after) { continue }
             var change = FieldChange(field: field, before: before, after: after)

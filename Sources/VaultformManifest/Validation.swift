@@ -99,6 +99,12 @@ struct Validator {
         for method in manifest.authMethods where Self.builtinAuthMethods.contains(method.path) {
             diagnostics.append(.error("`\(method.path)` is the built-in token auth method and cannot be managed", at: method.location))
         }
+        // OpenBao takes force_no_cache only when it enables a secrets engine: an auth method's
+        // is always false, so `true` would never converge (and plan a replace every time).
+        for method in manifest.authMethods where method.tuning?.forceNoCache == true {
+            diagnostics.append(.error("OpenBao ignores `force_no_cache` on an auth method: it is always false", at: method.location,
+                                      hint: "leave it out; only a secrets engine can disable caching"))
+        }
         for policy in manifest.policies where Self.builtinPolicies.contains(policy.name.lowercased()) {
             diagnostics.append(.error("`\(policy.name)` is a built-in policy and cannot be managed", at: policy.location,
                                       hint: "choose another name; roles can still name `default`"))

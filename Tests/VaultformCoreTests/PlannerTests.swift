@@ -58,7 +58,8 @@ import VaultformPolicy
     @Test(arguments: [
         ("token_ttl", FieldValue.seconds(7200)),
         ("token_bound_cidrs", .unorderedSet(["10.0.0.6"])),
-        ("token_policies", .unorderedSet(["reader"])),
+        // Not `[reader]`: a login adds `default`, so that is the wanted `[default, reader]`.
+        ("token_policies", .unorderedSet(["writer"])),
     ])
     func updatesExactlyTheFieldThatDiffers(field: String, live value: FieldValue) throws {
         var live = Self.matchingLive

@@ -28,6 +28,7 @@ enum AppRoleRoleKind {
         ],
         generated: ["role_id (when the manifest fixes none)", "secret IDs and their accessors"],
         destructionLosesData: false, lowercasesNames: true,
+        sameValue: sameValue,
         reading: .listed(
             list: "auth/MOUNTrole", item: "auth/MOUNTrole/NAME",
             companions: [.init(field: "role_id", path: "auth/MOUNTrole/NAME/role-id")]),
@@ -59,6 +60,23 @@ enum AppRoleRoleKind {
             requests.append(.post("auth/\(mount)role/\(role)/role-id", ["role_id": WireFields.json(roleID)]))
         }
         return requests
+    }
+
+    /// A role's policies as a login gives them to tokens (with `default` unless the role's
+    /// `token_no_default_policy` is wanted on: with the flag off, `[]` and `[default]` issue
+    /// the same tokens), its CIDR bindings by the addresses they admit
+    /// (`Canonical.tokenPolicyNames`, `Canonical.cidrNetworks`).
+    static func sameValue(_ field: String, _ desired: FieldValue, _ live: FieldValue, _ fields: [String: FieldValue]) -> Bool? {
+        guard case .set(let want) = desired, case .set(let have) = live else { return nil }
+        switch field {
+        case "token_policies":
+            let extra = fields["token_no_default_policy"] == .boolean(false) ? ["default"] : []
+            return Canonical.tokenPolicyNames(want + extra).hasSameBytes(as: Canonical.tokenPolicyNames(have + extra))
+        case "token_bound_cidrs", "secret_id_bound_cidrs":
+            return Canonical.cidrNetworks(want).hasSameBytes(as: Canonical.cidrNetworks(have))
+        default:
+            return nil
+        }
     }
 
     static func live(_ record: LiveRecord) -> Resource {

@@ -18,8 +18,10 @@ enum AuditDeviceKind {
         generated: [],
         destructionLosesData: true,
         // Options compare by what the server makes of them (`AuditOptions`).
-        sameValue: { field, desired, live, type in
-            guard field == "options", case .map(let want) = desired, case .map(let have) = live, case .string(let type)? = type else { return nil }
+        sameValue: { field, desired, live, fields in
+            guard field == "options", case .map(let want) = desired, case .map(let have) = live, case .string(let type)? = fields["type"] else {
+                return nil
+            }
             return AuditOptions.meaning(type: type, want).hasSameBytes(as: AuditOptions.meaning(type: type, have))
         },
         // sys/audit/PATH has no GET: one device is found in the list.

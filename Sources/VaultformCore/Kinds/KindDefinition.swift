@@ -38,8 +38,8 @@ public struct KindDefinition: Sendable {
     public var lowercasesNames = false
     /// Whether a desired and a live value of a field mean the same to the server, where that
     /// is not plain equality (audit options as the server parses them); nil: plain equality.
-    /// `type` is the desired object's type.
-    public var sameValue: @Sendable (_ field: String, _ desired: FieldValue, _ live: FieldValue, _ type: FieldValue?) -> Bool? = { _, _, _, _ in nil }
+    /// `fields` are the object's desired fields, for rules that read another field.
+    public var sameValue: @Sendable (_ field: String, _ desired: FieldValue, _ live: FieldValue, _ fields: [String: FieldValue]) -> Bool? = { _, _, _, _ in nil }
     /// The rule for a change whose direction matters (a KV engine's version goes up in
     /// place, never down); nil: the field's own rule.
     public var valueRule: @Sendable (_ field: String, _ before: FieldValue?, _ after: FieldValue?) -> ChangeRule? = { _, _, _ in nil }
@@ -69,7 +69,7 @@ public struct KindDefinition: Sendable {
         kind: ResourceKind, noun: String, section: String, ownership: OwnershipRule.Kind? = nil, endpoint: String,
         mount: ResourceKind? = nil, holds: @escaping @Sendable (Resource) -> Bool = { _ in false }, fields: [FieldDefinition], generated: [String], destructionLosesData: Bool,
         existsWithMount: Bool = false, lowercasesNames: Bool = false,
-        sameValue: @escaping @Sendable (String, FieldValue, FieldValue, FieldValue?) -> Bool? = { _, _, _, _ in nil },
+        sameValue: @escaping @Sendable (String, FieldValue, FieldValue, [String: FieldValue]) -> Bool? = { _, _, _, _ in nil },
         valueRule: @escaping @Sendable (String, FieldValue?, FieldValue?) -> ChangeRule? = { _, _, _ in nil },
         comparable: @escaping @Sendable ([String: FieldValue], [String: FieldValue]) -> ([String: FieldValue], [String: FieldValue]) = { ($0, $1) },
         reading: Reading = .elsewhere,

@@ -22,11 +22,26 @@ enum Mounts {
         .inPlace("plugin_version", .string(""), "the plugin version to run; empty for the built-in"),
     ] as [FieldDefinition]).map { $0.grouped("tuning") }
 
-    /// Mount options are compared only on the keys the manifest names: the server adds its
-    /// own, which the manifest does not manage.
-    static func sameValue(_ field: String, _ desired: FieldValue, _ live: FieldValue, _ type: FieldValue?) -> Bool? {
-        guard field == "options", case .map(let want) = desired, case .map(let have) = live else { return nil }
-        return want.allSatisfy { have.valueWithSameBytes($0.key)?.hasSameBytes(as: $0.value) ?? false }
+    /// A mount's fields as the server compares them. Options only on the keys the manifest
+    /// names (the server adds its own, which the manifest does not manage); header lists in
+    /// any case of their ASCII letters, as the server matches them (`Canonical.headerNames`);
+    /// a plugin version as the server writes it (`Canonical.pluginVersion`); `hidden` listing
+    /// visibility as the empty default it behaves like.
+    static func sameValue(_ field: String, _ desired: FieldValue, _ live: FieldValue, _ fields: [String: FieldValue]) -> Bool? {
+        switch (field, desired, live) {
+        case ("options", .map(let want), .map(let have)):
+            return want.allSatisfy { have.valueWithSameBytes($0.key)?.hasSameBytes(as: $0.value) ?? false }
+        case ("passthrough_request_headers", .set(let want), .set(let have)), ("allowed_response_headers", .set(let want), .set(let have)):
+            return Canonical.headerNames(want).hasSameBytes(as: Canonical.headerNames(have))
+        case ("listing_visibility", .string(let want), .string(let have)):
+            // OpenBao: "the empty default ('') behaving like 'hidden'"; only `unauth` lists a mount.
+            func meaning(_ text: String) -> String { text.hasSameBytes(as: "hidden") ? "" : text }
+            return meaning(want).hasSameBytes(as: meaning(have))
+        case ("plugin_version", .string(let want), .string(let have)):
+            return Canonical.pluginVersion(want).hasSameBytes(as: Canonical.pluginVersion(have))
+        default:
+            return nil
+        }
     }
 
     /// The tuning fields' names, as the enable request's `config` and the tune endpoint take them.

@@ -24,6 +24,11 @@ enum TokenRoleKind {
         ],
         generated: ["name", "period, explicit_max_ttl and bound_cidrs (legacy mirrors of the token_ fields)"],
         destructionLosesData: false,
+        // CIDR bindings by the addresses they admit (host bits do not matter).
+        sameValue: { field, desired, live, _ in
+            guard field == "token_bound_cidrs", case .set(let want) = desired, case .set(let have) = live else { return nil }
+            return Canonical.cidrNetworks(want).hasSameBytes(as: Canonical.cidrNetworks(have))
+        },
         reading: .listed(list: "auth/token/roles", item: "auth/token/roles/NAME"),
         stated: { manifest in manifest.tokenRoles.map(stated) },
         live: live,
@@ -40,14 +45,12 @@ enum TokenRoleKind {
     /// A list of policy names as the server keeps it: trimmed, lower-cased, blanks and
     /// repeats dropped, and only `root` when it names `root` (OpenBao's SanitizePolicies).
     static func policies(_ names: [String]) -> FieldValue {
-        let cleaned = names.map { $0.trimmingWhitespace().lowercased() }.filter { !$0.isEmpty }
-        return .unorderedSet(cleaned.contains("root") ? ["root"] : cleaned)
+        let cleaned = Canonical.tokenPolicyNames(names)
+        return .set(cleaned.contains("root") ? ["root"] : cleaned)
     }
 
-    /// Names the server lower-cases (globs, entity aliases).
-    static func lowered(_ names: [String]) -> FieldValue {
-        .unorderedSet(names.map { $0.trimmingWhitespace().lowercased() }.filter { !$0.isEmpty })
-    }
+    /// Names the server trims and lower-cases the same way (globs, entity aliases).
+    static func lowered(_ names: [String]) -> FieldValue { .set(Canonical.tokenPolicyNames(names)) }
 
     static func live(_ record: LiveRecord) -> Resource {
         var fields: [String: FieldValue] = [:]
@@ -88,13 +91,5 @@ enum TokenRoleKind {
         if let flag = role.tokenNoDefaultPolicy { fields["token_no_default_policy"] = .boolean(flag) }
         if let cidrs = role.tokenBoundCIDRs { fields["token_bound_cidrs"] = .unorderedSet(cidrs.map(Canonical.tokenBoundCIDR)) }
         return StatedResource(Resource(Address(.tokenRole, role.name), fields: fields), role.location, ignored: role.ignoreFields)
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces, tabs and line breaks (Go's strings.TrimSpace for ASCII).
-    func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
     }
 }
