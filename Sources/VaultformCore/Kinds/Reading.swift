@@ -1,0 +1,83 @@
+import VaultWire
+
+/// How the objects of a kind are found and read. Paths are templates: `MOUNT` is the mount
+/// path with its slash (`transit/`), `NAME` the object's name within it.
+public enum Reading: Sendable {
+    /// One GET answers every object with its fields, by path (`sys/mounts`). `one` reads a
+    /// single object for the check after a write; nil: read the table again. `missing` is
+    /// how the server answers `one` for an object that is not there.
+    case table(path: String, one: String?, missing: MissingAnswer)
+    /// One object per mount at `path` (a KV engine's `MOUNTconfig`), read when its mount is.
+    case perMount(path: String)
+    /// LIST `list`, then GET `item` for each name. `companions` are further reads of one
+    /// object (an AppRole role's role ID), made when the manifest manages that field.
+    case listed(list: String, item: String, companions: [Companion] = [])
+    /// Read by a specialised stage (secrets, by `SecretReader`).
+    case elsewhere
+
+    /// A further read that supplies one field of an object.
+    public struct Companion: Sendable {
+        /// The field it supplies (`role_id`).
+        public var field: String
+        /// Where it is read (`auth/MOUNTrole/NAME/role-id`).
+        public var path: String
+
+        /// A companion read.
+        public init(field: String, path: String) {
+            self.field = field
+            self.path = path
+        }
+    }
+
+    /// How a server says an object is not there.
+    public enum MissingAnswer: Sendable {
+        /// 404, the usual way.
+        case notFound
+        /// 400 with a message `No … at …` (sys/mounts/PATH and sys/auth/PATH answer so).
+        case badRequestNoMount
+    }
+
+    /// `template` for one object.
+    /// One pass over the template, so a mount or name that itself contains `NAME` or
+    /// `MOUNT` is never substituted again.
+    public static func path(_ template: String, mount: String = "", name: String = "") -> String {
+        var result = ""
+        var rest = Substring(template)
+        while let first = rest.first {
+            if rest.hasPrefix("MOUNT") {
+                result += mount
+                rest = rest.dropFirst(5)
+            } else if rest.hasPrefix("NAME") {
+                result += name
+                rest = rest.dropFirst(4)
+            } else {
+                result.append(first)
+                rest = rest.dropFirst()
+            }
+        }
+        return result
+    }
+}
+
+/// What the server answered for one object, for a kind's `live` normalisation.
+public struct LiveRecord: Sendable {
+    /// The object's address.
+    public var address: Address
+    /// Its `data` (or its entry in a table).
+    public var data: JSONValue
+    /// The fields companion reads supplied, by field name.
+    public var companions: [String: JSONValue]
+
+    /// A record.
+    public init(address: Address, data: JSONValue, companions: [String: JSONValue] = [:]) {
+        self.address = address
+        self.data = data
+        self.companions = companions
+    }
+
+    /// A member of the data.
+    public subscript(_ key: String) -> JSONValue? { data[key] }
+
+    /// For an object on a mount: its mount path (with the slash) and its name.
+    public var mountAndName: (mount: String, name: String) { address.mountAndName }
+}
