@@ -7,64 +7,65 @@ import VaultWire
 /// loses data. One file per kind under `Kinds/` holds its definition; `KindRegistry` lists
 /// them, and resolving, reading, planning, writing, export and the documentation table
 /// (`docs/kinds.md`) are loops over the registry, so a kind is written once.
-public struct KindDefinition: Sendable {
+/// A class, so that the many reads of a kind's definition while planning thousands of
+/// objects share one instance rather than copying a value of twenty members each time.
+public final class KindDefinition: Sendable {
     /// The kind.
-    public var kind: ResourceKind
+    public let kind: ResourceKind
     /// What a person calls one object of this kind (`AppRole role`).
-    public var noun: String
+    public let noun: String
     /// The manifest section that declares objects of this kind (`approle_roles`).
-    public var section: String
+    public let section: String
     /// The word an ownership rule names this kind by (`approle_role`), when it can be owned.
-    public var ownership: OwnershipRule.Kind?
+    public let ownership: OwnershipRule.Kind?
     /// The API the object lives at, for people (`auth/MOUNT/role/NAME`).
-    public var endpoint: String
+    public let endpoint: String
     /// The kind of mount objects of this kind live on (Transit keys on a secrets engine),
     /// nil for a top-level kind. An object counts only while its mount exists.
-    public var mount: ResourceKind?
+    public let mount: ResourceKind?
     /// Whether a mount (of kind `mount`) holds objects of this kind, by its type: what
     /// export reads every object of.
-    public var holds: @Sendable (Resource) -> Bool = { _ in false }
+    public let holds: @Sendable (Resource) -> Bool
     /// Every field the server holds that vaultform manages, in documentation order.
-    public var fields: [FieldDefinition]
+    public let fields: [FieldDefinition]
     /// Fields the server generates: read never, or read and never compared.
-    public var generated: [String]
+    public let generated: [String]
     /// Deleting or replacing an object of this kind destroys data or access.
-    public var destructionLosesData: Bool
+    public let destructionLosesData: Bool
     /// An object that exists as soon as its mount does, at its fresh values (a KV engine's
     /// config): one the manifest wants at those values needs no write when its mount is new.
-    public var existsWithMount = false
+    public let existsWithMount: Bool
     /// The server stores names of this kind in lower case (policies, AppRole roles), so
     /// names and name prefixes compare lower-cased.
-    public var lowercasesNames = false
+    public let lowercasesNames: Bool
     /// Whether a desired and a live value of a field mean the same to the server, where that
     /// is not plain equality (audit options as the server parses them); nil: plain equality.
     /// `fields` are the object's desired fields, for rules that read another field.
-    public var sameValue: @Sendable (_ field: String, _ desired: FieldValue, _ live: FieldValue, _ fields: [String: FieldValue]) -> Bool?
-        = { _, _, _, _ in nil }
+    public let sameValue: @Sendable (_ field: String, _ desired: FieldValue, _ live: FieldValue, _ fields: [String: FieldValue]) -> Bool?
     /// The rule for a change whose direction matters (a KV engine's version goes up in
     /// place, never down); nil: the field's own rule.
-    public var valueRule: @Sendable (_ field: String, _ before: FieldValue?, _ after: FieldValue?) -> ChangeRule? = { _, _, _ in nil }
+    public let valueRule: @Sendable (_ field: String, _ before: FieldValue?, _ after: FieldValue?) -> ChangeRule?
     /// Both sides' fields made comparable where the server leaves something implicit (a KV
     /// engine of version 1 reports no version).
-    public var comparable: @Sendable (_ desired: [String: FieldValue], _ live: [String: FieldValue])
-        -> ([String: FieldValue], [String: FieldValue]) = { ($0, $1) }
+    public let comparable: @Sendable (_ desired: [String: FieldValue], _ live: [String: FieldValue])
+        -> ([String: FieldValue], [String: FieldValue])
     /// How objects of this kind are found and read.
-    public var reading: Reading
+    public let reading: Reading
     /// The manifest's objects of this kind, normalised, with only the fields the manifest states.
-    public var stated: @Sendable (Manifest) -> [StatedResource]
+    public let stated: @Sendable (Manifest) -> [StatedResource]
     /// An object as the server answered for it, normalised like the desired side.
-    public var live: @Sendable (LiveRecord) -> Resource
+    public let live: @Sendable (LiveRecord) -> Resource
     /// The writes that create an object from its fields (those at their fresh value left out).
-    public var create: @Sendable (Resource) -> [WriteRequest]
+    public let create: @Sendable (Resource) -> [WriteRequest]
     /// The writes that change the given fields in place.
-    public var update: @Sendable (Address, [String: FieldValue]) -> [WriteRequest]
+    public let update: @Sendable (Address, [String: FieldValue]) -> [WriteRequest]
     /// The writes that delete an object.
-    public var delete: @Sendable (Address) -> [WriteRequest]
+    public let delete: @Sendable (Address) -> [WriteRequest]
     /// The writes that must come before a replacement's delete (a Transit key must allow it).
-    public var beforeReplace: @Sendable (Address) -> [WriteRequest] = { _ in [] }
+    public let beforeReplace: @Sendable (Address) -> [WriteRequest]
     /// How `export` writes objects of this kind; nil for a kind written inside another's
     /// entry (a KV engine's config) or not exported.
-    public var export: ExportForm?
+    public let export: ExportForm?
 
     /// A definition. Behaviours a kind does not have default to none.
     public init(
