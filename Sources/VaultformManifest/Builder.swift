@@ -173,6 +173,16 @@ struct Builder {
             checkTokenRole(role, item)
             manifest.tokenRoles.append(role)
         }
+        for item in objects(root, "identity_entities") {
+            guard let name = item.string("name") else { continue }
+            let policies = item.strings("policies")
+            for policy in policies ?? [] where policy.value.lowercased() == "root" {
+                diagnostics.append(.error("an entity's policies cannot contain `root`", at: policy.location))
+            }
+            manifest.identityEntities.append(IdentityEntity(
+                name: name, policies: policies, metadata: item.textMap("metadata"), disabled: item.boolean("disabled"),
+                ignoreFields: ignoredFields(item), location: item.location))
+        }
         for item in objects(root, "secret_schemas") {
             if let schema = secretSchema(item) { manifest.secretSchemas.append(schema) }
         }

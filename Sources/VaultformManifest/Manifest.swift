@@ -26,6 +26,8 @@ public struct Manifest: Sendable, Equatable {
     public var appRoleRoles: [AppRoleRole] = []
     /// Token roles (`auth/token/roles/NAME`).
     public var tokenRoles: [TokenRole] = []
+    /// Identity entities (`identity/entity/name/NAME`).
+    public var identityEntities: [IdentityEntity] = []
     /// Secret schemas.
     public var secretSchemas: [SecretSchema] = []
 
@@ -55,6 +57,7 @@ public struct OwnershipRule: Sendable, Equatable {
         case policy
         case appRoleRole = "approle_role"
         case tokenRole = "token_role"
+        case identityEntity = "identity_entity"
         case transitKey = "transit_key"
     }
 
@@ -252,6 +255,19 @@ public struct TokenRole: Sendable, Equatable {
     public var tokenType: String?
     public var tokenNoDefaultPolicy: Bool?
     public var tokenBoundCIDRs: [CIDR]?
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
+    public var location: SourceLocation
+}
+
+/// An identity entity (`identity/entity/name/NAME`): a person or service, with the policies
+/// and metadata its tokens get whichever auth method it logs in with.
+public struct IdentityEntity: Sendable, Equatable {
+    /// The entity's name (the server finds names in any case, and keeps the case written).
+    public var name: String
+    public var policies: [Located<String>]?
+    public var metadata: [String: String]?
+    public var disabled: Bool?
     /// Fields someone else owns (`ignore_fields`): never compared or written.
     public var ignoreFields: [String] = []
     public var location: SourceLocation

@@ -191,6 +191,17 @@ public enum ManifestShape {
         ]
     )
 
+    static let identityEntity = ObjectShape(
+        "an identity entity", summary: "An identity entity (identity/entity/name/NAME): a person or service across auth methods.",
+        fields: [
+            Field("name", .string(.name), required: true, "The entity's name; the server finds it in any case."),
+            Field("policies", .list(.string(.name), unique: true), "Policies every token of the entity gets."),
+            Field("metadata", .map(.scalarText), "Metadata, replaced as a whole when it changes."),
+            Field("disabled", .boolean, "Tokens of a disabled entity are refused."),
+            ignoreFields(["policies", "metadata", "disabled"]),
+        ]
+    )
+
     static let generator = ObjectShape(
         "a value generator", summary: "How vaultform generates a missing value.",
         fields: [
@@ -289,6 +300,7 @@ public enum ManifestShape {
             Field("auth_methods", .list(.object(authMethod), unique: false), "Auth methods of any type."),
             Field("approle_roles", .list(.object(appRoleRole), unique: false), "AppRole roles."),
             Field("token_roles", .list(.object(tokenRole), unique: false), "Token roles."),
+            Field("identity_entities", .list(.object(identityEntity), unique: false), "Identity entities."),
             Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),
         ]
     )

@@ -48,6 +48,8 @@ struct Validator {
                    what: { "Transit key `\($0.name)` on `\($0.mount.value)`" })
         duplicates(manifest.appRoleRoles, key: { "\($0.mount.value)/\($0.name.lowercased())" }, location: \.location,
                    what: { "AppRole role `\($0.name)` on `\($0.mount.value)`" })
+        duplicates(manifest.identityEntities, key: { $0.name.lowercased() }, location: \.location,
+                   what: { "identity entity `\($0.name)`" })
         duplicates(manifest.tokenRoles, key: \.name, location: \.location, what: { "token role `\($0.name)`" })
         duplicates(manifest.secretSchemas, key: \.path, location: \.location, what: { "secret schema `\($0.path)`" })
         duplicates(manifest.externalPolicies, key: { $0.value.lowercased() }, location: \.location,
@@ -151,6 +153,14 @@ struct Validator {
             for policy in role.tokenPolicies ?? [] where !known.contains(policy.value.lowercased()) {
                 diagnostics.append(.error(
                     "AppRole role `\(role.name)` names policy `\(policy.value)`, which the manifest neither defines nor lists as external",
+                    at: policy.location,
+                    hint: Suggestion.hint(for: policy.value, in: candidates) ?? "define it under `policies`, or list it under `external_policies`"))
+            }
+        }
+        for entity in manifest.identityEntities {
+            for policy in entity.policies ?? [] where !known.contains(policy.value.lowercased()) && policy.value.lowercased() != "root" {
+                diagnostics.append(.error(
+                    "identity entity `\(entity.name)` names policy `\(policy.value)`, which the manifest neither defines nor lists as external",
                     at: policy.location,
                     hint: Suggestion.hint(for: policy.value, in: candidates) ?? "define it under `policies`, or list it under `external_policies`"))
             }

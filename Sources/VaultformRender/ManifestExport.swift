@@ -33,6 +33,23 @@ public enum ManifestExport {
                 files += form.attachments(object).map { File(path: $0.path, contents: $0.contents) }
             }
         }
+        // Policies the objects name that the server does not have: a manifest must say so.
+        let present = Set(objects.map(\.address) + [Address(.policy, "default")])
+        var referenced: [String] = []
+        for object in objects {
+            for field in object.address.kind.definition.policyReferences {
+                if case .set(let names)? = object.fields[field] { referenced += names }
+            }
+        }
+        let external = referenced.byteSortedUnique().filter { !present.contains(Address(.policy, $0)) }
+        if !external.isEmpty {
+            let body = try Yams.serialize(node: .mapping(.init([
+                (scalar("version"), .scalar(.init("1"))), (scalar("external_policies"), .sequence(.init(external.map(scalar)))),
+            ])))
+            files.append(File(
+                path: "external_policies.yaml",
+                contents: header("Policies that objects name but the server does not hold (or that this export left out).", source: source) + body))
+        }
         try add("secrets.yaml", "secret_schemas", secrets.map(schema),
                 "Secret schemas INFERRED from the live secrets' field names and value types (never their values):\nreview each type, mark optional fields `required: false`, and add generators or sources\nwhere vaultform should fill a missing value.")
         return files

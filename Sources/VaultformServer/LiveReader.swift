@@ -74,11 +74,15 @@ public struct LiveReader: Sendable {
                 // only the names the manifest declares, or all of an owned mount, are read.
                 let wanted = scope.mounts[mount] ?? [:]
                 let owned = scope.owned.contains(mount)
+                // A kind whose names the server finds in any case is addressed lower-cased.
+                let address: @Sendable (String) -> Address = { name in
+                    Address(definition.kind, mount + (definition.lowercasesNames ? name.lowercased() : name))
+                }
                 let names = try await self.list(Reading.path(list, mount: mount)).filter { name in
-                    owned || wanted[Address(definition.kind, mount + name)] != nil
+                    owned || wanted[address(name)] != nil
                 }
                 let objects = try await concurrently(names) { name -> Resource? in
-                    let address = Address(definition.kind, mount + name)
+                    let address = address(name)
                     guard let data = try await readIfPresent(Reading.path(item, mount: mount, name: name)) else { return nil }
                     var supplied: [String: JSONValue] = [:]
                     for companion in companions where scope.allCompanions || wanted[address]?.contains(companion.field) == true {

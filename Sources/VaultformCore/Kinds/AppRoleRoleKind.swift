@@ -28,7 +28,7 @@ enum AppRoleRoleKind {
         ],
         generated: ["role_id (when the manifest fixes none)", "secret IDs and their accessors"],
         destructionLosesData: false, lowercasesNames: true,
-        sameValue: sameValue,
+        sameValue: sameValue, policyReferences: ["token_policies"],
         reading: .listed(
             list: "auth/MOUNTrole", item: "auth/MOUNTrole/NAME",
             companions: [.init(field: "role_id", path: "auth/MOUNTrole/NAME/role-id")]),

@@ -49,6 +49,9 @@ public final class KindDefinition: Sendable {
     /// engine of version 1 reports no version).
     public let comparable: @Sendable (_ desired: [String: FieldValue], _ live: [String: FieldValue])
         -> ([String: FieldValue], [String: FieldValue])
+    /// Fields that name policies, which a manifest must define or list as external (export
+    /// lists the ones the server does not have under `external_policies`).
+    public let policyReferences: [String]
     /// How objects of this kind are found and read.
     public let reading: Reading
     /// The manifest's objects of this kind, normalised, with only the fields the manifest states.
@@ -77,7 +80,7 @@ public final class KindDefinition: Sendable {
         valueRule: @escaping @Sendable (String, FieldValue?, FieldValue?) -> ChangeRule? = { _, _, _ in nil },
         comparable: @escaping @Sendable ([String: FieldValue], [String: FieldValue]) -> ([String: FieldValue], [String: FieldValue])
             = { ($0, $1) },
-        reading: Reading = .elsewhere,
+        policyReferences: [String] = [], reading: Reading = .elsewhere,
         stated: @escaping @Sendable (Manifest) -> [StatedResource] = { _ in [] },
         live: @escaping @Sendable (LiveRecord) -> Resource = { Resource($0.address) },
         create: @escaping @Sendable (Resource) -> [WriteRequest] = { _ in [] },
@@ -101,6 +104,7 @@ public final class KindDefinition: Sendable {
         self.sameValue = sameValue
         self.valueRule = valueRule
         self.comparable = comparable
+        self.policyReferences = policyReferences
         self.reading = reading
         self.stated = stated
         self.live = live

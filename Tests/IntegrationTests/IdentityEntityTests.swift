@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import TestSupport
+import VaultAPI
+
+/// Identity entities (`identity/entity/name/NAME`) against a real server, both ways: the
+/// server finds names in any case and lower-cases policies, so those spellings are no change;
+/// a real out-of-band change of any field, omitted ones included, is drift that apply
+/// repairs; an owned entity the manifest drops is deleted (destructive: it needs
+/// `--allow-destroy`); export writes them back and the round trip plans no change.
+@Suite("identity entities against a dev server")
+struct IdentityEntityTests {
+    @Test("equivalent spellings are no change; every field drifted out of band is drift that apply repairs")
+    func bothWays() async throws {
+        let server = try await DevServer.shared()
+        let directory = try scratchDirectory("vf-entities")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let alice = PlanExactnessTests.unique("Alice"), bare = PlanExactnessTests.unique("bare")
+        let manifest = try SecretSchemaTests.write("""
+            external_policies: [reader, writer]
+            identity_entities:
+              - { name: \(alice), policies: [reader, writer], metadata: { team: payments, env: prod }, disabled: false }
+              - { name: \(bare) }
+            """, in: directory)
+        let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
+        #expect(applied.code == 0, "\(applied.all)")
+        let clean = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
+        #expect(clean.code == 0, "\(clean.all)")
+
+        let bao = BaoCommand(server: server)
+        let path = "identity/entity/name/\(alice)"
+        let spellings: [[String]] = [
+            ["write", path, "policies=Writer, READER"],
+            ["write", "identity/entity/name/\(alice.lowercased())", "disabled=0"],
+            ["write", path, "metadata=env=prod", "metadata=team=payments"],
+        ]
+        for spelling in spellings {
+            _ = try await bao.run(spelling)
+            let plan = try await server.vaultform(["plan", manifest, "--format", "json"])
+            #expect(try TokenRoleTests.changed(plan.output).isEmpty, "\(spelling): \(plan.output)")
+        }
+
+        let address = "identity-entity:\(alice.lowercased())", bareAddress = "identity-entity:\(bare)"
+        let drifts: [(command: [String], address: String, field: String)] = [
+            (["write", path, "policies=reader"], address, "policies"),
+            (["write", path, "metadata=team=payments"], address, "metadata"),
+            (["write", path, "disabled=true"], address, "disabled"),
+            (["write", "identity/entity/name/\(bare)", "policies=reader"], bareAddress, "policies"),
+            (["write", "identity/entity/name/\(bare)", "metadata=by=hand"], bareAddress, "metadata"),
+            (["write", "identity/entity/name/\(bare)", "disabled=true"], bareAddress, "disabled"),
+        ]
+        for drift in drifts {
+            _ = try await bao.run(drift.command)
+            let plan = try await server.vaultform(["plan", manifest, "--format", "json"])
+            #expect(try TokenRoleTests.changed(plan.output).contains("\(drift.address) \(drift.field)"), "\(drift.command): \(plan.output)")
+        }
+        let drifted = try await server.vaultform(["drift", manifest])
+        #expect(drifted.code == 2, "\(drifted.all)")
+        let repaired = try await server.vaultform(["apply", manifest, "--auto-approve"])
+        #expect(repaired.code == 0, "\(repaired.all)")
+        let after = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
+        #expect(after.code == 0, "\(after.all)")
+        let entity = try await server.client().request(.get, "identity/entity/name/\(bare)").data
+        #expect(entity?["disabled"]?.boolValue == false && entity?["policies"]?.arrayValue?.isEmpty == true)
+    }
+
+    @Test("an owned entity the manifest drops is deleted only with --allow-destroy; export round-trips")
+    func ownershipAndExport() async throws {
+        try await DevServer.with { server in
+            let directory = try scratchDirectory("vf-entities-export")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let bao = BaoCommand(server: server)
+            _ = try await bao.run(["write", "identity/entity/name/svc-stray", "policies=a"])
+            _ = try await bao.run(["write", "identity/entity/name/Svc-Keep", "policies=b,a", "metadata=team=x"])
+            let manifest = try SecretSchemaTests.write("""
+                external_policies: [a, b]
+                ownership:
+                  - { kind: identity_entity, prefix: svc- }
+                identity_entities:
+                  - { name: svc-keep, policies: [a, b], metadata: { team: x } }
+                """, in: directory)
+            let plan = try await server.vaultform(["plan", manifest, "--format", "json"])
+            let json = try JSONSerialization.jsonObject(with: Data(plan.output.utf8)) as? [String: Any]
+            let actions = (json?["changes"] as? [[String: Any]] ?? []).map { "\($0["action"] ?? "") \($0["address"] ?? "")" }
+            #expect(actions == ["delete identity-entity:svc-stray"], "\(plan.output)")
+            let refused = try await server.vaultform(["apply", manifest, "--auto-approve"])
+            #expect(refused.code == 1 && refused.all.contains("--allow-destroy"), "\(refused.all)")
+            let applied = try await server.vaultform(["apply", manifest, "--auto-approve", "--allow-destroy"])
+            #expect(applied.code == 0, "\(applied.all)")
+            let names = try await server.client().request(.list, "identity/entity/name").data?["keys"]?.arrayValue?.compactMap(\.stringValue)
+            #expect(names == ["Svc-Keep"])
+
+            let exported = directory.appendingPathComponent("exported")
+            let export = try await server.vaultform(["export", "--output", exported.path])
+            #expect(export.code == 0, "\(export.all)")
+            let text = try String(contentsOf: exported.appendingPathComponent("identity.yaml"), encoding: .utf8)
+            #expect(text.contains("name: svc-keep") && text.contains("team: x"), "\(text)")
+            // The entity names policies the server does not hold: export says they are external.
+            let external = try String(contentsOf: exported.appendingPathComponent("external_policies.yaml"), encoding: .utf8)
+            #expect(external.contains("- a") && external.contains("- b"), "\(external)")
+            let roundTrip = try await server.vaultform(["plan", exported.path, "--detailed-exitcode"])
+            #expect(roundTrip.code == 0, "\(roundTrip.all)")
+        }
+    }
+}
