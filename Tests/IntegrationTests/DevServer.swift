@@ -337,22 +337,41 @@ struct DevServerError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Free loopback ports, found by binding port 0 and reading what the kernel chose.
+/// Free loopback ports, found by binding port 0 and reading what the kernel chose. A port is
+/// handed out once per process: a server that a test stops and relaunches on its port leaves
+/// it free meanwhile, and a parallel test that was given the same port started its own server
+/// there, so the relaunch reached a stranger's server (403 with the first one's token).
 enum FreePort {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var handedOut: Set<Int> = []
+
+    /// Claims `ports` for this process, unless one was handed out before.
+    static func claim(_ ports: [Int]) -> Bool {
+        lock.withLock {
+            guard ports.allSatisfy({ !handedOut.contains($0) }) else { return false }
+            handedOut.formUnion(ports)
+            return true
+        }
+    }
+
     /// A port that is free, and whose successor is free too (the dev server's cluster
-    /// listener takes the port above the API's).
+    /// listener takes the port above the API's); neither handed out before in this process.
     static func loopbackPair() throws -> Int {
-        for _ in 0..<20 {
-            let port = try loopback()
-            if port < 65535, isFree(port + 1) { return port }
+        for _ in 0..<50 {
+            guard let port = bind(port: 0) else { continue }
+            if port < 65535, isFree(port + 1), claim([port, port + 1]) { return port }
         }
         throw DevServerError(message: "no free pair of loopback ports found")
     }
 
-    /// A free port on 127.0.0.1 (free when this returns; nothing reserves it).
+    /// A free port on 127.0.0.1, not handed out before in this process (free when this
+    /// returns; nothing outside the process is kept from it).
     static func loopback() throws -> Int {
-        guard let port = bind(port: 0) else { throw DevServerError(message: "cannot bind 127.0.0.1:0") }
-        return port
+        for _ in 0..<50 {
+            guard let port = bind(port: 0) else { throw DevServerError(message: "cannot bind 127.0.0.1:0") }
+            if claim([port]) { return port }
+        }
+        throw DevServerError(message: "no loopback port left that this process has not used")
     }
 
     static func isFree(_ port: Int) -> Bool { bind(port: port) != nil }
@@ -376,11 +395,19 @@ final class Listener: @unchecked Sendable {
     /// A socket that listens and never accepts; `listening: false` binds without listening,
     /// which is `closed()`.
     init(listening: Bool = true) throws {
-        guard let socket = Self.makeSocket(port: 0, listen: listening) else {
-            throw DevServerError(message: "cannot bind 127.0.0.1:0")
+        // Never a port a server of this process was given (it may be between a stop and a relaunch).
+        for _ in 0..<50 {
+            guard let socket = Self.makeSocket(port: 0, listen: listening) else {
+                throw DevServerError(message: "cannot bind 127.0.0.1:0")
+            }
+            if FreePort.claim([socket.port]) {
+                port = socket.port
+                descriptor = socket.descriptor
+                return
+            }
+            close(socket.descriptor)
         }
-        port = socket.port
-        descriptor = socket.descriptor
+        throw DevServerError(message: "no loopback port left that this process has not used")
     }
 
     /// A loopback port that stays closed while the value lives: bound without listening (and
