@@ -27,39 +27,24 @@ struct IdentityEntityTests {
         let clean = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
         #expect(clean.code == 0, "\(clean.all)")
 
-        let bao = BaoCommand(server: server)
         let path = "identity/entity/name/\(alice)"
         let spellings: [[String]] = [
             ["write", path, "policies=Writer, READER"],
             ["write", "identity/entity/name/\(alice.lowercased())", "disabled=0"],
             ["write", path, "metadata=env=prod", "metadata=team=payments"],
         ]
-        for spelling in spellings {
-            _ = try await bao.run(spelling)
-            let plan = try await server.vaultform(["plan", manifest, "--format", "json"])
-            #expect(try TokenRoleTests.changed(plan.output).isEmpty, "\(spelling): \(plan.output)")
-        }
+        try await BothWays.spellingsAreNoChange(spellings, manifest: manifest, server: server)
 
         let address = "identity-entity:\(alice.lowercased())", bareAddress = "identity-entity:\(bare)"
-        let drifts: [(command: [String], address: String, field: String)] = [
-            (["write", path, "policies=reader"], address, "policies"),
-            (["write", path, "metadata=team=payments"], address, "metadata"),
-            (["write", path, "disabled=true"], address, "disabled"),
-            (["write", "identity/entity/name/\(bare)", "policies=reader"], bareAddress, "policies"),
-            (["write", "identity/entity/name/\(bare)", "metadata=by=hand"], bareAddress, "metadata"),
-            (["write", "identity/entity/name/\(bare)", "disabled=true"], bareAddress, "disabled"),
+        let drifts: [BothWays.Drift] = [
+            .init(["write", path, "policies=reader"], address, "policies"),
+            .init(["write", path, "metadata=team=payments"], address, "metadata"),
+            .init(["write", path, "disabled=true"], address, "disabled"),
+            .init(["write", "identity/entity/name/\(bare)", "policies=reader"], bareAddress, "policies"),
+            .init(["write", "identity/entity/name/\(bare)", "metadata=by=hand"], bareAddress, "metadata"),
+            .init(["write", "identity/entity/name/\(bare)", "disabled=true"], bareAddress, "disabled"),
         ]
-        for drift in drifts {
-            _ = try await bao.run(drift.command)
-            let plan = try await server.vaultform(["plan", manifest, "--format", "json"])
-            #expect(try TokenRoleTests.changed(plan.output).contains("\(drift.address) \(drift.field)"), "\(drift.command): \(plan.output)")
-        }
-        let drifted = try await server.vaultform(["drift", manifest])
-        #expect(drifted.code == 2, "\(drifted.all)")
-        let repaired = try await server.vaultform(["apply", manifest, "--auto-approve"])
-        #expect(repaired.code == 0, "\(repaired.all)")
-        let after = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
-        #expect(after.code == 0, "\(after.all)")
+        try await BothWays.driftsAreRepaired(drifts, manifest: manifest, server: server)
         let entity = try await server.client().request(.get, "identity/entity/name/\(bare)").data
         #expect(entity?["disabled"]?.boolValue == false && entity?["policies"]?.arrayValue?.isEmpty == true)
     }

@@ -9,14 +9,6 @@ import VaultAPI
 /// writes them back so that the round trip plans no change.
 @Suite("token roles against a dev server")
 struct TokenRoleTests {
-    /// The fields a plan's JSON says change, as `ADDRESS FIELD`.
-    static func changed(_ output: String) throws -> [String] {
-        let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
-        return (json?["changes"] as? [[String: Any]] ?? []).flatMap { change in
-            (change["fields"] as? [[String: Any]] ?? []).map { "\(change["address"] ?? "") \($0["name"] ?? "")" }
-        }
-    }
-
     @Test("equivalent spellings are no change; every field drifted out of band is drift that apply repairs")
     func bothWays() async throws {
         let server = try await DevServer.shared()
@@ -51,7 +43,6 @@ struct TokenRoleTests {
         let listed = try await server.client().request(.list, "auth/token/roles").data?["keys"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(listed.contains(full))
 
-        let bao = BaoCommand(server: server)
         let path = "auth/token/roles/\(full)"
         // Written by hand the way people (and other tools) write them: the same to the server.
         let spellings: [[String]] = [
@@ -64,47 +55,33 @@ struct TokenRoleTests {
             ["write", path, "orphan=1", "renewable=f", "token_no_default_policy=TRUE"],
             ["write", "auth/token/roles/\(bare)", "renewable=true", "token_type=default-service", "path_suffix="],
         ]
-        for spelling in spellings {
-            _ = try await bao.run(spelling)
-            let plan = try await server.vaultform(["plan", manifest, "--format", "json"])
-            #expect(try Self.changed(plan.output).isEmpty, "\(spelling): \(plan.output)")
-        }
+        try await BothWays.spellingsAreNoChange(spellings, manifest: manifest, server: server)
 
         let fullAddress = "token-role:\(full)", bareAddress = "token-role:\(bare)"
-        let drifts: [(command: [String], address: String, field: String)] = [
-            (["write", path, "allowed_policies=reader"], fullAddress, "allowed_policies"),
-            (["write", path, "disallowed_policies=admin,ops"], fullAddress, "disallowed_policies"),
-            (["write", path, "allowed_policies_glob=team-*,x-*"], fullAddress, "allowed_policies_glob"),
-            (["write", path, "disallowed_policies_glob="], fullAddress, "disallowed_policies_glob"),
-            (["write", path, "allowed_entity_aliases=other"], fullAddress, "allowed_entity_aliases"),
-            (["write", path, "orphan=false"], fullAddress, "orphan"),
-            (["write", path, "renewable=true"], fullAddress, "renewable"),
-            (["write", path, "path_suffix=cd-jobs"], fullAddress, "path_suffix"),
-            (["write", path, "token_period=2h"], fullAddress, "token_period"),
-            (["write", path, "token_explicit_max_ttl=48h"], fullAddress, "token_explicit_max_ttl"),
-            (["write", path, "token_num_uses=6"], fullAddress, "token_num_uses"),
-            (["write", path, "token_no_default_policy=false"], fullAddress, "token_no_default_policy"),
-            (["write", path, "token_bound_cidrs=10.0.0.0/8"], fullAddress, "token_bound_cidrs"),
-            (["write", path, "token_type=default-service"], fullAddress, "token_type"),
+        let drifts: [BothWays.Drift] = [
+            .init(["write", path, "allowed_policies=reader"], fullAddress, "allowed_policies"),
+            .init(["write", path, "disallowed_policies=admin,ops"], fullAddress, "disallowed_policies"),
+            .init(["write", path, "allowed_policies_glob=team-*,x-*"], fullAddress, "allowed_policies_glob"),
+            .init(["write", path, "disallowed_policies_glob="], fullAddress, "disallowed_policies_glob"),
+            .init(["write", path, "allowed_entity_aliases=other"], fullAddress, "allowed_entity_aliases"),
+            .init(["write", path, "orphan=false"], fullAddress, "orphan"),
+            .init(["write", path, "renewable=true"], fullAddress, "renewable"),
+            .init(["write", path, "path_suffix=cd-jobs"], fullAddress, "path_suffix"),
+            .init(["write", path, "token_period=2h"], fullAddress, "token_period"),
+            .init(["write", path, "token_explicit_max_ttl=48h"], fullAddress, "token_explicit_max_ttl"),
+            .init(["write", path, "token_num_uses=6"], fullAddress, "token_num_uses"),
+            .init(["write", path, "token_no_default_policy=false"], fullAddress, "token_no_default_policy"),
+            .init(["write", path, "token_bound_cidrs=10.0.0.0/8"], fullAddress, "token_bound_cidrs"),
+            .init(["write", path, "token_type=default-service"], fullAddress, "token_type"),
             // The role the manifest gives no fields: every one is managed at its fresh value.
-            (["write", "auth/token/roles/\(bare)", "allowed_policies=reader"], bareAddress, "allowed_policies"),
-            (["write", "auth/token/roles/\(bare)", "orphan=true"], bareAddress, "orphan"),
-            (["write", "auth/token/roles/\(bare)", "renewable=false"], bareAddress, "renewable"),
-            (["write", "auth/token/roles/\(bare)", "token_type=batch"], bareAddress, "token_type"),
-            (["write", "auth/token/roles/\(bare)", "token_bound_cidrs=127.0.0.1"], bareAddress, "token_bound_cidrs"),
-            (["write", "auth/token/roles/\(bare)", "allowed_entity_aliases=a"], bareAddress, "allowed_entity_aliases"),
+            .init(["write", "auth/token/roles/\(bare)", "allowed_policies=reader"], bareAddress, "allowed_policies"),
+            .init(["write", "auth/token/roles/\(bare)", "orphan=true"], bareAddress, "orphan"),
+            .init(["write", "auth/token/roles/\(bare)", "renewable=false"], bareAddress, "renewable"),
+            .init(["write", "auth/token/roles/\(bare)", "token_type=batch"], bareAddress, "token_type"),
+            .init(["write", "auth/token/roles/\(bare)", "token_bound_cidrs=127.0.0.1"], bareAddress, "token_bound_cidrs"),
+            .init(["write", "auth/token/roles/\(bare)", "allowed_entity_aliases=a"], bareAddress, "allowed_entity_aliases"),
         ]
-        for drift in drifts {
-            _ = try await bao.run(drift.command)
-            let plan = try await server.vaultform(["plan", manifest, "--format", "json"])
-            #expect(try Self.changed(plan.output).contains("\(drift.address) \(drift.field)"), "\(drift.command): \(plan.output)")
-        }
-        let drifted = try await server.vaultform(["drift", manifest])
-        #expect(drifted.code == 2, "\(drifted.all)")
-        let repaired = try await server.vaultform(["apply", manifest, "--auto-approve"])
-        #expect(repaired.code == 0, "\(repaired.all)")
-        let after = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
-        #expect(after.code == 0, "\(after.all)")
+        try await BothWays.driftsAreRepaired(drifts, manifest: manifest, server: server)
         let role = try await server.client().request(.get, "auth/token/roles/\(bare)").data
         #expect(role?["renewable"]?.boolValue == true && role?["orphan"]?.boolValue == false)
         #expect(role?["token_type"]?.stringValue == "default-service")

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The two directions every field of a kind is tested in against a real server: a spelling
+/// the server stores the same, written out of band, plans no change; a real out-of-band
+/// change shows as exactly that field, `drift` exits 2, apply repairs it and the next plan is
+/// empty.
+enum BothWays {
+    /// One real change: the `bao` arguments that make it, and the field the plan must show.
+    struct Drift {
+        var command: [String]
+        var address: String
+        var field: String
+
+        init(_ command: [String], _ address: String, _ field: String) {
+            self.command = command
+            self.address = address
+            self.field = field
+        }
+    }
+
+    /// The fields a plan's JSON says change, as `ADDRESS FIELD`.
+    static func changed(_ output: String) throws -> [String] {
+        let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+        return (json?["changes"] as? [[String: Any]] ?? []).flatMap { change in
+            (change["fields"] as? [[String: Any]] ?? []).map { "\(change["address"] ?? "") \($0["name"] ?? "")" }
+        }
+    }
+
+    /// Each spelling, written with `bao`, plans no change.
+    static func spellingsAreNoChange(_ spellings: [[String]], manifest: String, server: DevServer) async throws {
+        let bao = BaoCommand(server: server)
+        for spelling in spellings {
+            _ = try await bao.run(spelling)
+            let plan = try await server.vaultform(["plan", manifest, "--format", "json"])
+            #expect(try changed(plan.output).isEmpty, "\(spelling): \(plan.output)")
+        }
+    }
+
+    /// Each drift, made with `bao`, shows its field; then `drift` exits 2, apply (with
+    /// `applyArguments`) repairs everything, and the next plan is empty.
+    static func driftsAreRepaired(_ drifts: [Drift], manifest: String, server: DevServer, applyArguments: [String] = []) async throws {
+        let bao = BaoCommand(server: server)
+        for drift in drifts {
+            _ = try await bao.run(drift.command)
+            let plan = try await server.vaultform(["plan", manifest, "--format", "json"])
+            #expect(try changed(plan.output).contains("\(drift.address) \(drift.field)"), "\(drift.command): \(plan.output)")
+        }
+        let drifted = try await server.vaultform(["drift", manifest])
+        #expect(drifted.code == 2, "\(drifted.all)")
+        let repaired = try await server.vaultform(["apply", manifest, "--auto-approve"] + applyArguments)
+        #expect(repaired.code == 0, "\(repaired.all)")
+        let after = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
+        #expect(after.code == 0, "\(after.all)")
+    }
+}
