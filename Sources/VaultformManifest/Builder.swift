@@ -68,6 +68,7 @@ struct Builder {
                 if engine.isKVv2 {
                     engine.kvConfig = KVConfig(
                         maxVersions: config.integer("max_versions"), casRequired: config.boolean("cas_required"),
+                        metadataCASRequired: config.boolean("metadata_cas_required"),
                         deleteVersionAfter: config.duration("delete_version_after"), ignoreFields: ignoredFields(config),
                         location: config.location)
                 } else {
@@ -131,14 +132,19 @@ struct Builder {
             } else {
                 continue
             }
-            manifest.policies.append(Policy(name: name, source: source, document: document, location: item.location))
+            manifest.policies.append(Policy(
+                name: name, source: source, document: document,
+                allowSlashesInIdentityTemplates: item.boolean("allow_slashes_in_identity_templates"),
+                allowWildcardsInIdentityTemplates: item.boolean("allow_wildcards_in_identity_templates"), location: item.location))
         }
         manifest.externalPolicies += root.strings("external_policies") ?? []
         for item in objects(root, "auth_methods") {
             guard let path = item.string("path"), let type = item.string("type") else { continue }
             manifest.authMethods.append(AuthMethod(
-                path: path, type: type, description: item.string("description"), local: item.boolean("local"),
-                sealWrap: item.boolean("seal_wrap"), tuning: item.object("tuning").map(tuning),
+                path: path, type: type, description: item.string("description"), options: item.textMap("options") ?? [:],
+                local: item.boolean("local"),
+                sealWrap: item.boolean("seal_wrap"), externalEntropyAccess: item.boolean("external_entropy_access"),
+                tuning: item.object("tuning").map(tuning),
                 ignoreFields: ignoredFields(item, tuning: item.object("tuning")), location: item.location))
         }
         for item in objects(root, "approle_roles") {
@@ -153,7 +159,8 @@ struct Builder {
                 tokenExplicitMaxTTL: item.duration("token_explicit_max_ttl"), tokenPeriod: item.duration("token_period"),
                 tokenNumUses: item.integer("token_num_uses"), tokenType: item.string("token_type"),
                 tokenNoDefaultPolicy: item.boolean("token_no_default_policy"),
-                tokenBoundCIDRs: item.cidrs("token_bound_cidrs")?.map(\.value), sidecar: item.boolean("sidecar"),
+                tokenBoundCIDRs: item.cidrs("token_bound_cidrs")?.map(\.value),
+                tokenStrictlyBindIP: item.boolean("token_strictly_bind_ip"), sidecar: item.boolean("sidecar"),
                 ignoreFields: ignoredFields(item), location: item.location)
             checkRole(role, item)
             manifest.appRoleRoles.append(role)

@@ -125,6 +125,7 @@ public struct SecretsEngine: Sendable, Equatable {
 public struct KVConfig: Sendable, Equatable {
     public var maxVersions: Int?
     public var casRequired: Bool?
+    public var metadataCASRequired: Bool?
     public var deleteVersionAfter: TimeSpan?
     /// Fields someone else owns (`ignore_fields`): never compared or written.
     public var ignoreFields: [String] = []
@@ -180,6 +181,9 @@ public struct Policy: Sendable, Equatable {
     /// The policy's meaning, parsed once when the manifest is loaded (structured rules are
     /// turned into the same form).
     public var document: PolicyDocument
+    /// OpenBao's identity-template settings of the policy.
+    public var allowSlashesInIdentityTemplates: Bool?
+    public var allowWildcardsInIdentityTemplates: Bool?
     public var location: SourceLocation
 }
 
@@ -201,8 +205,11 @@ public struct AuthMethod: Sendable, Equatable {
     public var path: String
     public var type: String
     public var description: String?
+    /// Method options; only the keys written are compared.
+    public var options: [String: String] = [:]
     public var local: Bool?
     public var sealWrap: Bool?
+    public var externalEntropyAccess: Bool?
     public var tuning: MountTuning?
     /// Fields someone else owns (`ignore_fields`): never compared or written.
     public var ignoreFields: [String] = []
@@ -228,6 +235,7 @@ public struct AppRoleRole: Sendable, Equatable {
     public var tokenType: String?
     public var tokenNoDefaultPolicy: Bool?
     public var tokenBoundCIDRs: [CIDR]?
+    public var tokenStrictlyBindIP: Bool?
     /// False for a role whose credentials must never go to the shared sidecar directory
     /// (`vaultform credentials --all`), such as the admin role; vaultform's own, never sent
     /// to the server.

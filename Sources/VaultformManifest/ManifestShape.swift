@@ -39,8 +39,9 @@ public enum ManifestShape {
         fields: [
             Field("max_versions", .integer(min: 0, max: nil), "Versions kept per secret; 0 means the server default (10)."),
             Field("cas_required", .boolean, "Require check-and-set on every write."),
+            Field("metadata_cas_required", .boolean, "Require check-and-set on every metadata write (OpenBao)."),
             Field("delete_version_after", .duration, "Delete versions this long after they are written; 0 disables."),
-            ignoreFields(["max_versions", "cas_required", "delete_version_after"]),
+            ignoreFields(["max_versions", "cas_required", "delete_version_after", "metadata_cas_required"]),
         ]
     )
 
@@ -117,6 +118,10 @@ public enum ManifestShape {
             Field("hcl", .string(.nonEmpty), "The policy text in HCL."),
             Field("file", .string(.nonEmpty), "A file holding the policy text, relative to the manifest file."),
             Field("rules", .list(.object(policyRule), unique: false), "Structured rules, rendered to canonical HCL."),
+            Field(
+                "allow_slashes_in_identity_templates", .boolean,
+                "OpenBao: identity template values may contain slashes (each one then spans path segments)."),
+            Field("allow_wildcards_in_identity_templates", .boolean, "OpenBao: identity template values may contain `*` and `+`."),
         ],
         exactlyOneOf: [["hcl", "file", "rules"]]
     )
@@ -127,10 +132,12 @@ public enum ManifestShape {
             Field("path", .string(.mountPath), required: true, "Where the method is enabled, without slashes."),
             Field("type", .string(.name), required: true, "approle, jwt, userpass, kubernetes…"),
             Field("description", .string(.any), "A human-friendly description."),
+            Field("options", options, "Method options; only the keys written are compared."),
             Field("local", .boolean, "Keep the method local to this cluster. Cannot change after creation."),
             Field("seal_wrap", .boolean, "Seal-wrap the method's storage. Cannot change after creation."),
+            Field("external_entropy_access", .boolean, "Give the method access to the external entropy source. Cannot change after creation."),
             Field("tuning", .object(authTuning), "Auth method tuning."),
-            ignoreFields(["description", "local", "seal_wrap", "token_type"] + tuningNames),
+            ignoreFields(["description", "options", "local", "seal_wrap", "external_entropy_access", "token_type"] + tuningNames),
         ]
     )
 
@@ -154,13 +161,14 @@ public enum ManifestShape {
             Field("token_type", .oneOf(["default", "service", "batch"]), "The type of tokens issued."),
             Field("token_no_default_policy", .boolean, "Leave the `default` policy off issued tokens."),
             Field("token_bound_cidrs", .list(.cidr, unique: true), "Where issued tokens may be used from."),
+            Field("token_strictly_bind_ip", .boolean, "Bind issued tokens to the address that logged in."),
             Field(
                 "sidecar", .boolean,
                 "false: `vaultform credentials --all` never writes this role's credentials (an admin role); default true. Not sent to the server."),
             ignoreFields([
                 "role_id", "bind_secret_id", "secret_id_bound_cidrs", "secret_id_num_uses", "secret_id_ttl", "local_secret_ids",
                 "token_policies", "token_ttl", "token_max_ttl", "token_explicit_max_ttl", "token_period", "token_num_uses",
-                "token_type", "token_no_default_policy", "token_bound_cidrs",
+                "token_type", "token_no_default_policy", "token_bound_cidrs", "token_strictly_bind_ip",
             ]),
         ]
     )

@@ -179,7 +179,7 @@ public struct Applier: Sendable {
         case .update:
             var changed: [String: FieldValue] = [:]
             for change in operation.changes { if let after = change.after { changed[change.field] = after } }
-            requests = definition.update(address, changed)
+            requests = definition.update(operation.desired ?? Resource(address, fields: changed), changed)
         case .replace:
             guard let desired = operation.desired else { throw ApplyError("the plan does not say what to create") }
             requests = definition.replacement(desired)

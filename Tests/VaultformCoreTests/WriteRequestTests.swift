@@ -31,8 +31,8 @@ struct WriteRequestTests {
         let onlyRoleID = create(Resource(Address(.appRoleRole, "approle/r"), fields: ["role_id": .string("id")]))
         #expect(onlyRoleID.map(\.path) == ["auth/approle/role/r", "auth/approle/role/r/role-id"])
         let tuned = marks(
-            ResourceKind.secretsEngine.definition.update(Address(.secretsEngine, "kv/"), ["max_lease_ttl": .seconds(60)])
-                + ResourceKind.authMethod.definition.update(Address(.authMethod, "approle/"), ["default_lease_ttl": .seconds(60)]))
+            ResourceKind.secretsEngine.definition.update(Resource(Address(.secretsEngine, "kv/")), ["max_lease_ttl": .seconds(60)])
+                + ResourceKind.authMethod.definition.update(Resource(Address(.authMethod, "approle/")), ["default_lease_ttl": .seconds(60)]))
         #expect(tuned == ["POST sys/mounts/kv/tune": true, "POST sys/auth/approle/tune": true])
         let deleted = [Address(.secretsEngine, "kv/"), Address(.auditDevice, "file/"), Address(.policy, "p")]
             .flatMap { $0.kind.definition.delete($0) }

@@ -25,6 +25,7 @@ enum AppRoleRoleKind {
             .inPlace("token_type", .string("default"), "the type of tokens issued"),
             .inPlace("token_no_default_policy", .boolean(false), "the default policy is left off issued tokens"),
             .inPlace("token_bound_cidrs", .set([]), "where issued tokens may be used from"),
+            .inPlace("token_strictly_bind_ip", .boolean(false), "issued tokens are bound to the address that logged in"),
         ],
         generated: ["role_id (when the manifest fixes none)", "secret IDs and their accessors"],
         destructionLosesData: false, lowercasesNames: true,
@@ -35,7 +36,7 @@ enum AppRoleRoleKind {
         stated: { manifest in manifest.appRoleRoles.map(stated) },
         live: live,
         create: { write($0.address, $0.fields, creating: true) },
-        update: { write($0, $1, creating: false) },
+        update: { write($0.address, $1, creating: false) },
         delete: { address in
             let (mount, role) = address.mountAndName
             return [.delete("auth/\(mount)role/\(role)")]
@@ -81,7 +82,7 @@ enum AppRoleRoleKind {
 
     static func live(_ record: LiveRecord) -> Resource {
         var fields: [String: FieldValue] = [:]
-        for key in ["bind_secret_id", "local_secret_ids", "token_no_default_policy"] {
+        for key in ["bind_secret_id", "local_secret_ids", "token_no_default_policy", "token_strictly_bind_ip"] {
             fields[key] = .boolean(record[key]?.boolValue ?? false)
         }
         for key in ["secret_id_num_uses", "token_num_uses"] {
@@ -122,6 +123,7 @@ enum AppRoleRoleKind {
         if let type = role.tokenType { fields["token_type"] = .string(type) }
         if let flag = role.tokenNoDefaultPolicy { fields["token_no_default_policy"] = .boolean(flag) }
         if let cidrs = role.tokenBoundCIDRs { fields["token_bound_cidrs"] = .unorderedSet(cidrs.map(Canonical.tokenBoundCIDR)) }
+        if let flag = role.tokenStrictlyBindIP { fields["token_strictly_bind_ip"] = .boolean(flag) }
         let name = MountPath.withSlash(role.mount.value) + role.name.lowercased()
         return StatedResource(Resource(Address(.appRoleRole, name), fields: fields), role.location, ignored: role.ignoreFields)
     }

@@ -15,7 +15,7 @@ enum AuditDeviceKind {
             .fixed("local", .boolean(false), "kept local to this cluster", reason: reason),
             .fixed("options", nil, "device options, compared as the server parses them (`AuditOptions`)", reason: reason),
         ],
-        generated: [],
+        generated: ["path (the address)"],
         destructionLosesData: true,
         // Options compare by what the server makes of them (`AuditOptions`).
         sameValue: { field, desired, live, fields in

@@ -13,7 +13,7 @@ enum IdentityEntityKind {
             .inPlace("metadata", .map([:]), "metadata, replaced as a whole"),
             .inPlace("disabled", .boolean(false), "tokens of the entity are refused"),
         ],
-        generated: ["id", "name's case", "aliases", "group_ids", "direct_group_ids", "inherited_group_ids", "merged_entity_ids",
+        generated: ["id", "name (its case as first written)", "aliases", "group_ids", "direct_group_ids", "inherited_group_ids", "merged_entity_ids",
                     "namespace_id", "creation_time", "last_update_time"],
         destructionLosesData: true, lowercasesNames: true, policyReferences: ["policies"],
         reading: .listed(list: "identity/entity/name", item: "identity/entity/name/NAME"),
@@ -27,7 +27,7 @@ enum IdentityEntityKind {
         },
         // The endpoint updates only the fields a write names; metadata is replaced whole.
         create: { [.post(path($0.address), WireFields.object($0.fields))] },
-        update: { [.post(path($0), WireFields.object($1))] },
+        update: { [.post(path($0.address), WireFields.object($1))] },
         delete: { [.delete(path($0))] },
         export: ExportForm(file: "identity.yaml", note: "Identity entities.") { entity, _ in
             ManifestEntry.fields(entity, identity: [.init("name", .text(entity.address.name))])

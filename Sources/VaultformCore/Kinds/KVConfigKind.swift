@@ -11,6 +11,7 @@ enum KVConfigKind {
             .inPlace("max_versions", .integer(0), "versions kept per secret; 0 is the server's 10"),
             .inPlace("cas_required", .boolean(false), "check-and-set required on every write"),
             .inPlace("delete_version_after", .seconds(0), "versions deleted this long after they are written; 0 never"),
+            .inPlace("metadata_cas_required", .boolean(false), "check-and-set required on every metadata write (OpenBao)"),
         ],
         generated: [],
         destructionLosesData: false,
@@ -21,6 +22,8 @@ enum KVConfigKind {
             var fields: [String: FieldValue] = [
                 "max_versions": .integer(record["max_versions"]?.intValue ?? 0),
                 "cas_required": .boolean(record["cas_required"]?.boolValue ?? false),
+                // OpenBao's; a server without it has it off.
+                "metadata_cas_required": .boolean(record["metadata_cas_required"]?.boolValue ?? false),
             ]
             // Go's duration text (`3h0m0s`).
             if let text = record["delete_version_after"]?.stringValue {
@@ -31,7 +34,7 @@ enum KVConfigKind {
             return Resource(record.address, fields: fields)
         },
         create: { write($0.address, $0.fields) },
-        update: { write($0, $1) },
+        update: { write($0.address, $1) },
         // Goes with its mount.
         delete: { _ in [] })
 
@@ -51,6 +54,7 @@ enum KVConfigKind {
         var fields: [String: FieldValue] = [:]
         if let versions = config.maxVersions { fields["max_versions"] = .integer(versions) }
         if let required = config.casRequired { fields["cas_required"] = .boolean(required) }
+        if let required = config.metadataCASRequired { fields["metadata_cas_required"] = .boolean(required) }
         if let after = config.deleteVersionAfter { fields["delete_version_after"] = .seconds(after.seconds) }
         return StatedResource(Resource(address, fields: fields), config.location, ignored: config.ignoreFields)
     }

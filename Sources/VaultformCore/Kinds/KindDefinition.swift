@@ -60,8 +60,9 @@ public final class KindDefinition: Sendable {
     public let live: @Sendable (LiveRecord) -> Resource
     /// The writes that create an object from its fields (those at their fresh value left out).
     public let create: @Sendable (Resource) -> [WriteRequest]
-    /// The writes that change the given fields in place.
-    public let update: @Sendable (Address, [String: FieldValue]) -> [WriteRequest]
+    /// The writes that change the given fields in place: `changed` holds them; the desired
+    /// object is there for endpoints that replace the whole object on every write.
+    public let update: @Sendable (_ desired: Resource, _ changed: [String: FieldValue]) -> [WriteRequest]
     /// The writes that delete an object.
     public let delete: @Sendable (Address) -> [WriteRequest]
     /// The writes that must come before a replacement's delete (a Transit key must allow it).
@@ -84,7 +85,7 @@ public final class KindDefinition: Sendable {
         stated: @escaping @Sendable (Manifest) -> [StatedResource] = { _ in [] },
         live: @escaping @Sendable (LiveRecord) -> Resource = { Resource($0.address) },
         create: @escaping @Sendable (Resource) -> [WriteRequest] = { _ in [] },
-        update: @escaping @Sendable (Address, [String: FieldValue]) -> [WriteRequest] = { _, _ in [] },
+        update: @escaping @Sendable (Resource, [String: FieldValue]) -> [WriteRequest] = { _, _ in [] },
         delete: @escaping @Sendable (Address) -> [WriteRequest] = { _ in [] },
         beforeReplace: @escaping @Sendable (Address) -> [WriteRequest] = { _ in [] },
         export: ExportForm? = nil

@@ -85,6 +85,7 @@ enum Mounts {
         fields["options"] = .map(WireFields.stringMap(record["options"]))
         fields["local"] = .boolean(record["local"]?.boolValue ?? false)
         fields["seal_wrap"] = .boolean(record["seal_wrap"]?.boolValue ?? false)
+        fields["external_entropy_access"] = .boolean(record["external_entropy_access"]?.boolValue ?? false)
         let config = record["config"]
         fields["default_lease_ttl"] = .seconds(config?["default_lease_ttl"]?.intValue ?? 0)
         fields["max_lease_ttl"] = .seconds(config?["max_lease_ttl"]?.intValue ?? 0)

@@ -7,18 +7,27 @@ enum PolicyKind {
         kind: .policy, noun: "policy", section: "policies", ownership: .policy, endpoint: "sys/policies/acl/NAME",
         fields: [
             .inPlace("policy", nil, "the rules, compared by meaning (comments, order and layout are not drift)"),
+            .inPlace("allow_slashes_in_identity_templates", .boolean(false), "identity template values may contain slashes (OpenBao)"),
+            .inPlace("allow_wildcards_in_identity_templates", .boolean(false), "identity template values may contain `*` and `+` (OpenBao)"),
         ],
-        generated: ["version", "modified", "cas_required"],
+        generated: [
+            "name", "version", "modified",
+            "cas_required (not managed: it makes every write need the version, which vaultform's writes do not send)",
+        ],
         destructionLosesData: false, lowercasesNames: true,
         reading: .listed(list: "sys/policies/acl", item: "sys/policies/acl/NAME"),
         stated: { manifest in manifest.policies.map(stated) },
         live: live,
         create: { write($0.address, $0.fields) },
-        update: { write($0, $1) },
+                // A write replaces the whole policy (settings left out go back to false): always all of it.
+        update: { desired, _ in write(desired.address, desired.fields) },
         delete: { [.delete("sys/policies/acl/\($0.name)")] },
         export: ExportForm(
             file: "policies.yaml", note: "ACL policies; each one's text is in policies/, as the server holds it.",
-            entry: { policy, _ in .mapping([.init("name", .text(policy.address.name)), .init("file", .text(file(policy)))]) },
+            entry: { policy, _ in
+                ManifestEntry.fields(
+                    policy, identity: [.init("name", .text(policy.address.name)), .init("file", .text(file(policy)))], skipping: ["policy"])
+            },
             attachments: { policy in
                 // The text as the server holds it (comments and layout kept).
                 var text: String
@@ -37,8 +46,9 @@ enum PolicyKind {
     }
 
     static func write(_ address: Address, _ fields: [String: FieldValue]) -> [WriteRequest] {
-        [WriteRequest(method: .put, path: "sys/policies/acl/\(address.name)",
-                      body: .object(["policy": fields["policy"].map(WireFields.json) ?? .string("")]))]
+        var body = WireFields.object(fields, ["allow_slashes_in_identity_templates", "allow_wildcards_in_identity_templates"])
+        body["policy"] = fields["policy"].map(WireFields.json) ?? .string("")
+        return [WriteRequest(method: .put, path: "sys/policies/acl/\(address.name)", body: .object(body))]
     }
 
     /// The server keeps the text verbatim; it is parsed here so that whitespace, comments,
@@ -46,14 +56,19 @@ enum PolicyKind {
     /// the document (`PolicyDocument.text`), for export.
     static func live(_ record: LiveRecord) -> Resource {
         let text = record["policy"]?.stringValue ?? ""
+        var fields: [String: FieldValue] = [
+            "allow_slashes_in_identity_templates": .boolean(record["allow_slashes_in_identity_templates"]?.boolValue ?? false),
+            "allow_wildcards_in_identity_templates": .boolean(record["allow_wildcards_in_identity_templates"]?.boolValue ?? false),
+        ]
         switch PolicyParser.parse(text) {
         case .success(var document):
             document.text = text
-            return Resource(record.address, fields: ["policy": .policy(document)])
+            fields["policy"] = .policy(document)
         case .failure:
             // Text the parser cannot read (written by another tool) still shows as a difference.
-            return Resource(record.address, fields: ["policy": .string(text)])
+            fields["policy"] = .string(text)
         }
+        return Resource(record.address, fields: fields)
     }
 
     /// A policy keeps its author's text for the write: inline or file HCL as written,
@@ -71,6 +86,9 @@ enum PolicyKind {
             }
             document.text = comments.isEmpty ? nil : document.renderHCL(comments: comments)
         }
-        return StatedResource(Resource(Address(.policy, policy.name.lowercased()), fields: ["policy": .policy(document)]), policy.location)
+        var fields: [String: FieldValue] = ["policy": .policy(document)]
+        if let flag = policy.allowSlashesInIdentityTemplates { fields["allow_slashes_in_identity_templates"] = .boolean(flag) }
+        if let flag = policy.allowWildcardsInIdentityTemplates { fields["allow_wildcards_in_identity_templates"] = .boolean(flag) }
+        return StatedResource(Resource(Address(.policy, policy.name.lowercased()), fields: fields), policy.location)
     }
 }

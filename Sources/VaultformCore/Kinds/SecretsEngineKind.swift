@@ -23,13 +23,9 @@ enum SecretsEngineKind {
         comparable: explicitKVVersion,
         reading: .table(path: "sys/mounts", one: "sys/mounts/NAME", missing: .badRequestNoMount),
         stated: { manifest in manifest.secretsEngines.map(stated) },
-        live: { record in
-            var fields = Mounts.live(record)
-            fields["external_entropy_access"] = .boolean(record["external_entropy_access"]?.boolValue ?? false)
-            return Resource(record.address, fields: fields)
-        },
+        live: { Resource($0.address, fields: Mounts.live($0)) },
         create: { Mounts.enable("sys/mounts", $0, settings: ["type", "description", "local", "seal_wrap", "external_entropy_access"], tuning: Mounts.tuningKeys) },
-        update: { Mounts.tune("sys/mounts", $0, $1) },
+        update: { Mounts.tune("sys/mounts", $0.address, $1) },
         delete: { Mounts.disable("sys/mounts", $0) },
         export: ExportForm(file: "engines.yaml", note: "Secrets engines, their tuning and KV v2 config.", entry: export))
 

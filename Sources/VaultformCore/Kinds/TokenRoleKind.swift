@@ -34,7 +34,7 @@ enum TokenRoleKind {
         live: live,
         // The endpoint updates only the fields a write names, and creates with the rest fresh.
         create: { [.post(path($0.address), WireFields.object($0.fields))] },
-        update: { [.post(path($0), WireFields.object($1))] },
+        update: { [.post(path($0.address), WireFields.object($1))] },
         delete: { [.delete(path($0))] },
         export: ExportForm(file: "token_roles.yaml", note: "Token roles.") { role, _ in
             ManifestEntry.fields(role, identity: [.init("name", .text(role.address.name))])

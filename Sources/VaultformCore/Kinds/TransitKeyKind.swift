@@ -37,7 +37,7 @@ enum TransitKeyKind {
         stated: { manifest in manifest.transitKeys.map(stated) },
         live: live,
         create: create,
-        update: update,
+        update: { update($0.address, $1) },
         delete: { [.delete(path($0))] },
         // Deleting a key needs deletion allowed first.
         beforeReplace: { [.post(path($0) + "/config", ["deletion_allowed": .bool(true)])] },

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+import TestSupport
+import VaultAPI
+import VaultformCore
+
+/// Every field the server answers for an object of each kind is managed by the kind's
+/// definition or listed in it as generated. A field nobody lists is a field whose change
+/// out of band nobody sees (this test found AppRole's `token_strictly_bind_ip`, KV's
+/// `metadata_cas_required`, an auth method's `external_entropy_access` and a policy's
+/// identity-template settings unmanaged).
+@Suite("the kind registry covers every field the server reads back")
+struct RegistryCoverageTests {
+    /// The words a kind's definition names: its managed fields and the generated ones (each
+    /// word of a generated entry, so `supports_*` and prose entries count).
+    static func named(_ kind: ResourceKind) -> (managed: Set<String>, generated: [String]) {
+        let definition = kind.definition
+        let words = definition.generated.flatMap { entry in
+            entry.split(whereSeparator: { " ,()`".contains($0) }).map(String.init)
+        }
+        return (Set(definition.fields.map(\.name)), words)
+    }
+
+    static func unlisted(_ keys: [String], of kind: ResourceKind) -> [String] {
+        let (managed, generated) = named(kind)
+        return keys.filter { key in
+            !managed.contains(key) && !generated.contains { word in
+                word == key || (word.hasSuffix("*") && key.hasPrefix(String(word.dropLast())))
+            }
+        }.sorted()
+    }
+
+    @Test("a fresh object of every kind reads back only fields its definition names")
+    func everyFieldIsNamed() async throws {
+        let server = try await DevServer.shared()
+        let client = try server.client()
+        let kv = PlanExactnessTests.unique("cov-kv"), tr = PlanExactnessTests.unique("cov-tr")
+        let ar = PlanExactnessTests.unique("cov-ar"), name = PlanExactnessTests.unique("cov")
+        _ = try await client.request(.post, "sys/mounts/\(kv)", body: ["type": "kv", "options": ["version": "2"]])
+        _ = try await client.request(.post, "sys/mounts/\(tr)", body: ["type": "transit"])
+        _ = try await client.request(.post, "sys/auth/\(ar)", body: ["type": "approle"])
+        _ = try await client.request(.post, "\(tr)/keys/k", body: [:])
+        _ = try await client.request(.post, "auth/\(ar)/role/r", body: [:])
+        _ = try await client.request(.put, "sys/policies/acl/\(name)", body: ["policy": "path \"a\" { capabilities = [\"read\"] }"])
+        _ = try await client.request(.post, "auth/token/roles/\(name)", body: [:])
+        _ = try await client.request(.post, "identity/entity/name/\(name)", body: [:])
+
+        func keys(_ path: String, _ member: String? = nil) async throws -> [String: JSONValue] {
+            let data = try await client.request(.get, path).data
+            let object = member.map { data?[$0] } ?? data
+            return try #require(object?.objectValue, "\(path) \(member ?? "")")
+        }
+        let mount = try await keys("sys/mounts", "\(kv)/"), auth = try await keys("sys/auth", "\(ar)/")
+        let tuned: (([String: JSONValue]) -> [String]) = { entry in
+            // A mount's config members are its tuning fields.
+            entry.keys.filter { $0 != "config" } + (entry["config"]?.objectValue?.keys.map { $0 } ?? [])
+        }
+        let reads: [(ResourceKind, [String])] = [
+            (.secretsEngine, tuned(mount)),
+            (.authMethod, tuned(auth)),
+            (.kvConfig, Array(try await keys("\(kv)/config").keys)),
+            (.transitKey, Array(try await keys("\(tr)/keys/k").keys)),
+            (.appRoleRole, Array(try await keys("auth/\(ar)/role/r").keys)),
+            (.policy, Array(try await keys("sys/policies/acl/\(name)").keys)),
+            (.tokenRole, Array(try await keys("auth/token/roles/\(name)").keys)),
+            (.identityEntity, Array(try await keys("identity/entity/name/\(name)").keys)),
+        ]
+        for (kind, read) in reads {
+            #expect(Self.unlisted(read, of: kind).isEmpty, "\(kind): the server reads back fields the definition does not name")
+        }
+    }
+
+    @Test("an audit device reads back only fields its definition names")
+    func auditDevice() async throws {
+        try await DevServer.with { server in
+            let client = try server.client()
+            let file = server.directory.appendingPathComponent("audit.log").path
+            _ = try await client.request(.put, "sys/audit/cov", body: ["type": "file", "options": ["file_path": .string(file)]])
+            let device = try #require(try await client.request(.get, "sys/audit").data?["cov/"]?.objectValue)
+            #expect(Self.unlisted(Array(device.keys), of: .auditDevice).isEmpty)
+        }
+    }
+}
+
+/// The fields the coverage test found unmanaged, now managed: both ways against a real server.
+@Suite("fields the coverage test found, both ways")
+struct CoveredFieldsTests {
+    @Test("token_strictly_bind_ip, metadata_cas_required, a policy's identity-template settings, auth options: spellings and drift")
+    func bothWays() async throws {
+        let server = try await DevServer.shared()
+        let directory = try scratchDirectory("vf-covered")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let kv = PlanExactnessTests.unique("cf-kv"), ar = PlanExactnessTests.unique("cf-ar"), policy = PlanExactnessTests.unique("cf-p")
+        let manifest = try SecretSchemaTests.write("""
+            secrets_engines:
+              - { path: \(kv), type: kv-v2 }
+            auth_methods:
+              - { path: \(ar), type: approle }
+            policies:
+              - { name: \(policy), hcl: 'path "a" { capabilities = ["read"] }', allow_wildcards_in_identity_templates: true }
+            approle_roles:
+              - { name: app, mount: \(ar) }
+            """, in: directory)
+        let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
+        #expect(applied.code == 0, "\(applied.all)")
+        try await BothWays.spellingsAreNoChange([
+            ["write", "auth/\(ar)/role/app", "token_strictly_bind_ip=f"],
+            ["write", "\(kv)/config", "metadata_cas_required=0"],
+        ], manifest: manifest, server: server)
+        try await BothWays.driftsAreRepaired([
+            .init(["write", "auth/\(ar)/role/app", "token_strictly_bind_ip=true"], "approle-role:\(ar)/app", "token_strictly_bind_ip"),
+            .init(["write", "\(kv)/config", "metadata_cas_required=true"], "kv-config:\(kv)/", "metadata_cas_required"),
+            .init(["write", "sys/policies/acl/\(policy)", "policy=path \"a\" { capabilities = [\"read\"] }", "allow_slashes_in_identity_templates=true",
+                   "allow_wildcards_in_identity_templates=true"], "policy:\(policy)", "allow_slashes_in_identity_templates"),
+        ], manifest: manifest, server: server)
+        // A policy write replaces the whole policy: the settings the manifest wants survive a
+        // change of its text alone.
+        let read = try await server.client().request(.get, "sys/policies/acl/\(policy)").data
+        #expect(read?["allow_wildcards_in_identity_templates"]?.boolValue == true)
+        #expect(read?["allow_slashes_in_identity_templates"]?.boolValue == false)
+    }
+
+    @Test("an auth method's external_entropy_access, fixed at enable: re-enabled out of band, a destructive replace")
+    func authEntropy() async throws {
+        let server = try await DevServer.shared()
+        let directory = try scratchDirectory("vf-covered-auth")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ar = PlanExactnessTests.unique("cf-ee")
+        let manifest = try SecretSchemaTests.write("""
+            auth_methods:
+              - { path: \(ar), type: approle, options: { note: kept } }
+            """, in: directory)
+        #expect(try await server.vaultform(["apply", manifest, "--auto-approve"]).code == 0)
+        let client = try server.client()
+        _ = try await client.request(.delete, "sys/auth/\(ar)")
+        _ = try await client.request(.post, "sys/auth/\(ar)", body: ["type": "approle", "external_entropy_access": true, "options": ["note": "kept"]])
+        let plan = try await server.vaultform(["plan", manifest, "--format", "json"])
+        #expect(try BothWays.changed(plan.output).contains("auth:\(ar)/ external_entropy_access"), "\(plan.output)")
+        let refused = try await server.vaultform(["apply", manifest, "--auto-approve"])
+        #expect(refused.code == 1 && refused.all.contains("--allow-destroy"), "\(refused.all)")
+        #expect(try await server.vaultform(["apply", manifest, "--auto-approve", "--allow-destroy"]).code == 0)
+        #expect(try await server.vaultform(["plan", manifest, "--detailed-exitcode"]).code == 0)
+        // Options the manifest names are managed: changed out of band, they are drift.
+        _ = try await client.request(.post, "sys/auth/\(ar)/tune", body: ["options": ["note": "changed"]])
+        let tuned = try await server.vaultform(["plan", manifest, "--format", "json"])
+        #expect(try BothWays.changed(tuned.output).contains("auth:\(ar)/ options"), "\(tuned.output)")
+    }
+}
