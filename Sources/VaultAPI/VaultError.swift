@@ -225,16 +225,21 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The capabilities the token lacks on the path: for a write, `create` when it already
     /// has `update` (the object is new), `update` when it has `create`, else either.
+    /// A token that has what the method needs and is still refused is on a root-protected
+    /// path (`sys/audit`, `sys/raw`, …), which also needs `sudo`.
     public var missingCapabilities: [String] {
         let has = Set(granted ?? [])
+        let missing: [String]
         switch method {
         case .post, .put:
             if has.contains("update") && !has.contains("create") { return ["create"] }
             if has.contains("create") && !has.contains("update") { return ["update"] }
-            return ["create", "update"]
+            missing = ["create", "update"]
         default:
-            return requiredCapabilities
+            missing = requiredCapabilities
         }
+        if granted != nil, !missing.isEmpty, !has.contains("sudo"), missing.allSatisfy(has.contains) { return ["sudo"] }
+        return missing
     }
 
     /// `the token lacks "read" on P; it has "list" there; add to one of its policies: path "P"

@@ -7,7 +7,9 @@ extension LiveReader {
     /// Everything vaultform can manage on the server, built-in objects left out: every object
     /// of every kind in the registry (a mount's objects on every mount of the type that holds
     /// them), with companions (role IDs) and policies' text as the server holds it. For `export`.
-    public func readAll() async throws -> LiveState {
+    /// Kinds in `skipping` are not read (export's `--exclude`); mounts are always read, as
+    /// the objects on them count only while they are there.
+    public func readAll(skipping: Set<ResourceKind> = []) async throws -> LiveState {
         var scope = ReadScope()
         let tables = KindRegistry.all.filter { if case .table = $0.reading { true } else { false } }
         for definition in tables { scope.kinds[definition.kind] = KindScope(mounts: ["": [:]]) }
@@ -15,7 +17,7 @@ extension LiveReader {
         for definition in KindRegistry.all {
             switch definition.reading {
             case .table, .elsewhere: continue
-            case .perMount, .listed: break
+            case .perMount, .listed: if skipping.contains(definition.kind) { continue }
             }
             var kindScope = KindScope(allCompanions: true)
             if let mountKind = definition.mount {

@@ -87,4 +87,25 @@ struct IdentityEntityTests {
             #expect(roundTrip.code == 0, "\(roundTrip.all)")
         }
     }
+
+    @Test("a token that may not list entities exports the rest with --exclude 'identity-entity:*'; without it, a clear 403")
+    func exportWithoutIdentityAccess() async throws {
+        try await DevServer.with { server in
+            let directory = try scratchDirectory("vf-entities-denied")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let client = try server.client()
+            _ = try await client.request(.put, "sys/policies/acl/exporter", body: ["policy": """
+                path "*" { capabilities = ["read", "list"] }
+                path "sys/audit" { capabilities = ["read", "sudo"] }
+                path "identity/*" { capabilities = ["deny"] }
+                """])
+            let token = try #require(try await client.request(.post, "auth/token/create", body: ["policies": ["exporter"]])
+                .json?["auth"]?["client_token"]?.stringValue)
+            let output = directory.appendingPathComponent("out").path
+            let denied = try await server.vaultform(["export", "--output", output], token: token)
+            #expect(denied.code == 1 && denied.all.contains("identity/entity/name") && denied.all.contains("403"), "\(denied.all)")
+            let excluded = try await server.vaultform(["export", "--output", output, "--exclude", "identity-entity:*"], token: token)
+            #expect(excluded.code == 0, "\(excluded.all)")
+        }
+    }
 }

@@ -63,6 +63,10 @@ struct ErrorsMessageTests {
         #expect(withPolicies.description.hasSuffix(#"it has "read" there; add to one of its policies (hoodcloud-admin): path "vaultform-lock/data/apply" { capabilities = ["create", "read", "update"] })"#), "\(withPolicies)")
         let update = try await denied(.put, has: ["create"])
         #expect(update.missingCapabilities == ["update"])
+        // Everything the method needs and still refused: a root-protected path, which needs sudo.
+        let sudo = try await denied(.get, has: ["read", "list"])
+        #expect(sudo.missingCapabilities == ["sudo"])
+        #expect(sudo.description.hasSuffix(#"(the token lacks "sudo" on vaultform-lock/data/apply; it has "read", "list" there; add to one of its policies: path "vaultform-lock/data/apply" { capabilities = ["read", "list", "sudo"] })"#), "\(sudo)")
         // Nothing at all (the server says ["deny"]): both write capabilities.
         let none = try await denied(.post, has: ["deny"])
         #expect(none.description.hasSuffix(#"(the token lacks "create" or "update" on vaultform-lock/data/apply; it has no capability there; add to one of its policies: path "vaultform-lock/data/apply" { capabilities = ["create", "update"] })"#))

@@ -52,7 +52,8 @@ struct ExportCommand: AsyncParsableCommand {
             try await ServerConnection.report(server.configuration) {
                 try await connection.withinDeadline {
                     let reader = LiveReader(client: client)
-                    var live = try await reader.readAll()
+                    let skipped = ResourceKind.allCases.filter { Self.nothingWanted(of: $0, include: include, exclude: exclude) }
+                    var live = try await reader.readAll(skipping: Set(skipped))
                     live.resources = live.resources.filter { wanted($0.key) }
                     var secrets: [InferredSecret] = []
                     if withSecretSchemas {
@@ -85,6 +86,17 @@ struct ExportCommand: AsyncParsableCommand {
         let text = address.description
         if !include.isEmpty, !include.contains(where: { Self.matches(text, $0) }) { return false }
         return !exclude.contains { Self.matches(text, $0) }
+    }
+
+    /// Whether the patterns leave out every object of `kind` (`--exclude 'identity-entity:*'`,
+    /// or `--include` patterns none of which names the kind), so it need not be read at all: a
+    /// token that may not list a kind can still export the rest.
+    static func nothingWanted(of kind: ResourceKind, include: [String], exclude: [String]) -> Bool {
+        let kindPart = { (pattern: String) in String(pattern.prefix { $0 != ":" }) }
+        if exclude.contains(where: { kindPart($0).count < $0.count && matches(kind.rawValue, kindPart($0)) && $0.hasSuffix(":*") }) {
+            return true
+        }
+        return !include.isEmpty && !include.contains { matches(kind.rawValue, kindPart($0)) }
     }
 
     /// Glob matching with `*` (any run) and `?` (one character), as fnmatch without flags.
