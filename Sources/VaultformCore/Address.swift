@@ -14,6 +14,7 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case transitKey = "transit-key"
     case policy
     case appRoleRole = "approle-role"
+    case kubernetesRole = "kubernetes-role"
     case tokenRole = "token-role"
     case identityEntity = "identity-entity"
     case kvSecret = "kv-secret"

@@ -37,8 +37,9 @@ struct Builder {
         }
         for item in objects(root, "ownership") {
             guard let kind = item.string("kind").flatMap(OwnershipRule.Kind.init(rawValue:)) else { continue }
-            if item.has("mount"), kind != .appRoleRole, kind != .transitKey {
-                diagnostics.append(.error("`mount` applies only to approle_role and transit_key ownership", at: item.location(of: "mount")))
+            if item.has("mount"), ![.appRoleRole, .kubernetesRole, .transitKey].contains(kind) {
+                diagnostics.append(.error(
+                    "`mount` applies only to approle_role, kubernetes_role and transit_key ownership", at: item.location(of: "mount")))
             }
             manifest.ownership.append(OwnershipRule(kind: kind, prefix: item.string("prefix"), mount: item.string("mount"), location: item.location))
         }
@@ -164,6 +165,28 @@ struct Builder {
                 ignoreFields: ignoredFields(item), location: item.location)
             checkRole(role, item)
             manifest.appRoleRoles.append(role)
+        }
+        for item in objects(root, "kubernetes_roles") {
+            guard let name = item.string("name") else { continue }
+            let role = KubernetesRole(
+                name: name, mount: item.locatedString("mount") ?? Located("kubernetes", at: item.location),
+                boundServiceAccountNames: item.strings("bound_service_account_names")?.map(\.value),
+                boundServiceAccountNamespaces: item.strings("bound_service_account_namespaces")?.map(\.value),
+                boundServiceAccountNamespaceSelector: item.string("bound_service_account_namespace_selector"),
+                audience: item.string("audience"), aliasNameSource: item.string("alias_name_source"),
+                token: tokenSettings(item), ignoreFields: ignoredFields(item), location: item.location)
+            checkToken(role.token, item)
+            // What the server refuses on create.
+            if (role.boundServiceAccountNames ?? []).isEmpty, !role.ignoreFields.contains("bound_service_account_names") {
+                diagnostics.append(.error("a Kubernetes role needs `bound_service_account_names` (`[\"*\"]` for any)", at: item.location))
+            }
+            if (role.boundServiceAccountNamespaces ?? []).isEmpty, (role.boundServiceAccountNamespaceSelector ?? "").isEmpty,
+               !role.ignoreFields.contains("bound_service_account_namespaces") {
+                diagnostics.append(.error(
+                    "a Kubernetes role needs `bound_service_account_namespaces` or `bound_service_account_namespace_selector`",
+                    at: item.location))
+            }
+            manifest.kubernetesRoles.append(role)
         }
         for item in objects(root, "token_roles") {
             guard let name = item.string("name") else { continue }
@@ -309,7 +332,17 @@ struct Builder {
         }
     }
 
+    /// Token settings the server refuses together.
+    private mutating func checkToken(_ token: TokenSettings, _ item: CheckedObject) {
+        if token.tokenStrictlyBindIP == true, !(token.tokenBoundCIDRs ?? []).isEmpty {
+            diagnostics.append(.error(
+                "`token_strictly_bind_ip` and `token_bound_cidrs` cannot both be set: the server refuses the pair",
+                at: item.location(of: "token_strictly_bind_ip")))
+        }
+    }
+
     private mutating func checkRole(_ role: AppRoleRole, _ item: CheckedObject) {
+        checkToken(role.token, item)
         if let ttl = role.tokenTTL, let max = role.tokenMaxTTL, max.seconds > 0, ttl > max {
             diagnostics.append(.error("`token_ttl` (\(ttl)) is longer than `token_max_ttl` (\(max))", at: item.location(of: "token_ttl")))
         }
@@ -319,6 +352,16 @@ struct Builder {
                 at: item.location(of: "bind_secret_id"),
                 hint: "without a secret ID or a CIDR binding anyone who knows the role ID could log in"))
         }
+    }
+
+    /// The token settings of a role.
+    private func tokenSettings(_ item: CheckedObject) -> TokenSettings {
+        TokenSettings(
+            tokenPolicies: item.strings("token_policies"), tokenTTL: item.duration("token_ttl"), tokenMaxTTL: item.duration("token_max_ttl"),
+            tokenExplicitMaxTTL: item.duration("token_explicit_max_ttl"), tokenPeriod: item.duration("token_period"),
+            tokenNumUses: item.integer("token_num_uses"), tokenType: item.string("token_type"),
+            tokenNoDefaultPolicy: item.boolean("token_no_default_policy"),
+            tokenBoundCIDRs: item.cidrs("token_bound_cidrs")?.map(\.value), tokenStrictlyBindIP: item.boolean("token_strictly_bind_ip"))
     }
 
     /// What the server refuses when a token role is written.

@@ -24,6 +24,8 @@ public struct Manifest: Sendable, Equatable {
     public var authMethods: [AuthMethod] = []
     /// AppRole roles.
     public var appRoleRoles: [AppRoleRole] = []
+    /// Roles of Kubernetes auth methods (`auth/MOUNT/role/NAME`).
+    public var kubernetesRoles: [KubernetesRole] = []
     /// Token roles (`auth/token/roles/NAME`).
     public var tokenRoles: [TokenRole] = []
     /// Identity entities (`identity/entity/name/NAME`).
@@ -57,6 +59,7 @@ public struct OwnershipRule: Sendable, Equatable {
         case policy
         case appRoleRole = "approle_role"
         case tokenRole = "token_role"
+        case kubernetesRole = "kubernetes_role"
         case identityEntity = "identity_entity"
         case transitKey = "transit_key"
     }
@@ -216,6 +219,21 @@ public struct AuthMethod: Sendable, Equatable {
     public var location: SourceLocation
 }
 
+/// The token settings of a role-issuing auth method's role (AppRole, Kubernetes); nil fields
+/// are left to their fresh values.
+public struct TokenSettings: Sendable, Equatable {
+    public var tokenPolicies: [Located<String>]?
+    public var tokenTTL: TimeSpan?
+    public var tokenMaxTTL: TimeSpan?
+    public var tokenExplicitMaxTTL: TimeSpan?
+    public var tokenPeriod: TimeSpan?
+    public var tokenNumUses: Int?
+    public var tokenType: String?
+    public var tokenNoDefaultPolicy: Bool?
+    public var tokenBoundCIDRs: [CIDR]?
+    public var tokenStrictlyBindIP: Bool?
+}
+
 /// A role of an AppRole auth method.
 public struct AppRoleRole: Sendable, Equatable {
     public var name: String
@@ -236,10 +254,35 @@ public struct AppRoleRole: Sendable, Equatable {
     public var tokenNoDefaultPolicy: Bool?
     public var tokenBoundCIDRs: [CIDR]?
     public var tokenStrictlyBindIP: Bool?
+    /// Its token settings, as every role-issuing method has them.
+    public var token: TokenSettings {
+        TokenSettings(
+            tokenPolicies: tokenPolicies, tokenTTL: tokenTTL, tokenMaxTTL: tokenMaxTTL, tokenExplicitMaxTTL: tokenExplicitMaxTTL,
+            tokenPeriod: tokenPeriod, tokenNumUses: tokenNumUses, tokenType: tokenType, tokenNoDefaultPolicy: tokenNoDefaultPolicy,
+            tokenBoundCIDRs: tokenBoundCIDRs, tokenStrictlyBindIP: tokenStrictlyBindIP)
+    }
     /// False for a role whose credentials must never go to the shared sidecar directory
     /// (`vaultform credentials --all`), such as the admin role; vaultform's own, never sent
     /// to the server.
     public var sidecar: Bool?
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
+    public var location: SourceLocation
+}
+
+/// A role of a Kubernetes auth method (`auth/MOUNT/role/NAME`): which service accounts may
+/// log in, and the tokens they get.
+public struct KubernetesRole: Sendable, Equatable {
+    /// The role's name (the server stores it in lower case).
+    public var name: String
+    /// The Kubernetes auth method's path; default `kubernetes`.
+    public var mount: Located<String>
+    public var boundServiceAccountNames: [String]?
+    public var boundServiceAccountNamespaces: [String]?
+    public var boundServiceAccountNamespaceSelector: String?
+    public var audience: String?
+    public var aliasNameSource: String?
+    public var token: TokenSettings
     /// Fields someone else owns (`ignore_fields`): never compared or written.
     public var ignoreFields: [String] = []
     public var location: SourceLocation

@@ -152,6 +152,20 @@ public enum ManifestShape {
             Field("secret_id_num_uses", .integer(min: 0, max: nil), "Uses of a secret ID; 0 is unlimited."),
             Field("secret_id_ttl", .duration, "Lifetime of a secret ID; 0 is unlimited."),
             Field("local_secret_ids", .boolean, "Keep secret IDs local to this cluster. Cannot change after creation."),
+        ] + tokenFields + [
+            Field(
+                "sidecar", .boolean,
+                "false: `vaultform credentials --all` never writes this role's credentials (an admin role); default true. Not sent to the server."),
+            ignoreFields([
+                "role_id", "bind_secret_id", "secret_id_bound_cidrs", "secret_id_num_uses", "secret_id_ttl", "local_secret_ids",
+                "token_policies", "token_ttl", "token_max_ttl", "token_explicit_max_ttl", "token_period", "token_num_uses",
+                "token_type", "token_no_default_policy", "token_bound_cidrs", "token_strictly_bind_ip",
+            ]),
+        ]
+    )
+
+    /// The token settings every role-issuing method's roles have.
+    static let tokenFields: [Field] = [
             Field("token_policies", .list(.string(.name), unique: true), "Policies of the tokens issued."),
             Field("token_ttl", .duration, "TTL of the tokens issued."),
             Field("token_max_ttl", .duration, "Maximum TTL of the tokens issued, renewals included."),
@@ -162,14 +176,25 @@ public enum ManifestShape {
             Field("token_no_default_policy", .boolean, "Leave the `default` policy off issued tokens."),
             Field("token_bound_cidrs", .list(.cidr, unique: true), "Where issued tokens may be used from."),
             Field("token_strictly_bind_ip", .boolean, "Bind issued tokens to the address that logged in."),
+    ]
+
+    static let kubernetesRole = ObjectShape(
+        "a Kubernetes role", summary: "A role of a Kubernetes auth method (auth/MOUNT/role/NAME).",
+        fields: [
+            Field("name", .string(.name), required: true, "The role's name (the server stores it in lower case)."),
+            Field("mount", .string(.mountPath), "The Kubernetes auth method's path; default `kubernetes`."),
+            Field("bound_service_account_names", .list(.string(.nonEmpty), unique: true), "Service accounts that may log in; `*` any."),
+            Field("bound_service_account_namespaces", .list(.string(.nonEmpty), unique: true), "Their namespaces; `*` any."),
             Field(
-                "sidecar", .boolean,
-                "false: `vaultform credentials --all` never writes this role's credentials (an admin role); default true. Not sent to the server."),
+                "bound_service_account_namespace_selector", .string(.any),
+                "A label selector (YAML or JSON) of the namespaces, instead of or beside the list."),
+            Field("audience", .string(.any), "The audience the service account's token must have."),
+            Field("alias_name_source", .oneOf(["serviceaccount_uid", "serviceaccount_name"]), "What names the entity alias."),
+        ] + tokenFields + [
             ignoreFields([
-                "role_id", "bind_secret_id", "secret_id_bound_cidrs", "secret_id_num_uses", "secret_id_ttl", "local_secret_ids",
-                "token_policies", "token_ttl", "token_max_ttl", "token_explicit_max_ttl", "token_period", "token_num_uses",
-                "token_type", "token_no_default_policy", "token_bound_cidrs", "token_strictly_bind_ip",
-            ]),
+                "bound_service_account_names", "bound_service_account_namespaces", "bound_service_account_namespace_selector",
+                "audience", "alias_name_source",
+            ] + tokenFields.map(\.key)),
         ]
     )
 
@@ -307,6 +332,7 @@ public enum ManifestShape {
             Field("external_policies", .list(.string(.name), unique: true), "Policies that exist but are not managed here."),
             Field("auth_methods", .list(.object(authMethod), unique: false), "Auth methods of any type."),
             Field("approle_roles", .list(.object(appRoleRole), unique: false), "AppRole roles."),
+            Field("kubernetes_roles", .list(.object(kubernetesRole), unique: false), "Roles of Kubernetes auth methods."),
             Field("token_roles", .list(.object(tokenRole), unique: false), "Token roles."),
             Field("identity_entities", .list(.object(identityEntity), unique: false), "Identity entities."),
             Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),

@@ -50,6 +50,8 @@ struct Validator {
                    what: { "AppRole role `\($0.name)` on `\($0.mount.value)`" })
         duplicates(manifest.identityEntities, key: { $0.name.lowercased() }, location: \.location,
                    what: { "identity entity `\($0.name)`" })
+        duplicates(manifest.kubernetesRoles, key: { "\($0.mount.value)/\($0.name.lowercased())" }, location: \.location,
+                   what: { "Kubernetes role `\($0.name)` on `\($0.mount.value)`" })
         duplicates(manifest.tokenRoles, key: \.name, location: \.location, what: { "token role `\($0.name)`" })
         duplicates(manifest.secretSchemas, key: \.path, location: \.location, what: { "secret schema `\($0.path)`" })
         duplicates(manifest.externalPolicies, key: { $0.value.lowercased() }, location: \.location,
@@ -153,6 +155,25 @@ struct Validator {
             for policy in role.tokenPolicies ?? [] where !known.contains(policy.value.lowercased()) {
                 diagnostics.append(.error(
                     "AppRole role `\(role.name)` names policy `\(policy.value)`, which the manifest neither defines nor lists as external",
+                    at: policy.location,
+                    hint: Suggestion.hint(for: policy.value, in: candidates) ?? "define it under `policies`, or list it under `external_policies`"))
+            }
+        }
+        for role in manifest.kubernetesRoles {
+            if let method = methods[role.mount.value] {
+                if method.type != "kubernetes" {
+                    diagnostics.append(.error(
+                        "Kubernetes role `\(role.name)` is on `\(method.path)`, a `\(method.type)` auth method, not a kubernetes one",
+                        at: role.mount.location, related: [.init("`\(method.path)` is declared here", at: method.location)]))
+                }
+            } else {
+                diagnostics.append(.error(
+                    "Kubernetes role `\(role.name)` is on auth method `\(role.mount.value)`, which the manifest does not declare",
+                    at: role.mount.location, hint: "declare it under `auth_methods` with `type: kubernetes`"))
+            }
+            for policy in role.token.tokenPolicies ?? [] where !known.contains(policy.value.lowercased()) {
+                diagnostics.append(.error(
+                    "Kubernetes role `\(role.name)` names policy `\(policy.value)`, which the manifest neither defines nor lists as external",
                     at: policy.location,
                     hint: Suggestion.hint(for: policy.value, in: candidates) ?? "define it under `policies`, or list it under `external_policies`"))
             }
