@@ -155,13 +155,8 @@ struct Builder {
                 roleID: item.string("role_id"), bindSecretID: item.boolean("bind_secret_id"),
                 secretIDBoundCIDRs: item.cidrs("secret_id_bound_cidrs")?.map(\.value),
                 secretIDNumUses: item.integer("secret_id_num_uses"), secretIDTTL: item.duration("secret_id_ttl"),
-                localSecretIDs: item.boolean("local_secret_ids"), tokenPolicies: item.strings("token_policies"),
-                tokenTTL: item.duration("token_ttl"), tokenMaxTTL: item.duration("token_max_ttl"),
-                tokenExplicitMaxTTL: item.duration("token_explicit_max_ttl"), tokenPeriod: item.duration("token_period"),
-                tokenNumUses: item.integer("token_num_uses"), tokenType: item.string("token_type"),
-                tokenNoDefaultPolicy: item.boolean("token_no_default_policy"),
-                tokenBoundCIDRs: item.cidrs("token_bound_cidrs")?.map(\.value),
-                tokenStrictlyBindIP: item.boolean("token_strictly_bind_ip"), sidecar: item.boolean("sidecar"),
+                localSecretIDs: item.boolean("local_secret_ids"),
+                token: tokenSettings(item), sidecar: item.boolean("sidecar"),
                 ignoreFields: ignoredFields(item), location: item.location)
             checkRole(role, item)
             manifest.appRoleRoles.append(role)
@@ -343,10 +338,10 @@ struct Builder {
 
     private mutating func checkRole(_ role: AppRoleRole, _ item: CheckedObject) {
         checkToken(role.token, item)
-        if let ttl = role.tokenTTL, let max = role.tokenMaxTTL, max.seconds > 0, ttl > max {
+        if let ttl = role.token.tokenTTL, let max = role.token.tokenMaxTTL, max.seconds > 0, ttl > max {
             diagnostics.append(.error("`token_ttl` (\(ttl)) is longer than `token_max_ttl` (\(max))", at: item.location(of: "token_ttl")))
         }
-        if role.bindSecretID == false, (role.secretIDBoundCIDRs ?? []).isEmpty, (role.tokenBoundCIDRs ?? []).isEmpty {
+        if role.bindSecretID == false, (role.secretIDBoundCIDRs ?? []).isEmpty, (role.token.tokenBoundCIDRs ?? []).isEmpty {
             diagnostics.append(.error(
                 "a role with `bind_secret_id: false` needs `secret_id_bound_cidrs` or `token_bound_cidrs`",
                 at: item.location(of: "bind_secret_id"),

@@ -244,23 +244,8 @@ public struct AppRoleRole: Sendable, Equatable {
     public var secretIDNumUses: Int?
     public var secretIDTTL: TimeSpan?
     public var localSecretIDs: Bool?
-    public var tokenPolicies: [Located<String>]?
-    public var tokenTTL: TimeSpan?
-    public var tokenMaxTTL: TimeSpan?
-    public var tokenExplicitMaxTTL: TimeSpan?
-    public var tokenPeriod: TimeSpan?
-    public var tokenNumUses: Int?
-    public var tokenType: String?
-    public var tokenNoDefaultPolicy: Bool?
-    public var tokenBoundCIDRs: [CIDR]?
-    public var tokenStrictlyBindIP: Bool?
     /// Its token settings, as every role-issuing method has them.
-    public var token: TokenSettings {
-        TokenSettings(
-            tokenPolicies: tokenPolicies, tokenTTL: tokenTTL, tokenMaxTTL: tokenMaxTTL, tokenExplicitMaxTTL: tokenExplicitMaxTTL,
-            tokenPeriod: tokenPeriod, tokenNumUses: tokenNumUses, tokenType: tokenType, tokenNoDefaultPolicy: tokenNoDefaultPolicy,
-            tokenBoundCIDRs: tokenBoundCIDRs, tokenStrictlyBindIP: tokenStrictlyBindIP)
-    }
+    public var token: TokenSettings
     /// False for a role whose credentials must never go to the shared sidecar directory
     /// (`vaultform credentials --all`), such as the admin role; vaultform's own, never sent
     /// to the server.

@@ -152,7 +152,7 @@ struct Validator {
                     "AppRole role `\(role.name)` is on auth method `\(role.mount.value)`, which the manifest does not declare",
                     at: role.mount.location, hint: "declare it under `auth_methods` with `type: approle`"))
             }
-            for policy in role.tokenPolicies ?? [] where !known.contains(policy.value.lowercased()) {
+            for policy in role.token.tokenPolicies ?? [] where !known.contains(policy.value.lowercased()) {
                 diagnostics.append(.error(
                     "AppRole role `\(role.name)` names policy `\(policy.value)`, which the manifest neither defines nor lists as external",
                     at: policy.location,

@@ -303,15 +303,15 @@ struct FixtureTests {
         #expect(method.tuning?.maxLeaseTTL?.seconds == 5400)
         let role = try #require(manifest.appRoleRoles.first)
         #expect(role.roleID == "0123")
-        #expect(role.tokenTTL?.seconds == 5400)
-        #expect(role.tokenMaxTTL?.seconds == 7200)
-        #expect(role.tokenPeriod?.seconds == 0)
+        #expect(role.token.tokenTTL?.seconds == 5400)
+        #expect(role.token.tokenMaxTTL?.seconds == 7200)
+        #expect(role.token.tokenPeriod?.seconds == 0)
         #expect(role.secretIDTTL?.seconds == 7 * 86400)
         let cidrs = try #require(role.secretIDBoundCIDRs)
         #expect(cidrs.prefix(4).map(\.description) == ["10.0.0.0/8", "192.168.1.7/32", "2001:db8::/32", "::1/128"])
         #expect(cidrs.count == 5 && cidrs[4].family == .ipv6 && cidrs[4].isHost)
         #expect(cidrs[1].isHost && !cidrs[1].prefixWritten)
-        #expect(role.tokenBoundCIDRs?.map(\.description) == ["fd00::/8", "0.0.0.0/0"])
+        #expect(role.token.tokenBoundCIDRs?.map(\.description) == ["fd00::/8", "0.0.0.0/0"])
     }
 
     @Test("variables fill typed fields whole and text inside strings; $${ escapes")
@@ -328,9 +328,9 @@ struct FixtureTests {
         #expect(manifest.authMethods.first?.description == "yes")
         let role = try #require(manifest.appRoleRoles.first)
         #expect(role.name == "app-staging")
-        #expect(role.tokenTTL?.seconds == 2700)
+        #expect(role.token.tokenTTL?.seconds == 2700)
         #expect(role.secretIDBoundCIDRs?.map(\.description) == ["10.0.0.0/8", "2001:db8::/48"])
-        #expect(role.tokenBoundCIDRs?.count == 2)
+        #expect(role.token.tokenBoundCIDRs?.count == 2)
     }
 
     @Test("a policy file is read relative to the manifest file")

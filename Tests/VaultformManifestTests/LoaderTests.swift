@@ -82,7 +82,7 @@ func load(_ text: String, file: String = "m.yaml", inputs: VariableInputs = Vari
         let manifest = try #require(result.manifest, "\(result.diagnostics)")
         #expect(manifest.authMethods[0].description == "yes")
         #expect(manifest.appRoleRoles[0].roleID == "0123")
-        #expect(manifest.appRoleRoles[0].tokenTTL?.seconds == 3600)
+        #expect(manifest.appRoleRoles[0].token.tokenTTL?.seconds == 3600)
     }
 
     @Test func variablesTakePrecedenceInOrder() throws {
@@ -110,15 +110,15 @@ func load(_ text: String, file: String = "m.yaml", inputs: VariableInputs = Vari
             let result = load(text, inputs: inputs)
             return try #require(result.manifest?.appRoleRoles.first, "\(result.diagnostics)")
         }
-        #expect(try role(VariableInputs()).tokenBoundCIDRs?.map(\.description) == ["127.0.0.1/32"])
-        #expect(try role(VariableInputs()).tokenNumUses == 5)
+        #expect(try role(VariableInputs()).token.tokenBoundCIDRs?.map(\.description) == ["127.0.0.1/32"])
+        #expect(try role(VariableInputs()).token.tokenNumUses == 5)
         let fromEnvironment = VariableInputs(environment: ["VAULTFORM_VAR_cidrs": "[10.9.0.0/16, 10.8.0.0/16]"])
-        #expect(try role(fromEnvironment).tokenBoundCIDRs?.map(\.description) == ["10.9.0.0/16", "10.8.0.0/16"])
+        #expect(try role(fromEnvironment).token.tokenBoundCIDRs?.map(\.description) == ["10.9.0.0/16", "10.8.0.0/16"])
         let fromFiles = VariableInputs(environment: ["VAULTFORM_VAR_ttl": "9h"], varFiles: [first.path, second.path])
-        #expect(try role(fromFiles).tokenTTL?.seconds == 3 * 3600)
-        #expect(try role(fromFiles).tokenBoundCIDRs?.map(\.description) == ["10.1.0.0/16"])
+        #expect(try role(fromFiles).token.tokenTTL?.seconds == 3 * 3600)
+        #expect(try role(fromFiles).token.tokenBoundCIDRs?.map(\.description) == ["10.1.0.0/16"])
         let fromFlag = VariableInputs(varFiles: [first.path], assignments: ["ttl=4h"])
-        #expect(try role(fromFlag).tokenTTL?.seconds == 4 * 3600)
+        #expect(try role(fromFlag).token.tokenTTL?.seconds == 4 * 3600)
         let manifest = try #require(load(text).manifest)
         #expect(manifest.authMethods[0].description == "ttl is 1h, literal ${x}")
     }
