@@ -67,6 +67,10 @@ public final class KindDefinition: Sendable {
     public let delete: @Sendable (Address) -> [WriteRequest]
     /// The writes that must come before a replacement's delete (a Transit key must allow it).
     public let beforeReplace: @Sendable (Address) -> [WriteRequest]
+    /// The fields by name, and the fresh values by name: looked up for every field of every
+    /// object planned, applied and read back.
+    private let fieldsByName: [String: FieldDefinition]
+    public let freshValues: [String: FieldValue]
     /// How `export` writes objects of this kind; nil for a kind written inside another's
     /// entry (a KV engine's config) or not exported.
     public let export: ExportForm?
@@ -98,6 +102,8 @@ public final class KindDefinition: Sendable {
         self.mount = mount
         self.holds = holds
         self.fields = fields
+        fieldsByName = Dictionary(fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        freshValues = Dictionary(fields.compactMap { field in field.fresh.map { (field.name, $0) } }, uniquingKeysWith: { first, _ in first })
         self.generated = generated
         self.destructionLosesData = destructionLosesData
         self.existsWithMount = existsWithMount
@@ -117,7 +123,7 @@ public final class KindDefinition: Sendable {
     }
 
     /// The definition of `field`, if the kind manages it.
-    public func field(_ name: String) -> FieldDefinition? { fields.first { $0.name == name } }
+    public func field(_ name: String) -> FieldDefinition? { fieldsByName[name] }
 
     /// The writes that create `resource`: fields at their fresh value are left out (a fresh
     /// object has them already), except the type, which selects what is created.

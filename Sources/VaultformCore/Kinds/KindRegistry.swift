@@ -35,9 +35,7 @@ extension ResourceKind {
     public var definition: KindDefinition { KindRegistry.definition(self) }
 
     /// Field name → the value a fresh object has (the value an omitted field is managed at).
-    public var defaults: [String: FieldValue] {
-        Dictionary(uniqueKeysWithValues: definition.fields.compactMap { field in field.fresh.map { (field.name, $0) } })
-    }
+    public var defaults: [String: FieldValue] { definition.freshValues }
 
     /// Whether `value` is what a fresh object of this kind has in `field`.
     public func isDefault(_ field: String, _ value: FieldValue) -> Bool {
