@@ -140,51 +140,40 @@ struct Validator {
         known.formUnion(manifest.externalPolicies.map { $0.value.lowercased() })
         known.insert("default")
         let candidates = manifest.policies.map(\.name) + manifest.externalPolicies.map(\.value)
-        for role in manifest.appRoleRoles {
-            if let method = methods[role.mount.value] {
-                if method.type != "approle" {
+        /// A role's method must be declared, and of the role's type.
+        func checkMethod(_ what: String, _ mount: Located<String>, type: String, article: String) {
+            if let method = methods[mount.value] {
+                if method.type != type {
                     diagnostics.append(.error(
-                        "AppRole role `\(role.name)` is on `\(method.path)`, a `\(method.type)` auth method, not an approle one",
-                        at: role.mount.location, related: [.init("`\(method.path)` is declared here", at: method.location)]))
+                        "\(what) is on `\(method.path)`, a `\(method.type)` auth method, not \(article) \(type) one",
+                        at: mount.location, related: [.init("`\(method.path)` is declared here", at: method.location)]))
                 }
             } else {
                 diagnostics.append(.error(
-                    "AppRole role `\(role.name)` is on auth method `\(role.mount.value)`, which the manifest does not declare",
-                    at: role.mount.location, hint: "declare it under `auth_methods` with `type: approle`"))
+                    "\(what) is on auth method `\(mount.value)`, which the manifest does not declare",
+                    at: mount.location, hint: "declare it under `auth_methods` with `type: \(type)`"))
             }
-            for policy in role.token.tokenPolicies ?? [] where !known.contains(policy.value.lowercased()) {
+        }
+        /// Every policy an object names must be defined or listed as external.
+        func checkPolicies(_ what: String, _ policies: [Located<String>]) {
+            for policy in policies where !known.contains(policy.value.lowercased()) {
                 diagnostics.append(.error(
-                    "AppRole role `\(role.name)` names policy `\(policy.value)`, which the manifest neither defines nor lists as external",
+                    "\(what) names policy `\(policy.value)`, which the manifest neither defines nor lists as external",
                     at: policy.location,
                     hint: Suggestion.hint(for: policy.value, in: candidates) ?? "define it under `policies`, or list it under `external_policies`"))
             }
+        }
+        for role in manifest.appRoleRoles {
+            checkMethod("AppRole role `\(role.name)`", role.mount, type: "approle", article: "an")
+            checkPolicies("AppRole role `\(role.name)`", role.token.tokenPolicies ?? [])
         }
         for role in manifest.kubernetesRoles {
-            if let method = methods[role.mount.value] {
-                if method.type != "kubernetes" {
-                    diagnostics.append(.error(
-                        "Kubernetes role `\(role.name)` is on `\(method.path)`, a `\(method.type)` auth method, not a kubernetes one",
-                        at: role.mount.location, related: [.init("`\(method.path)` is declared here", at: method.location)]))
-                }
-            } else {
-                diagnostics.append(.error(
-                    "Kubernetes role `\(role.name)` is on auth method `\(role.mount.value)`, which the manifest does not declare",
-                    at: role.mount.location, hint: "declare it under `auth_methods` with `type: kubernetes`"))
-            }
-            for policy in role.token.tokenPolicies ?? [] where !known.contains(policy.value.lowercased()) {
-                diagnostics.append(.error(
-                    "Kubernetes role `\(role.name)` names policy `\(policy.value)`, which the manifest neither defines nor lists as external",
-                    at: policy.location,
-                    hint: Suggestion.hint(for: policy.value, in: candidates) ?? "define it under `policies`, or list it under `external_policies`"))
-            }
+            checkMethod("Kubernetes role `\(role.name)`", role.mount, type: "kubernetes", article: "a")
+            checkPolicies("Kubernetes role `\(role.name)`", role.token.tokenPolicies ?? [])
         }
         for entity in manifest.identityEntities {
-            for policy in entity.policies ?? [] where !known.contains(policy.value.lowercased()) && policy.value.lowercased() != "root" {
-                diagnostics.append(.error(
-                    "identity entity `\(entity.name)` names policy `\(policy.value)`, which the manifest neither defines nor lists as external",
-                    at: policy.location,
-                    hint: Suggestion.hint(for: policy.value, in: candidates) ?? "define it under `policies`, or list it under `external_policies`"))
-            }
+            // `root` is refused where it is built, with its own message.
+            checkPolicies("identity entity `\(entity.name)`", (entity.policies ?? []).filter { $0.value.lowercased() != "root" })
         }
     }
 
