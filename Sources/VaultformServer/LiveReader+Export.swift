@@ -10,10 +10,11 @@ extension LiveReader {
     /// Kinds in `skipping` are not read (export's `--exclude`); mounts are always read, as
     /// the objects on them count only while they are there.
     public func readAll(skipping: Set<ResourceKind> = []) async throws -> LiveState {
-        var scope = ReadScope()
+        // The tables first (mounts, auth methods, audit devices): which mounts hold which kinds.
         let tables = KindRegistry.all.filter { if case .table = $0.reading { true } else { false } }
-        for definition in tables { scope.kinds[definition.kind] = KindScope(mounts: ["": [:]]) }
-        let mounts = try await read(scope: scope, schemas: []).resources.values.filter { !Planner.builtins.contains($0.address) }
+        let tableObjects = try await concurrently(tables) { try await read($0, KindScope()) }.flatMap { $0 }
+        let mounts = tableObjects.filter { !Planner.builtins.contains($0.address) }
+        var scope = ReadScope()
         for definition in KindRegistry.all {
             switch definition.reading {
             case .table, .elsewhere: continue
@@ -31,7 +32,7 @@ extension LiveReader {
             }
             scope.kinds[definition.kind] = kindScope
         }
-        var state = try await read(scope: scope, schemas: [])
+        var state = try await read(scope: scope, schemas: [], alreadyRead: tableObjects)
         state.resources = state.resources.filter { !Planner.builtins.contains($0.key) }
         return state
     }

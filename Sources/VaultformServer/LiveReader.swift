@@ -26,8 +26,9 @@ public struct LiveReader: Sendable {
         try await read(scope: ReadScope(desired), schemas: desired.schemas)
     }
 
-    /// Reads what `scope` names, and the secrets `schemas` describe.
-    func read(scope: ReadScope, schemas: [SecretSchema]) async throws -> LiveState {
+    /// Reads what `scope` names, and the secrets `schemas` describe. `alreadyRead` holds
+    /// objects read before (export's mount tables), kept as they are.
+    func read(scope: ReadScope, schemas: [SecretSchema], alreadyRead: [Resource] = []) async throws -> LiveState {
         // Everything starts at once, so the transport's connections stay busy: every kind's
         // reads, the secrets and the identity. Reads of objects on a mount do not wait for
         // the mount tables: they treat "no such mount" as absent, and are kept below only if
@@ -39,7 +40,7 @@ public struct LiveReader: Sendable {
                 guard let kindScope = scope.kinds[definition.kind] else { continue }
                 group.addTask { try await self.read(definition, kindScope) }
             }
-            var all: [Resource] = []
+            var all = alreadyRead
             for try await resources in group { all += resources }
             return all
         }
@@ -183,25 +184,28 @@ struct ReadScope {
             let (mount, _) = Self.mountAndName(entry.address)
             let companions = definition.reading.companionFields.filter { entry.resource.fields[$0] != nil }
             kinds[definition.kind, default: KindScope()].mounts[mount, default: [:]][entry.address] = Set(companions)
-            if let mountKind = definition.mount { kinds[mountKind, default: KindScope()].mounts[""] = [:] }
+            if let mountKind = definition.mount { include(mountKind) }
         }
         for rule in desired.ownership {
             guard let definition = KindRegistry.definition(owning: rule.kind) else { continue }
             var scope = kinds[definition.kind, default: KindScope()]
+            var owned = [""]
             if let mountKind = definition.mount {
-                kinds[mountKind, default: KindScope()].mounts[""] = [:]
+                include(mountKind)
                 // A rule without a mount owns on the mounts the manifest declares objects on.
-                let owned = rule.mount.map { [MountPath.withSlash($0)] } ?? Array(scope.mounts.keys)
-                for mount in owned {
-                    scope.owned.insert(mount)
-                    scope.mounts[mount, default: [:]].merge([:]) { kept, _ in kept }
-                }
-            } else {
-                scope.owned.insert("")
-                scope.mounts[""] = scope.mounts["", default: [:]]
+                owned = rule.mount.map { [MountPath.withSlash($0)] } ?? Array(scope.mounts.keys)
+            }
+            for mount in owned {
+                scope.owned.insert(mount)
+                if scope.mounts[mount] == nil { scope.mounts[mount] = [:] }
             }
             kinds[definition.kind] = scope
         }
+    }
+
+    /// Reads `kind` (a mount kind, whose table is read whole), keeping what is already asked of it.
+    private mutating func include(_ kind: ResourceKind) {
+        if kinds[kind] == nil { kinds[kind] = KindScope() }
     }
 
     /// An object's mount (`transit/`) and name (`k`); for a top-level kind, no mount.
