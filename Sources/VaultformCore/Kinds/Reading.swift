@@ -77,7 +77,4 @@ public struct LiveRecord: Sendable {
 
     /// A member of the data.
     public subscript(_ key: String) -> JSONValue? { data[key] }
-
-    /// For an object on a mount: its mount path (with the slash) and its name.
-    public var mountAndName: (mount: String, name: String) { address.mountAndName }
 }
