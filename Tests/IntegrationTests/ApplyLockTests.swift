@@ -255,7 +255,9 @@ struct ApplyLockTests {
         let firstVersion = lease.version
         try await Task.sleep(for: .seconds(14))
         try lease.check()
-        #expect(lease.version >= firstVersion + 4, "renewed every 2 s, so about 7 times")
+        // Renewed every 2 s when the machine is idle; a loaded CI machine renews later, so the
+        // bound is what holding the lock needs: a 6 s claim lasts 14 s only if renewed twice.
+        #expect(lease.version >= firstVersion + 2, "a 6-second claim held for 14 seconds was renewed at least twice")
         let intruder = try await #require(throws: ApplyLockError.self) {
             try await ApplyLock(location: location, timeout: .zero).acquire(client: client)
         }
