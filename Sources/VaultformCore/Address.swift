@@ -15,6 +15,7 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case policy
     case appRoleRole = "approle-role"
     case kubernetesRole = "kubernetes-role"
+    case userpassUser = "userpass-user"
     case tokenRole = "token-role"
     case identityEntity = "identity-entity"
     case kvSecret = "kv-secret"

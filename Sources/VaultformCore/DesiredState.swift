@@ -63,6 +63,16 @@ public struct DesiredState: Sendable {
         }
     }
 
+    /// The same state with each object's fields rewritten by `transform` (addresses, order and
+    /// ownership stay): how write-only values get their fingerprints before planning.
+    public func withFields(_ transform: (Address, [String: FieldValue]) -> [String: FieldValue]) -> DesiredState {
+        var copy = self
+        for index in copy.entries.indices {
+            copy.entries[index].resource.fields = transform(copy.entries[index].address, copy.entries[index].resource.fields)
+        }
+        return copy
+    }
+
     /// The entry at an address, if the manifest declares it.
     public func entry(_ address: Address) -> Entry? { positions[address].map { entries[$0] } }
 }

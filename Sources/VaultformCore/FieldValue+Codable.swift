@@ -17,6 +17,7 @@ extension FieldValue: Codable {
         case "set": self = .unorderedSet(try container.decode([String].self, forKey: .value))
         case "map": self = .map(try container.decode([String: String].self, forKey: .value))
         case "sensitive": self = .sensitive(try container.decode(SensitiveValue.self, forKey: .value))
+        case "write-only": self = .writeOnly(try container.decode(WriteOnlyValue.self, forKey: .value))
         case "policy":
             let text = try container.decode(String.self, forKey: .value)
             switch PolicyParser.parse(text) {
@@ -44,6 +45,9 @@ extension FieldValue: Codable {
         case .policy(let document): try container.encode("policy", forKey: .type); try container.encode(document.textToWrite, forKey: .value)
         case .sensitive(let value):
             try container.encode("sensitive", forKey: .type)
+            try container.encode(value, forKey: .value)
+        case .writeOnly(let value):
+            try container.encode("write-only", forKey: .type)
             try container.encode(value, forKey: .value)
         }
     }

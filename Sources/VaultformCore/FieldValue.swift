@@ -20,6 +20,8 @@ public enum FieldValue: Sendable, Equatable, CustomStringConvertible {
     case policy(PolicyDocument)
     /// A secret value, never held: its shape, a keyed fingerprint, or where a new one comes from.
     case sensitive(SensitiveValue)
+    /// A value the server never reads back: where it comes from and a keyed fingerprint.
+    case writeOnly(WriteOnlyValue)
 
     /// A set from any strings: sorted and de-duplicated, so order never shows as a change.
     public static func unorderedSet(_ items: [String]) -> FieldValue { .set(items.byteSortedUnique()) }
@@ -36,6 +38,7 @@ public enum FieldValue: Sendable, Equatable, CustomStringConvertible {
         case let (.map(lhs), .map(rhs)): lhs.hasSameBytes(as: rhs)
         case let (.policy(lhs), .policy(rhs)): lhs == rhs
         case let (.sensitive(lhs), .sensitive(rhs)): lhs == rhs
+        case let (.writeOnly(lhs), .writeOnly(rhs)): lhs == rhs
         default: false
         }
     }
@@ -52,6 +55,7 @@ public enum FieldValue: Sendable, Equatable, CustomStringConvertible {
             return "{" + map.keys.sorted().map { "\($0) = \"\(map[$0] ?? "")\"" }.joined(separator: ", ") + "}"
         case .policy(let document): return "(\(document.rules.count) path rule\(document.rules.count == 1 ? "" : "s"))"
         case .sensitive(let value): return value.description
+        case .writeOnly(let value): return value.description
         }
     }
 }

@@ -32,8 +32,11 @@ public enum Planner {
         var unchanged: [Address] = []
         let wanted = { (address: Address) in options.targets.isEmpty || options.targets.contains(address) }
 
+        var findings: [Finding] = []
         for entry in desired.entries where wanted(entry.address) && !builtins.contains(entry.address) {
-            let operation = compare(entry, live.resources[entry.address])
+            let (comparable, unreadable) = withoutUnreadableSources(entry, exists: live.resources[entry.address] != nil)
+            findings += unreadable
+            let operation = compare(comparable, live.resources[entry.address])
             if operation.action == .noop { unchanged.append(entry.address) } else { operations.append(operation) }
         }
 
@@ -49,7 +52,6 @@ public enum Planner {
         deletions.sort { $0.address.kind == $1.address.kind ? String.byteOrder($0.address.name, $1.address.name) : $1.address.kind < $0.address.kind }
 
         // Secrets come last: they need their engines. Never deleted: ownership does not reach them.
-        var findings: [Finding] = []
         for schema in desired.schemas {
             let address = SecretPlanner.address(schema)
             guard wanted(address) else { continue }
@@ -99,6 +101,11 @@ public enum Planner {
             // A field the server does not report has its fresh value.
             if before == nil, desired.address.kind.isDefault(field, after) { continue }
             var change = FieldChange(field: field, before: before, after: after)
+            if case .writeOnly(var value) = after {
+                // The value itself is never known: say why it is written.
+                value.status = before == nil ? "not recorded: vaultform has not written it" : "source changed"
+                change.after = .writeOnly(value)
+            }
             switch desired.address.kind.changeRule(for: field, before: before, after: after) {
             case .inPlace: break
             case .replace(let reason): change.forcesReplacement = reason
@@ -108,6 +115,33 @@ public enum Planner {
         }
         let action: Action = changes.isEmpty ? .noop : changes.contains { $0.forcesReplacement != nil } ? .replace : .update
         return Operation(address: desired.address, action: action, changes: changes, location: entry.location, desired: desired)
+    }
+
+    /// The entry without the write-only fields whose source gave no value when the plan was
+    /// made, and what to say of each: an object that exists keeps the value it has (a
+    /// warning: not compared); a new one cannot be created without it (a blocker).
+    static func withoutUnreadableSources(_ entry: DesiredState.Entry, exists: Bool) -> (DesiredState.Entry, [Finding]) {
+        var entry = entry
+        var findings: [Finding] = []
+        let definition = entry.resource.address.kind.definition
+        for field in definition.writeOnlyFields where !exists && entry.resource.fields[field] == nil {
+            guard definition.field(field)?.neededToCreate == true else { continue }
+            findings.append(Finding(.blocker, entry.resource.address, field: field, "a new \(definition.noun) needs `\(field)`, and the manifest gives none",
+                                    hint: "give `\(field)` a source (`from_env` or `from_file`)"))
+        }
+        for (field, value) in entry.resource.fields.sorted(by: { $0.key < $1.key }) {
+            guard case .writeOnly(let writeOnly) = value, let reason = writeOnly.unavailable else { continue }
+            let address = entry.resource.address
+            if exists {
+                entry.resource.fields[field] = nil
+                findings.append(Finding(.warning, address, field: field, "write-only, not compared: \(reason)",
+                                        hint: "the server keeps the value it has; provide the source to compare it"))
+            } else {
+                findings.append(Finding(.blocker, address, field: field, "write-only, and a new object needs it: \(reason)",
+                                        hint: "provide the source (\(writeOnly.source?.description ?? "its source")), then plan again"))
+            }
+        }
+        return (entry, findings)
     }
 
     /// Whether an ownership rule covers a live object's address.

@@ -60,6 +60,7 @@ public enum WireFields {
         case .map(let map): return .object(map.mapValues(JSONValue.string))
         case .policy(let document): return .string(document.textToWrite)
         case .sensitive: return .null  // never sent from a plan: secret values are written by the secrets stage
+        case .writeOnly: return .null  // never sent from a plan: the applier puts the source's value in its place
         }
     }
 

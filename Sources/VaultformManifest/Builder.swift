@@ -37,9 +37,10 @@ struct Builder {
         }
         for item in objects(root, "ownership") {
             guard let kind = item.string("kind").flatMap(OwnershipRule.Kind.init(rawValue:)) else { continue }
-            if item.has("mount"), ![.appRoleRole, .kubernetesRole, .transitKey].contains(kind) {
+            if item.has("mount"), ![.appRoleRole, .kubernetesRole, .userpassUser, .transitKey].contains(kind) {
                 diagnostics.append(.error(
-                    "`mount` applies only to approle_role, kubernetes_role and transit_key ownership", at: item.location(of: "mount")))
+                    "`mount` applies only to approle_role, kubernetes_role, userpass_user and transit_key ownership",
+                    at: item.location(of: "mount")))
             }
             manifest.ownership.append(OwnershipRule(kind: kind, prefix: item.string("prefix"), mount: item.string("mount"), location: item.location))
         }
@@ -182,6 +183,15 @@ struct Builder {
                     at: item.location))
             }
             manifest.kubernetesRoles.append(role)
+        }
+        for item in objects(root, "userpass_users") {
+            guard let name = item.string("name") else { continue }
+            let user = UserpassUser(
+                name: name, mount: item.locatedString("mount") ?? Located("userpass", at: item.location),
+                password: item.object("password").flatMap(writeOnlySource), token: tokenSettings(item),
+                ignoreFields: ignoredFields(item), location: item.location)
+            checkToken(user.token, item)
+            manifest.userpassUsers.append(user)
         }
         for item in objects(root, "token_roles") {
             guard let name = item.string("name") else { continue }
@@ -396,6 +406,13 @@ struct Builder {
             }
         }
         return false
+    }
+
+    /// A write-only value's source (the shape allows exactly one).
+    private func writeOnlySource(_ object: CheckedObject) -> WriteOnlySource? {
+        if let variable = object.string("from_env") { return .environment(variable) }
+        if let path = object.string("from_file") { return .file(path: path, resolvedPath: resolve(path)) }
+        return nil
     }
 
     private mutating func secretSchema(_ item: CheckedObject) -> SecretSchema? {

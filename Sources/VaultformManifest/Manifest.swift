@@ -26,6 +26,8 @@ public struct Manifest: Sendable, Equatable {
     public var appRoleRoles: [AppRoleRole] = []
     /// Roles of Kubernetes auth methods (`auth/MOUNT/role/NAME`).
     public var kubernetesRoles: [KubernetesRole] = []
+    /// Users of userpass auth methods (`auth/MOUNT/users/NAME`).
+    public var userpassUsers: [UserpassUser] = []
     /// Token roles (`auth/token/roles/NAME`).
     public var tokenRoles: [TokenRole] = []
     /// Identity entities (`identity/entity/name/NAME`).
@@ -60,6 +62,7 @@ public struct OwnershipRule: Sendable, Equatable {
         case appRoleRole = "approle_role"
         case tokenRole = "token_role"
         case kubernetesRole = "kubernetes_role"
+        case userpassUser = "userpass_user"
         case identityEntity = "identity_entity"
         case transitKey = "transit_key"
     }
@@ -356,6 +359,38 @@ public enum SecretSource: Sendable, Equatable {
     case generate(SecretGenerator)
     case environment(String)
     case file(path: String, resolvedPath: String)
+}
+
+/// Where a write-only value comes from (a password the server takes and never reads back):
+/// read when plan and apply run, never written into a plan.
+public enum WriteOnlySource: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// An environment variable.
+    case environment(String)
+    /// A file, as written (relative to the manifest) and resolved.
+    case file(path: String, resolvedPath: String)
+
+    /// `from environment ALICE_PASSWORD`, `from file secrets/alice`.
+    public var description: String {
+        switch self {
+        case .environment(let name): "from environment \(name)"
+        case .file(let path, _): "from file \(path)"
+        }
+    }
+}
+
+/// A user of a userpass auth method (`auth/MOUNT/users/NAME`): a password and the tokens a
+/// login gets.
+public struct UserpassUser: Sendable, Equatable {
+    /// The user's name (the server stores it in lower case).
+    public var name: String
+    /// The userpass auth method's path; default `userpass`.
+    public var mount: Located<String>
+    /// Where the password comes from; nil leaves an existing user's password alone.
+    public var password: WriteOnlySource?
+    public var token: TokenSettings
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
+    public var location: SourceLocation
 }
 
 /// One field of a secret schema.

@@ -178,6 +178,30 @@ public enum ManifestShape {
             Field("token_strictly_bind_ip", .boolean, "Bind issued tokens to the address that logged in."),
     ]
 
+    /// Where a write-only value comes from: exactly one source.
+    static let writeOnlySource = ObjectShape(
+        "a write-only value's source",
+        summary: "Where a value the server never reads back comes from; read when plan and apply run, never stored in a plan.",
+        fields: [
+            Field("from_env", .string(.identifier), "This environment variable."),
+            Field("from_file", .string(.nonEmpty), "This file (relative to the manifest); one trailing newline is not part of the value."),
+        ],
+        exactlyOneOf: [["from_env", "from_file"]]
+    )
+
+    static let userpassUser = ObjectShape(
+        "a userpass user", summary: "A user of a userpass auth method (auth/MOUNT/users/NAME).",
+        fields: [
+            Field("name", .string(.name), required: true, "The user's name (the server stores it in lower case)."),
+            Field("mount", .string(.mountPath), "The userpass auth method's path; default `userpass`."),
+            Field(
+                "password", .object(writeOnlySource),
+                "The password's source: written on create, and again when the source's value changes (a keyed fingerprint of the last one written is kept on the server). Omitted: an existing user's password is left alone."),
+        ] + tokenFields + [
+            ignoreFields(["password"] + tokenFields.map(\.key)),
+        ]
+    )
+
     static let kubernetesRole = ObjectShape(
         "a Kubernetes role", summary: "A role of a Kubernetes auth method (auth/MOUNT/role/NAME).",
         fields: [
@@ -333,6 +357,7 @@ public enum ManifestShape {
             Field("auth_methods", .list(.object(authMethod), unique: false), "Auth methods of any type."),
             Field("approle_roles", .list(.object(appRoleRole), unique: false), "AppRole roles."),
             Field("kubernetes_roles", .list(.object(kubernetesRole), unique: false), "Roles of Kubernetes auth methods."),
+            Field("userpass_users", .list(.object(userpassUser), unique: false), "Users of userpass auth methods."),
             Field("token_roles", .list(.object(tokenRole), unique: false), "Token roles."),
             Field("identity_entities", .list(.object(identityEntity), unique: false), "Identity entities."),
             Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),

@@ -52,6 +52,8 @@ struct Validator {
                    what: { "identity entity `\($0.name)`" })
         duplicates(manifest.kubernetesRoles, key: { "\($0.mount.value)/\($0.name.lowercased())" }, location: \.location,
                    what: { "Kubernetes role `\($0.name)` on `\($0.mount.value)`" })
+        duplicates(manifest.userpassUsers, key: { "\($0.mount.value)/\($0.name.lowercased())" }, location: \.location,
+                   what: { "userpass user `\($0.name)` on `\($0.mount.value)`" })
         duplicates(manifest.tokenRoles, key: \.name, location: \.location, what: { "token role `\($0.name)`" })
         duplicates(manifest.secretSchemas, key: \.path, location: \.location, what: { "secret schema `\($0.path)`" })
         duplicates(manifest.externalPolicies, key: { $0.value.lowercased() }, location: \.location,
@@ -170,6 +172,10 @@ struct Validator {
         for role in manifest.kubernetesRoles {
             checkMethod("Kubernetes role `\(role.name)`", role.mount, type: "kubernetes", article: "a")
             checkPolicies("Kubernetes role `\(role.name)`", role.token.tokenPolicies ?? [])
+        }
+        for user in manifest.userpassUsers {
+            checkMethod("userpass user `\(user.name)`", user.mount, type: "userpass", article: "a")
+            checkPolicies("userpass user `\(user.name)`", user.token.tokenPolicies ?? [])
         }
         for entity in manifest.identityEntities {
             // `root` is refused where it is built, with its own message.

@@ -19,15 +19,19 @@ public enum KindsDocument {
             """
         for definition in KindRegistry.all {
             text += "\n## `\(definition.kind.rawValue)`: \(definition.kind.noun) (`\(definition.section)`)\n\n"
-            text += "At `\(definition.endpoint)`" + (definition.mount.map { ", on a \($0.noun)" } ?? "") + "."
+            text += "At `\(definition.endpoint)`" + (definition.mount.map { ", on " + ("aeiou".contains($0.noun.prefix(1)) ? "an " : "a ") + $0.noun } ?? "") + "."
             text += definition.destructionLosesData ? " Deleting or replacing one destroys data or access: apply needs `--allow-destroy`.\n" : "\n"
             if !definition.fields.isEmpty {
                 text += "\n| field | fresh value | change | meaning |\n|---|---|---|---|\n"
                 for field in definition.fields {
                     let name = (field.group.map { "\($0)." } ?? "") + field.name
-                    let fresh = field.fresh.map { "`\($0.description)`" } ?? "(the manifest gives it)"
-                    let meaning = field.summary + (field.inManifest ? "" : " (state the server holds; not written in a manifest)")
-                    text += "| `\(name)` | \(fresh) | \(change(field.change)) | \(meaning) |\n"
+                    let fresh = field.writeOnly ? "(write-only)" : field.fresh.map { "`\($0.description)`" } ?? "(the manifest gives it)"
+                    var meaning = field.summary + (field.inManifest ? "" : " (state the server holds; not written in a manifest)")
+                    if field.writeOnly {
+                        meaning += " (never read back: written on create and when its source's value changes; unmanaged when omitted)"
+                    }
+                    let rule = field.writeOnly ? "when its source changes" : change(field.change)
+                    text += "| `\(name)` | \(fresh) | \(rule) | \(meaning) |\n"
                 }
             }
             switch definition.reading {

@@ -96,7 +96,7 @@ public enum ManifestExport {
         case .list(let items), .set(let items): return .sequence(.init(items.map(scalar)))
         case .map(let map): return self.map(map)
         case .policy(let document): return scalar(document.renderHCL())
-        case .sensitive: return scalar("")
+        case .sensitive, .writeOnly: return scalar("")
         }
     }
 

@@ -150,8 +150,27 @@ public enum PlanJSON {
             case .policy(let document): try container.encode(document.renderHCL())
             case .sensitive(let value):
                 try container.encode(Sensitive(sensitive: true, shape: value.shape, fingerprint: value.fingerprint, origin: value.origin))
+            case .writeOnly(let value):
+                try container.encode(WriteOnly(writeOnly: true, source: value.source?.description, status: value.status))
             }
         }
+    }
+
+    /// A write-only value: where it comes from and what the plan says of it; never the value
+    /// or its fingerprint. Always every key, null when unknown.
+    struct WriteOnly: Encodable {
+        var writeOnly: Bool
+        var source: String?
+        var status: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(writeOnly, forKey: .writeOnly)
+            try container.encode(source, forKey: .source)
+            try container.encode(status, forKey: .status)
+        }
+
+        enum CodingKeys: String, CodingKey { case writeOnly = "write_only", source, status }
     }
 
     /// Always every key, null when unknown, so consumers see one shape.

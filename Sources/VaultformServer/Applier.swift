@@ -170,34 +170,48 @@ public struct Applier: Sendable {
         }
         let definition = address.kind.definition
         var requests: [WriteRequest] = []
+        // Write-only values are read from their sources only now, kept out of every message
+        // (the client's redactions), and their fingerprints recorded once written.
+        var values = WriteOnlyWrite()
         switch operation.action {
         case .noop:
             return
         case .create:
             guard let desired = operation.desired else { throw ApplyError("the plan does not say what to create") }
-            requests = definition.creation(desired)
+            values = try await writeOnlyValues(desired.fields, of: address)
+            requests = definition.creation(values.filled(desired))
         case .update:
             var changed: [String: FieldValue] = [:]
             for change in operation.changes { if let after = change.after { changed[change.field] = after } }
-            requests = definition.update(operation.desired ?? Resource(address, fields: changed), changed)
+            let desired = operation.desired ?? Resource(address, fields: changed)
+            values = try await writeOnlyValues(changed, of: address)
+            requests = definition.update(values.filled(desired), values.filled(changed))
         case .replace:
             guard let desired = operation.desired else { throw ApplyError("the plan does not say what to create") }
-            requests = definition.replacement(desired)
+            values = try await writeOnlyValues(desired.fields, of: address)
+            requests = definition.replacement(values.filled(desired))
         case .delete:
             requests = definition.delete(address)
         }
+        var client = client
+        client.redactions += values.redactions
         for request in requests {
             try await beforeWrite()
             _ = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent)
         }
+        let records = WriteOnlyRecords(client: client)
+        if operation.action == .delete || operation.action == .replace, !definition.writeOnlyFields.isEmpty {
+            try await records.forget(address)
+        }
+        try await records.record(address, values.fingerprints)
         afterWrites()
-        try await verify(operation)
+        try await verify(operation, written: values.fingerprints)
     }
 
     /// Reads the object back: it must now match the object the operation carries (or be
     /// gone), or the server silently ignored part of the write, which is reported rather
     /// than trusted.
-    func verify(_ operation: Operation) async throws {
+    func verify(_ operation: Operation, written: [String: String] = [:]) async throws {
         let reader = LiveReader(client: client)
         let live: Resource?
         do {
@@ -212,7 +226,10 @@ public struct Applier: Sendable {
             if live != nil { throw ApplyError("the server still has it after the delete") }
             return
         }
-        guard let desired = operation.desired else { return }
+        guard var desired = operation.desired else { return }
+        // Checked against the fingerprints of the values just written (a plan made before
+        // the server had a fingerprint key holds none).
+        for (field, fingerprint) in written { desired.fields[field] = .writeOnly(.recorded(fingerprint)) }
         let check = Planner.compare(DesiredState.Entry(resource: desired, location: operation.location), live)
         guard check.action != .noop else { return }
         let fields = check.changes.map { change in

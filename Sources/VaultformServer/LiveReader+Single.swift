@@ -7,6 +7,12 @@ extension LiveReader {
     /// exist. One request (and its companions' with `withCompanions`, such as a role's role
     /// ID), not a whole kind's list.
     public func readOne(_ address: Address, withCompanions: Bool = false) async throws -> Resource? {
+        guard let resource = try await readOneAsServed(address, withCompanions: withCompanions) else { return nil }
+        return try await WriteOnlyRecords(client: client).merged(resource)
+    }
+
+    /// The object as the server answers for it, without vaultform's write-only records.
+    private func readOneAsServed(_ address: Address, withCompanions: Bool) async throws -> Resource? {
         let definition = address.kind.definition
         switch definition.reading {
         case .table(_, nil, _):

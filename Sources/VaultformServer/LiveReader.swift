@@ -45,13 +45,25 @@ public struct LiveReader: Sendable {
             return all
         }
         let present = Set(read.map(\.address))
-        let resources = read.filter { resource in
+        let kept = read.filter { resource in
             guard let mountKind = resource.address.kind.definition.mount else { return true }
             return present.contains(Address(mountKind, resource.address.mountAndName.mount))
         }
+        let resources = try await withWriteOnlyRecords(kept)
         var state = LiveState(resources: resources, secrets: try await secrets)
         state.identity = try await identity
         return state
+    }
+
+    /// The objects with the fingerprints vaultform recorded of their write-only values, read
+    /// concurrently (one request per object of a kind that has write-only fields).
+    func withWriteOnlyRecords(_ resources: [Resource]) async throws -> [Resource] {
+        let records = WriteOnlyRecords(client: client)
+        let (plain, recorded) = (
+            resources.filter { $0.address.kind.definition.writeOnlyFields.isEmpty },
+            resources.filter { !$0.address.kind.definition.writeOnlyFields.isEmpty })
+        guard !recorded.isEmpty else { return resources }
+        return try await plain + concurrently(recorded) { try await records.merged($0) }
     }
 
     /// The objects of one kind that `scope` names, read as the kind's definition says.

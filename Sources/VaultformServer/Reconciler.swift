@@ -33,9 +33,17 @@ public struct Reconciler: Sendable {
     }
 
     /// Reads, through `client`, what the desired state names or owns, and plans against it.
+    /// Write-only values are read from their sources and fingerprinted under the server's
+    /// fingerprint key first, so the plan can tell a changed source without holding a value.
     public func plan(client: VaultClient, options: PlanOptions = PlanOptions()) async throws -> Reconciliation {
-        let live = try await LiveReader(client: client, environment: environment).read(for: desired)
-        return Reconciliation(plan: Planner.plan(desired: desired, live: live, options: options), live: live)
+        async let live = LiveReader(client: client, environment: environment).read(for: desired)
+        var sealed = desired
+        if WriteOnlySources.any(in: desired) {
+            let key = await SecretReader(client: client, environment: environment).fingerprintKey()
+            sealed = WriteOnlySources.sealed(desired, key: key, environment: environment)
+        }
+        let state = try await live
+        return Reconciliation(plan: Planner.plan(desired: sealed, live: state, options: options), live: state)
     }
 
     /// The server's fingerprint key (which keys a saved plan's digest), or nil when it has none.

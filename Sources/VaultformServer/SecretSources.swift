@@ -44,18 +44,10 @@ enum SecretSources {
     static func value(for field: SecretField, environment: [String: String]) -> Result<JSONValue, Problem> {
         switch field.source {
         case .environment(let name)?:
-            guard let text = environment[name], !text.isEmpty else { return .failure(.unavailable("\(name) is not set")) }
-            return typed(text, for: field, origin: name)
+            return SourceText.environment(name, environment).flatMap { typed($0, for: field, origin: name) }
         case .file(let path, let resolved)?:
-            guard FileManager.default.fileExists(atPath: resolved) else { return .failure(.unavailable("\(path) does not exist")) }
-            guard let data = FileManager.default.contents(atPath: resolved), let text = String(data: data, encoding: .utf8) else {
-                return .failure(.invalid("\(path) cannot be read as UTF-8 text"))
-            }
-            // `echo value > file` adds a newline that is not part of the value; a PEM keeps its own.
             let isPEM = [.pemPrivateKey, .pemPublicKey, .pemCertificate].contains(field.type)
-            let trimmed = !isPEM && text.hasSuffix("\n") ? String(text.dropLast()).replacingOccurrences(of: "\r$", with: "", options: .regularExpression) : text
-            guard !trimmed.isEmpty else { return .failure(.unavailable("\(path) is empty")) }
-            return typed(trimmed, for: field, origin: path)
+            return SourceText.file(path, resolved: resolved, keepTrailingNewline: isPEM).flatMap { typed($0, for: field, origin: path) }
         case .generate?, nil:
             return .failure(.unavailable("`\(field.name)` has no source to read"))
         }

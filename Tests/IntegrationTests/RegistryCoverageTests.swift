@@ -44,6 +44,9 @@ struct RegistryCoverageTests {
         _ = try await client.request(.put, "sys/policies/acl/\(name)", body: ["policy": "path \"a\" { capabilities = [\"read\"] }"])
         _ = try await client.request(.post, "auth/token/roles/\(name)", body: [:])
         _ = try await client.request(.post, "identity/entity/name/\(name)", body: [:])
+        let up = PlanExactnessTests.unique("cov-up")
+        _ = try await client.request(.post, "sys/auth/\(up)", body: ["type": "userpass"])
+        _ = try await client.request(.post, "auth/\(up)/users/u", body: ["password": "p"])
 
         func keys(_ path: String, _ member: String? = nil) async throws -> [String: JSONValue] {
             let data = try await client.request(.get, path).data
@@ -64,6 +67,7 @@ struct RegistryCoverageTests {
             (.policy, Array(try await keys("sys/policies/acl/\(name)").keys)),
             (.tokenRole, Array(try await keys("auth/token/roles/\(name)").keys)),
             (.identityEntity, Array(try await keys("identity/entity/name/\(name)").keys)),
+            (.userpassUser, Array(try await keys("auth/\(up)/users/u").keys)),
         ]
         for (kind, read) in reads {
             #expect(Self.unlisted(read, of: kind).isEmpty, "\(kind): the server reads back fields the definition does not name")

@@ -62,7 +62,7 @@ public enum ManifestEntry {
     ) -> ManifestNode {
         var pairs = identity
         var groups: [(String, [ManifestNode.Pair])] = []
-        for field in resource.address.kind.definition.fields where field.inManifest && !skipping.contains(field.name) {
+        for field in resource.address.kind.definition.fields where field.inManifest && !field.writeOnly && !skipping.contains(field.name) {
             guard let value = values[field.name] ?? resource.fields[field.name], value != field.fresh else { continue }
             if case .map(let map) = value, map.isEmpty { continue }
             let pair = ManifestNode.Pair(field.name, .value(value))

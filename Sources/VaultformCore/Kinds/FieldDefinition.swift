@@ -13,6 +13,12 @@ public struct FieldDefinition: Sendable {
     public var group: String?
     /// Whether the manifest can state it (a Transit key's `soft_deleted` is state, not setting).
     public var inManifest = true
+    /// The server takes it and never reads it back (a password): the manifest gives its
+    /// source, and vaultform compares a keyed fingerprint of the value it last wrote
+    /// (`WriteOnlyValue`).
+    public var writeOnly = false
+    /// A write-only field the server needs to create an object (a userpass user's password).
+    public var neededToCreate = false
 
     /// A field definition.
     public init(
@@ -43,6 +49,15 @@ public struct FieldDefinition: Sendable {
     /// A field that changes in place.
     public static func inPlace(_ name: String, _ fresh: FieldValue?, _ summary: String) -> FieldDefinition {
         FieldDefinition(name: name, fresh: fresh, change: .inPlace, summary: summary)
+    }
+
+    /// A write-only field: never read back, never in a plan; written on create and again
+    /// when its source's value changes.
+    public static func writeOnly(_ name: String, _ summary: String, neededToCreate: Bool = false) -> FieldDefinition {
+        var field = FieldDefinition(name: name, fresh: nil, change: .inPlace, summary: summary)
+        field.writeOnly = true
+        field.neededToCreate = neededToCreate
+        return field
     }
 
     /// A field fixed at creation: a difference replaces the object.

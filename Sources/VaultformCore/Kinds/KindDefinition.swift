@@ -71,6 +71,9 @@ public final class KindDefinition: Sendable {
     /// object planned, applied and read back.
     private let fieldsByName: [String: FieldDefinition]
     public let freshValues: [String: FieldValue]
+    /// The write-only fields (`FieldDefinition.writeOnly`), whose last written fingerprints
+    /// vaultform keeps on the server.
+    public let writeOnlyFields: [String]
     /// How `export` writes objects of this kind; nil for a kind written inside another's
     /// entry (a KV engine's config) or not exported.
     public let export: ExportForm?
@@ -104,6 +107,7 @@ public final class KindDefinition: Sendable {
         self.fields = fields
         fieldsByName = Dictionary(fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         freshValues = Dictionary(fields.compactMap { field in field.fresh.map { (field.name, $0) } }, uniquingKeysWith: { first, _ in first })
+        writeOnlyFields = fields.filter(\.writeOnly).map(\.name)
         self.generated = generated
         self.destructionLosesData = destructionLosesData
         self.existsWithMount = existsWithMount
