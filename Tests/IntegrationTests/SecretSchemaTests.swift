@@ -256,7 +256,12 @@ struct SecretSchemaTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let envCanary = "canary-env-\(UUID().uuidString)"
             let serverCanary = "canary-server-\(UUID().uuidString)"
+            let writeOnlyCanary = "canary-write-only-\(UUID().uuidString)"
+            // Every write-only field: a userpass user's password.
             let manifest = try Self.write("""
+                auth_methods: [{ path: userpass, type: userpass }]
+                userpass_users:
+                  - { name: alice, password: { from_env: ALICE_PASSWORD } }
                 secrets_engines: [{ path: secret, type: kv-v2 }]
                 secret_schemas:
                   - path: secret/app
@@ -267,7 +272,7 @@ struct SecretSchemaTests {
                 """, in: directory)
             _ = try await Self.vaultform(["apply", manifest, "--auto-approve", "--target", "mount:secret"], server)
             try await BaoCommand(server: server)("kv", "put", "-mount=secret", "app", "existing=\(serverCanary)")
-            let environment = ["APP_API_KEY": envCanary]
+            let environment = ["APP_API_KEY": envCanary, "ALICE_PASSWORD": writeOnlyCanary]
             let planFile = directory.appendingPathComponent("p.plan").path
             var outputs: [String] = []
             for arguments in [
@@ -295,6 +300,7 @@ struct SecretSchemaTests {
             for (index, text) in outputs.enumerated() {
                 #expect(!text.contains(envCanary), "output \(index) holds the environment canary")
                 #expect(!text.contains(serverCanary), "output \(index) holds the server canary")
+                #expect(!text.contains(writeOnlyCanary), "output \(index) holds the write-only canary")
             }
             #expect(outputs[1].contains("Warning: kv-secret:secret/app: `existing` is not a valid string: shorter than 200 characters"), "\(outputs[1])")
         }
