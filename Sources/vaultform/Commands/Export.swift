@@ -79,6 +79,13 @@ struct ExportCommand: AsyncParsableCommand {
             + (secrets.isEmpty ? [] : [ResourceKind.kvSecret.counted(secrets.count)])
         Terminal.write("Exported \(summary.isEmpty ? "nothing" : summary.joined(separator: ", ")) from \(address) to \(output)/ (\(files.count) files).\n")
         Terminal.write("Review it, then check it changes nothing: vaultform plan \(output) --detailed-exitcode\n")
+        // Never silently: what the server holds that no kind can express is listed.
+        let gaps = ExportGaps.skipped(Array(live.resources.values))
+        if !gaps.isEmpty {
+            var text = "warning: export wrote these mounts but skipped what is inside them, which vaultform cannot express yet (\(gaps.count)):\n"
+            for gap in gaps { text += "  \(gap)\n" }
+            Terminal.writeError(text)
+        }
     }
 
     /// Whether an address passes --include and --exclude.
