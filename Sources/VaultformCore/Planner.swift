@@ -103,7 +103,7 @@ public enum Planner {
             var change = FieldChange(field: field, before: before, after: after)
             if case .writeOnly(var value) = after {
                 // The value itself is never known: say why it is written.
-                value.status = before == nil ? "not recorded: vaultform has not written it" : "source changed"
+                value.status = value.status ?? (before == nil ? "not recorded: vaultform has not written it" : "source changed")
                 change.after = .writeOnly(value)
             }
             switch desired.address.kind.changeRule(for: field, before: before, after: after) {

@@ -186,9 +186,10 @@ struct Builder {
         }
         for item in objects(root, "userpass_users") {
             guard let name = item.string("name") else { continue }
+            let password = item.object("password").flatMap { writeOnlySource($0) }
             let user = UserpassUser(
                 name: name, mount: item.locatedString("mount") ?? Located("userpass", at: item.location),
-                password: item.object("password").flatMap(writeOnlySource), token: tokenSettings(item),
+                password: password, token: tokenSettings(item),
                 ignoreFields: ignoredFields(item), location: item.location)
             checkToken(user.token, item)
             manifest.userpassUsers.append(user)
@@ -409,9 +410,23 @@ struct Builder {
     }
 
     /// A write-only value's source (the shape allows exactly one).
-    private func writeOnlySource(_ object: CheckedObject) -> WriteOnlySource? {
+    private mutating func writeOnlySource(_ object: CheckedObject) -> WriteOnlySource? {
+        if object.has("store"), !object.has("generate") {
+            diagnostics.append(.error("`store` goes with `generate`", at: object.location(of: "store")))
+        }
         if let variable = object.string("from_env") { return .environment(variable) }
         if let path = object.string("from_file") { return .file(path: path, resolvedPath: resolve(path)) }
+        if let generator = object.object("generate"), let kind = generator.string("kind") {
+            guard let store = object.string("store") else {
+                diagnostics.append(.error(
+                    "a generated write-only value needs `store`: the KV v2 secret that keeps it, so that it can be read and is not lost",
+                    at: object.location(of: "generate")))
+                return nil
+            }
+            return .generated(WriteOnlyGenerator(
+                kind: kind, length: generator.integer("length"), classes: generator.strings("classes")?.map(\.value),
+                bytes: generator.integer("bytes"), store: store))
+        }
         return nil
     }
 

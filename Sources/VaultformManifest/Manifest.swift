@@ -368,13 +368,42 @@ public enum WriteOnlySource: Sendable, Equatable, Codable, CustomStringConvertib
     case environment(String)
     /// A file, as written (relative to the manifest) and resolved.
     case file(path: String, resolvedPath: String)
+    /// Generated once and kept in a KV v2 secret (`store`, in the engine `mount`, at `path`
+    /// inside it), in the field named after the write-only field: later runs take it from
+    /// there, and removing it from there makes a new one.
+    case generated(WriteOnlyGenerator)
 
-    /// `from environment ALICE_PASSWORD`, `from file secrets/alice`.
+    /// `from environment ALICE_PASSWORD`, `from file secrets/alice`, `generated into secret/people/alice`.
     public var description: String {
         switch self {
         case .environment(let name): "from environment \(name)"
         case .file(let path, _): "from file \(path)"
+        case .generated(let generator): "generated into \(generator.store)"
         }
+    }
+}
+
+/// How a write-only value is generated, and the KV v2 secret that keeps it.
+public struct WriteOnlyGenerator: Sendable, Equatable, Codable {
+    /// `password` or `random_bytes`.
+    public var kind: String
+    public var length: Int?
+    public var classes: [String]?
+    public var bytes: Int?
+    /// The secret's full path as written (`secret/people/alice`).
+    public var store: String
+    /// The KV v2 engine it falls in, with a trailing slash (set by validation).
+    public var mount: String = ""
+    /// The secret's path inside the engine (set by validation).
+    public var path: String = ""
+
+    /// A generator as written.
+    public init(kind: String, length: Int? = nil, classes: [String]? = nil, bytes: Int? = nil, store: String) {
+        self.kind = kind
+        self.length = length
+        self.classes = classes
+        self.bytes = bytes
+        self.store = store
     }
 }
 

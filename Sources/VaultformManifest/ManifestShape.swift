@@ -185,8 +185,22 @@ public enum ManifestShape {
         fields: [
             Field("from_env", .string(.identifier), "This environment variable."),
             Field("from_file", .string(.nonEmpty), "This file (relative to the manifest); one trailing newline is not part of the value."),
+            Field("generate", .object(writeOnlyGenerator), "Generate it once, and keep it in the KV v2 secret `store`."),
+            Field(
+                "store", .string(.secretPath),
+                "With `generate`: the KV v2 secret (in an engine of this manifest) that keeps the value, in the field named like this one; remove it there to make a new one."),
         ],
-        exactlyOneOf: [["from_env", "from_file"]]
+        exactlyOneOf: [["from_env", "from_file", "generate"]]
+    )
+
+    static let writeOnlyGenerator = ObjectShape(
+        "a write-only value generator", summary: "How vaultform generates a write-only value.",
+        fields: [
+            Field("kind", .oneOf(["password", "random_bytes"]), required: true, "What to generate."),
+            Field("length", .integer(min: 8, max: 4096), "password: number of characters (default 32)."),
+            Field("classes", .list(.oneOf(["lower", "upper", "digit", "symbol"]), unique: true), "password: character classes (default all)."),
+            Field("bytes", .integer(min: 1, max: 4096), "random_bytes: number of bytes (default 32)."),
+        ]
     )
 
     static let userpassUser = ObjectShape(

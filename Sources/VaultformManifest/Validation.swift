@@ -22,7 +22,29 @@ struct Validator {
         checkTransitKeys(manifest)
         checkRoles(manifest)
         resolveSchemas(&manifest)
+        resolveWriteOnlyStores(&manifest)
         checkOwnership(manifest)
+    }
+
+    /// Each generated write-only value's `store`: the KV v2 engine it falls in, and its path there.
+    private mutating func resolveWriteOnlyStores(_ manifest: inout Manifest) {
+        let engines = manifest.secretsEngines.sorted { $0.path.count > $1.path.count }
+        func resolve(_ source: inout WriteOnlySource?, at location: SourceLocation) {
+            guard case .generated(var generator)? = source else { return }
+            let inside = engines.lazy.compactMap { engine in MountPath.relative(generator.store, to: engine.path).map { (engine, $0) } }
+            guard let (engine, path) = inside.first, engine.isKVv2, !path.isEmpty else {
+                diagnostics.append(.error(
+                    "`store: \(generator.store)` is not a secret inside a KV version 2 engine the manifest declares",
+                    at: location, hint: "declare its KV version 2 engine under `secrets_engines`"))
+                return
+            }
+            generator.mount = MountPath.withSlash(engine.path)
+            generator.path = path
+            source = .generated(generator)
+        }
+        for index in manifest.userpassUsers.indices {
+            resolve(&manifest.userpassUsers[index].password, at: manifest.userpassUsers[index].location)
+        }
     }
 
     private mutating func duplicates<T>(_ items: [T], key: (T) -> String, location: (T) -> SourceLocation, what: (T) -> String) {

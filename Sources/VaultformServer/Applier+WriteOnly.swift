@@ -1,6 +1,8 @@
 import VaultAPI
 import VaultformCore
+import VaultformManifest
 import VaultformSecrets
+import VaultWire
 
 /// The write-only values of one operation, read from their sources for its writes.
 struct WriteOnlyWrite: Sendable {
@@ -29,7 +31,9 @@ extension Applier {
     /// The write-only values among `fields`, read from their sources now, each checked
     /// against the fingerprint the plan made of it: a source whose value changed since the
     /// plan makes the plan stale, and the apply stops before writing anything.
-    func writeOnlyValues(_ fields: [String: FieldValue], of address: Address) async throws -> WriteOnlyWrite {
+    func writeOnlyValues(
+        _ fields: [String: FieldValue], of address: Address, beforeWrite: () async throws -> Void
+    ) async throws -> WriteOnlyWrite {
         let pending = fields.compactMap { field, value -> (String, WriteOnlyValue)? in
             guard case .writeOnly(let writeOnly) = value, writeOnly.source != nil else { return nil }
             return (field, writeOnly)
@@ -42,8 +46,14 @@ extension Applier {
         var write = WriteOnlyWrite()
         for (field, planned) in pending {
             guard let source = planned.source else { continue }
-            switch WriteOnlySources.value(source, environment: environment) {
-            case .success(let text):
+            var stored: [String: String] = [:]
+            if case .generated(let generator) = source {
+                stored[WriteOnlySources.storeKey(generator, field: field)] = try await generatedValue(generator, field: field, beforeWrite: beforeWrite)
+            }
+            switch WriteOnlySources.value(source, field: field, environment: environment, stored: stored) {
+            case .success(nil):
+                throw ApplyError("`\(field)` (\(source)) has no value")
+            case .success(let text?):
                 let fingerprint = SecretValues.fingerprint(.string(text), key: key, at: WriteOnlyRecords.place(address, field))
                 if let expected = planned.fingerprint, expected != fingerprint {
                     throw ApplyError("`\(field)` (\(source)) holds another value than when the plan was made; plan again")
@@ -55,5 +65,33 @@ extension Applier {
             }
         }
         return write
+    }
+
+    /// The value a generated write-only field's store keeps; when it keeps none, a new one,
+    /// generated and stored first (check-and-set on the version read, every other field
+    /// kept), so a value is never written to the object without being kept.
+    func generatedValue(_ generator: WriteOnlyGenerator, field: String, beforeWrite: () async throws -> Void) async throws -> String {
+        let stored = try await StoredSecret.read(generator.mount, generator.path, client: client)
+        if case .string(let text)? = stored.data[field] { return text }
+        let spec = SecretGenerator(
+            kind: generator.kind, length: generator.length, classes: generator.classes, bytes: generator.bytes,
+            location: SourceLocation(file: "(plan)", line: 0, column: 0))
+        let declaration = SecretField(name: field, type: .string, location: SourceLocation(file: "(plan)", line: 0, column: 0))
+        let generated: [String: JSONValue]
+        do {
+            generated = try SecretGeneration.generate(spec, for: declaration)
+        } catch {
+            throw ApplyError("`\(field)` cannot be generated: \(error)")
+        }
+        guard case .string(let text)? = generated[field] else { throw ApplyError("`\(field)`: the generator made no value") }
+        var client = client
+        client.redactions.append(text)
+        var data = stored.exists ? stored.data : [:]
+        data[field] = .string(text)
+        try await beforeWrite()
+        _ = try await client.request(
+            .post, "\(generator.mount)data/\(generator.path)",
+            body: ["data": .object(data), "options": ["cas": .number(Double(stored.version))]])
+        return text
     }
 }

@@ -178,17 +178,17 @@ public struct Applier: Sendable {
             return
         case .create:
             guard let desired = operation.desired else { throw ApplyError("the plan does not say what to create") }
-            values = try await writeOnlyValues(desired.fields, of: address)
+            values = try await writeOnlyValues(desired.fields, of: address, beforeWrite: beforeWrite)
             requests = definition.creation(values.filled(desired))
         case .update:
             var changed: [String: FieldValue] = [:]
             for change in operation.changes { if let after = change.after { changed[change.field] = after } }
             let desired = operation.desired ?? Resource(address, fields: changed)
-            values = try await writeOnlyValues(changed, of: address)
+            values = try await writeOnlyValues(changed, of: address, beforeWrite: beforeWrite)
             requests = definition.update(values.filled(desired), values.filled(changed))
         case .replace:
             guard let desired = operation.desired else { throw ApplyError("the plan does not say what to create") }
-            values = try await writeOnlyValues(desired.fields, of: address)
+            values = try await writeOnlyValues(desired.fields, of: address, beforeWrite: beforeWrite)
             requests = definition.replacement(values.filled(desired))
         case .delete:
             requests = definition.delete(address)

@@ -40,7 +40,8 @@ public struct Reconciler: Sendable {
         var sealed = desired
         if WriteOnlySources.any(in: desired) {
             let key = await SecretReader(client: client, environment: environment).fingerprintKey()
-            sealed = WriteOnlySources.sealed(desired, key: key, environment: environment)
+            let stored = try await WriteOnlySources.stored(in: desired, client: client)
+            sealed = WriteOnlySources.sealed(desired, key: key, environment: environment, stored: stored)
         }
         let state = try await live
         return Reconciliation(plan: Planner.plan(desired: sealed, live: state, options: options), live: state)

@@ -80,25 +80,60 @@ struct WriteOnlyRecords: Sendable {
 enum WriteOnlySources {
     /// The value of a source now: an environment variable's, or a file's text without one
     /// trailing newline. Failures say what is missing and never repeat a value.
-    static func value(_ source: WriteOnlySource, environment: [String: String]) -> Result<String, SecretSources.Problem> {
+    /// A generated value's store and field: `mount|path|field`, for `stored` maps.
+    static func storeKey(_ generator: WriteOnlyGenerator, field: String) -> String {
+        "\(generator.mount)|\(generator.path)|\(field)"
+    }
+
+    /// The value of a source now, for the field `field`; a generated value is what its store
+    /// holds (`stored`, by `storeKey`), or `.success(nil)` when it holds none yet.
+    static func value(
+        _ source: WriteOnlySource, field: String, environment: [String: String], stored: [String: String] = [:]
+    ) -> Result<String?, SecretSources.Problem> {
         switch source {
         case .environment(let name):
-            return SourceText.environment(name, environment)
+            return SourceText.environment(name, environment).map { $0 }
         case .file(let path, let resolved):
-            return SourceText.file(path, resolved: resolved, keepTrailingNewline: false)
+            return SourceText.file(path, resolved: resolved, keepTrailingNewline: false).map { $0 }
+        case .generated(let generator):
+            return .success(stored[storeKey(generator, field: field)])
         }
     }
 
+    /// The stores of the generated write-only values in `desired`, as `storeKey` → the value
+    /// they hold (absent when none), read concurrently.
+    static func stored(in desired: DesiredState, client: VaultClient) async throws -> [String: String] {
+        var wanted: [String: (WriteOnlyGenerator, String)] = [:]
+        for entry in desired.entries {
+            for (field, value) in entry.resource.fields {
+                guard case .writeOnly(let writeOnly) = value, case .generated(let generator)? = writeOnly.source else { continue }
+                wanted[storeKey(generator, field: field)] = (generator, field)
+            }
+        }
+        var values: [String: String] = [:]
+        for (key, (generator, field)) in wanted {
+            if case .string(let text)? = try await StoredSecret.read(generator.mount, generator.path, client: client).data[field] {
+                values[key] = text
+            }
+        }
+        return values
+    }
+
     /// `desired` with each write-only value's fingerprint (under `key`, when the server has
-    /// one) or the reason its source gave nothing, for the planner.
-    static func sealed(_ desired: DesiredState, key: SymmetricKey?, environment: [String: String]) -> DesiredState {
+    /// one) or the reason its source gave nothing, for the planner. A generated value whose
+    /// store holds none yet has no fingerprint: apply generates it.
+    static func sealed(
+        _ desired: DesiredState, key: SymmetricKey?, environment: [String: String], stored: [String: String] = [:]
+    ) -> DesiredState {
         desired.withFields { address, fields in
             var fields = fields
             for (field, value) in fields {
                 guard case .writeOnly(var writeOnly) = value, let source = writeOnly.source else { continue }
-                switch Self.value(source, environment: environment) {
-                case .success(let text):
+                switch Self.value(source, field: field, environment: environment, stored: stored) {
+                case .success(let text?):
                     writeOnly.fingerprint = key.map { SecretValues.fingerprint(.string(text), key: $0, at: WriteOnlyRecords.place(address, field)) }
+                case .success(nil):
+                    writeOnly.status = "a new value will be generated"
                 case .failure(let problem):
                     writeOnly.unavailable = problem.message
                 }

@@ -286,7 +286,9 @@ struct ApplyLockTests {
     func removedHolderNotices() async throws {
         let client = try await DevServer.shared().client()
         let location = Self.location()
-        let lock = ApplyLock(location: location, ttl: .seconds(9), timeout: .zero)
+        // A TTL long enough that on a loaded machine (CI ran it beside builds) the claim does
+        // not lapse before the renewal that notices the removal: renewals come every 10 s.
+        let lock = ApplyLock(location: location, ttl: .seconds(30), timeout: .zero)
         let lease = try await lock.acquire(client: client)
         let outcome = try await ApplyLock.forceUnlock(owner: lock.owner, at: location, client: client, releasedBy: "a test")
         guard case .released(let holder) = outcome else {
@@ -298,9 +300,9 @@ struct ApplyLockTests {
         #expect(error.description.contains("someone removed it"))
     }
 
-    /// Polls `check()` for up to 5 s (renewals of a 3 s claim come every second).
+    /// Polls `check()` for up to 30 s (renewals come every third of the claim's TTL).
     static func waitUntilLost(_ lease: LockLease) async throws -> ApplyLockError {
-        for _ in 0..<150 {
+        for _ in 0..<300 {
             do {
                 try lease.check()
             } catch let error as ApplyLockError {
@@ -308,7 +310,7 @@ struct ApplyLockTests {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw DevServerError(message: "the lease did not notice within 15 s")
+        throw DevServerError(message: "the lease did not notice within 30 s")
     }
 
     // MARK: - force-unlock

@@ -115,6 +115,55 @@ struct UserpassUserTests {
         #expect(try await server.vaultform(["plan", manifest, "--detailed-exitcode"], environment: carol).code == 0)
     }
 
+    @Test("a generated password is kept in its KV store, written once, and made anew only when removed from there; never shown")
+    func generatedIntoAStore() async throws {
+        let server = try await DevServer.shared()
+        let directory = try scratchDirectory("vf-userpass-generate")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let mount = PlanExactnessTests.unique("up"), kv = PlanExactnessTests.unique("people")
+        let client = try server.client()
+        let manifest = try SecretSchemaTests.write("""
+            secrets_engines:
+              - { path: \(kv), type: kv-v2 }
+            auth_methods:
+              - { path: \(mount), type: userpass }
+            userpass_users:
+              - name: dana
+                mount: \(mount)
+                password: { generate: { kind: password, length: 24, classes: [lower, digit] }, store: \(kv)/dana }
+            """, in: directory)
+        let plan = try await server.vaultform(["plan", manifest])
+        #expect(plan.output.contains("(write-only, generated into \(kv)/dana, a new value will be generated)"), "\(plan.all)")
+        let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
+        #expect(applied.code == 0, "\(applied.all)")
+        func stored() async throws -> String {
+            try #require(try await client.request(.get, "\(kv)/data/dana").data?["data"]?["password"]?.stringValue)
+        }
+        let first = try await stored()
+        #expect(first.count == 24 && first.allSatisfy { $0.isLowercase || $0.isNumber })
+        #expect(!applied.all.contains(first), "the generated password reached the output")
+        #expect(try await Self.logsIn(server, mount: mount, user: "dana", password: first))
+        #expect(try await server.vaultform(["plan", manifest, "--detailed-exitcode"]).code == 0, "kept, so no change")
+
+        // Someone replaces it in the store: the new value is written to the user.
+        _ = try await client.request(.post, "\(kv)/data/dana", body: ["data": ["password": "chosen-by-a-person", "note": "kept"]])
+        let changed = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
+        #expect(changed.code == 2 && changed.output.contains("source changed"), "\(changed.all)")
+        #expect(try await server.vaultform(["apply", manifest, "--auto-approve"]).code == 0)
+        #expect(try await Self.logsIn(server, mount: mount, user: "dana", password: "chosen-by-a-person"))
+
+        // Removed from the store: a new one is generated, stored beside the other fields, and written.
+        _ = try await client.request(.post, "\(kv)/data/dana", body: ["data": ["note": "kept"]])
+        let regenerate = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
+        #expect(regenerate.code == 2 && regenerate.output.contains("a new value will be generated"), "\(regenerate.all)")
+        #expect(try await server.vaultform(["apply", manifest, "--auto-approve"]).code == 0)
+        let second = try await stored()
+        #expect(second != first && second.count == 24)
+        #expect(try await client.request(.get, "\(kv)/data/dana").data?["data"]?["note"]?.stringValue == "kept")
+        #expect(try await Self.logsIn(server, mount: mount, user: "dana", password: second))
+        #expect(try await server.vaultform(["plan", manifest, "--detailed-exitcode"]).code == 0)
+    }
+
     @Test("token fields both ways; an owned user the manifest drops is deleted with its record; export round-trips without passwords")
     func bothWaysOwnershipAndExport() async throws {
         try await DevServer.with { server in
