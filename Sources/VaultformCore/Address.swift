@@ -15,6 +15,8 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case policy
     case appRoleRole = "approle-role"
     case kubernetesRole = "kubernetes-role"
+    case jwtConfig = "jwt-config"
+    case jwtRole = "jwt-role"
     case tokenRole = "token-role"
     case identityEntity = "identity-entity"
     case kvSecret = "kv-secret"

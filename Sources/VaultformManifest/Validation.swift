@@ -52,6 +52,10 @@ struct Validator {
                    what: { "identity entity `\($0.name)`" })
         duplicates(manifest.kubernetesRoles, key: { "\($0.mount.value)/\($0.name.lowercased())" }, location: \.location,
                    what: { "Kubernetes role `\($0.name)` on `\($0.mount.value)`" })
+        duplicates(manifest.jwtConfigs, key: \.mount.value, location: \.location,
+                   what: { "the config of JWT/OIDC auth method `\($0.mount.value)`" })
+        duplicates(manifest.jwtRoles, key: { "\($0.mount.value)/\($0.name.lowercased())" }, location: \.location,
+                   what: { "JWT/OIDC role `\($0.name)` on `\($0.mount.value)`" })
         duplicates(manifest.tokenRoles, key: \.name, location: \.location, what: { "token role `\($0.name)`" })
         duplicates(manifest.secretSchemas, key: \.path, location: \.location, what: { "secret schema `\($0.path)`" })
         duplicates(manifest.externalPolicies, key: { $0.value.lowercased() }, location: \.location,
@@ -141,9 +145,9 @@ struct Validator {
         known.insert("default")
         let candidates = manifest.policies.map(\.name) + manifest.externalPolicies.map(\.value)
         /// A role's method must be declared, and of the role's type.
-        func checkMethod(_ what: String, _ mount: Located<String>, type: String, article: String) {
+        func checkMethod(_ what: String, _ mount: Located<String>, type: String, article: String, alsoType: String? = nil) {
             if let method = methods[mount.value] {
-                if method.type != type {
+                if method.type != type, method.type != alsoType {
                     diagnostics.append(.error(
                         "\(what) is on `\(method.path)`, a `\(method.type)` auth method, not \(article) \(type) one",
                         at: mount.location, related: [.init("`\(method.path)` is declared here", at: method.location)]))
@@ -170,6 +174,13 @@ struct Validator {
         for role in manifest.kubernetesRoles {
             checkMethod("Kubernetes role `\(role.name)`", role.mount, type: "kubernetes", article: "a")
             checkPolicies("Kubernetes role `\(role.name)`", role.token.tokenPolicies ?? [])
+        }
+        for config in manifest.jwtConfigs {
+            checkMethod("the JWT/OIDC config", config.mount, type: "jwt", article: "a", alsoType: "oidc")
+        }
+        for role in manifest.jwtRoles {
+            checkMethod("JWT/OIDC role `\(role.name)`", role.mount, type: "jwt", article: "a", alsoType: "oidc")
+            checkPolicies("JWT/OIDC role `\(role.name)`", role.token.tokenPolicies ?? [])
         }
         for entity in manifest.identityEntities {
             // `root` is refused where it is built, with its own message.
