@@ -37,14 +37,26 @@ enum JWTConfigKind {
         update: { desired, changed in write(desired.address, desired.fields.merging(changed) { _, new in new }) },
         // Goes with its method; the server has no way to delete it.
         delete: { _ in [] },
-        export: ExportForm(file: "jwt_auth.yaml", note: "Configs and roles of JWT/OIDC auth methods.") { config, _ in
+        export: ExportForm(file: "jwt_configs.yaml", note: "Configs of JWT/OIDC auth methods.") { config, _ in
             let mount = config.address.name
             let identity: [ManifestNode.Pair] = mount == "jwt/" ? [] : [.init("mount", .text(MountPath.withoutSlash(mount)))]
             return ManifestEntry.fields(config, identity: identity)
         })
 
     static func write(_ address: Address, _ fields: [String: FieldValue]) -> [WriteRequest] {
-        [.post("auth/\(address.name)config", WireFields.object(fields))]
+        var body = WireFields.object(fields)
+        // Providers decode their settings into typed fields (gsuite's `fetch_groups` is a
+        // boolean and refuses "true"): flags and whole numbers go typed, as the server reads them back.
+        if case .map(let settings)? = fields["provider_config"] {
+            body["provider_config"] = .object(settings.mapValues { text in
+                switch text {
+                case "true": .bool(true)
+                case "false": .bool(false)
+                default: Int(text).map { .number(Double($0)) } ?? .string(text)
+                }
+            })
+        }
+        return [.post("auth/\(address.name)config", body)]
     }
 
     static func live(_ record: LiveRecord) -> Resource {

@@ -45,7 +45,7 @@ enum JWTRoleKind {
         // The fields a write resets when it leaves them out go with every write: send them all.
         update: { desired, changed in [.post(path(desired.address), body(desired.fields.merging(changed) { _, new in new }))] },
         delete: { [.delete(path($0))] },
-        export: ExportForm(file: "jwt_auth.yaml", note: "Configs and roles of JWT/OIDC auth methods.") { role, _ in
+        export: ExportForm(file: "jwt_roles.yaml", note: "Roles of JWT/OIDC auth methods.") { role, _ in
             let (mount, name) = role.address.mountAndName
             var identity: [ManifestNode.Pair] = [.init("name", .text(name))]
             if mount != "jwt/" { identity.append(.init("mount", .text(MountPath.withoutSlash(mount)))) }
