@@ -33,7 +33,7 @@ struct JWTCIApplyTests {
                 hcl: |
                   path "sys/policies/acl/\(app)*" { capabilities = ["create", "read", "update", "delete", "list"] }
                   path "sys/policies/acl" { capabilities = ["list"] }
-                  path "*" { capabilities = ["create", "read", "update", "delete", "list"] }
+                  path "vaultform-lock/*" { capabilities = ["create", "read", "update", "delete", "list"] }
             jwt_roles:
               - name: deployer
                 mount: \(mount)
