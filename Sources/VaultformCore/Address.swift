@@ -16,6 +16,8 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case appRoleRole = "approle-role"
     case kubernetesRole = "kubernetes-role"
     case userpassUser = "userpass-user"
+    case jwtConfig = "jwt-config"
+    case jwtRole = "jwt-role"
     case tokenRole = "token-role"
     case identityEntity = "identity-entity"
     case kvSecret = "kv-secret"

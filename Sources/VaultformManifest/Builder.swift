@@ -17,6 +17,9 @@ struct Builder {
         self.readFile = readFile
     }
 
+    /// Records a problem found while building (for the checks in `Builder+*.swift`).
+    mutating func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+
     /// The path a manifest-relative path resolves to.
     func resolve(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
@@ -37,9 +40,10 @@ struct Builder {
         }
         for item in objects(root, "ownership") {
             guard let kind = item.string("kind").flatMap(OwnershipRule.Kind.init(rawValue:)) else { continue }
-            if item.has("mount"), ![.appRoleRole, .kubernetesRole, .userpassUser, .transitKey].contains(kind) {
+            if item.has("mount"), !kind.takesMount {
+                let kinds = OwnershipRule.Kind.allCases.filter(\.takesMount).map(\.rawValue)
                 diagnostics.append(.error(
-                    "`mount` applies only to approle_role, kubernetes_role, userpass_user and transit_key ownership",
+                    "`mount` applies only to \(kinds.dropLast().joined(separator: ", ")) and \(kinds.last ?? "") ownership",
                     at: item.location(of: "mount")))
             }
             manifest.ownership.append(OwnershipRule(kind: kind, prefix: item.string("prefix"), mount: item.string("mount"), location: item.location))
@@ -194,6 +198,50 @@ struct Builder {
             checkToken(user.token, item)
             manifest.userpassUsers.append(user)
         }
+        for item in objects(root, "jwt_configs") {
+            let config = JWTConfig(
+                mount: item.locatedString("mount") ?? Located("jwt", at: item.location),
+                boundIssuer: item.string("bound_issuer"), jwksURL: item.string("jwks_url"), jwksCAPEM: item.string("jwks_ca_pem"),
+                oidcDiscoveryURL: item.string("oidc_discovery_url"), oidcDiscoveryCAPEM: item.string("oidc_discovery_ca_pem"),
+                jwtValidationPubkeys: item.strings("jwt_validation_pubkeys")?.map(\.value),
+                jwtSupportedAlgs: item.strings("jwt_supported_algs")?.map(\.value), defaultRole: item.string("default_role"),
+                oidcClientID: item.string("oidc_client_id"), oidcResponseMode: item.string("oidc_response_mode"),
+                oidcResponseTypes: item.strings("oidc_response_types")?.map(\.value), namespaceInState: item.boolean("namespace_in_state"),
+                providerConfig: item.textMap("provider_config"),
+                overrideAllowedServerNames: item.strings("override_allowed_server_names")?.map(\.value), location: item.location)
+            checkJWTConfig(config, item)
+            manifest.jwtConfigs.append(config)
+        }
+        for item in objects(root, "jwt_roles") {
+            guard let name = item.string("name") else { continue }
+            var boundClaims: [String: [String]]?
+            if let claims = item.object("bound_claims") {
+                boundClaims = claims.values.mapValues { value in
+                    switch value.value {
+                    case .string(let text): return [text]
+                    case .list(let items): return items.compactMap { if case .string(let text) = $0.value { text } else { nil } }
+                    default: return []
+                    }
+                }
+            }
+            let role = JWTRole(
+                name: name, mount: item.locatedString("mount") ?? Located("jwt", at: item.location),
+                roleType: item.string("role_type"), boundAudiences: item.strings("bound_audiences")?.map(\.value),
+                boundSubject: item.string("bound_subject"), boundClaims: boundClaims, boundClaimsType: item.string("bound_claims_type"),
+                claimMappings: item.textMap("claim_mappings"), userClaim: item.string("user_claim"),
+                userClaimJSONPointer: item.boolean("user_claim_json_pointer"), groupsClaim: item.string("groups_claim"),
+                allowedRedirectURIs: item.strings("allowed_redirect_uris")?.map(\.value),
+                oidcScopes: item.strings("oidc_scopes")?.map(\.value), clockSkewLeeway: item.duration("clock_skew_leeway"),
+                expirationLeeway: item.duration("expiration_leeway"), notBeforeLeeway: item.duration("not_before_leeway"),
+                verboseOIDCLogging: item.boolean("verbose_oidc_logging"), maxAge: item.duration("max_age"),
+                callbackMode: item.string("callback_mode"), pollInterval: item.integer("poll_interval"),
+                oidcDisableConfirmation: item.boolean("oidc_disable_confirmation"),
+                oauth2Metadata: item.strings("oauth2_metadata")?.map(\.value),
+                tokenPoliciesTemplateClaims: item.boolean("token_policies_template_claims"),
+                token: tokenSettings(item), ignoreFields: ignoredFields(item), location: item.location)
+            checkJWTRole(role, item)
+            manifest.jwtRoles.append(role)
+        }
         for item in objects(root, "token_roles") {
             guard let name = item.string("name") else { continue }
             let role = TokenRole(
@@ -339,7 +387,7 @@ struct Builder {
     }
 
     /// Token settings the server refuses together.
-    private mutating func checkToken(_ token: TokenSettings, _ item: CheckedObject) {
+    mutating func checkToken(_ token: TokenSettings, _ item: CheckedObject) {
         if token.tokenStrictlyBindIP == true, !(token.tokenBoundCIDRs ?? []).isEmpty {
             diagnostics.append(.error(
                 "`token_strictly_bind_ip` and `token_bound_cidrs` cannot both be set: the server refuses the pair",

@@ -28,6 +28,10 @@ public struct Manifest: Sendable, Equatable {
     public var kubernetesRoles: [KubernetesRole] = []
     /// Users of userpass auth methods (`auth/MOUNT/users/NAME`).
     public var userpassUsers: [UserpassUser] = []
+    /// Configs of JWT/OIDC auth methods (`auth/MOUNT/config`), one per method.
+    public var jwtConfigs: [JWTConfig] = []
+    /// Roles of JWT/OIDC auth methods (`auth/MOUNT/role/NAME`).
+    public var jwtRoles: [JWTRole] = []
     /// Token roles (`auth/token/roles/NAME`).
     public var tokenRoles: [TokenRole] = []
     /// Identity entities (`identity/entity/name/NAME`).
@@ -63,8 +67,14 @@ public struct OwnershipRule: Sendable, Equatable {
         case tokenRole = "token_role"
         case kubernetesRole = "kubernetes_role"
         case userpassUser = "userpass_user"
+        case jwtRole = "jwt_role"
         case identityEntity = "identity_entity"
         case transitKey = "transit_key"
+
+        /// Whether a rule of this kind may name a mount: kinds whose objects live on one.
+        public var takesMount: Bool {
+            [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .transitKey].contains(self)
+        }
     }
 
     public var kind: Kind
@@ -270,6 +280,65 @@ public struct KubernetesRole: Sendable, Equatable {
     public var boundServiceAccountNamespaceSelector: String?
     public var audience: String?
     public var aliasNameSource: String?
+    public var token: TokenSettings
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
+    public var location: SourceLocation
+}
+
+/// The config of a JWT/OIDC auth method (`auth/MOUNT/config`): where the keys that sign
+/// tokens come from, and what an OIDC login talks to. The server replaces the whole config
+/// on every write.
+public struct JWTConfig: Sendable, Equatable {
+    /// The JWT/OIDC auth method's path; default `jwt`.
+    public var mount: Located<String>
+    public var boundIssuer: String?
+    public var jwksURL: String?
+    public var jwksCAPEM: String?
+    public var oidcDiscoveryURL: String?
+    public var oidcDiscoveryCAPEM: String?
+    public var jwtValidationPubkeys: [String]?
+    public var jwtSupportedAlgs: [String]?
+    public var defaultRole: String?
+    public var oidcClientID: String?
+    // write-only: oidc_client_secret, added by the write-only mechanism
+    public var oidcResponseMode: String?
+    public var oidcResponseTypes: [String]?
+    public var namespaceInState: Bool?
+    public var providerConfig: [String: String]?
+    public var overrideAllowedServerNames: [String]?
+    public var location: SourceLocation
+}
+
+/// A role of a JWT/OIDC auth method (`auth/MOUNT/role/NAME`): which tokens may log in, and
+/// the tokens they get.
+public struct JWTRole: Sendable, Equatable {
+    /// The role's name (the server stores it in lower case).
+    public var name: String
+    /// The JWT/OIDC auth method's path; default `jwt`.
+    public var mount: Located<String>
+    public var roleType: String?
+    public var boundAudiences: [String]?
+    public var boundSubject: String?
+    /// Claim → the values it may have (one value is a list of one).
+    public var boundClaims: [String: [String]]?
+    public var boundClaimsType: String?
+    public var claimMappings: [String: String]?
+    public var userClaim: String?
+    public var userClaimJSONPointer: Bool?
+    public var groupsClaim: String?
+    public var allowedRedirectURIs: [String]?
+    public var oidcScopes: [String]?
+    public var clockSkewLeeway: TimeSpan?
+    public var expirationLeeway: TimeSpan?
+    public var notBeforeLeeway: TimeSpan?
+    public var verboseOIDCLogging: Bool?
+    public var maxAge: TimeSpan?
+    public var callbackMode: String?
+    public var pollInterval: Int?
+    public var oidcDisableConfirmation: Bool?
+    public var oauth2Metadata: [String]?
+    public var tokenPoliciesTemplateClaims: Bool?
     public var token: TokenSettings
     /// Fields someone else owns (`ignore_fields`): never compared or written.
     public var ignoreFields: [String] = []

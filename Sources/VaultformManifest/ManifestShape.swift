@@ -236,6 +236,70 @@ public enum ManifestShape {
         ]
     )
 
+    /// The signing algorithms the JWT/OIDC method accepts (OpenBao's cap/jwt list).
+    static let jwtAlgorithms = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"]
+
+    static let jwtConfig = ObjectShape(
+        "a JWT/OIDC config", summary: "The config of a JWT/OIDC auth method (auth/MOUNT/config); every write replaces all of it.",
+        fields: [
+            Field("mount", .string(.mountPath), "The JWT/OIDC auth method's path; default `jwt`."),
+            Field("bound_issuer", .string(.any), "The `iss` claim tokens must have; empty: any."),
+            Field("jwks_url", .string(.nonEmpty), "A JWKS URL to fetch signing keys from (one key source only)."),
+            Field("jwks_ca_pem", .string(.any), "CA certificates (PEM) for the JWKS URL."),
+            Field("oidc_discovery_url", .string(.nonEmpty), "An OIDC discovery URL, without `.well-known/openid-configuration` (one key source only)."),
+            Field("oidc_discovery_ca_pem", .string(.any), "CA certificates (PEM) for the discovery URL."),
+            Field("jwt_validation_pubkeys", .list(.string(.nonEmpty), unique: true), "PEM public keys that sign tokens (one key source only)."),
+            Field("jwt_supported_algs", .list(.oneOf(jwtAlgorithms), unique: true), "Signing algorithms accepted; empty: RS256."),
+            Field("default_role", .string(.any), "The role a login without one uses (stored in lower case)."),
+            Field("oidc_client_id", .string(.any), "The OAuth client ID of an OIDC login (needs `oidc_discovery_url`)."),
+            Field("oidc_response_mode", .oneOf(["query", "form_post"]), "How the provider answers an OIDC login; unset: query."),
+            Field("oidc_response_types", .list(.oneOf(["code", "id_token"]), unique: true), "The response types asked for; empty: code."),
+            Field("namespace_in_state", .boolean, "Pass the namespace in the OIDC state parameter; default true."),
+            Field("provider_config", .map(.scalarText), "Provider-specific settings (`provider: azure`…), as strings."),
+            Field("override_allowed_server_names", .list(.string(.nonEmpty), unique: true), "Host names accepted in the TLS certificates of the JWKS and discovery URLs."),
+        ]
+    )
+
+    static let jwtRole = ObjectShape(
+        "a JWT/OIDC role", summary: "A role of a JWT/OIDC auth method (auth/MOUNT/role/NAME).",
+        fields: [
+            Field("name", .string(.name), required: true, "The role's name (the server stores it in lower case)."),
+            Field("mount", .string(.mountPath), "The JWT/OIDC auth method's path; default `jwt`."),
+            Field("role_type", .oneOf(["jwt", "oidc"]), "jwt: log in with a JWT; oidc (the server's default): a browser OIDC flow."),
+            Field("user_claim", .string(.nonEmpty), required: true, "The claim that names the user (the entity alias)."),
+            Field("user_claim_json_pointer", .boolean, "`user_claim` is a JSON pointer into nested claims."),
+            Field("bound_audiences", .list(.string(.nonEmpty), unique: true), "Audiences a token must have one of."),
+            Field("bound_subject", .string(.any), "The `sub` claim a token must have."),
+            Field("bound_claims", .map(.anyValue), "Claim → a value or list of values it must match (sent as strings)."),
+            Field("bound_claims_type", .oneOf(["string", "glob"]), "How `bound_claims` values match; default string."),
+            Field("claim_mappings", .map(.scalarText), "Claim → the metadata key it is copied to."),
+            Field("groups_claim", .string(.any), "The claim that lists the user's groups."),
+            Field("allowed_redirect_uris", .list(.string(.nonEmpty), unique: true), "oidc: where the provider may send the browser back."),
+            Field("oidc_scopes", .list(.string(.nonEmpty), unique: true), "oidc: scopes asked for beside `openid`."),
+            Field("clock_skew_leeway", .duration, "Leeway for every time claim; 0: the server's 60s."),
+            Field("expiration_leeway", .duration, "Leeway for `exp`; 0: the server's 150s."),
+            Field("not_before_leeway", .duration, "Leeway for `nbf`; 0: the server's 150s."),
+            Field("verbose_oidc_logging", .boolean, "oidc: log the provider's answers (they may hold secrets)."),
+            Field("max_age", .duration, "oidc: how long ago the user may have authenticated at the provider; 0 any."),
+            Field("callback_mode", .oneOf(["client", "direct", "device"]), "oidc: how the login completes; default client."),
+            Field("poll_interval", .integer(min: 0, max: nil), "oidc device flow: seconds between polls; 0 the provider's."),
+            Field("oidc_disable_confirmation", .boolean, "oidc: skip the confirmation page of a direct callback."),
+            Field("oauth2_metadata", .list(.oneOf(["id_token", "refresh_token", "access_token"]), unique: true), "oidc: tokens copied into the token's metadata."),
+            Field("token_policies_template_claims", .boolean, "`token_policies` are templates filled from the claims."),
+        ] + tokenFields + [
+            // role_type, bound_claims_type, callback_mode and oidc_disable_confirmation are
+            // reset by any write that leaves them out, so they cannot be left to someone else.
+            ignoreFields(jwtRoleIgnorable + tokenFields.map(\.key)),
+        ]
+    )
+
+    /// The JWT role keys `ignore_fields` may name: the ones a write that leaves them out keeps.
+    static let jwtRoleIgnorable = [
+        "bound_audiences", "bound_subject", "bound_claims", "claim_mappings", "user_claim_json_pointer", "groups_claim",
+        "allowed_redirect_uris", "oidc_scopes", "clock_skew_leeway", "expiration_leeway", "not_before_leeway",
+        "verbose_oidc_logging", "max_age", "poll_interval", "oauth2_metadata", "token_policies_template_claims",
+    ]
+
     static let tokenRole = ObjectShape(
         "a token role", summary: "A token role (auth/token/roles/NAME): what tokens created against it may carry.",
         fields: [
@@ -331,7 +395,7 @@ public enum ManifestShape {
         fields: [
             Field("kind", .oneOf(OwnershipRule.Kind.allCases.map(\.rawValue)), required: true, "The kind of object."),
             Field("prefix", .string(.nonEmpty), "Only names or paths that start with this."),
-            Field("mount", .string(.mountPath), "approle_role and transit_key: the mount whose objects are owned."),
+            Field("mount", .string(.mountPath), "approle_role, kubernetes_role, jwt_role and transit_key: the mount whose objects are owned."),
         ]
     )
 
@@ -372,6 +436,8 @@ public enum ManifestShape {
             Field("approle_roles", .list(.object(appRoleRole), unique: false), "AppRole roles."),
             Field("kubernetes_roles", .list(.object(kubernetesRole), unique: false), "Roles of Kubernetes auth methods."),
             Field("userpass_users", .list(.object(userpassUser), unique: false), "Users of userpass auth methods."),
+            Field("jwt_configs", .list(.object(jwtConfig), unique: false), "Configs of JWT/OIDC auth methods, one per method."),
+            Field("jwt_roles", .list(.object(jwtRole), unique: false), "Roles of JWT/OIDC auth methods."),
             Field("token_roles", .list(.object(tokenRole), unique: false), "Token roles."),
             Field("identity_entities", .list(.object(identityEntity), unique: false), "Identity entities."),
             Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),

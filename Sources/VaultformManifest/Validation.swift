@@ -76,6 +76,10 @@ struct Validator {
                    what: { "Kubernetes role `\($0.name)` on `\($0.mount.value)`" })
         duplicates(manifest.userpassUsers, key: { "\($0.mount.value)/\($0.name.lowercased())" }, location: \.location,
                    what: { "userpass user `\($0.name)` on `\($0.mount.value)`" })
+        duplicates(manifest.jwtConfigs, key: \.mount.value, location: \.location,
+                   what: { "the config of JWT/OIDC auth method `\($0.mount.value)`" })
+        duplicates(manifest.jwtRoles, key: { "\($0.mount.value)/\($0.name.lowercased())" }, location: \.location,
+                   what: { "JWT/OIDC role `\($0.name)` on `\($0.mount.value)`" })
         duplicates(manifest.tokenRoles, key: \.name, location: \.location, what: { "token role `\($0.name)`" })
         duplicates(manifest.secretSchemas, key: \.path, location: \.location, what: { "secret schema `\($0.path)`" })
         duplicates(manifest.externalPolicies, key: { $0.value.lowercased() }, location: \.location,
@@ -165,9 +169,9 @@ struct Validator {
         known.insert("default")
         let candidates = manifest.policies.map(\.name) + manifest.externalPolicies.map(\.value)
         /// A role's method must be declared, and of the role's type.
-        func checkMethod(_ what: String, _ mount: Located<String>, type: String, article: String) {
+        func checkMethod(_ what: String, _ mount: Located<String>, type: String, article: String, alsoType: String? = nil) {
             if let method = methods[mount.value] {
-                if method.type != type {
+                if method.type != type, method.type != alsoType {
                     diagnostics.append(.error(
                         "\(what) is on `\(method.path)`, a `\(method.type)` auth method, not \(article) \(type) one",
                         at: mount.location, related: [.init("`\(method.path)` is declared here", at: method.location)]))
@@ -198,6 +202,13 @@ struct Validator {
         for user in manifest.userpassUsers {
             checkMethod("userpass user `\(user.name)`", user.mount, type: "userpass", article: "a")
             checkPolicies("userpass user `\(user.name)`", user.token.tokenPolicies ?? [])
+        }
+        for config in manifest.jwtConfigs {
+            checkMethod("the JWT/OIDC config", config.mount, type: "jwt", article: "a", alsoType: "oidc")
+        }
+        for role in manifest.jwtRoles {
+            checkMethod("JWT/OIDC role `\(role.name)`", role.mount, type: "jwt", article: "a", alsoType: "oidc")
+            checkPolicies("JWT/OIDC role `\(role.name)`", role.token.tokenPolicies ?? [])
         }
         for entity in manifest.identityEntities {
             // `root` is refused where it is built, with its own message.

@@ -47,6 +47,11 @@ struct RegistryCoverageTests {
         let up = PlanExactnessTests.unique("cov-up")
         _ = try await client.request(.post, "sys/auth/\(up)", body: ["type": "userpass"])
         _ = try await client.request(.post, "auth/\(up)/users/u", body: ["password": "p"])
+        let jwt = PlanExactnessTests.unique("cov-jwt")
+        _ = try await client.request(.post, "sys/auth/\(jwt)", body: ["type": "jwt"])
+        _ = try await client.request(.post, "auth/\(jwt)/config", body: ["jwt_validation_pubkeys": [.string(JWTAuthKindTests.publicKey)]])
+        // poll_interval is read back only when it is set.
+        _ = try await client.request(.post, "auth/\(jwt)/role/r", body: ["role_type": "jwt", "user_claim": "sub", "bound_subject": "s", "poll_interval": 5])
 
         func keys(_ path: String, _ member: String? = nil) async throws -> [String: JSONValue] {
             let data = try await client.request(.get, path).data
@@ -68,6 +73,8 @@ struct RegistryCoverageTests {
             (.tokenRole, Array(try await keys("auth/token/roles/\(name)").keys)),
             (.identityEntity, Array(try await keys("identity/entity/name/\(name)").keys)),
             (.userpassUser, Array(try await keys("auth/\(up)/users/u").keys)),
+            (.jwtConfig, Array(try await keys("auth/\(jwt)/config").keys)),
+            (.jwtRole, Array(try await keys("auth/\(jwt)/role/r").keys)),
         ]
         for (kind, read) in reads {
             #expect(Self.unlisted(read, of: kind).isEmpty, "\(kind): the server reads back fields the definition does not name")

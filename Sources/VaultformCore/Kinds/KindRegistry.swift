@@ -6,7 +6,7 @@ public enum KindRegistry {
     public static let all: [KindDefinition] = [
         AuditDeviceKind.definition, SecretsEngineKind.definition, AuthMethodKind.definition, KVConfigKind.definition,
         TransitKeyKind.definition, PolicyKind.definition, AppRoleRoleKind.definition, KubernetesRoleKind.definition,
-        UserpassUserKind.definition, TokenRoleKind.definition,
+        UserpassUserKind.definition, JWTConfigKind.definition, JWTRoleKind.definition, TokenRoleKind.definition,
         IdentityEntityKind.definition,
         KVSecretKind.definition,
     ]
