@@ -14,7 +14,9 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case transitKey = "transit-key"
     case policy
     case appRoleRole = "approle-role"
+    case kubernetesConfig = "kubernetes-config"
     case kubernetesRole = "kubernetes-role"
+    case certRole = "cert-role"
     case tokenRole = "token-role"
     case identityEntity = "identity-entity"
     case kvSecret = "kv-secret"

@@ -44,6 +44,17 @@ struct RegistryCoverageTests {
         _ = try await client.request(.put, "sys/policies/acl/\(name)", body: ["policy": "path \"a\" { capabilities = [\"read\"] }"])
         _ = try await client.request(.post, "auth/token/roles/\(name)", body: [:])
         _ = try await client.request(.post, "identity/entity/name/\(name)", body: [:])
+        // A Kubernetes config and a cert role need a certificate: any PEM certificate will do.
+        let pki = try await TestPKI()
+        defer { pki.remove() }
+        let ca = try String(contentsOfFile: pki.caCertificate, encoding: .utf8)
+        let k8s = PlanExactnessTests.unique("cov-k8s"), cert = PlanExactnessTests.unique("cov-cert")
+        _ = try await client.request(.post, "sys/auth/\(k8s)", body: ["type": "kubernetes"])
+        _ = try await client.request(.post, "auth/\(k8s)/config", body: [
+            "kubernetes_host": "https://k8s.example", "kubernetes_ca_cert": .string(ca), "disable_local_ca_jwt": true,
+        ])
+        _ = try await client.request(.post, "sys/auth/\(cert)", body: ["type": "cert"])
+        _ = try await client.request(.post, "auth/\(cert)/certs/r", body: ["certificate": .string(ca)])
 
         func keys(_ path: String, _ member: String? = nil) async throws -> [String: JSONValue] {
             let data = try await client.request(.get, path).data
@@ -64,6 +75,8 @@ struct RegistryCoverageTests {
             (.policy, Array(try await keys("sys/policies/acl/\(name)").keys)),
             (.tokenRole, Array(try await keys("auth/token/roles/\(name)").keys)),
             (.identityEntity, Array(try await keys("identity/entity/name/\(name)").keys)),
+            (.kubernetesConfig, Array(try await keys("auth/\(k8s)/config").keys)),
+            (.certRole, Array(try await keys("auth/\(cert)/certs/r").keys)),
         ]
         for (kind, read) in reads {
             #expect(Self.unlisted(read, of: kind).isEmpty, "\(kind): the server reads back fields the definition does not name")

@@ -5,7 +5,8 @@ public enum KindRegistry {
     /// The definitions, one per kind.
     public static let all: [KindDefinition] = [
         AuditDeviceKind.definition, SecretsEngineKind.definition, AuthMethodKind.definition, KVConfigKind.definition,
-        TransitKeyKind.definition, PolicyKind.definition, AppRoleRoleKind.definition, KubernetesRoleKind.definition, TokenRoleKind.definition,
+        TransitKeyKind.definition, PolicyKind.definition, AppRoleRoleKind.definition, KubernetesConfigKind.definition, KubernetesRoleKind.definition,
+        CertRoleKind.definition, TokenRoleKind.definition,
         IdentityEntityKind.definition,
         KVSecretKind.definition,
     ]
