@@ -147,4 +147,47 @@ struct CertRoleTests {
             #expect(roundTrip.code == 0, "\(roundTrip.all)")
         }
     }
+
+    @Test("a client certificate a manifest's cert role trusts logs in over TLS with the role's policies; one it does not is refused")
+    func login() async throws {
+        let pki = try await TestPKI()
+        defer { pki.remove() }
+        let port = try FreePort.loopbackPair()
+        // A TLS listener asks for a client certificate (without requiring one): what cert logins need.
+        let listener = """
+            listener "tcp" {
+              address = "127.0.0.1:\(port)"
+              cluster_address = "127.0.0.1:\(port + 1)"
+              tls_cert_file = "\(pki.serverCertificate)"
+              tls_key_file = "\(pki.serverKey)"
+            }
+
+            """
+        try await DevServer.with(extraConfig: listener) { server in
+            let directory = try scratchDirectory("vf-cert-login")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try FileManager.default.copyItem(atPath: pki.caCertificate, toPath: directory.appendingPathComponent("ca.pem").path)
+            let manifest = try SecretSchemaTests.write("""
+                policies:
+                  - { name: clients, hcl: 'path "secret/data/clients/*" { capabilities = ["read"] }' }
+                auth_methods:
+                  - { path: cert, type: cert }
+                cert_roles:
+                  - { name: clients, certificate_file: ca.pem, allowed_common_names: [vaultform-client], token_policies: [clients] }
+                  - { name: admins, certificate_file: ca.pem, allowed_common_names: [admin], token_policies: [clients] }
+                """, in: directory)
+            let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
+            #expect(applied.code == 0, "\(applied.all)")
+            let address = try #require(URL(string: "https://127.0.0.1:\(port)"))
+            let client = try VaultClient(
+                address: address,
+                tls: TLSOptions(caFile: pki.caCertificate, clientCertificate: pki.clientCertificate, clientKey: pki.clientKey))
+            let login = try await client.request(.post, "auth/cert/login", body: ["name": "clients"])
+            let policies = login.json?["auth"]?["token_policies"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(policies.contains("clients"), "\(policies)")
+            #expect(login.json?["auth"]?["metadata"]?["common_name"]?.stringValue == "vaultform-client")
+            // The other role wants another common name.
+            await #expect(throws: VaultError.self) { try await client.request(.post, "auth/cert/login", body: ["name": "admins"]) }
+        }
+    }
 }
