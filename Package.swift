@@ -49,7 +49,10 @@ let package = Package(
         // (secrets included), plan files and digests, Pipeline.
         .target(
             name: "VaultformCore",
-            dependencies: ["VaultformManifest", "VaultformPolicy", "VaultPath", "VaultWire", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "VaultformManifest", "VaultformPolicy", "VaultformSecrets", "VaultPath", "VaultWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // The stages that talk to the server: reading (LiveReader, SecretReader), applying
         // (Applier, SecretApplier), the apply lock, bootstrap's operator actions, secret IDs.

@@ -14,10 +14,12 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case transitKey = "transit-key"
     case policy
     case appRoleRole = "approle-role"
+    case kubernetesConfig = "kubernetes-config"
     case kubernetesRole = "kubernetes-role"
     case userpassUser = "userpass-user"
     case jwtConfig = "jwt-config"
     case jwtRole = "jwt-role"
+    case certRole = "cert-role"
     case tokenRole = "token-role"
     case identityEntity = "identity-entity"
     case kvSecret = "kv-secret"

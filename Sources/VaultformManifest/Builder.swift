@@ -242,6 +242,46 @@ struct Builder {
             checkJWTRole(role, item)
             manifest.jwtRoles.append(role)
         }
+        for item in objects(root, "kubernetes_configs") {
+            guard let host = item.string("kubernetes_host") else { continue }
+            let config = KubernetesConfig(
+                mount: item.locatedString("mount") ?? Located("kubernetes", at: item.location), kubernetesHost: host,
+                kubernetesCACert: pem(item, "kubernetes_ca_cert", file: "kubernetes_ca_cert_file"),
+                pemKeys: item.strings("pem_keys")?.map(\.value), issuer: item.string("issuer"),
+                disableISSValidation: item.boolean("disable_iss_validation"), disableLocalCAJWT: item.boolean("disable_local_ca_jwt"),
+                location: item.location)
+            // What the server refuses.
+            if config.disableLocalCAJWT == true, config.kubernetesCACert == nil {
+                diagnostics.append(.error(
+                    "`disable_local_ca_jwt: true` needs `kubernetes_ca_cert` (or `kubernetes_ca_cert_file`): the server refuses it without one",
+                    at: item.location(of: "disable_local_ca_jwt")))
+            }
+            for key in item.strings("pem_keys") ?? [] where !key.value.contains("-----BEGIN ") {
+                diagnostics.append(.error("a `pem_keys` entry must be a PEM public key or certificate", at: key.location))
+            }
+            manifest.kubernetesConfigs.append(config)
+        }
+        for item in objects(root, "cert_roles") {
+            guard let name = item.string("name") else { continue }
+            let role = CertRole(
+                name: name, mount: item.locatedString("mount") ?? Located("cert", at: item.location),
+                certificate: pem(item, "certificate", file: "certificate_file"), displayName: item.string("display_name"),
+                allowedCommonNames: item.strings("allowed_common_names")?.map(\.value),
+                allowedDNSSANs: item.strings("allowed_dns_sans")?.map(\.value),
+                allowedEmailSANs: item.strings("allowed_email_sans")?.map(\.value),
+                allowedURISANs: item.strings("allowed_uri_sans")?.map(\.value),
+                allowedOrganizationalUnits: item.strings("allowed_organizational_units")?.map(\.value),
+                allowedNames: item.strings("allowed_names")?.map(\.value),
+                requiredExtensions: item.strings("required_extensions")?.map(\.value),
+                allowedMetadataExtensions: item.strings("allowed_metadata_extensions")?.map(\.value),
+                ocspEnabled: item.boolean("ocsp_enabled"),
+                ocspCACertificates: pem(item, "ocsp_ca_certificates", file: "ocsp_ca_certificates_file"),
+                ocspServersOverride: item.strings("ocsp_servers_override")?.map(\.value),
+                ocspFailOpen: item.boolean("ocsp_fail_open"), ocspQueryAllServers: item.boolean("ocsp_query_all_servers"),
+                token: tokenSettings(item), ignoreFields: ignoredFields(item), location: item.location)
+            checkToken(role.token, item)
+            manifest.certRoles.append(role)
+        }
         for item in objects(root, "token_roles") {
             guard let name = item.string("name") else { continue }
             let role = TokenRole(
@@ -384,6 +424,30 @@ struct Builder {
         if key.derived == true, let type = key.type, !derivable.contains(type) {
             diagnostics.append(.error("keys of type `\(type)` do not support `derived`", at: item.location(of: "derived")))
         }
+    }
+
+    /// PEM text given inline under `key`, or in the file named under `fileKey` (relative to
+    /// the manifest, read now). It must hold a certificate: the server refuses text that
+    /// holds none (`failed to parse certificate`), or trusts nothing with it.
+    private mutating func pem(_ item: CheckedObject, _ key: String, file fileKey: String) -> String? {
+        var text: String
+        var location: SourceLocation
+        if let inline = item.locatedString(key) {
+            (text, location) = (inline.value, inline.location)
+        } else if let path = item.locatedString(fileKey) {
+            switch readFile(resolve(path.value)) {
+            case .success(let contents): (text, location) = (contents, path.location)
+            case .failure(let reason):
+                diagnostics.append(.error("cannot read `\(fileKey)` `\(path.value)`: \(reason)", at: path.location))
+                return nil
+            }
+        } else {
+            return nil
+        }
+        if !text.contains("-----BEGIN CERTIFICATE-----") && !text.contains("-----BEGIN TRUSTED CERTIFICATE-----") {
+            diagnostics.append(.error("`\(key)` holds no PEM certificate (`-----BEGIN CERTIFICATE-----`)", at: location))
+        }
+        return text
     }
 
     /// Token settings the server refuses together.

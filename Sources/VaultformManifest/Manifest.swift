@@ -32,6 +32,10 @@ public struct Manifest: Sendable, Equatable {
     public var jwtConfigs: [JWTConfig] = []
     /// Roles of JWT/OIDC auth methods (`auth/MOUNT/role/NAME`).
     public var jwtRoles: [JWTRole] = []
+    /// Configs of Kubernetes auth methods (`auth/MOUNT/config`).
+    public var kubernetesConfigs: [KubernetesConfig] = []
+    /// Trusted certificates of TLS certificate auth methods (`auth/MOUNT/certs/NAME`).
+    public var certRoles: [CertRole] = []
     /// Token roles (`auth/token/roles/NAME`).
     public var tokenRoles: [TokenRole] = []
     /// Identity entities (`identity/entity/name/NAME`).
@@ -68,12 +72,13 @@ public struct OwnershipRule: Sendable, Equatable {
         case kubernetesRole = "kubernetes_role"
         case userpassUser = "userpass_user"
         case jwtRole = "jwt_role"
+        case certRole = "cert_role"
         case identityEntity = "identity_entity"
         case transitKey = "transit_key"
 
         /// Whether a rule of this kind may name a mount: kinds whose objects live on one.
         public var takesMount: Bool {
-            [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .transitKey].contains(self)
+            [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .certRole, .transitKey].contains(self)
         }
     }
 
@@ -339,6 +344,52 @@ public struct JWTRole: Sendable, Equatable {
     public var oidcDisableConfirmation: Bool?
     public var oauth2Metadata: [String]?
     public var tokenPoliciesTemplateClaims: Bool?
+    public var token: TokenSettings
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
+    public var location: SourceLocation
+}
+
+/// A Kubernetes auth method's config (`auth/MOUNT/config`): where the Kubernetes API is and
+/// how service-account JWTs are checked. A write replaces the whole config.
+public struct KubernetesConfig: Sendable, Equatable {
+    /// The Kubernetes auth method's path; default `kubernetes`.
+    public var mount: Located<String>
+    public var kubernetesHost: String
+    /// PEM text, inline or read from `kubernetes_ca_cert_file` when the manifest is loaded.
+    public var kubernetesCACert: String?
+    public var pemKeys: [String]?
+    public var issuer: String?
+    public var disableISSValidation: Bool?
+    public var disableLocalCAJWT: Bool?
+    // write-only: token_reviewer_jwt, added by the write-only mechanism
+    public var location: SourceLocation
+}
+
+/// A trusted certificate of a TLS certificate auth method (`auth/MOUNT/certs/NAME`): which
+/// client certificates may log in, and the tokens they get.
+public struct CertRole: Sendable, Equatable {
+    /// The role's name (the server stores it in lower case).
+    public var name: String
+    /// The cert auth method's path; default `cert`.
+    public var mount: Located<String>
+    /// PEM text, inline or read from `certificate_file` when the manifest is loaded.
+    public var certificate: String?
+    public var displayName: String?
+    public var allowedCommonNames: [String]?
+    public var allowedDNSSANs: [String]?
+    public var allowedEmailSANs: [String]?
+    public var allowedURISANs: [String]?
+    public var allowedOrganizationalUnits: [String]?
+    public var allowedNames: [String]?
+    public var requiredExtensions: [String]?
+    public var allowedMetadataExtensions: [String]?
+    public var ocspEnabled: Bool?
+    /// PEM text, inline or read from `ocsp_ca_certificates_file`.
+    public var ocspCACertificates: String?
+    public var ocspServersOverride: [String]?
+    public var ocspFailOpen: Bool?
+    public var ocspQueryAllServers: Bool?
     public var token: TokenSettings
     /// Fields someone else owns (`ignore_fields`): never compared or written.
     public var ignoreFields: [String] = []

@@ -300,6 +300,56 @@ public enum ManifestShape {
         "verbose_oidc_logging", "max_age", "poll_interval", "oauth2_metadata", "token_policies_template_claims",
     ]
 
+    /// A write replaces the whole config, so no field can be left to someone else: it has no `ignore_fields`.
+    static let kubernetesConfig = ObjectShape(
+        "a Kubernetes auth config", summary: "The config of a Kubernetes auth method (auth/MOUNT/config).",
+        fields: [
+            Field("mount", .string(.mountPath), "The Kubernetes auth method's path; default `kubernetes`."),
+            Field("kubernetes_host", .string(.nonEmpty), required: true, "The Kubernetes API's URL, host or host:port."),
+            Field("kubernetes_ca_cert", .string(.nonEmpty), "PEM CA certificates of the API's TLS."),
+            Field("kubernetes_ca_cert_file", .string(.nonEmpty), "A file holding `kubernetes_ca_cert`, relative to the manifest file."),
+            Field("pem_keys", .list(.string(.nonEmpty), unique: true), "PEM public keys or certificates that verify service-account JWTs."),
+            Field("issuer", .string(.any), "The JWT issuer checked when issuer validation is on (deprecated)."),
+            Field("disable_iss_validation", .boolean, "Skip the JWT issuer check; default true (deprecated)."),
+            Field("disable_local_ca_jwt", .boolean, "Do not use the pod's own CA and service-account JWT; needs `kubernetes_ca_cert`."),
+            // write-only: token_reviewer_jwt, added by the write-only mechanism
+        ],
+        atMostOneOf: [["kubernetes_ca_cert", "kubernetes_ca_cert_file"]]
+    )
+
+    static let certRole = ObjectShape(
+        "a cert role", summary: "A trusted certificate of a TLS certificate auth method (auth/MOUNT/certs/NAME).",
+        fields: [
+            Field("name", .string(.name), required: true, "The role's name (the server stores it in lower case)."),
+            Field("mount", .string(.mountPath), "The cert auth method's path; default `cert`."),
+            Field("certificate", .string(.nonEmpty), "The trusted PEM certificate: a CA, or the client's own."),
+            Field("certificate_file", .string(.nonEmpty), "A file holding `certificate`, relative to the manifest file."),
+            Field("display_name", .string(.any), "The display name of tokens issued; default the role's name."),
+            Field("allowed_common_names", .list(.string(.nonEmpty), unique: true), "Globs one of which the common name must match."),
+            Field("allowed_dns_sans", .list(.string(.nonEmpty), unique: true), "Globs one of which a DNS SAN must match."),
+            Field("allowed_email_sans", .list(.string(.nonEmpty), unique: true), "Globs one of which an email SAN must match."),
+            Field("allowed_uri_sans", .list(.string(.nonEmpty), unique: true), "Globs one of which a URI SAN must match."),
+            Field("allowed_organizational_units", .list(.string(.nonEmpty), unique: true), "Organizational units one of which must be the client's."),
+            Field("allowed_names", .list(.string(.nonEmpty), unique: true), "Globs one of which the common name or a SAN must match (deprecated)."),
+            Field("required_extensions", .list(.string(.nonEmpty), unique: true), "`oid:value` extensions the certificate must all have."),
+            Field("allowed_metadata_extensions", .list(.string(.nonEmpty), unique: true), "Extension OIDs copied into the token's metadata."),
+            Field("ocsp_enabled", .boolean, "Check client certificates with OCSP."),
+            Field("ocsp_ca_certificates", .string(.nonEmpty), "PEM CA certificates of the OCSP responders."),
+            Field("ocsp_ca_certificates_file", .string(.nonEmpty), "A file holding `ocsp_ca_certificates`, relative to the manifest file."),
+            Field("ocsp_servers_override", .list(.string(.nonEmpty), unique: false), "OCSP servers to ask instead of the certificate's own, in order."),
+            Field("ocsp_fail_open", .boolean, "Let a login proceed when no OCSP answer comes."),
+            Field("ocsp_query_all_servers", .boolean, "Require every OCSP server to agree."),
+        ] + tokenFields + [
+            ignoreFields([
+                "certificate", "display_name", "allowed_common_names", "allowed_dns_sans", "allowed_email_sans", "allowed_uri_sans",
+                "allowed_organizational_units", "allowed_names", "required_extensions", "allowed_metadata_extensions",
+                "ocsp_enabled", "ocsp_ca_certificates", "ocsp_servers_override", "ocsp_fail_open", "ocsp_query_all_servers",
+            ] + tokenFields.map(\.key)),
+        ],
+        exactlyOneOf: [["certificate", "certificate_file"]],
+        atMostOneOf: [["ocsp_ca_certificates", "ocsp_ca_certificates_file"]]
+    )
+
     static let tokenRole = ObjectShape(
         "a token role", summary: "A token role (auth/token/roles/NAME): what tokens created against it may carry.",
         fields: [
@@ -396,6 +446,7 @@ public enum ManifestShape {
             Field("kind", .oneOf(OwnershipRule.Kind.allCases.map(\.rawValue)), required: true, "The kind of object."),
             Field("prefix", .string(.nonEmpty), "Only names or paths that start with this."),
             Field("mount", .string(.mountPath), "approle_role, kubernetes_role, jwt_role and transit_key: the mount whose objects are owned."),
+            Field("mount", .string(.mountPath), "approle_role, kubernetes_role, cert_role and transit_key: the mount whose objects are owned."),
         ]
     )
 
@@ -434,10 +485,12 @@ public enum ManifestShape {
             Field("external_policies", .list(.string(.name), unique: true), "Policies that exist but are not managed here."),
             Field("auth_methods", .list(.object(authMethod), unique: false), "Auth methods of any type."),
             Field("approle_roles", .list(.object(appRoleRole), unique: false), "AppRole roles."),
+            Field("kubernetes_configs", .list(.object(kubernetesConfig), unique: false), "Configs of Kubernetes auth methods."),
             Field("kubernetes_roles", .list(.object(kubernetesRole), unique: false), "Roles of Kubernetes auth methods."),
             Field("userpass_users", .list(.object(userpassUser), unique: false), "Users of userpass auth methods."),
             Field("jwt_configs", .list(.object(jwtConfig), unique: false), "Configs of JWT/OIDC auth methods, one per method."),
             Field("jwt_roles", .list(.object(jwtRole), unique: false), "Roles of JWT/OIDC auth methods."),
+            Field("cert_roles", .list(.object(certRole), unique: false), "Trusted certificates of TLS certificate auth methods."),
             Field("token_roles", .list(.object(tokenRole), unique: false), "Token roles."),
             Field("identity_entities", .list(.object(identityEntity), unique: false), "Identity entities."),
             Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),

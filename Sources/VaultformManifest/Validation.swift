@@ -80,6 +80,10 @@ struct Validator {
                    what: { "the config of JWT/OIDC auth method `\($0.mount.value)`" })
         duplicates(manifest.jwtRoles, key: { "\($0.mount.value)/\($0.name.lowercased())" }, location: \.location,
                    what: { "JWT/OIDC role `\($0.name)` on `\($0.mount.value)`" })
+        duplicates(manifest.kubernetesConfigs, key: \.mount.value, location: \.location,
+                   what: { "the Kubernetes config of `\($0.mount.value)`" })
+        duplicates(manifest.certRoles, key: { "\($0.mount.value)/\($0.name.lowercased())" }, location: \.location,
+                   what: { "cert role `\($0.name)` on `\($0.mount.value)`" })
         duplicates(manifest.tokenRoles, key: \.name, location: \.location, what: { "token role `\($0.name)`" })
         duplicates(manifest.secretSchemas, key: \.path, location: \.location, what: { "secret schema `\($0.path)`" })
         duplicates(manifest.externalPolicies, key: { $0.value.lowercased() }, location: \.location,
@@ -209,6 +213,13 @@ struct Validator {
         for role in manifest.jwtRoles {
             checkMethod("JWT/OIDC role `\(role.name)`", role.mount, type: "jwt", article: "a", alsoType: "oidc")
             checkPolicies("JWT/OIDC role `\(role.name)`", role.token.tokenPolicies ?? [])
+        }
+        for config in manifest.kubernetesConfigs {
+            checkMethod("the Kubernetes config", config.mount, type: "kubernetes", article: "a")
+        }
+        for role in manifest.certRoles {
+            checkMethod("cert role `\(role.name)`", role.mount, type: "cert", article: "a")
+            checkPolicies("cert role `\(role.name)`", role.token.tokenPolicies ?? [])
         }
         for entity in manifest.identityEntities {
             // `root` is refused where it is built, with its own message.

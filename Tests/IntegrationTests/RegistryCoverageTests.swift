@@ -52,6 +52,17 @@ struct RegistryCoverageTests {
         _ = try await client.request(.post, "auth/\(jwt)/config", body: ["jwt_validation_pubkeys": [.string(JWTAuthKindTests.publicKey)]])
         // poll_interval is read back only when it is set.
         _ = try await client.request(.post, "auth/\(jwt)/role/r", body: ["role_type": "jwt", "user_claim": "sub", "bound_subject": "s", "poll_interval": 5])
+        // A Kubernetes config and a cert role need a certificate: any PEM certificate will do.
+        let pki = try await TestPKI()
+        defer { pki.remove() }
+        let ca = try String(contentsOfFile: pki.caCertificate, encoding: .utf8)
+        let k8s = PlanExactnessTests.unique("cov-k8s"), cert = PlanExactnessTests.unique("cov-cert")
+        _ = try await client.request(.post, "sys/auth/\(k8s)", body: ["type": "kubernetes"])
+        _ = try await client.request(.post, "auth/\(k8s)/config", body: [
+            "kubernetes_host": "https://k8s.example", "kubernetes_ca_cert": .string(ca), "disable_local_ca_jwt": true,
+        ])
+        _ = try await client.request(.post, "sys/auth/\(cert)", body: ["type": "cert"])
+        _ = try await client.request(.post, "auth/\(cert)/certs/r", body: ["certificate": .string(ca)])
 
         func keys(_ path: String, _ member: String? = nil) async throws -> [String: JSONValue] {
             let data = try await client.request(.get, path).data
@@ -75,6 +86,8 @@ struct RegistryCoverageTests {
             (.userpassUser, Array(try await keys("auth/\(up)/users/u").keys)),
             (.jwtConfig, Array(try await keys("auth/\(jwt)/config").keys)),
             (.jwtRole, Array(try await keys("auth/\(jwt)/role/r").keys)),
+            (.kubernetesConfig, Array(try await keys("auth/\(k8s)/config").keys)),
+            (.certRole, Array(try await keys("auth/\(cert)/certs/r").keys)),
         ]
         for (kind, read) in reads {
             #expect(Self.unlisted(read, of: kind).isEmpty, "\(kind): the server reads back fields the definition does not name")

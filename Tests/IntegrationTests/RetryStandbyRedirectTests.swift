@@ -1,14 +1,7 @@
 import Foundation
-import Synchronization
 import Testing
 import TestSupport
 import VaultAPI
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// A standby that does not forward: a loopback listener in the test that answers every
 /// request with `307 Temporary Redirect` to the active node (the shared dev server), as a
@@ -40,98 +33,24 @@ struct RetryStandbyRedirectTests {
     }
 }
 
-/// A minimal HTTP/1.1 responder on 127.0.0.1: reads one request per connection (headers and a
-/// Content-Length body) and answers 307 with `Location` = the active node + the request target.
-final class RedirectingStandby: @unchecked Sendable {
-    let port: Int
-    private let descriptor: Int32
-    private let active: String
-    private let seen = Mutex<[String]>([])
-    private let closed = Mutex(false)
+/// A standby with request forwarding off, on a loopback responder: every request is
+/// answered 307 with `Location` = the active node + the request target.
+final class RedirectingStandby: Sendable {
+    private let responder: LoopbackHTTPResponder
+
+    var port: Int { responder.port }
 
     /// "METHOD target" of each request received.
-    var requestLines: [String] { seen.withLock { $0 } }
+    var requestLines: [String] { responder.requests.map { "\($0.method) \($0.target)" } }
 
     init(active: URL) throws {
         var text = active.absoluteString
         while text.hasSuffix("/") { text.removeLast() }
-        self.active = text
-        #if canImport(Glibc)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-            let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw DevServerError(message: "socket() failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = in_addr_t(UInt32(0x7f00_0001).bigEndian)
-        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        var actual = sockaddr_in()
-        var actualLength = length
-        let named = withUnsafeMutablePointer(to: &actual) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &actualLength) }
-        }
-        guard bound == 0, listen(fd, 16) == 0, named == 0 else {
-            closeDescriptor(fd)
-            throw DevServerError(message: "cannot listen on 127.0.0.1")
-        }
-        descriptor = fd
-        port = Int(UInt16(bigEndian: actual.sin_port))
-        let thread = Thread { [self] in serve() }
-        thread.name = "redirecting-standby"
-        thread.start()
-    }
-
-    func close() {
-        closed.withLock { $0 = true }
-        shutdown(descriptor, Int32(SHUT_RDWR))
-        closeDescriptor(descriptor)
-    }
-
-    private func serve() {
-        while !closed.withLock({ $0 }) {
-            let connection = accept(descriptor, nil, nil)
-            guard connection >= 0 else { return }
-            handle(connection)
-            closeDescriptor(connection)
+        let activeNode = text
+        responder = try LoopbackHTTPResponder(name: "redirecting-standby") { request in
+            .init(status: 307, reason: "Temporary Redirect", headers: [("Location", activeNode + request.target)])
         }
     }
 
-    private func handle(_ connection: Int32) {
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        var headerEnd: Range<Data.Index>?
-        while headerEnd == nil {
-            let count = read(connection, &buffer, buffer.count)
-            guard count > 0 else { return }
-            data.append(contentsOf: buffer[0..<count])
-            headerEnd = data.range(of: Data("\r\n\r\n".utf8))
-        }
-        guard let headerEnd else { return }
-        let head = String(decoding: data[..<headerEnd.lowerBound], as: UTF8.self)
-        let lines = head.components(separatedBy: "\r\n")
-        let parts = lines.first?.split(separator: " ") ?? []
-        guard parts.count >= 2 else { return }
-        let contentLength = lines.dropFirst().compactMap { line -> Int? in
-            let pair = line.split(separator: ":", maxSplits: 1)
-            guard pair.count == 2, pair[0].lowercased() == "content-length" else { return nil }
-            return Int(pair[1].trimmingCharacters(in: .whitespaces))
-        }.first ?? 0
-        var body = data.count - headerEnd.upperBound
-        while body < contentLength {
-            let count = read(connection, &buffer, buffer.count)
-            guard count > 0 else { break }
-            body += count
-        }
-        seen.withLock { $0.append("\(parts[0]) \(parts[1])") }
-        let response = "HTTP/1.1 307 Temporary Redirect\r\nLocation: \(active)\(parts[1])\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        _ = response.withCString { write(connection, $0, strlen($0)) }
-    }
+    func close() { responder.close() }
 }
-
-/// The C `close`, out of reach of `RedirectingStandby.close()`.
-private func closeDescriptor(_ descriptor: Int32) { _ = close(descriptor) }

@@ -41,7 +41,10 @@ struct KindShapeAgreementTests {
 
     @Test("`ignore_fields` accepts exactly the kind's managed fields other than its type and those every write resets")
     func ignorableFieldsAreTheManagedOnes() throws {
-        for definition in KindRegistry.all where ![.kvSecret, .policy, .jwtConfig].contains(definition.kind) {
+        // A Kubernetes config is written whole (a field left out returns to its default), so
+        // none of its fields can be left to someone else: its shape has no ignore_fields.
+        #expect(ManifestShape.kubernetesConfig.field("ignore_fields") == nil)
+        for definition in KindRegistry.all where ![.kvSecret, .policy, .jwtConfig, .kubernetesConfig].contains(definition.kind) {
             let shape = try #require(objectShape(definition))
             let ignore = try #require(shape.fields.first { $0.key == "ignore_fields" }, "\(definition.kind) has no ignore_fields")
             guard case .list(.oneOf(let names), _) = ignore.shape else {
