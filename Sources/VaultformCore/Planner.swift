@@ -35,8 +35,16 @@ public enum Planner {
         var findings: [Finding] = []
         for entry in desired.entries where wanted(entry.address) && !builtins.contains(entry.address) {
             let (comparable, unreadable) = withoutUnreadableSources(entry, exists: live.resources[entry.address] != nil)
-            findings += unreadable
             let operation = compare(comparable, live.resources[entry.address])
+            findings += unreadable.map { finding in
+                // A kind written whole would lose the value the update cannot send.
+                guard finding.severity == .warning, operation.action != .noop, entry.address.kind.definition.writesWhole else { return finding }
+                return Finding(
+                    .blocker, finding.address, field: finding.field,
+                    "write-only, and the update rewrites the whole \(entry.address.kind.noun), which would clear it: "
+                        + finding.message.replacingOccurrences(of: "write-only, not compared: ", with: ""),
+                    hint: "provide its source, then plan again")
+            }
             if operation.action == .noop { unchanged.append(entry.address) } else { operations.append(operation) }
         }
 

@@ -21,11 +21,12 @@ extension Builder {
             if (config.oidcDiscoveryURL ?? "").isEmpty {
                 report(.error("`oidc_client_id` needs `oidc_discovery_url`", at: item.location(of: "oidc_client_id")))
             }
-            // write-only: oidc_client_secret, added by the write-only mechanism. Until then the
-            // server refuses a client ID without its secret.
-            report(.error(
-                "`oidc_client_id` needs `oidc_client_secret`, which vaultform does not manage yet",
-                at: item.location(of: "oidc_client_id")))
+            // The server refuses a client ID without its secret.
+            if config.oidcClientSecret == nil, !item.has("oidc_client_secret") {
+                report(.error("`oidc_client_id` needs `oidc_client_secret`", at: item.location(of: "oidc_client_id")))
+            }
+        } else if item.has("oidc_client_secret") {
+            report(.error("`oidc_client_secret` goes with `oidc_client_id`", at: item.location(of: "oidc_client_secret")))
         }
         if config.oidcResponseMode ?? "query" == "query", (config.oidcResponseTypes ?? []).contains("id_token") {
             report(.error(

@@ -205,7 +205,8 @@ struct Builder {
                 oidcDiscoveryURL: item.string("oidc_discovery_url"), oidcDiscoveryCAPEM: item.string("oidc_discovery_ca_pem"),
                 jwtValidationPubkeys: item.strings("jwt_validation_pubkeys")?.map(\.value),
                 jwtSupportedAlgs: item.strings("jwt_supported_algs")?.map(\.value), defaultRole: item.string("default_role"),
-                oidcClientID: item.string("oidc_client_id"), oidcResponseMode: item.string("oidc_response_mode"),
+                oidcClientID: item.string("oidc_client_id"),
+                oidcClientSecret: item.object("oidc_client_secret").flatMap { writeOnlySource($0) }, oidcResponseMode: item.string("oidc_response_mode"),
                 oidcResponseTypes: item.strings("oidc_response_types")?.map(\.value), namespaceInState: item.boolean("namespace_in_state"),
                 providerConfig: item.textMap("provider_config"),
                 overrideAllowedServerNames: item.strings("override_allowed_server_names")?.map(\.value), location: item.location)
@@ -249,7 +250,7 @@ struct Builder {
                 kubernetesCACert: pem(item, "kubernetes_ca_cert", file: "kubernetes_ca_cert_file"),
                 pemKeys: item.strings("pem_keys")?.map(\.value), issuer: item.string("issuer"),
                 disableISSValidation: item.boolean("disable_iss_validation"), disableLocalCAJWT: item.boolean("disable_local_ca_jwt"),
-                location: item.location)
+                tokenReviewerJWT: item.object("token_reviewer_jwt").flatMap { writeOnlySource($0) }, location: item.location)
             // What the server refuses.
             if config.disableLocalCAJWT == true, config.kubernetesCACert == nil {
                 diagnostics.append(.error(

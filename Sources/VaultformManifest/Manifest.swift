@@ -306,7 +306,8 @@ public struct JWTConfig: Sendable, Equatable {
     public var jwtSupportedAlgs: [String]?
     public var defaultRole: String?
     public var oidcClientID: String?
-    // write-only: oidc_client_secret, added by the write-only mechanism
+    /// Where the OAuth client secret comes from (write-only).
+    public var oidcClientSecret: WriteOnlySource?
     public var oidcResponseMode: String?
     public var oidcResponseTypes: [String]?
     public var namespaceInState: Bool?
@@ -362,7 +363,8 @@ public struct KubernetesConfig: Sendable, Equatable {
     public var issuer: String?
     public var disableISSValidation: Bool?
     public var disableLocalCAJWT: Bool?
-    // write-only: token_reviewer_jwt, added by the write-only mechanism
+    /// Where the JWT that reviews service-account tokens comes from (write-only).
+    public var tokenReviewerJWT: WriteOnlySource?
     public var location: SourceLocation
 }
 

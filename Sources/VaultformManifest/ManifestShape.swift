@@ -251,7 +251,10 @@ public enum ManifestShape {
             Field("jwt_validation_pubkeys", .list(.string(.nonEmpty), unique: true), "PEM public keys that sign tokens (one key source only)."),
             Field("jwt_supported_algs", .list(.oneOf(jwtAlgorithms), unique: true), "Signing algorithms accepted; empty: RS256."),
             Field("default_role", .string(.any), "The role a login without one uses (stored in lower case)."),
-            Field("oidc_client_id", .string(.any), "The OAuth client ID of an OIDC login (needs `oidc_discovery_url`)."),
+            Field("oidc_client_id", .string(.any), "The OAuth client ID of an OIDC login (needs `oidc_discovery_url` and `oidc_client_secret`)."),
+            Field(
+                "oidc_client_secret", .object(writeOnlySource),
+                "The OAuth client secret's source (write-only: never read back; written when its source's value changes, and with every write of the config)."),
             Field("oidc_response_mode", .oneOf(["query", "form_post"]), "How the provider answers an OIDC login; unset: query."),
             Field("oidc_response_types", .list(.oneOf(["code", "id_token"]), unique: true), "The response types asked for; empty: code."),
             Field("namespace_in_state", .boolean, "Pass the namespace in the OIDC state parameter; default true."),
@@ -312,7 +315,9 @@ public enum ManifestShape {
             Field("issuer", .string(.any), "The JWT issuer checked when issuer validation is on (deprecated)."),
             Field("disable_iss_validation", .boolean, "Skip the JWT issuer check; default true (deprecated)."),
             Field("disable_local_ca_jwt", .boolean, "Do not use the pod's own CA and service-account JWT; needs `kubernetes_ca_cert`."),
-            // write-only: token_reviewer_jwt, added by the write-only mechanism
+            Field(
+                "token_reviewer_jwt", .object(writeOnlySource),
+                "The source of a JWT allowed to call the TokenReview API (write-only: never read back; written when its source's value changes, and with every write of the config). Omitted: the client's own JWT, or the pod's."),
         ],
         atMostOneOf: [["kubernetes_ca_cert", "kubernetes_ca_cert_file"]]
     )

@@ -45,6 +45,12 @@ struct Validator {
         for index in manifest.userpassUsers.indices {
             resolve(&manifest.userpassUsers[index].password, at: manifest.userpassUsers[index].location)
         }
+        for index in manifest.jwtConfigs.indices {
+            resolve(&manifest.jwtConfigs[index].oidcClientSecret, at: manifest.jwtConfigs[index].location)
+        }
+        for index in manifest.kubernetesConfigs.indices {
+            resolve(&manifest.kubernetesConfigs[index].tokenReviewerJWT, at: manifest.kubernetesConfigs[index].location)
+        }
     }
 
     private mutating func duplicates<T>(_ items: [T], key: (T) -> String, location: (T) -> SourceLocation, what: (T) -> String) {

@@ -184,7 +184,8 @@ public struct Applier: Sendable {
             var changed: [String: FieldValue] = [:]
             for change in operation.changes { if let after = change.after { changed[change.field] = after } }
             let desired = operation.desired ?? Resource(address, fields: changed)
-            values = try await writeOnlyValues(changed, of: address, beforeWrite: beforeWrite)
+            // An object written whole sends its write-only values with every update.
+            values = try await writeOnlyValues(definition.writesWhole ? desired.fields : changed, of: address, beforeWrite: beforeWrite)
             requests = definition.update(values.filled(desired), values.filled(changed))
         case .replace:
             guard let desired = operation.desired else { throw ApplyError("the plan does not say what to create") }

@@ -20,15 +20,15 @@ enum JWTConfigKind {
             .inPlace("jwt_supported_algs", .set([]), "signing algorithms accepted; empty: RS256"),
             .inPlace("default_role", .string(""), "the role of a login that names none"),
             .inPlace("oidc_client_id", .string(""), "the OAuth client ID of an OIDC login"),
-            // write-only: oidc_client_secret, added by the write-only mechanism
+            .writeOnly("oidc_client_secret", "the OAuth client secret of an OIDC login, from its source"),
             .inPlace("oidc_response_mode", .string(""), "how the provider answers an OIDC login; empty: query"),
             .inPlace("oidc_response_types", .set([]), "the response types asked for; empty: code"),
             .inPlace("namespace_in_state", .boolean(true), "the namespace travels in the OIDC state parameter"),
             .inPlace("provider_config", .map([:]), "provider-specific settings"),
             .inPlace("override_allowed_server_names", .set([]), "host names accepted in the URLs' TLS certificates"),
         ],
-        generated: ["status (whether the server could build a key set)", "oidc_client_secret (write-only, never read back)"],
-        destructionLosesData: false,
+        generated: ["status (whether the server could build a key set)"],
+        destructionLosesData: false, writesWhole: true,
         reading: .perMount(path: "auth/MOUNTconfig"),
         stated: { manifest in manifest.jwtConfigs.map(stated) },
         live: live,
@@ -89,6 +89,7 @@ enum JWTConfigKind {
         for (key, value) in lists { if let value { fields[key] = .unorderedSet(value.map(trimmed)) } }
         if let flag = config.namespaceInState { fields["namespace_in_state"] = .boolean(flag) }
         if let map = config.providerConfig { fields["provider_config"] = .map(map) }
+        if let source = config.oidcClientSecret { fields["oidc_client_secret"] = .writeOnly(WriteOnlyValue(source: source)) }
         let address = Address(.jwtConfig, MountPath.withSlash(config.mount.value))
         return StatedResource(Resource(address, fields: fields), config.location)
     }

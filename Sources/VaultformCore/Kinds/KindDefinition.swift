@@ -35,6 +35,10 @@ public final class KindDefinition: Sendable {
     /// An object that exists as soon as its mount does, at its fresh values (a KV engine's
     /// config): one the manifest wants at those values needs no write when its mount is new.
     public let existsWithMount: Bool
+    /// Every write replaces the whole object (a field it leaves out is reset), so an update
+    /// sends every field, write-only values included: one whose source gave nothing cannot
+    /// be left out of it.
+    public let writesWhole: Bool
     /// The server stores names of this kind in lower case (policies, AppRole roles), so
     /// names and name prefixes compare lower-cased.
     public let lowercasesNames: Bool
@@ -83,7 +87,7 @@ public final class KindDefinition: Sendable {
         kind: ResourceKind, noun: String, section: String, ownership: OwnershipRule.Kind? = nil, endpoint: String,
         mount: ResourceKind? = nil, holds: @escaping @Sendable (Resource) -> Bool = { _ in false },
         fields: [FieldDefinition], generated: [String], destructionLosesData: Bool,
-        existsWithMount: Bool = false, lowercasesNames: Bool = false,
+        existsWithMount: Bool = false, writesWhole: Bool = false, lowercasesNames: Bool = false,
         sameValue: @escaping @Sendable (String, FieldValue, FieldValue, [String: FieldValue]) -> Bool? = { _, _, _, _ in nil },
         valueRule: @escaping @Sendable (String, FieldValue?, FieldValue?) -> ChangeRule? = { _, _, _ in nil },
         comparable: @escaping @Sendable ([String: FieldValue], [String: FieldValue]) -> ([String: FieldValue], [String: FieldValue])
@@ -111,6 +115,7 @@ public final class KindDefinition: Sendable {
         self.generated = generated
         self.destructionLosesData = destructionLosesData
         self.existsWithMount = existsWithMount
+        self.writesWhole = writesWhole
         self.lowercasesNames = lowercasesNames
         self.sameValue = sameValue
         self.valueRule = valueRule

@@ -18,10 +18,10 @@ enum KubernetesConfigKind {
             .inPlace("issuer", .string(""), "the JWT issuer checked when issuer validation is on (deprecated)"),
             .inPlace("disable_iss_validation", .boolean(true), "the JWT issuer is not checked (deprecated)"),
             .inPlace("disable_local_ca_jwt", .boolean(false), "the pod's own CA and service-account JWT are not used"),
-            // write-only: token_reviewer_jwt, added by the write-only mechanism
+            .writeOnly("token_reviewer_jwt", "a JWT allowed to call the TokenReview API, from its source; omitted: the client's own"),
         ],
-        generated: ["token_reviewer_jwt_set (whether the write-only token_reviewer_jwt is set; not managed yet)"],
-        destructionLosesData: false,
+        generated: ["token_reviewer_jwt_set (whether a token_reviewer_jwt is set: it is never read back)"],
+        destructionLosesData: false, writesWhole: true,
         sameValue: { field, desired, live, _ in
             switch field {
             case "kubernetes_ca_cert": PEMFields.sameCertificates(desired, live, ordered: false)
@@ -62,6 +62,7 @@ enum KubernetesConfigKind {
         if let issuer = config.issuer { fields["issuer"] = .string(issuer) }
         if let flag = config.disableISSValidation { fields["disable_iss_validation"] = .boolean(flag) }
         if let flag = config.disableLocalCAJWT { fields["disable_local_ca_jwt"] = .boolean(flag) }
+        if let source = config.tokenReviewerJWT { fields["token_reviewer_jwt"] = .writeOnly(WriteOnlyValue(source: source)) }
         let address = Address(.kubernetesConfig, MountPath.withSlash(config.mount.value))
         return StatedResource(Resource(address, fields: fields), config.location)
     }
