@@ -17,6 +17,9 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case kubernetesRole = "kubernetes-role"
     case tokenRole = "token-role"
     case identityEntity = "identity-entity"
+    case identityGroup = "identity-group"
+    case entityAlias = "entity-alias"
+    case groupAlias = "group-alias"
     case kvSecret = "kv-secret"
 
     /// Dependency order, so sorting by kind sorts operations safely.

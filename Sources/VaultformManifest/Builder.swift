@@ -37,9 +37,9 @@ struct Builder {
         }
         for item in objects(root, "ownership") {
             guard let kind = item.string("kind").flatMap(OwnershipRule.Kind.init(rawValue:)) else { continue }
-            if item.has("mount"), ![.appRoleRole, .kubernetesRole, .transitKey].contains(kind) {
+            if item.has("mount"), ![.appRoleRole, .kubernetesRole, .transitKey, .entityAlias, .groupAlias].contains(kind) {
                 diagnostics.append(.error(
-                    "`mount` applies only to approle_role, kubernetes_role and transit_key ownership", at: item.location(of: "mount")))
+                    "`mount` applies only to approle_role, kubernetes_role, transit_key, entity_alias and group_alias ownership", at: item.location(of: "mount")))
             }
             manifest.ownership.append(OwnershipRule(kind: kind, prefix: item.string("prefix"), mount: item.string("mount"), location: item.location))
         }
@@ -207,6 +207,27 @@ struct Builder {
             manifest.identityEntities.append(IdentityEntity(
                 name: name, policies: policies, metadata: item.textMap("metadata"), disabled: item.boolean("disabled"),
                 ignoreFields: ignoredFields(item), location: item.location))
+        }
+        for item in objects(root, "identity_groups") {
+            guard let name = item.string("name") else { continue }
+            let policies = item.strings("policies")
+            for policy in policies ?? [] where policy.value.lowercased() == "root" {
+                diagnostics.append(.error("a group's policies cannot contain `root`", at: policy.location))
+            }
+            manifest.identityGroups.append(IdentityGroup(
+                name: name, type: item.locatedString("type"), policies: policies, metadata: item.textMap("metadata"),
+                memberEntities: item.strings("member_entities"), memberGroups: item.strings("member_groups"),
+                ignoreFields: ignoredFields(item), location: item.location))
+        }
+        for item in objects(root, "entity_aliases") {
+            guard let name = item.string("name"), let mount = item.locatedString("mount"), let entity = item.locatedString("entity") else { continue }
+            manifest.entityAliases.append(EntityAlias(
+                name: name, mount: mount, entity: entity, customMetadata: item.textMap("custom_metadata"),
+                ignoreFields: ignoredFields(item), location: item.location))
+        }
+        for item in objects(root, "group_aliases") {
+            guard let name = item.string("name"), let mount = item.locatedString("mount"), let group = item.locatedString("group") else { continue }
+            manifest.groupAliases.append(GroupAlias(name: name, mount: mount, group: group, location: item.location))
         }
         for item in objects(root, "secret_schemas") {
             if let schema = secretSchema(item) { manifest.secretSchemas.append(schema) }

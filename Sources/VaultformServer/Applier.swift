@@ -123,6 +123,8 @@ public struct Applier: Sendable {
         var report = ApplyReport()
         let total = plan.operations.count
         var lockingOut = false
+        // Identifiers the writes name (`ServerReference`), looked up as they are needed.
+        let identifiers = ServerIdentifiers(client: client)
         for (index, operation) in plan.operations.enumerated() {
             if let reason = stop?.reason {
                 report.stopped = reason
@@ -140,9 +142,9 @@ public struct Applier: Sendable {
             progress(.started(index: index + 1, total: total, operation))
             do {
                 if lockingOut {
-                    try await carryOut(operation, beforeWrite: {})
+                    try await carryOut(operation, identifiers: identifiers, beforeWrite: {})
                 } else {
-                    try await carryOut(operation, beforeWrite: beforeWrite, afterWrites: afterWrites)
+                    try await carryOut(operation, identifiers: identifiers, beforeWrite: beforeWrite, afterWrites: afterWrites)
                 }
                 report.done.append(operation)
                 progress(.finished(index: index + 1, total: total, operation))
@@ -158,7 +160,7 @@ public struct Applier: Sendable {
     }
 
     func carryOut(
-        _ operation: Operation, beforeWrite: () async throws -> Void, afterWrites: () -> Void = {}
+        _ operation: Operation, identifiers: ServerIdentifiers, beforeWrite: () async throws -> Void, afterWrites: () -> Void = {}
     ) async throws {
         let address = operation.address
         if address.kind == .kvSecret {
@@ -186,10 +188,15 @@ public struct Applier: Sendable {
         case .delete:
             requests = definition.delete(address)
         }
+        // The operation may delete or re-create its object: its identifier is looked up anew.
+        await identifiers.forget(address)
         for request in requests {
+            // Names become identifiers now, after the writes that create what they name.
+            guard let request = try await identifiers.resolve(request) else { continue }
             try await beforeWrite()
             _ = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent)
         }
+        await identifiers.forget(address)
         afterWrites()
         try await verify(operation)
     }

@@ -8,6 +8,7 @@ extension LiveReader {
     /// ID), not a whole kind's list.
     public func readOne(_ address: Address, withCompanions: Bool = false) async throws -> Resource? {
         let definition = address.kind.definition
+        let names = definition.readsServerNames ? try await readServerNames() : ServerNames()
         switch definition.reading {
         case .table(_, nil, _):
             return try await read(definition, KindScope()).first { $0.address == address }
@@ -34,7 +35,11 @@ extension LiveReader {
                     supplied[companion.field] = try await readIfPresent(Reading.path(companion.path, mount: mount, name: name))
                 }
             }
-            return definition.live(LiveRecord(address: address, data: data, companions: supplied))
+            return definition.live(LiveRecord(address: address, data: data, companions: supplied, names: names))
+        case .keyInfo:
+            var scope = KindScope()
+            scope.mounts[""] = [address: []]
+            return try await read(definition, scope, names: names).first
         case .elsewhere:
             return nil  // secrets are read with their schema: see SecretReader and secretVersion
         }

@@ -6,7 +6,7 @@ public enum KindRegistry {
     public static let all: [KindDefinition] = [
         AuditDeviceKind.definition, SecretsEngineKind.definition, AuthMethodKind.definition, KVConfigKind.definition,
         TransitKeyKind.definition, PolicyKind.definition, AppRoleRoleKind.definition, KubernetesRoleKind.definition, TokenRoleKind.definition,
-        IdentityEntityKind.definition,
+        IdentityEntityKind.definition, IdentityGroupKind.definition, EntityAliasKind.definition, GroupAliasKind.definition,
         KVSecretKind.definition,
     ]
 
