@@ -247,7 +247,7 @@ public enum ManifestShape {
                   "Member entities by name, each declared under `identity_entities`; internal groups only. Order does not matter."),
             Field("member_groups", .list(.string(.name), unique: true),
                   "Member groups by name, each declared under `identity_groups`. Order does not matter."),
-            ignoreFields(["type", "policies", "metadata", "member_entities", "member_groups"]),
+            ignoreFields(["policies", "metadata", "member_entities", "member_groups"]),
         ]
     )
 

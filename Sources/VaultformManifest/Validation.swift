@@ -244,9 +244,19 @@ struct Validator {
                     related: [.init("`\(group.name)` is declared here", at: group.location)]))
             }
         }
-        // The server keeps one alias per entity on each auth method.
-        duplicates(manifest.entityAliases, key: { "\(MountPath.withSlash($0.mount.value))\u{0}\($0.entity.value.lowercased())" },
-                   location: \.location, what: { "an alias of entity `\($0.entity.value)` on `\($0.mount.value)`" })
+        // The server keeps one alias per entity on each auth method (a repeated alias is reported above).
+        var perMethod: [String: EntityAlias] = [:]
+        for alias in manifest.entityAliases {
+            let key = "\(MountPath.withSlash(alias.mount.value))\u{0}\(alias.entity.value.lowercased())"
+            guard let first = perMethod[key] else {
+                perMethod[key] = alias
+                continue
+            }
+            guard first.name.lowercased() != alias.name.lowercased() else { continue }
+            diagnostics.append(.error(
+                "entity `\(alias.entity.value)` has a second alias on `\(alias.mount.value)`; the server keeps one per auth method",
+                at: alias.entity.location, related: [.init("first alias here", at: first.location)]))
+        }
         var aliased: [String: SourceLocation] = [:]
         for alias in manifest.groupAliases {
             let group = alias.group.value.lowercased()

@@ -123,8 +123,14 @@ public struct Applier: Sendable {
         var report = ApplyReport()
         let total = plan.operations.count
         var lockingOut = false
-        // Identifiers the writes name (`ServerReference`), looked up as they are needed.
+        // Identifiers the writes name (`ServerReference`), looked up as they are needed; those
+        // of objects the plan deletes by identifier are looked up first, while the objects
+        // they depend on are as planned (an alias is found by its auth method's accessor,
+        // which the re-mount that replaces the alias changes before the alias's turn).
         let identifiers = ServerIdentifiers(client: client)
+        await identifiers.prefetch(plan.operations.filter { $0.action == .delete || $0.action == .replace }.flatMap { operation in
+            operation.address.kind.definition.delete(operation.address).compactMap(\.pathIdentifier)
+        })
         for (index, operation) in plan.operations.enumerated() {
             if let reason = stop?.reason {
                 report.stopped = reason
@@ -188,14 +194,13 @@ public struct Applier: Sendable {
         case .delete:
             requests = definition.delete(address)
         }
-        // The operation may delete or re-create its object: its identifier is looked up anew.
-        await identifiers.forget(address)
         for request in requests {
             // Names become identifiers now, after the writes that create what they name.
             guard let request = try await identifiers.resolve(request) else { continue }
             try await beforeWrite()
             _ = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent)
         }
+        // The operation may have deleted or re-created its object: its identifier is looked up anew.
         await identifiers.forget(address)
         afterWrites()
         try await verify(operation)

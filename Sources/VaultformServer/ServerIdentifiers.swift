@@ -32,6 +32,12 @@ actor ServerIdentifiers: ServerLookup {
         return id
     }
 
+    /// Looks up the identifiers of `addresses` now, where they are there; a failed lookup is
+    /// left for the write that needs it, which fails with its operation.
+    func prefetch(_ addresses: [Address]) async {
+        for address in addresses { _ = try? await identifier(address) }
+    }
+
     /// Forgets what an operation on `address` may have changed.
     func forget(_ address: Address) {
         known[address] = nil

@@ -32,16 +32,22 @@ struct KindShapeAgreementTests {
         }
     }
 
-    @Test("`ignore_fields` accepts exactly the kind's managed fields other than its type")
+    @Test("`ignore_fields` accepts exactly the kind's managed fields other than its type and those a manifest must give")
     func ignorableFieldsAreTheManagedOnes() throws {
         for definition in KindRegistry.all where definition.kind != .kvSecret && definition.kind != .policy {
             let shape = try #require(objectShape(definition))
+            // A field the manifest must give (an alias's mount and entity) is always set, so never ignored.
+            let required = Set(shape.fields.filter(\.required).map(\.key))
+            let managed = definition.fields.filter { !required.contains($0.name) }.map(\.name).filter { $0 != "type" }
+            guard !managed.isEmpty else {
+                #expect(!shape.fields.contains { $0.key == "ignore_fields" }, "\(definition.kind): nothing to ignore")
+                continue
+            }
             let ignore = try #require(shape.fields.first { $0.key == "ignore_fields" }, "\(definition.kind) has no ignore_fields")
             guard case .list(.oneOf(let names), _) = ignore.shape else {
                 Issue.record("\(definition.kind): ignore_fields is not a list of names")
                 continue
             }
-            let managed = definition.fields.map(\.name).filter { $0 != "type" }
             #expect(names.sorted() == managed.sorted(), "\(definition.kind)")
         }
     }

@@ -11,11 +11,11 @@ enum IdentityAliases {
     /// The address name: mount path with its slash, then the alias name lower-cased.
     static func name(mount: String, alias: String) -> String { MountPath.withSlash(mount) + alias.lowercased() }
 
-    /// An alias's fields common to both kinds: its auth method's mount path (state: the
-    /// manifest gives it as `mount`, and it is part of the address).
+    /// The field both kinds have: the auth method's mount path, which is also part of the
+    /// address. It changes only when the plan re-creates the method (a new accessor).
     static let mountField = FieldDefinition.fixed(
-        "mount", nil, "the auth method's mount path (the server holds its accessor, `mount_accessor`)",
-        reason: "an alias belongs to one auth method; re-enabling the method gives it a new accessor").stateOnly
+        "mount", nil, "the auth method's mount path, part of the address (the server holds its accessor, `mount_accessor`)",
+        reason: "an alias belongs to one auth method; re-enabling the method gives it a new accessor")
 
     /// The listing entry's address, or nil when its auth method is gone (the accessor names
     /// no mount: an alias the server keeps after its method was disabled).
