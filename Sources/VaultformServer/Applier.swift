@@ -203,18 +203,26 @@ public struct Applier: Sendable {
         // The operation may have deleted or re-created its object: its identifier is looked up anew.
         await identifiers.forget(address)
         afterWrites()
-        try await verify(operation)
+        try await verify(operation, identifiers: identifiers)
     }
 
     /// Reads the object back: it must now match the object the operation carries (or be
     /// gone), or the server silently ignored part of the write, which is reported rather
     /// than trusted.
-    func verify(_ operation: Operation) async throws {
+    /// An object that names others by ID (a group's members) is read with the names the
+    /// apply has already read (`ServerIdentifiers.names`), not a fresh list per write; only
+    /// when it then disagrees are the names read again (they may name what this apply created).
+    func verify(_ operation: Operation, identifiers: ServerIdentifiers) async throws {
         let reader = LiveReader(client: client)
-        let live: Resource?
+        let definition = operation.address.kind.definition
+        let companions = definition.reading.companionFields.contains { operation.desired?.fields[$0] != nil }
+        func readBack(freshNames: Bool) async throws -> Resource? {
+            let names = definition.readsServerNames ? try await identifiers.names(fresh: freshNames, reader: reader) : nil
+            return try await reader.readOne(operation.address, withCompanions: companions, names: names)
+        }
+        var live: Resource?
         do {
-            let companions = operation.address.kind.definition.reading.companionFields
-            live = try await reader.readOne(operation.address, withCompanions: companions.contains { operation.desired?.fields[$0] != nil })
+            live = try await readBack(freshNames: false)
         } catch let error as VaultError where error.isPermissionDenied && operation.selfLockout != nil {
             // The identity lost its access to the object, as the plan said it would: the
             // write took effect, and nothing can read it back.
@@ -225,7 +233,11 @@ public struct Applier: Sendable {
             return
         }
         guard let desired = operation.desired else { return }
-        let check = Planner.compare(DesiredState.Entry(resource: desired, location: operation.location), live)
+        var check = Planner.compare(DesiredState.Entry(resource: desired, location: operation.location), live)
+        if check.action != .noop, definition.readsServerNames {
+            live = try await readBack(freshNames: true)
+            check = Planner.compare(DesiredState.Entry(resource: desired, location: operation.location), live)
+        }
         guard check.action != .noop else { return }
         let fields = check.changes.map { change in
             "\(change.field) reads back as \(change.before.map { "\($0)" } ?? "nothing"), not \(change.after.map { "\($0)" } ?? "nothing")"

@@ -5,10 +5,12 @@ import VaultPath
 extension LiveReader {
     /// Reads one object by its address, for the check after each write; nil when it does not
     /// exist. One request (and its companions' with `withCompanions`, such as a role's role
-    /// ID), not a whole kind's list.
-    public func readOne(_ address: Address, withCompanions: Bool = false) async throws -> Resource? {
+    /// ID), not a whole kind's list. A kind that names others by ID is read with `names`, or
+    /// with the names read now when none are given.
+    public func readOne(_ address: Address, withCompanions: Bool = false, names given: ServerNames? = nil) async throws -> Resource? {
         let definition = address.kind.definition
-        let names = definition.readsServerNames ? try await readServerNames() : ServerNames()
+        var names = given ?? ServerNames()
+        if definition.readsServerNames, given == nil { names = try await readServerNames() }
         switch definition.reading {
         case .table(_, nil, _):
             return try await read(definition, KindScope()).first { $0.address == address }

@@ -11,6 +11,7 @@ import VaultWire
 actor ServerIdentifiers: ServerLookup {
     let client: VaultClient
     private var known: [Address: String] = [:]
+    private var names: ServerNames?
 
     init(client: VaultClient) {
         self.client = client
@@ -36,6 +37,15 @@ actor ServerIdentifiers: ServerLookup {
     /// left for the write that needs it, which fails with its operation.
     func prefetch(_ addresses: [Address]) async {
         for address in addresses { _ = try? await identifier(address) }
+    }
+
+    /// The names IDs and accessors stand for, read once and kept for the apply's read-backs;
+    /// `fresh` reads them again (a read-back that disagreed may name what this apply created).
+    func names(fresh: Bool, reader: LiveReader) async throws -> ServerNames {
+        if !fresh, let names { return names }
+        let read = try await reader.readServerNames()
+        names = read
+        return read
     }
 
     /// Forgets what an operation on `address` may have changed.
