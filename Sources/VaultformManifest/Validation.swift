@@ -193,7 +193,8 @@ struct Validator {
                    what: { "group alias `\($0.name)` on `\($0.mount.value)`" })
         let entities = Set(manifest.identityEntities.map { $0.name.lowercased() })
         let groups = Dictionary(manifest.identityGroups.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
-        let methods = Set(manifest.authMethods.map { MountPath.withoutSlash($0.path) })
+        // The built-in token method is always there (token roles' `allowed_entity_aliases` live on it).
+        let methods = Set(manifest.authMethods.map { MountPath.withoutSlash($0.path) } + Self.builtinAuthMethods)
         func declared(_ what: String, _ name: Located<String>, _ known: Bool, section: String, candidates: [String]) {
             guard !known else { return }
             diagnostics.append(.error(
