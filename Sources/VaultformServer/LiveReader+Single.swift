@@ -38,10 +38,13 @@ extension LiveReader {
                 }
             }
             return definition.live(LiveRecord(address: address, data: data, companions: supplied, names: names))
-        case .keyInfo:
-            var scope = KindScope()
-            scope.mounts[""] = [address: []]
-            return try await read(definition, scope, names: names).first
+        case .keyInfo(_, let item, _):
+            // Its ID found by the kind's lookup (an alias's: its method's accessor and one
+            // lookup request), then one read: not the list of every object of the kind.
+            guard let identifier = definition.identifier,
+                  let id = try await identifier(address, ServerIdentifiers(client: client)),
+                  let data = try await readIfPresent(Reading.path(item, name: id)) else { return nil }
+            return definition.live(LiveRecord(address: address, data: data, names: names))
         case .elsewhere:
             return nil  // secrets are read with their schema: see SecretReader and secretVersion
         }
@@ -52,8 +55,11 @@ extension LiveReader {
     /// when either view of it does: the plan read a companion only when the manifest managed
     /// its field, and a saved plan of an unrelated change does not say which (before, such
     /// plans were always stale for roles with a fixed role ID).
-    public func current(_ address: Address, recorded fingerprint: String) async throws -> (resource: Resource?, unchanged: Bool) {
-        let resource = try await readOne(address, withCompanions: true)
+    /// `names` are those IDs stand for, read once for the whole plan.
+    public func current(
+        _ address: Address, recorded fingerprint: String, names: ServerNames? = nil
+    ) async throws -> (resource: Resource?, unchanged: Bool) {
+        let resource = try await readOne(address, withCompanions: true, names: names)
         if Fingerprint.of(resource) == fingerprint { return (resource, true) }
         let companions = address.kind.definition.reading.companionFields
         guard var without = resource, companions.contains(where: { without.fields[$0] != nil }) else { return (resource, false) }

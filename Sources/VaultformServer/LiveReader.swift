@@ -98,7 +98,7 @@ public struct LiveReader: Sendable {
                 return objects.compactMap { $0 }
             }
             return perMount.flatMap { $0 }
-        case .keyInfo(let list, let address):
+        case .keyInfo(let list, _, let address):
             // One LIST answers every object with its fields; only what the scope names or owns is kept.
             let wanted = scope.mounts[""] ?? [:]
             let owned = scope.owned.contains("")

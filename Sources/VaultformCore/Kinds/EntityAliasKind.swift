@@ -30,7 +30,7 @@ enum EntityAliasKind {
             return alias?["id"]?.stringValue
         },
         readsServerNames: true,
-        reading: .keyInfo(list: "identity/entity-alias/id", address: IdentityAliases.address),
+        reading: .keyInfo(list: "identity/entity-alias/id", item: "identity/entity-alias/id/NAME", address: IdentityAliases.address),
         stated: { manifest in manifest.entityAliases.map(stated) },
         live: { record in
             Resource(record.address, fields: [

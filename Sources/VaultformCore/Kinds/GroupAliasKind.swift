@@ -28,7 +28,7 @@ enum GroupAliasKind {
             return alias["id"]?.stringValue
         },
         readsServerNames: true,
-        reading: .keyInfo(list: "identity/group-alias/id", address: IdentityAliases.address),
+        reading: .keyInfo(list: "identity/group-alias/id", item: "identity/group-alias/id/NAME", address: IdentityAliases.address),
         stated: { manifest in manifest.groupAliases.map(stated) },
         live: { record in
             Resource(record.address, fields: [

@@ -14,8 +14,9 @@ public enum Reading: Sendable {
     case listed(list: String, item: String, companions: [Companion] = [])
     /// One LIST at `list` answers every object with its fields under `key_info`, keyed by the
     /// server's ID (identity aliases); `address` names an object from its entry (nil: it
-    /// cannot be named, such as an alias whose auth method is gone).
-    case keyInfo(list: String, address: @Sendable (_ entry: JSONValue, _ names: ServerNames) -> String?)
+    /// cannot be named, such as an alias whose auth method is gone). One object alone is read
+    /// at `item` (`NAME` its identifier, found with the kind's `identifier` lookup).
+    case keyInfo(list: String, item: String, address: @Sendable (_ entry: JSONValue, _ names: ServerNames) -> String?)
     /// Read by a specialised stage (secrets, by `SecretReader`).
     case elsewhere
 
