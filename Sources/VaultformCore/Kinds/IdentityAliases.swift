@@ -1,4 +1,5 @@
 import VaultformManifest
+import VaultformPolicy
 import VaultPath
 import VaultWire
 
@@ -27,19 +28,19 @@ enum IdentityAliases {
 
     /// The mount path of an alias resource (its `mount` field) and its name within it.
     static func parts(_ alias: Resource) -> (mount: String, name: String) {
-        guard case .string(let mount)? = alias.fields["mount"], alias.address.name.hasPrefix(mount) else {
+        guard case .string(let mount)? = alias.fields["mount"], alias.address.name.hasBytePrefix(mount) else {
             return MountPath.split(alias.address.name)
         }
-        return (mount, String(alias.address.name.dropFirst(mount.count)))
+        return (mount, String(decoding: alias.address.name.utf8.dropFirst(mount.utf8.count), as: UTF8.self))
     }
 
     /// The auth method's accessor and the alias name for an address, from the server's auth
     /// table: the longest mount path that begins the address names the method.
     static func accessorAndName(_ address: Address, _ server: any ServerLookup) async throws -> (accessor: String, name: String)? {
         guard let table = try await server.data(.get, "sys/auth", body: nil)?.objectValue else { return nil }
-        let mount = table.keys.filter { address.name.hasPrefix($0) && address.name.count > $0.count }.max { $0.count < $1.count }
+        let mount = table.keys.filter { address.name.hasBytePrefix($0) && address.name.utf8.count > $0.utf8.count }.max { $0.utf8.count < $1.utf8.count }
         guard let mount, let accessor = table[mount]?["accessor"]?.stringValue else { return nil }
-        return (accessor, String(address.name.dropFirst(mount.count)))
+        return (accessor, String(decoding: address.name.utf8.dropFirst(mount.utf8.count), as: UTF8.self))
     }
 
     /// The body and references of an alias write: its name, its auth method's accessor and
