@@ -79,9 +79,14 @@ struct IdentityAliasTests {
         ], manifest: manifest, server: server)
 
         let address = "entity-alias:\(up)/\(alice)", groupAddress = "group-alias:\(oidc)/cn=ops,\(ops)"
+        let bobLookup = try await client.request(.post, "identity/lookup/entity", body: ["alias_name": .string(bob), "alias_mount_accessor":
+            .string(try #require(try await client.request(.get, "sys/auth/\(up)").data?["accessor"]?.stringValue))]).data
+        let bobAliasPath = "identity/entity-alias/id/" + (try #require(bobLookup?["aliases"]?.arrayValue?.first?["id"]?.stringValue))
         try await BothWays.driftsAreRepaired([
             .init(["write", aliasPath, "custom_metadata=team=other"], address, "custom_metadata"),
             .init(["write", aliasPath, "canonical_id=\(strangerID)"], address, "entity"),
+            // Omitted in the manifest: managed at its fresh value.
+            .init(["write", bobAliasPath, "custom_metadata=by=hand"], "entity-alias:\(up)/\(bob)", "custom_metadata"),
             .init(["write", groupAliasPath, "canonical_id=\(otherID)", oidcAccessor, "name=CN=Ops,\(ops)"], groupAddress, "group"),
             // The auth method disabled and enabled again: a new accessor, and the server keeps
             // the old aliases on the old one. The alias on the new method is created.

@@ -50,6 +50,8 @@ struct IdentityGroupTests {
         ], manifest: manifest, server: server)
 
         let address = "identity-group:\(team)", subAddress = "identity-group:\(sub)"
+        let stray = try await BaoCommand(server: server).run(["write", "-field=id", "identity/group", "name=\(PlanExactnessTests.unique("stray"))"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         try await BothWays.driftsAreRepaired([
             .init(["write", teamPath, "policies=reader"], address, "policies"),
             .init(["write", teamPath, "metadata=team=other"], address, "metadata"),
@@ -59,7 +61,10 @@ struct IdentityGroupTests {
             .init(["write", subPath, "policies=reader"], subAddress, "policies"),
             .init(["write", subPath, "metadata=by=hand"], subAddress, "metadata"),
             .init(["write", subPath, "member_entity_ids=\(carolID)"], subAddress, "member_entities"),
+            .init(["write", subPath, "member_group_ids=\(stray)"], subAddress, "member_groups"),
             .init(["write", "identity/group/name/\(ext)", "policies=writer"], "identity-group:\(ext)", "policies"),
+            .init(["write", "identity/group/name/\(ext)", "metadata=by=hand"], "identity-group:\(ext)", "metadata"),
+            // An external group's members cannot be set by the API (the server refuses both lists).
         ], manifest: manifest, server: server)
         let read = try await server.client().request(.get, teamPath).data
         #expect(Set(read?["member_entity_ids"]?.arrayValue?.compactMap(\.stringValue) ?? []) == [aliceID, bobID])
