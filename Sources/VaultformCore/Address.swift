@@ -22,6 +22,9 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case certRole = "cert-role"
     case tokenRole = "token-role"
     case identityEntity = "identity-entity"
+    case identityGroup = "identity-group"
+    case entityAlias = "entity-alias"
+    case groupAlias = "group-alias"
     case kvSecret = "kv-secret"
 
     /// Dependency order, so sorting by kind sorts operations safely.

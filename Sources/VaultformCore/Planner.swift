@@ -48,6 +48,9 @@ public enum Planner {
             if operation.action == .noop { unchanged.append(entry.address) } else { operations.append(operation) }
         }
 
+        // What names an object the plan re-creates is written again, after what it names.
+        operations = orderedByReferences(rewritingReferences(operations, desired: desired, live: live, unchanged: &unchanged))
+
         let declared = Set(desired.entries.map(\.address))
         var deletions: [Operation] = []
         for (address, _) in live.resources where !declared.contains(address) && !builtins.contains(address) && wanted(address) {

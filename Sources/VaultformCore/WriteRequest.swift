@@ -14,22 +14,40 @@ public struct WriteRequest: Sendable, Equatable {
     /// roles, configs, tuning, Transit key creation) and deletes are; enabling a mount, an
     /// auth method or an audit device is not: a repeat fails with "path is already in use".
     public var isIdempotent: Bool
+    /// Body members whose values only the server knows (the IDs of a group's member
+    /// entities, an alias's auth method accessor): set from their objects' identifiers just
+    /// before the request is sent.
+    public var references: [String: ServerReference]
+    /// The object whose identifier ends the path (an alias's `identity/entity-alias/id/`),
+    /// looked up just before the request is sent; nil when the path is complete. A delete
+    /// whose object has no identifier (it is gone) is not sent.
+    public var pathIdentifier: Address?
 
     /// A request; idempotent unless said otherwise.
-    public init(method: HTTPMethod, path: String, body: JSONValue? = nil, idempotent: Bool = true) {
+    public init(
+        method: HTTPMethod, path: String, body: JSONValue? = nil, idempotent: Bool = true,
+        references: [String: ServerReference] = [:], pathIdentifier: Address? = nil
+    ) {
         self.method = method
         self.path = path
         self.body = body
         self.isIdempotent = idempotent
+        self.references = references
+        self.pathIdentifier = pathIdentifier
     }
 
     /// `POST path` with an object body.
-    public static func post(_ path: String, _ body: [String: JSONValue], idempotent: Bool = true) -> WriteRequest {
-        WriteRequest(method: .post, path: path, body: .object(body), idempotent: idempotent)
+    public static func post(
+        _ path: String, _ body: [String: JSONValue], idempotent: Bool = true,
+        references: [String: ServerReference] = [:], pathIdentifier: Address? = nil
+    ) -> WriteRequest {
+        WriteRequest(method: .post, path: path, body: .object(body), idempotent: idempotent, references: references, pathIdentifier: pathIdentifier)
     }
 
-    /// `DELETE path`.
-    public static func delete(_ path: String) -> WriteRequest { WriteRequest(method: .delete, path: path) }
+    /// `DELETE path`, completed by `pathIdentifier`'s identifier when given.
+    public static func delete(_ path: String, pathIdentifier: Address? = nil) -> WriteRequest {
+        WriteRequest(method: .delete, path: path, pathIdentifier: pathIdentifier)
+    }
 }
 
 /// Turning normalised fields into what the API takes, and server JSON back into fields: the

@@ -308,6 +308,27 @@ struct Builder {
                 name: name, policies: policies, metadata: item.textMap("metadata"), disabled: item.boolean("disabled"),
                 ignoreFields: ignoredFields(item), location: item.location))
         }
+        for item in objects(root, "identity_groups") {
+            guard let name = item.string("name") else { continue }
+            let policies = item.strings("policies")
+            for policy in policies ?? [] where policy.value.lowercased() == "root" {
+                diagnostics.append(.error("a group's policies cannot contain `root`", at: policy.location))
+            }
+            manifest.identityGroups.append(IdentityGroup(
+                name: name, type: item.locatedString("type"), policies: policies, metadata: item.textMap("metadata"),
+                memberEntities: item.strings("member_entities"), memberGroups: item.strings("member_groups"),
+                ignoreFields: ignoredFields(item), location: item.location))
+        }
+        for item in objects(root, "entity_aliases") {
+            guard let name = item.string("name"), let mount = item.locatedString("mount"), let entity = item.locatedString("entity") else { continue }
+            manifest.entityAliases.append(EntityAlias(
+                name: name, mount: mount, entity: entity, customMetadata: item.textMap("custom_metadata"),
+                ignoreFields: ignoredFields(item), location: item.location))
+        }
+        for item in objects(root, "group_aliases") {
+            guard let name = item.string("name"), let mount = item.locatedString("mount"), let group = item.locatedString("group") else { continue }
+            manifest.groupAliases.append(GroupAlias(name: name, mount: mount, group: group, location: item.location))
+        }
         for item in objects(root, "secret_schemas") {
             if let schema = secretSchema(item) { manifest.secretSchemas.append(schema) }
         }

@@ -40,6 +40,12 @@ public struct Manifest: Sendable, Equatable {
     public var tokenRoles: [TokenRole] = []
     /// Identity entities (`identity/entity/name/NAME`).
     public var identityEntities: [IdentityEntity] = []
+    /// Identity groups (`identity/group/name/NAME`).
+    public var identityGroups: [IdentityGroup] = []
+    /// Entity aliases (`identity/entity-alias`).
+    public var entityAliases: [EntityAlias] = []
+    /// Group aliases (`identity/group-alias`).
+    public var groupAliases: [GroupAlias] = []
     /// Secret schemas.
     public var secretSchemas: [SecretSchema] = []
 
@@ -74,11 +80,14 @@ public struct OwnershipRule: Sendable, Equatable {
         case jwtRole = "jwt_role"
         case certRole = "cert_role"
         case identityEntity = "identity_entity"
+        case identityGroup = "identity_group"
+        case entityAlias = "entity_alias"
+        case groupAlias = "group_alias"
         case transitKey = "transit_key"
 
         /// Whether a rule of this kind may name a mount: kinds whose objects live on one.
         public var takesMount: Bool {
-            [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .certRole, .transitKey].contains(self)
+            [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .certRole, .transitKey, .entityAlias, .groupAlias].contains(self)
         }
     }
 
@@ -429,6 +438,51 @@ public struct IdentityEntity: Sendable, Equatable {
     public var policies: [Located<String>]?
     public var metadata: [String: String]?
     public var disabled: Bool?
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
+    public var location: SourceLocation
+}
+
+/// An identity group (`identity/group/name/NAME`): policies for its members, which are
+/// entities and groups named by name (internal), or logins through a group alias (external).
+public struct IdentityGroup: Sendable, Equatable {
+    /// The group's name (the server finds names in any case, and keeps the case written).
+    public var name: String
+    /// `internal` or `external`.
+    public var type: Located<String>?
+    public var policies: [Located<String>]?
+    public var metadata: [String: String]?
+    /// Member entities, by name: each an entity the manifest declares.
+    public var memberEntities: [Located<String>]?
+    /// Member groups, by name: each a group the manifest declares.
+    public var memberGroups: [Located<String>]?
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
+    public var location: SourceLocation
+}
+
+/// An entity alias (`identity/entity-alias`): a login name on one auth method, mapped to an entity.
+public struct EntityAlias: Sendable, Equatable {
+    /// The login name (the server finds it in any case).
+    public var name: String
+    /// The auth method's mount path (never its accessor, which re-enabling it changes).
+    public var mount: Located<String>
+    /// The entity, by name: one the manifest declares.
+    public var entity: Located<String>
+    public var customMetadata: [String: String]?
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
+    public var location: SourceLocation
+}
+
+/// A group alias (`identity/group-alias`): a group name on one auth method, mapped to an external group.
+public struct GroupAlias: Sendable, Equatable {
+    /// The group's name on the auth method (the server finds it in any case).
+    public var name: String
+    /// The auth method's mount path (never its accessor, which re-enabling it changes).
+    public var mount: Located<String>
+    /// The external group, by name: one the manifest declares.
+    public var group: Located<String>
     /// Fields someone else owns (`ignore_fields`): never compared or written.
     public var ignoreFields: [String] = []
     public var location: SourceLocation

@@ -392,6 +392,42 @@ public enum ManifestShape {
         ]
     )
 
+    static let identityGroup = ObjectShape(
+        "an identity group", summary: "An identity group (identity/group/name/NAME): policies for its member entities and groups.",
+        fields: [
+            Field("name", .string(.name), required: true, "The group's name; the server finds it in any case."),
+            Field("type", .oneOf(["internal", "external"]),
+                  "`internal` (default: members listed here) or `external` (members from an auth method's groups, through a group alias). Changing it re-creates the group."),
+            Field("policies", .list(.string(.name), unique: true), "Policies every token of a member gets."),
+            Field("metadata", .map(.scalarText), "Metadata, replaced as a whole when it changes."),
+            Field("member_entities", .list(.string(.name), unique: true),
+                  "Member entities by name, each declared under `identity_entities`; internal groups only. Order does not matter."),
+            Field("member_groups", .list(.string(.name), unique: true),
+                  "Member groups by name, each declared under `identity_groups`. Order does not matter."),
+            ignoreFields(["policies", "metadata", "member_entities", "member_groups"]),
+        ]
+    )
+
+    static let entityAlias = ObjectShape(
+        "an entity alias", summary: "An entity alias (identity/entity-alias): a login name on one auth method, mapped to an entity.",
+        fields: [
+            Field("name", .string(.nonEmpty), required: true, "The login name (a user name, a role's subject); the server finds it in any case."),
+            Field("mount", .string(.mountPath), required: true, "The auth method's path, declared under `auth_methods` (never its accessor)."),
+            Field("entity", .string(.name), required: true, "The entity, by name, declared under `identity_entities`."),
+            Field("custom_metadata", .map(.scalarText), "Custom metadata, replaced as a whole when it changes."),
+            ignoreFields(["custom_metadata"]),
+        ]
+    )
+
+    static let groupAlias = ObjectShape(
+        "a group alias", summary: "A group alias (identity/group-alias): a group name on one auth method, mapped to an external group.",
+        fields: [
+            Field("name", .string(.nonEmpty), required: true, "The group's name on the auth method (an OIDC groups claim's value, say)."),
+            Field("mount", .string(.mountPath), required: true, "The auth method's path, declared under `auth_methods` (never its accessor)."),
+            Field("group", .string(.name), required: true, "The external group, by name, declared under `identity_groups`."),
+        ]
+    )
+
     static let generator = ObjectShape(
         "a value generator", summary: "How vaultform generates a missing value.",
         fields: [
@@ -498,6 +534,9 @@ public enum ManifestShape {
             Field("cert_roles", .list(.object(certRole), unique: false), "Trusted certificates of TLS certificate auth methods."),
             Field("token_roles", .list(.object(tokenRole), unique: false), "Token roles."),
             Field("identity_entities", .list(.object(identityEntity), unique: false), "Identity entities."),
+            Field("identity_groups", .list(.object(identityGroup), unique: false), "Identity groups."),
+            Field("entity_aliases", .list(.object(entityAlias), unique: false), "Entity aliases."),
+            Field("group_aliases", .list(.object(groupAlias), unique: false), "Group aliases."),
             Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),
         ]
     )

@@ -21,6 +21,7 @@ struct Validator {
         checkNameCase(manifest)
         checkTransitKeys(manifest)
         checkRoles(manifest)
+        checkIdentity(manifest)
         resolveSchemas(&manifest)
         resolveWriteOnlyStores(&manifest)
         checkOwnership(manifest)
@@ -230,6 +231,99 @@ struct Validator {
         for entity in manifest.identityEntities {
             // `root` is refused where it is built, with its own message.
             checkPolicies("identity entity `\(entity.name)`", (entity.policies ?? []).filter { $0.value.lowercased() != "root" })
+        }
+        for group in manifest.identityGroups {
+            checkPolicies("identity group `\(group.name)`", (group.policies ?? []).filter { $0.value.lowercased() != "root" })
+        }
+    }
+
+    /// Identity groups and aliases name entities, groups and auth methods by name: each must
+    /// be declared in the manifest (a server-only entity is declared with its fields under
+    /// `ignore_fields`, which references it without managing it). An external group's members
+    /// come from logins: the server refuses them set by the API.
+    private mutating func checkIdentity(_ manifest: Manifest) {
+        duplicates(manifest.identityGroups, key: { $0.name.lowercased() }, location: \.location, what: { "identity group `\($0.name)`" })
+        duplicates(manifest.entityAliases, key: { "\(MountPath.withSlash($0.mount.value))\($0.name.lowercased())" }, location: \.location,
+                   what: { "entity alias `\($0.name)` on `\($0.mount.value)`" })
+        duplicates(manifest.groupAliases, key: { "\(MountPath.withSlash($0.mount.value))\($0.name.lowercased())" }, location: \.location,
+                   what: { "group alias `\($0.name)` on `\($0.mount.value)`" })
+        let entities = Set(manifest.identityEntities.map { $0.name.lowercased() })
+        let groups = Dictionary(manifest.identityGroups.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        // The built-in token method is always there (token roles' `allowed_entity_aliases` live on it).
+        let methods = Set(manifest.authMethods.map { MountPath.withoutSlash($0.path) } + Self.builtinAuthMethods)
+        func declared(_ what: String, _ name: Located<String>, _ known: Bool, section: String, candidates: [String]) {
+            guard !known else { return }
+            diagnostics.append(.error(
+                "\(what) names \(section == "auth_methods" ? "auth method" : section == "identity_groups" ? "group" : "entity") `\(name.value)`, which the manifest does not declare",
+                at: name.location,
+                hint: Suggestion.hint(for: name.value, in: candidates) ?? "declare it under `\(section)`"
+                    + (section == "identity_entities" ? " (an entity kept on the server only: declare it with `ignore_fields` naming all its fields)" : "")))
+        }
+        let entityNames = manifest.identityEntities.map(\.name), groupNames = manifest.identityGroups.map(\.name)
+        let methodPaths = manifest.authMethods.map(\.path)
+        for group in manifest.identityGroups {
+            let what = "identity group `\(group.name)`"
+            if group.type?.value == "external" {
+                for member in (group.memberEntities ?? []) + (group.memberGroups ?? []) {
+                    diagnostics.append(.error(
+                        "\(what) is external: its members come from logins through a group alias, and the server refuses members set by the API",
+                        at: member.location, hint: "make the group `internal`, or map the auth method's group to it under `group_aliases`"))
+                }
+                continue
+            }
+            for member in group.memberEntities ?? [] {
+                declared(what, member, entities.contains(member.value.lowercased()), section: "identity_entities", candidates: entityNames)
+            }
+            for member in group.memberGroups ?? [] {
+                if member.value.lowercased() == group.name.lowercased() {
+                    diagnostics.append(.error("\(what) cannot be a member of itself", at: member.location))
+                    continue
+                }
+                declared(what, member, groups[member.value.lowercased()] != nil, section: "identity_groups", candidates: groupNames)
+            }
+        }
+        for alias in manifest.entityAliases {
+            let what = "entity alias `\(alias.name)`"
+            declared(what, alias.mount, methods.contains(MountPath.withoutSlash(alias.mount.value)), section: "auth_methods", candidates: methodPaths)
+            declared(what, alias.entity, entities.contains(alias.entity.value.lowercased()), section: "identity_entities", candidates: entityNames)
+        }
+        for alias in manifest.groupAliases {
+            let what = "group alias `\(alias.name)`"
+            declared(what, alias.mount, methods.contains(MountPath.withoutSlash(alias.mount.value)), section: "auth_methods", candidates: methodPaths)
+            guard let group = groups[alias.group.value.lowercased()] else {
+                declared(what, alias.group, false, section: "identity_groups", candidates: groupNames)
+                continue
+            }
+            if group.type?.value != "external" {
+                diagnostics.append(.error(
+                    "\(what) maps to group `\(group.name)`, which is internal: the server sets aliases only on external groups",
+                    at: alias.group.location, hint: "declare the group with `type: external`",
+                    related: [.init("`\(group.name)` is declared here", at: group.location)]))
+            }
+        }
+        // The server keeps one alias per entity on each auth method (a repeated alias is reported above).
+        var perMethod: [String: EntityAlias] = [:]
+        for alias in manifest.entityAliases {
+            let key = "\(MountPath.withSlash(alias.mount.value))\u{0}\(alias.entity.value.lowercased())"
+            guard let first = perMethod[key] else {
+                perMethod[key] = alias
+                continue
+            }
+            guard first.name.lowercased() != alias.name.lowercased() else { continue }
+            diagnostics.append(.error(
+                "entity `\(alias.entity.value)` has a second alias on `\(alias.mount.value)`; the server keeps one per auth method",
+                at: alias.entity.location, related: [.init("first alias here", at: first.location)]))
+        }
+        var aliased: [String: SourceLocation] = [:]
+        for alias in manifest.groupAliases {
+            let group = alias.group.value.lowercased()
+            if let first = aliased[group] {
+                diagnostics.append(.error(
+                    "group `\(alias.group.value)` has a second group alias; the server keeps one per group", at: alias.group.location,
+                    related: [.init("first alias here", at: first)]))
+            } else {
+                aliased[group] = alias.location
+            }
         }
     }
 

@@ -40,6 +40,8 @@ public enum KindsDocument {
             case .listed(let list, let item, let companions):
                 text += "\nRead: `LIST \(list)`, then `GET \(item)` for each"
                 text += companions.isEmpty ? ".\n" : " (and " + companions.map { "`GET \($0.path)` for `\($0.field)`" }.joined(separator: ", ") + " when the manifest sets it).\n"
+            case .keyInfo(let list, let item, _):
+                text += "\nRead: every one in one request, `LIST \(list)` (its `key_info`); one alone at `GET \(item)`, NAME its ID, looked up.\n"
             case .elsewhere: text += "\nRead: with its schema, by the secrets stage.\n"
             }
             if let form = definition.export { text += "Exported to `\(form.file)`.\n" }

@@ -123,6 +123,14 @@ public struct Applier: Sendable {
         var report = ApplyReport()
         let total = plan.operations.count
         var lockingOut = false
+        // Identifiers the writes name (`ServerReference`), looked up as they are needed; those
+        // of objects the plan deletes by identifier are looked up first, while the objects
+        // they depend on are as planned (an alias is found by its auth method's accessor,
+        // which the re-mount that replaces the alias changes before the alias's turn).
+        let identifiers = ServerIdentifiers(client: client)
+        await identifiers.prefetch(plan.operations.filter { $0.action == .delete || $0.action == .replace }.flatMap { operation in
+            operation.address.kind.definition.delete(operation.address).compactMap(\.pathIdentifier)
+        })
         for (index, operation) in plan.operations.enumerated() {
             if let reason = stop?.reason {
                 report.stopped = reason
@@ -140,9 +148,9 @@ public struct Applier: Sendable {
             progress(.started(index: index + 1, total: total, operation))
             do {
                 if lockingOut {
-                    try await carryOut(operation, beforeWrite: {})
+                    try await carryOut(operation, identifiers: identifiers, beforeWrite: {})
                 } else {
-                    try await carryOut(operation, beforeWrite: beforeWrite, afterWrites: afterWrites)
+                    try await carryOut(operation, identifiers: identifiers, beforeWrite: beforeWrite, afterWrites: afterWrites)
                 }
                 report.done.append(operation)
                 progress(.finished(index: index + 1, total: total, operation))
@@ -158,7 +166,7 @@ public struct Applier: Sendable {
     }
 
     func carryOut(
-        _ operation: Operation, beforeWrite: () async throws -> Void, afterWrites: () -> Void = {}
+        _ operation: Operation, identifiers: ServerIdentifiers, beforeWrite: () async throws -> Void, afterWrites: () -> Void = {}
     ) async throws {
         let address = operation.address
         if address.kind == .kvSecret {
@@ -197,6 +205,8 @@ public struct Applier: Sendable {
         var client = client
         client.redactions += values.redactions
         for request in requests {
+            // Names become identifiers now, after the writes that create what they name.
+            guard let request = try await identifiers.resolve(request) else { continue }
             try await beforeWrite()
             _ = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent)
         }
@@ -205,19 +215,29 @@ public struct Applier: Sendable {
             try await records.forget(address)
         }
         try await records.record(address, values.fingerprints)
+        // The operation may have deleted or re-created its object: its identifier is looked up anew.
+        await identifiers.forget(address)
         afterWrites()
-        try await verify(operation, written: values.fingerprints)
+        try await verify(operation, identifiers: identifiers, written: values.fingerprints)
     }
 
     /// Reads the object back: it must now match the object the operation carries (or be
     /// gone), or the server silently ignored part of the write, which is reported rather
     /// than trusted.
-    func verify(_ operation: Operation, written: [String: String] = [:]) async throws {
+    /// An object that names others by ID (a group's members) is read with the names the
+    /// apply has already read (`ServerIdentifiers.names`), not a fresh list per write; only
+    /// when it then disagrees are the names read again (they may name what this apply created).
+    func verify(_ operation: Operation, identifiers: ServerIdentifiers, written: [String: String] = [:]) async throws {
         let reader = LiveReader(client: client)
-        let live: Resource?
+        let definition = operation.address.kind.definition
+        let companions = definition.reading.companionFields.contains { operation.desired?.fields[$0] != nil }
+        func readBack(freshNames: Bool) async throws -> Resource? {
+            let names = definition.readsServerNames ? try await identifiers.names(fresh: freshNames, reader: reader) : nil
+            return try await reader.readOne(operation.address, withCompanions: companions, names: names)
+        }
+        var live: Resource?
         do {
-            let companions = operation.address.kind.definition.reading.companionFields
-            live = try await reader.readOne(operation.address, withCompanions: companions.contains { operation.desired?.fields[$0] != nil })
+            live = try await readBack(freshNames: false)
         } catch let error as VaultError where error.isPermissionDenied && operation.selfLockout != nil {
             // The identity lost its access to the object, as the plan said it would: the
             // write took effect, and nothing can read it back.
@@ -231,7 +251,11 @@ public struct Applier: Sendable {
         // Checked against the fingerprints of the values just written (a plan made before
         // the server had a fingerprint key holds none).
         for (field, fingerprint) in written { desired.fields[field] = .writeOnly(.recorded(fingerprint)) }
-        let check = Planner.compare(DesiredState.Entry(resource: desired, location: operation.location), live)
+        var check = Planner.compare(DesiredState.Entry(resource: desired, location: operation.location), live)
+        if check.action != .noop, definition.readsServerNames {
+            live = try await readBack(freshNames: true)
+            check = Planner.compare(DesiredState.Entry(resource: desired, location: operation.location), live)
+        }
         guard check.action != .noop else { return }
         let fields = check.changes.map { change in
             "\(change.field) reads back as \(change.before.map { "\($0)" } ?? "nothing"), not \(change.after.map { "\($0)" } ?? "nothing")"

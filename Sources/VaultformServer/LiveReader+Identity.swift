@@ -1,5 +1,6 @@
 import VaultAPI
 import VaultformCore
+import VaultPath
 
 extension LiveReader {
     /// Who the token belongs to (`auth/token/lookup-self`): its policies and the login it came
@@ -16,5 +17,22 @@ extension LiveReader {
         } catch let error as VaultError where error.isPermissionDenied || error.isNotFound || error.status == 405 {
             return nil
         }
+    }
+}
+
+extension LiveReader {
+    /// The names the server's identity IDs and auth accessors stand for: one LIST of entities,
+    /// one of groups (their `key_info` holds each name) and the auth method table.
+    func readServerNames() async throws -> ServerNames {
+        async let entities = keyInfo("identity/entity/id")
+        async let groups = keyInfo("identity/group/id")
+        async let auth = client.request(.get, "sys/auth")
+        var names = ServerNames()
+        for (id, entry) in try await entities { if let name = entry["name"]?.stringValue { names.entities[id] = name.lowercased() } }
+        for (id, entry) in try await groups { if let name = entry["name"]?.stringValue { names.groups[id] = name.lowercased() } }
+        for (path, entry) in try objects(try await auth, .get, "sys/auth") {
+            if let accessor = entry["accessor"]?.stringValue { names.accessors[accessor] = MountPath.withSlash(path) }
+        }
+        return names
     }
 }

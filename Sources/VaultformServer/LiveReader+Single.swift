@@ -5,15 +5,19 @@ import VaultPath
 extension LiveReader {
     /// Reads one object by its address, for the check after each write; nil when it does not
     /// exist. One request (and its companions' with `withCompanions`, such as a role's role
-    /// ID), not a whole kind's list.
-    public func readOne(_ address: Address, withCompanions: Bool = false) async throws -> Resource? {
-        guard let resource = try await readOneAsServed(address, withCompanions: withCompanions) else { return nil }
+    /// ID), not a whole kind's list. A kind that names others by ID is read with `names`, or
+    /// with the names read now when none are given; the fingerprints vaultform recorded of
+    /// its write-only values come with it.
+    public func readOne(_ address: Address, withCompanions: Bool = false, names given: ServerNames? = nil) async throws -> Resource? {
+        guard let resource = try await readOneAsServed(address, withCompanions: withCompanions, names: given) else { return nil }
         return try await WriteOnlyRecords(client: client).merged(resource)
     }
 
     /// The object as the server answers for it, without vaultform's write-only records.
-    private func readOneAsServed(_ address: Address, withCompanions: Bool) async throws -> Resource? {
+    private func readOneAsServed(_ address: Address, withCompanions: Bool, names given: ServerNames?) async throws -> Resource? {
         let definition = address.kind.definition
+        var names = given ?? ServerNames()
+        if definition.readsServerNames, given == nil { names = try await readServerNames() }
         switch definition.reading {
         case .table(_, nil, _):
             return try await read(definition, KindScope()).first { $0.address == address }
@@ -40,7 +44,14 @@ extension LiveReader {
                     supplied[companion.field] = try await readIfPresent(Reading.path(companion.path, mount: mount, name: name))
                 }
             }
-            return definition.live(LiveRecord(address: address, data: data, companions: supplied))
+            return definition.live(LiveRecord(address: address, data: data, companions: supplied, names: names))
+        case .keyInfo(_, let item, _):
+            // Its ID found by the kind's lookup (an alias's: its method's accessor and one
+            // lookup request), then one read: not the list of every object of the kind.
+            guard let identifier = definition.identifier,
+                  let id = try await identifier(address, ServerIdentifiers(client: client)),
+                  let data = try await readIfPresent(Reading.path(item, name: id)) else { return nil }
+            return definition.live(LiveRecord(address: address, data: data, names: names))
         case .elsewhere:
             return nil  // secrets are read with their schema: see SecretReader and secretVersion
         }
@@ -51,8 +62,11 @@ extension LiveReader {
     /// when either view of it does: the plan read a companion only when the manifest managed
     /// its field, and a saved plan of an unrelated change does not say which (before, such
     /// plans were always stale for roles with a fixed role ID).
-    public func current(_ address: Address, recorded fingerprint: String) async throws -> (resource: Resource?, unchanged: Bool) {
-        let resource = try await readOne(address, withCompanions: true)
+    /// `names` are those IDs stand for, read once for the whole plan.
+    public func current(
+        _ address: Address, recorded fingerprint: String, names: ServerNames? = nil
+    ) async throws -> (resource: Resource?, unchanged: Bool) {
+        let resource = try await readOne(address, withCompanions: true, names: names)
         if Fingerprint.of(resource) == fingerprint { return (resource, true) }
         let companions = address.kind.definition.reading.companionFields
         guard var without = resource, companions.contains(where: { without.fields[$0] != nil }) else { return (resource, false) }

@@ -35,10 +35,14 @@ public struct LiveReader: Sendable {
         // their mount is there.
         async let secrets = SecretReader(client: client, environment: environment).read(schemas)
         async let identity = readIdentity()
+        // Group members and aliases hold IDs and accessors: read the names they stand for
+        // once (three requests), before the kinds that need them.
+        let needsNames = scope.kinds.keys.contains { $0.definition.readsServerNames }
+        let names = needsNames ? try await readServerNames() : ServerNames()
         let read = try await withThrowingTaskGroup(of: [Resource].self) { group in
             for definition in KindRegistry.all {
                 guard let kindScope = scope.kinds[definition.kind] else { continue }
-                group.addTask { try await self.read(definition, kindScope) }
+                group.addTask { try await self.read(definition, kindScope, names: names) }
             }
             var all = alreadyRead
             for try await resources in group { all += resources }
@@ -67,7 +71,7 @@ public struct LiveReader: Sendable {
     }
 
     /// The objects of one kind that `scope` names, read as the kind's definition says.
-    func read(_ definition: KindDefinition, _ scope: KindScope) async throws -> [Resource] {
+    func read(_ definition: KindDefinition, _ scope: KindScope, names serverNames: ServerNames = ServerNames()) async throws -> [Resource] {
         switch definition.reading {
         case .table(let path, _, _):
             // One request lists every object with its fields.
@@ -101,17 +105,36 @@ public struct LiveReader: Sendable {
                     for companion in companions where scope.allCompanions || wanted[address]?.contains(companion.field) == true {
                         supplied[companion.field] = try await readIfPresent(Reading.path(companion.path, mount: mount, name: name))
                     }
-                    return definition.live(LiveRecord(address: address, data: data, companions: supplied))
+                    return definition.live(LiveRecord(address: address, data: data, companions: supplied, names: serverNames))
                 }
                 return objects.compactMap { $0 }
             }
             return perMount.flatMap { $0 }
+        case .keyInfo(let list, _, let address):
+            // One LIST answers every object with its fields; only what the scope names or owns is kept.
+            let wanted = scope.mounts[""] ?? [:]
+            let owned = scope.owned.contains("")
+            return try await keyInfo(list).compactMap { id, entry in
+                guard let name = address(entry, serverNames) else { return nil }
+                let at = Address(definition.kind, name)
+                guard owned || wanted[at] != nil else { return nil }
+                var data = entry.objectValue ?? [:]
+                data["id"] = .string(id)
+                return definition.live(LiveRecord(address: at, data: .object(data), names: serverNames))
+            }
         case .elsewhere:
             return []
         }
     }
 
     // MARK: Helpers
+
+    /// A LIST's `key_info`: each ID with its entry (empty when the list is).
+    func keyInfo(_ path: String) async throws -> [(id: String, entry: JSONValue)] {
+        guard let data = try await readIfPresent(path, method: .list) else { return [] }
+        guard let info = data["key_info"]?.objectValue else { throw shapeError(.list, path, "the answer has no `key_info` object") }
+        return info.keys.sorted().compactMap { id in info[id].map { (id, $0) } }
+    }
 
     /// LIST, with the server's 404 for an empty list (or a mount that is not there) read as empty.
     func list(_ path: String) async throws -> [String] {

@@ -39,13 +39,16 @@ public struct SavedPlan: Sendable {
     public func staleness(client: VaultClient) async throws -> Staleness {
         let reader = LiveReader(client: client, environment: reconciler.environment)
         var stale: [String] = [], live: [Resource] = []
+        // The names IDs stand for, read once for every object that holds IDs (not once each).
+        let needsNames = plan.operations.contains { $0.address.kind.definition.readsServerNames }
+        let names = needsNames ? try await reader.readServerNames() : nil
         for (operation, change) in zip(plan.operations, file.changes) {
             if let write = operation.secretWrite {
                 let version = try await reader.secretVersion(write)
                 if "version:\(version)" != change.liveFingerprint { stale.append(change.address) }
                 continue
             }
-            let (current, unchanged) = try await reader.current(operation.address, recorded: change.liveFingerprint)
+            let (current, unchanged) = try await reader.current(operation.address, recorded: change.liveFingerprint, names: names)
             if let current { live.append(current) }
             if !unchanged { stale.append(change.address) }
         }

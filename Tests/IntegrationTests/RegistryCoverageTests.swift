@@ -63,6 +63,17 @@ struct RegistryCoverageTests {
         ])
         _ = try await client.request(.post, "sys/auth/\(cert)", body: ["type": "cert"])
         _ = try await client.request(.post, "auth/\(cert)/certs/r", body: ["certificate": .string(ca)])
+        _ = try await client.request(.post, "identity/group/name/\(name)", body: [:])
+        _ = try await client.request(.post, "identity/group/name/\(name)-ext", body: ["type": "external"])
+        let accessor = try #require(try await client.request(.get, "sys/auth/\(ar)").data?["accessor"]?.stringValue)
+        let entityID = try #require(try await client.request(.get, "identity/entity/name/\(name)").data?["id"]?.stringValue)
+        let groupID = try #require(try await client.request(.get, "identity/group/name/\(name)-ext").data?["id"]?.stringValue)
+        let entityAlias = try #require(try await client.request(.post, "identity/entity-alias", body: [
+            "name": .string(name), "mount_accessor": .string(accessor), "canonical_id": .string(entityID),
+        ]).data?["id"]?.stringValue)
+        let groupAlias = try #require(try await client.request(.post, "identity/group-alias", body: [
+            "name": .string(name), "mount_accessor": .string(accessor), "canonical_id": .string(groupID),
+        ]).data?["id"]?.stringValue)
 
         func keys(_ path: String, _ member: String? = nil) async throws -> [String: JSONValue] {
             let data = try await client.request(.get, path).data
@@ -88,6 +99,13 @@ struct RegistryCoverageTests {
             (.jwtRole, Array(try await keys("auth/\(jwt)/role/r").keys)),
             (.kubernetesConfig, Array(try await keys("auth/\(k8s)/config").keys)),
             (.certRole, Array(try await keys("auth/\(cert)/certs/r").keys)),
+            (.identityGroup, Array(try await keys("identity/group/name/\(name)").keys)),
+            (.identityGroup, Array(try await keys("identity/group/name/\(name)-ext").keys)),
+            // An alias is read from its list's `key_info`; its own read says more, all named too.
+            (.entityAlias, Array(try await keys("identity/entity-alias/id/\(entityAlias)").keys)),
+            (.entityAlias, Array(try #require(try await client.request(.list, "identity/entity-alias/id").data?["key_info"]?[entityAlias]?.objectValue).keys)),
+            (.groupAlias, Array(try await keys("identity/group-alias/id/\(groupAlias)").keys)),
+            (.groupAlias, Array(try #require(try await client.request(.list, "identity/group-alias/id").data?["key_info"]?[groupAlias]?.objectValue).keys)),
         ]
         for (kind, read) in reads {
             #expect(Self.unlisted(read, of: kind).isEmpty, "\(kind): the server reads back fields the definition does not name")

@@ -39,19 +39,26 @@ struct KindShapeAgreementTests {
         .jwtRole: ["role_type", "user_claim", "bound_claims_type", "callback_mode", "oidc_disable_confirmation"],
     ]
 
-    @Test("`ignore_fields` accepts exactly the kind's managed fields other than its type and those every write resets")
+    @Test("`ignore_fields` accepts exactly the kind's managed fields other than its type those every write resets and those a manifest must give")
     func ignorableFieldsAreTheManagedOnes() throws {
         // A Kubernetes config is written whole (a field left out returns to its default), so
         // none of its fields can be left to someone else: its shape has no ignore_fields.
         #expect(ManifestShape.kubernetesConfig.field("ignore_fields") == nil)
         for definition in KindRegistry.all where ![.kvSecret, .policy, .jwtConfig, .kubernetesConfig].contains(definition.kind) {
             let shape = try #require(objectShape(definition))
+            // A field the manifest must give (an alias's mount and entity) is always set, so never ignored.
+            let required = Set(shape.fields.filter(\.required).map(\.key))
+            let managed = definition.fields.filter { !required.contains($0.name) }.map(\.name)
+                .filter { $0 != "type" && !(Self.unignorable[definition.kind] ?? []).contains($0) }
+            guard !managed.isEmpty else {
+                #expect(!shape.fields.contains { $0.key == "ignore_fields" }, "\(definition.kind): nothing to ignore")
+                continue
+            }
             let ignore = try #require(shape.fields.first { $0.key == "ignore_fields" }, "\(definition.kind) has no ignore_fields")
             guard case .list(.oneOf(let names), _) = ignore.shape else {
                 Issue.record("\(definition.kind): ignore_fields is not a list of names")
                 continue
             }
-            let managed = definition.fields.map(\.name).filter { $0 != "type" && !(Self.unignorable[definition.kind] ?? []).contains($0) }
             #expect(names.sorted() == managed.sorted(), "\(definition.kind)")
         }
     }

@@ -20,6 +20,10 @@ enum AuthMethodKind {
         generated: ["accessor", "uuid", "running_plugin_version", "running_sha256", "deprecation_status"],
         destructionLosesData: true,
         sameValue: Mounts.sameValue,
+        // Aliases name an auth method by its accessor, which re-enabling it changes.
+        identifier: { address, server in
+            try await server.data(.get, "sys/auth", body: nil)?[address.name]?["accessor"]?.stringValue
+        },
         reading: .table(path: "sys/auth", one: "sys/auth/NAME", missing: .badRequestNoMount),
         stated: { manifest in manifest.authMethods.map(stated) },
         live: { record in

@@ -16,6 +16,10 @@ enum IdentityEntityKind {
         generated: ["id", "name (its case as first written)", "aliases", "group_ids", "direct_group_ids", "inherited_group_ids", "merged_entity_ids",
                     "namespace_id", "creation_time", "last_update_time"],
         destructionLosesData: true, lowercasesNames: true, policyReferences: ["policies"],
+        // Groups and aliases name an entity by its ID.
+        identifier: { address, server in
+            try await server.data(.get, path(address), body: nil)?["id"]?.stringValue
+        },
         reading: .listed(list: "identity/entity/name", item: "identity/entity/name/NAME"),
         stated: { manifest in manifest.identityEntities.map(stated) },
         live: { record in

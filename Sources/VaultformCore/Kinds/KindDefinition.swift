@@ -56,6 +56,16 @@ public final class KindDefinition: Sendable {
     /// Fields that name policies, which a manifest must define or list as external (export
     /// lists the ones the server does not have under `external_policies`).
     public let policyReferences: [String]
+    /// The objects each field names (a group's member entities, an alias's auth method), by
+    /// field: writes carry them as `ServerReference`s, apply orders an object after those it
+    /// names, and an object that names one the plan re-creates is written again.
+    public let references: @Sendable (Resource) -> [String: [Address]]
+    /// How the server's identifier of an object of this kind is found, for writes that name
+    /// it (`ServerReference`); nil when nothing names objects of this kind by identifier.
+    public let identifier: IdentifierLookup?
+    /// Objects of this kind hold the server's identifiers of others, so reading them needs
+    /// `ServerNames` to compare by name.
+    public let readsServerNames: Bool
     /// How objects of this kind are found and read.
     public let reading: Reading
     /// The manifest's objects of this kind, normalised, with only the fields the manifest states.
@@ -92,7 +102,9 @@ public final class KindDefinition: Sendable {
         valueRule: @escaping @Sendable (String, FieldValue?, FieldValue?) -> ChangeRule? = { _, _, _ in nil },
         comparable: @escaping @Sendable ([String: FieldValue], [String: FieldValue]) -> ([String: FieldValue], [String: FieldValue])
             = { ($0, $1) },
-        policyReferences: [String] = [], reading: Reading = .elsewhere,
+        policyReferences: [String] = [],
+        references: @escaping @Sendable (Resource) -> [String: [Address]] = { _ in [:] },
+        identifier: IdentifierLookup? = nil, readsServerNames: Bool = false, reading: Reading = .elsewhere,
         stated: @escaping @Sendable (Manifest) -> [StatedResource] = { _ in [] },
         live: @escaping @Sendable (LiveRecord) -> Resource = { Resource($0.address) },
         create: @escaping @Sendable (Resource) -> [WriteRequest] = { _ in [] },
@@ -121,6 +133,9 @@ public final class KindDefinition: Sendable {
         self.valueRule = valueRule
         self.comparable = comparable
         self.policyReferences = policyReferences
+        self.references = references
+        self.identifier = identifier
+        self.readsServerNames = readsServerNames
         self.reading = reading
         self.stated = stated
         self.live = live

@@ -8,7 +8,7 @@ public enum KindRegistry {
         TransitKeyKind.definition, PolicyKind.definition, AppRoleRoleKind.definition, KubernetesConfigKind.definition,
         KubernetesRoleKind.definition, UserpassUserKind.definition, JWTConfigKind.definition, JWTRoleKind.definition,
         CertRoleKind.definition, TokenRoleKind.definition,
-        IdentityEntityKind.definition,
+        IdentityEntityKind.definition, IdentityGroupKind.definition, EntityAliasKind.definition, GroupAliasKind.definition,
         KVSecretKind.definition,
     ]
 

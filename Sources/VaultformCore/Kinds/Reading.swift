@@ -12,6 +12,11 @@ public enum Reading: Sendable {
     /// LIST `list`, then GET `item` for each name. `companions` are further reads of one
     /// object (an AppRole role's role ID), made when the manifest manages that field.
     case listed(list: String, item: String, companions: [Companion] = [])
+    /// One LIST at `list` answers every object with its fields under `key_info`, keyed by the
+    /// server's ID (identity aliases); `address` names an object from its entry (nil: it
+    /// cannot be named, such as an alias whose auth method is gone). One object alone is read
+    /// at `item` (`NAME` its identifier, found with the kind's `identifier` lookup).
+    case keyInfo(list: String, item: String, address: @Sendable (_ entry: JSONValue, _ names: ServerNames) -> String?)
     /// Read by a specialised stage (secrets, by `SecretReader`).
     case elsewhere
 
@@ -67,12 +72,15 @@ public struct LiveRecord: Sendable {
     public var data: JSONValue
     /// The fields companion reads supplied, by field name.
     public var companions: [String: JSONValue]
+    /// The names the server's identifiers stand for (read for kinds with `readsServerNames`).
+    public var names: ServerNames
 
     /// A record.
-    public init(address: Address, data: JSONValue, companions: [String: JSONValue] = [:]) {
+    public init(address: Address, data: JSONValue, companions: [String: JSONValue] = [:], names: ServerNames = ServerNames()) {
         self.address = address
         self.data = data
         self.companions = companions
+        self.names = names
     }
 
     /// A member of the data.
