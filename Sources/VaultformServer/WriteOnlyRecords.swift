@@ -4,6 +4,7 @@ import VaultAPI
 import VaultformCore
 import VaultformManifest
 import VaultformSecrets
+import VaultPath
 import VaultWire
 
 /// vaultform's record of the write-only values it wrote: for each object with write-only
@@ -19,7 +20,8 @@ struct WriteOnlyRecords: Sendable {
 
     /// The record's path inside the mount.
     static func key(_ address: Address) -> String {
-        "write-only/\(address.kind.rawValue)/\(address.name)"
+        // A per-mount object's name is its mount (`k8s/`); KV refuses a path ending in `/`.
+        "write-only/\(address.kind.rawValue)/\(MountPath.withoutSlash(address.name))"
     }
 
     /// Where the fingerprint of `field` of the object at `address` is computed from, so equal

@@ -116,7 +116,7 @@ struct KubernetesConfigTests {
         #expect(read?["disable_iss_validation"]?.boolValue == false)
     }
 
-    @Test("a config write replaces the whole config: a token_reviewer_jwt set out of band is not compared, and an update clears it")
+    @Test("a config write replaces the whole config: a token_reviewer_jwt the manifest leaves out is not compared, and an update clears it")
     func reviewerTokenIsClearedByAnUpdate() async throws {
         let server = try await DevServer.shared()
         let material = try await Material()
@@ -142,14 +142,69 @@ struct KubernetesConfigTests {
         body["token_reviewer_jwt"] = "reviewer.jwt.value"
         _ = try await client.request(.post, "auth/\(mount)/config", body: .object(body))
         #expect(try await client.request(.get, "auth/\(mount)/config").data?["token_reviewer_jwt_set"]?.boolValue == true)
-        // Not managed yet: no change.
+        // Left out of the manifest: not compared (it is never read back).
         #expect(try await server.vaultform(["plan", try manifest(host: "https://a.example"), "--detailed-exitcode"]).code == 0)
-        // Any update rewrites the config without it (the write-only mechanism must send it each time).
+        // Any update rewrites the config without it: leaving it out means none (docs/manifest.md).
         let changed = try manifest(host: "https://b.example")
         #expect(try await server.vaultform(["apply", changed, "--auto-approve"]).code == 0)
         let after = try await client.request(.get, "auth/\(mount)/config").data
         #expect(after?["kubernetes_host"]?.stringValue == "https://b.example")
         #expect(after?["token_reviewer_jwt_set"]?.boolValue == false)
+    }
+
+    @Test("token_reviewer_jwt from its source: written, sent again with every update, rewritten when the source changes; an update without it is a blocker")
+    func reviewerTokenFromItsSource() async throws {
+        let server = try await DevServer.shared()
+        let material = try await Material()
+        defer { material.pki.remove() }
+        let directory = try scratchDirectory("vf-k8s-reviewer-source")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let mount = PlanExactnessTests.unique("k8sw")
+        let ca = try material.text(material.pki.caCertificate)
+        func manifest(host: String) throws -> String {
+            try SecretSchemaTests.write("""
+                auth_methods: [{ path: \(mount), type: kubernetes }]
+                kubernetes_configs:
+                  - mount: \(mount)
+                    kubernetes_host: \(host)
+                    token_reviewer_jwt: { from_env: REVIEWER_JWT }
+                    kubernetes_ca_cert: |
+                \(ca.split(separator: "\n").map { "          " + $0 }.joined(separator: "\n"))
+                """, in: directory)
+        }
+        let client = try server.client()
+        func isSet() async throws -> Bool? {
+            try await client.request(.get, "auth/\(mount)/config").data?["token_reviewer_jwt_set"]?.boolValue
+        }
+        let first = ["REVIEWER_JWT": "canary.reviewer-\(UUID().uuidString).one"]
+        let second = ["REVIEWER_JWT": "canary.reviewer-\(UUID().uuidString).two"]
+        let applied = try await server.vaultform(["apply", try manifest(host: "https://a.example"), "--auto-approve"], environment: first)
+        #expect(applied.code == 0, "\(applied.all)")
+        #expect(try await isSet() == true)
+        #expect(try await server.vaultform(["plan", try manifest(host: "https://a.example"), "--detailed-exitcode"], environment: first).code == 0)
+
+        // Another field changes: the whole config is written, the reviewer JWT with it.
+        let moved = try await server.vaultform(["apply", try manifest(host: "https://b.example"), "--auto-approve"], environment: first)
+        #expect(moved.code == 0, "\(moved.all)")
+        #expect(try await isSet() == true, "the update sent the reviewer JWT again")
+        #expect(try await server.vaultform(["plan", try manifest(host: "https://b.example"), "--detailed-exitcode"], environment: first).code == 0)
+
+        // The source changes: a change of that field alone, applied.
+        let changed = try await server.vaultform(["plan", try manifest(host: "https://b.example"), "--format", "json"], environment: second)
+        #expect(try BothWays.changed(changed.output) == ["kubernetes-config:\(mount)/ token_reviewer_jwt"], "\(changed.output)")
+        let rewritten = try await server.vaultform(["apply", try manifest(host: "https://b.example"), "--auto-approve"], environment: second)
+        #expect(rewritten.code == 0, "\(rewritten.all)")
+        for run in [applied, moved, changed, rewritten] {
+            #expect(!run.all.contains(first["REVIEWER_JWT"] ?? "-") && !run.all.contains(second["REVIEWER_JWT"] ?? "-"))
+        }
+
+        // Without the source: no change is fine (a warning), but an update would clear it: a blocker.
+        let unset = try await server.vaultform(["plan", try manifest(host: "https://b.example"), "--detailed-exitcode"])
+        #expect(unset.code == 0 && unset.all.contains("write-only, not compared: REVIEWER_JWT is not set"), "\(unset.all)")
+        let blocked = try await server.vaultform(["apply", try manifest(host: "https://c.example"), "--auto-approve"])
+        #expect(blocked.code != 0, "\(blocked.all)")
+        #expect(blocked.all.contains("the update rewrites the whole Kubernetes auth config, which would clear it"), "\(blocked.all)")
+        #expect(try await isSet() == true)
     }
 
     @Test("export writes the configs back, the CA as the server holds it, and the round trip plans no change")
