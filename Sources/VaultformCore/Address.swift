@@ -39,7 +39,8 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     public func counted(_ count: Int) -> String {
         guard count != 1 else { return "1 \(noun)" }
         let consonantY = noun.hasSuffix("y") && !"aeiou".contains(noun.dropLast().last ?? "a")
-        return "\(count) " + (consonantY ? noun.dropLast() + "ies" : noun + "s")
+        if consonantY { return "\(count) " + noun.dropLast() + "ies" }
+        return "\(count) " + noun + (noun.hasSuffix("s") ? "es" : "s")
     }
 
     /// What a person calls this kind, singular.
