@@ -257,11 +257,30 @@ struct SecretSchemaTests {
             let envCanary = "canary-env-\(UUID().uuidString)"
             let serverCanary = "canary-server-\(UUID().uuidString)"
             let writeOnlyCanary = "canary-write-only-\(UUID().uuidString)"
-            // Every write-only field: a userpass user's password.
+            let clientSecretCanary = "canary-client-secret-\(UUID().uuidString)"
+            let reviewerCanary = "canary.reviewer-\(UUID().uuidString).jwt"
+            // Every write-only field: a userpass password, an OIDC client secret, a Kubernetes reviewer JWT.
+            let provider = try JWTClientSecretTests.provider()
+            defer { provider.close() }
+            let pki = try await TestPKI()
+            defer { pki.remove() }
             let manifest = try Self.write("""
-                auth_methods: [{ path: userpass, type: userpass }]
+                auth_methods:
+                  - { path: userpass, type: userpass }
+                  - { path: oidc, type: oidc }
+                  - { path: kubernetes, type: kubernetes }
                 userpass_users:
                   - { name: alice, password: { from_env: ALICE_PASSWORD } }
+                jwt_configs:
+                  - mount: oidc
+                    oidc_discovery_url: http://127.0.0.1:\(provider.port)
+                    oidc_client_id: app
+                    oidc_client_secret: { from_env: OIDC_CLIENT_SECRET }
+                kubernetes_configs:
+                  - mount: kubernetes
+                    kubernetes_host: https://k8s.example
+                    kubernetes_ca_cert_file: \(pki.caCertificate)
+                    token_reviewer_jwt: { from_env: REVIEWER_JWT }
                 secrets_engines: [{ path: secret, type: kv-v2 }]
                 secret_schemas:
                   - path: secret/app
@@ -272,7 +291,10 @@ struct SecretSchemaTests {
                 """, in: directory)
             _ = try await Self.vaultform(["apply", manifest, "--auto-approve", "--target", "mount:secret"], server)
             try await BaoCommand(server: server)("kv", "put", "-mount=secret", "app", "existing=\(serverCanary)")
-            let environment = ["APP_API_KEY": envCanary, "ALICE_PASSWORD": writeOnlyCanary]
+            let environment = [
+                "APP_API_KEY": envCanary, "ALICE_PASSWORD": writeOnlyCanary, "OIDC_CLIENT_SECRET": clientSecretCanary,
+                "REVIEWER_JWT": reviewerCanary,
+            ]
             let planFile = directory.appendingPathComponent("p.plan").path
             var outputs: [String] = []
             for arguments in [
@@ -301,6 +323,8 @@ struct SecretSchemaTests {
                 #expect(!text.contains(envCanary), "output \(index) holds the environment canary")
                 #expect(!text.contains(serverCanary), "output \(index) holds the server canary")
                 #expect(!text.contains(writeOnlyCanary), "output \(index) holds the write-only canary")
+                #expect(!text.contains(clientSecretCanary), "output \(index) holds the OIDC client secret canary")
+                #expect(!text.contains(reviewerCanary), "output \(index) holds the reviewer JWT canary")
             }
             #expect(outputs[1].contains("Warning: kv-secret:secret/app: `existing` is not a valid string: shorter than 200 characters"), "\(outputs[1])")
         }
