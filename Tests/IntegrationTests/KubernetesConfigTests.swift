@@ -116,6 +116,20 @@ struct KubernetesConfigTests {
         #expect(read?["disable_iss_validation"]?.boolValue == false)
     }
 
+    /// A manifest of one Kubernetes auth method and its config: `host`, the CA `ca` inline,
+    /// and one `extra` line of the config.
+    static func configManifest(mount: String, host: String, ca: String, extra: String, in directory: URL) throws -> String {
+        try SecretSchemaTests.write("""
+            auth_methods: [{ path: \(mount), type: kubernetes }]
+            kubernetes_configs:
+              - mount: \(mount)
+                kubernetes_host: \(host)
+                \(extra)
+                kubernetes_ca_cert: |
+            \(ca.split(separator: "\n").map { "          " + $0 }.joined(separator: "\n"))
+            """, in: directory)
+    }
+
     @Test("a config write replaces the whole config: a token_reviewer_jwt the manifest leaves out is not compared, and an update clears it")
     func reviewerTokenIsClearedByAnUpdate() async throws {
         let server = try await DevServer.shared()
@@ -126,15 +140,7 @@ struct KubernetesConfigTests {
         let mount = PlanExactnessTests.unique("k8sr")
         let ca = try material.text(material.pki.caCertificate)
         func manifest(host: String) throws -> String {
-            try SecretSchemaTests.write("""
-                auth_methods: [{ path: \(mount), type: kubernetes }]
-                kubernetes_configs:
-                  - mount: \(mount)
-                    kubernetes_host: \(host)
-                    disable_local_ca_jwt: true
-                    kubernetes_ca_cert: |
-                \(ca.split(separator: "\n").map { "          " + $0 }.joined(separator: "\n"))
-                """, in: directory)
+            try Self.configManifest(mount: mount, host: host, ca: ca, extra: "disable_local_ca_jwt: true", in: directory)
         }
         #expect(try await server.vaultform(["apply", try manifest(host: "https://a.example"), "--auto-approve"]).code == 0)
         let client = try server.client()
@@ -162,15 +168,7 @@ struct KubernetesConfigTests {
         let mount = PlanExactnessTests.unique("k8sw")
         let ca = try material.text(material.pki.caCertificate)
         func manifest(host: String) throws -> String {
-            try SecretSchemaTests.write("""
-                auth_methods: [{ path: \(mount), type: kubernetes }]
-                kubernetes_configs:
-                  - mount: \(mount)
-                    kubernetes_host: \(host)
-                    token_reviewer_jwt: { from_env: REVIEWER_JWT }
-                    kubernetes_ca_cert: |
-                \(ca.split(separator: "\n").map { "          " + $0 }.joined(separator: "\n"))
-                """, in: directory)
+            try Self.configManifest(mount: mount, host: host, ca: ca, extra: "token_reviewer_jwt: { from_env: REVIEWER_JWT }", in: directory)
         }
         let client = try server.client()
         func isSet() async throws -> Bool? {

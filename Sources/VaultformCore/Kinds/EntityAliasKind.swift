@@ -43,18 +43,11 @@ enum EntityAliasKind {
         // An alias is written whole: its name, accessor and entity always go together.
         update: { desired, _ in write("identity/entity-alias/id/", desired, pathIdentifier: desired.address) },
         delete: { [.delete("identity/entity-alias/id/", pathIdentifier: $0)] },
-        export: ExportForm(file: "entity-aliases.yaml", note: "Entity aliases: auth methods by mount path, entities by name.") { alias, _ in
-            let (mount, name) = IdentityAliases.parts(alias)
-            return ManifestEntry.fields(alias, identity: [
-                .init("name", .text(name)), .init("mount", .text(MountPath.withoutSlash(mount))),
-            ], skipping: ["mount"])
-        })
+        export: IdentityAliases.exportForm(file: "entity-aliases.yaml", note: "Entity aliases: auth methods by mount path, entities by name."))
 
     /// The objects an alias names: its auth method and its entity.
     static func references(_ alias: Resource) -> [String: [Address]] {
-        var named = ["mount": [Address(.authMethod, IdentityAliases.parts(alias).mount)]]
-        if case .string(let entity)? = alias.fields["entity"] { named["entity"] = [Address(.identityEntity, entity)] }
-        return named
+        IdentityAliases.references(alias, owner: "entity", of: .identityEntity)
     }
 
     static func write(_ path: String, _ alias: Resource, pathIdentifier: Address?) -> [WriteRequest] {

@@ -39,18 +39,11 @@ enum GroupAliasKind {
         create: { [write("identity/group-alias", $0, pathIdentifier: nil)] },
         update: { desired, _ in [write("identity/group-alias/id/", desired, pathIdentifier: desired.address)] },
         delete: { [.delete("identity/group-alias/id/", pathIdentifier: $0)] },
-        export: ExportForm(file: "group-aliases.yaml", note: "Group aliases: auth methods by mount path, groups by name.") { alias, _ in
-            let (mount, name) = IdentityAliases.parts(alias)
-            return ManifestEntry.fields(alias, identity: [
-                .init("name", .text(name)), .init("mount", .text(MountPath.withoutSlash(mount))),
-            ], skipping: ["mount"])
-        })
+        export: IdentityAliases.exportForm(file: "group-aliases.yaml", note: "Group aliases: auth methods by mount path, groups by name."))
 
     /// The objects an alias names: its auth method and its group.
     static func references(_ alias: Resource) -> [String: [Address]] {
-        var named = ["mount": [Address(.authMethod, IdentityAliases.parts(alias).mount)]]
-        if case .string(let group)? = alias.fields["group"] { named["group"] = [Address(.identityGroup, group)] }
-        return named
+        IdentityAliases.references(alias, owner: "group", of: .identityGroup)
     }
 
     static func write(_ path: String, _ alias: Resource, pathIdentifier: Address?) -> WriteRequest {

@@ -26,6 +26,24 @@ enum IdentityAliases {
         return name(mount: mount, alias: alias)
     }
 
+    /// How export writes an alias: its name and its auth method's path (the address holds both).
+    static func exportForm(file: String, note: String) -> ExportForm {
+        ExportForm(file: file, note: note) { alias, _ in
+            let (mount, name) = parts(alias)
+            return ManifestEntry.fields(alias, identity: [
+                .init("name", .text(name)), .init("mount", .text(MountPath.withoutSlash(mount))),
+            ], skipping: ["mount"])
+        }
+    }
+
+    /// The objects an alias names: its auth method, and its owner (`field` names an object of
+    /// kind `owner`: an entity alias's entity, a group alias's group).
+    static func references(_ alias: Resource, owner field: String, of owner: ResourceKind) -> [String: [Address]] {
+        var named = ["mount": [Address(.authMethod, parts(alias).mount)]]
+        if case .string(let name)? = alias.fields[field] { named[field] = [Address(owner, name)] }
+        return named
+    }
+
     /// The mount path of an alias resource (its `mount` field) and its name within it.
     static func parts(_ alias: Resource) -> (mount: String, name: String) {
         guard case .string(let mount)? = alias.fields["mount"], alias.address.name.hasBytePrefix(mount) else {
