@@ -20,6 +20,26 @@ enum BothWays {
         }
     }
 
+    /// The drifts of the token fields every role-issuing kind shares (`TokenFields`): three on
+    /// an object (`full`, at `fullAddress`) whose manifest sets token_policies other than
+    /// [reader], a token_ttl other than 2h and token_bound_cidrs other than 10.0.0.0/16; the
+    /// rest on one (`bare`) that leaves them at their fresh values.
+    static func tokenFieldDrifts(full: String, _ fullAddress: String, bare: String, _ bareAddress: String) -> [Drift] {
+        [
+            .init(["write", full, "token_policies=reader"], fullAddress, "token_policies"),
+            .init(["write", full, "token_ttl=2h"], fullAddress, "token_ttl"),
+            // The server refuses token_bound_cidrs beside token_strictly_bind_ip: they drift on different objects.
+            .init(["write", full, "token_bound_cidrs=10.0.0.0/16"], fullAddress, "token_bound_cidrs"),
+            .init(["write", bare, "token_max_ttl=5h"], bareAddress, "token_max_ttl"),
+            .init(["write", bare, "token_explicit_max_ttl=6h"], bareAddress, "token_explicit_max_ttl"),
+            .init(["write", bare, "token_period=1h"], bareAddress, "token_period"),
+            .init(["write", bare, "token_num_uses=4"], bareAddress, "token_num_uses"),
+            .init(["write", bare, "token_no_default_policy=true"], bareAddress, "token_no_default_policy"),
+            .init(["write", bare, "token_strictly_bind_ip=true"], bareAddress, "token_strictly_bind_ip"),
+            .init(["write", bare, "token_type=service"], bareAddress, "token_type"),
+        ]
+    }
+
     /// The fields a plan's JSON says change, as `ADDRESS FIELD`.
     static func changed(_ output: String) throws -> [String] {
         let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]

@@ -47,20 +47,9 @@ struct KubernetesRoleTests {
             .init(["write", app, "bound_service_account_namespaces=payments,ops"], role, "bound_service_account_namespaces"),
             .init(["write", app, "audience=other"], role, "audience"),
             .init(["write", app, "alias_name_source=serviceaccount_uid"], role, "alias_name_source"),
-            .init(["write", app, "token_policies=reader"], role, "token_policies"),
-            .init(["write", app, "token_ttl=2h"], role, "token_ttl"),
             .init(["write", bare, "bound_service_account_namespace_selector={\"matchLabels\":{\"a\":\"b\"}}"], zero,
                   "bound_service_account_namespace_selector"),
-            .init(["write", bare, "token_max_ttl=5h"], zero, "token_max_ttl"),
-            .init(["write", bare, "token_explicit_max_ttl=6h"], zero, "token_explicit_max_ttl"),
-            .init(["write", bare, "token_period=1h"], zero, "token_period"),
-            .init(["write", bare, "token_num_uses=4"], zero, "token_num_uses"),
-            .init(["write", bare, "token_no_default_policy=true"], zero, "token_no_default_policy"),
-            .init(["write", bare, "token_strictly_bind_ip=true"], zero, "token_strictly_bind_ip"),
-            // The server refuses token_bound_cidrs beside token_strictly_bind_ip: the CIDRs drift on the other role.
-            .init(["write", app, "token_bound_cidrs=10.0.0.0/16"], role, "token_bound_cidrs"),
-            .init(["write", bare, "token_type=service"], zero, "token_type"),
-        ], manifest: manifest, server: server)
+        ] + BothWays.tokenFieldDrifts(full: app, role, bare: bare, zero), manifest: manifest, server: server)
     }
 
     @Test("an owned role the manifest drops is deleted; export writes them back and the round trip plans no change")

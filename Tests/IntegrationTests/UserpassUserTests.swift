@@ -197,18 +197,8 @@ struct UserpassUserTests {
                 ["write", bare, "token_type=default", "token_num_uses=0"],
             ], manifest: manifest, server: server)
             let user = "userpass-user:userpass/dev", zero = "userpass-user:userpass/bare"
-            try await BothWays.driftsAreRepaired([
-                .init(["write", dev, "token_policies=reader"], user, "token_policies"),
-                .init(["write", dev, "token_ttl=2h"], user, "token_ttl"),
-                .init(["write", dev, "token_bound_cidrs=10.0.0.0/16"], user, "token_bound_cidrs"),
-                .init(["write", bare, "token_max_ttl=5h"], zero, "token_max_ttl"),
-                .init(["write", bare, "token_explicit_max_ttl=6h"], zero, "token_explicit_max_ttl"),
-                .init(["write", bare, "token_period=1h"], zero, "token_period"),
-                .init(["write", bare, "token_num_uses=4"], zero, "token_num_uses"),
-                .init(["write", bare, "token_no_default_policy=true"], zero, "token_no_default_policy"),
-                .init(["write", bare, "token_strictly_bind_ip=true"], zero, "token_strictly_bind_ip"),
-                .init(["write", bare, "token_type=service"], zero, "token_type"),
-            ], manifest: manifest, server: server)
+            try await BothWays.driftsAreRepaired(
+                BothWays.tokenFieldDrifts(full: dev, user, bare: bare, zero), manifest: manifest, server: server)
 
             // Dropped from the manifest: deleted, and its record with it.
             let kept = try String(contentsOfFile: manifest, encoding: .utf8)
