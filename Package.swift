@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        // Already in the graph through swift-crypto; named so VaultformSecrets reads DER with it.
+        .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
     ],
     targets: [
         // ACL policies: parser, comparison by meaning, canonical HCL, evaluation; ExactText.
@@ -71,6 +73,7 @@ let package = Package(
                 "VaultformManifest", "VaultWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
         // Values → bytes: diagnostics, plans (text, JSON, Markdown), drift reports, export, kinds.md.

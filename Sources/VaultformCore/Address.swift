@@ -25,6 +25,7 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case identityGroup = "identity-group"
     case entityAlias = "entity-alias"
     case groupAlias = "group-alias"
+    case rateLimitQuota = "rate-limit-quota"
     case kvSecret = "kv-secret"
 
     /// Dependency order, so sorting by kind sorts operations safely.

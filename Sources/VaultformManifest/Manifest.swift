@@ -46,6 +46,8 @@ public struct Manifest: Sendable, Equatable {
     public var entityAliases: [EntityAlias] = []
     /// Group aliases (`identity/group-alias`).
     public var groupAliases: [GroupAlias] = []
+    /// Rate-limit quotas (`sys/quotas/rate-limit/NAME`).
+    public var quotas: [RateLimitQuota] = []
     /// Secret schemas.
     public var secretSchemas: [SecretSchema] = []
 
@@ -83,6 +85,7 @@ public struct OwnershipRule: Sendable, Equatable {
         case identityGroup = "identity_group"
         case entityAlias = "entity_alias"
         case groupAlias = "group_alias"
+        case rateLimitQuota = "rate_limit_quota"
         case transitKey = "transit_key"
 
         /// Whether a rule of this kind may name a mount: kinds whose objects live on one.
@@ -658,5 +661,22 @@ public struct SecretSchema: Sendable, Equatable {
     public var forbidden: [String]
     public var allowUnexpected: Bool
     public var pairs: [SecretPair]
+    public var location: SourceLocation
+}
+
+/// A rate-limit quota (`sys/quotas/rate-limit/NAME`): requests a second allowed to a path,
+/// an auth method's role, or every request. Written whole: a field left out is its default.
+public struct RateLimitQuota: Sendable, Equatable {
+    /// The quota's name (the server keeps its case).
+    public var name: String
+    /// Requests allowed per interval, above 0.
+    public var rate: Double
+    /// The mount, path in a mount, or auth method (`auth/NAME`) it limits; nil: every request.
+    public var path: String?
+    /// A role of the auth method at `path`; fixed when the quota is created.
+    public var role: String?
+    public var interval: TimeSpan?
+    public var blockInterval: TimeSpan?
+    public var inheritable: Bool?
     public var location: SourceLocation
 }

@@ -381,6 +381,21 @@ public enum ManifestShape {
         ]
     )
 
+    static let rateLimitQuota = ObjectShape(
+        "a quota", summary: "A rate-limit quota (sys/quotas/rate-limit/NAME): requests a second a path may receive.",
+        fields: [
+            Field("name", .string(.name), required: true, "The quota's name (the server keeps its case)."),
+            Field("type", .oneOf(["rate-limit", "lease-count"]),
+                  "`rate-limit` (the default); `lease-count` is refused: OpenBao answers its endpoint 404 and enforces nothing."),
+            Field("rate", .scalarText, required: true, "Requests allowed per interval, a number above 0 (`2.5` allowed)."),
+            Field("path", .string(.any), "The mount (`secret`), path in a mount (`secret/team`) or auth method (`auth/approle`) it limits; left out: every request."),
+            Field("role", .string(.nonEmpty), "A role of the auth method at `path` whose logins it limits; fixed once created."),
+            Field("interval", .duration, "The interval `rate` counts over; default 1s."),
+            Field("block_interval", .duration, "How long a client over the rate is refused; default 0 (until the interval ends)."),
+            Field("inheritable", .boolean, "Applies to namespaces below too; default true for a global quota, false otherwise."),
+        ]
+    )
+
     static let identityEntity = ObjectShape(
         "an identity entity", summary: "An identity entity (identity/entity/name/NAME): a person or service across auth methods.",
         fields: [
@@ -537,6 +552,7 @@ public enum ManifestShape {
             Field("identity_groups", .list(.object(identityGroup), unique: false), "Identity groups."),
             Field("entity_aliases", .list(.object(entityAlias), unique: false), "Entity aliases."),
             Field("group_aliases", .list(.object(groupAlias), unique: false), "Group aliases."),
+            Field("quotas", .list(.object(rateLimitQuota), unique: false), "Rate-limit quotas."),
             Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),
         ]
     )

@@ -67,6 +67,12 @@ struct Validator {
         }
     }
 
+    /// What the server tells quotas apart by: the path without its slashes, and the role.
+    static func quotaScope(_ quota: RateLimitQuota) -> String {
+        let path = (quota.path ?? "").split(separator: "/").joined(separator: "/")
+        return path + "\u{0}" + (quota.role ?? "")
+    }
+
     private mutating func checkDuplicates(_ manifest: Manifest) {
         duplicates(manifest.auditDevices, key: \.path, location: \.location, what: { "audit device `\($0.path)`" })
         duplicates(manifest.secretsEngines, key: \.path, location: \.location, what: { "secrets engine `\($0.path)`" })
@@ -92,6 +98,10 @@ struct Validator {
         duplicates(manifest.certRoles, key: { "\($0.mount.value)/\($0.name.lowercased())" }, location: \.location,
                    what: { "cert role `\($0.name)` on `\($0.mount.value)`" })
         duplicates(manifest.tokenRoles, key: \.name, location: \.location, what: { "token role `\($0.name)`" })
+        duplicates(manifest.quotas, key: \.name, location: \.location, what: { "quota `\($0.name)`" })
+        // The server refuses a second quota on the same path and role ("similar properties").
+        duplicates(manifest.quotas, key: { Self.quotaScope($0) }, location: \.location,
+                   what: { "a quota on path `\($0.path ?? "")`\($0.role.map { " and role `\($0)`" } ?? "") (here `\($0.name)`)" })
         duplicates(manifest.secretSchemas, key: \.path, location: \.location, what: { "secret schema `\($0.path)`" })
         duplicates(manifest.externalPolicies, key: { $0.value.lowercased() }, location: \.location,
                    what: { "external policy `\($0.value)`" })

@@ -1,71 +1,80 @@
-/// Just enough of a DER reader to tell what a key or certificate is: tag, length and content of
-/// each element, with single-byte tags and definite lengths. It never interprets key material;
-/// swift-crypto does that once the algorithm is known.
-struct DERElement {
-    /// The identifier octet (0x30 SEQUENCE, 0x02 INTEGER, 0x04 OCTET STRING, 0x06 OID, 0xA0 [0], ...).
-    var tag: UInt8
-    /// The content octets.
-    var content: ArraySlice<UInt8>
+import SwiftASN1
 
-    static let sequence: UInt8 = 0x30
-    static let integer: UInt8 = 0x02
-    static let bitString: UInt8 = 0x03
-    static let octetString: UInt8 = 0x04
-    static let objectIdentifier: UInt8 = 0x06
-
-    /// Reads one element from the start of `bytes`, returning it and what follows; nil when the
-    /// bytes do not start with a well-formed element.
-    static func read(_ bytes: ArraySlice<UInt8>) -> (element: DERElement, rest: ArraySlice<UInt8>)? {
-        var index = bytes.startIndex
-        guard index < bytes.endIndex else { return nil }
-        let tag = bytes[index]
-        // High tag numbers (low five bits all set) do not occur in the structures read here.
-        guard tag & 0x1F != 0x1F else { return nil }
-        index += 1
-        guard index < bytes.endIndex else { return nil }
-        let first = bytes[index]
-        index += 1
-        var length = 0
-        if first < 0x80 {
-            length = Int(first)
-        } else {
-            let count = Int(first & 0x7F)
-            // 0x80 is BER's indefinite length, which DER forbids; four length bytes is far beyond any key.
-            guard count >= 1, count <= 4, bytes.endIndex - index >= count else { return nil }
-            for _ in 0..<count {
-                length = length << 8 | Int(bytes[index])
-                index += 1
-            }
-        }
-        guard bytes.endIndex - index >= length else { return nil }
-        let end = index + length
-        return (DERElement(tag: tag, content: bytes[index..<end]), bytes[end...])
+/// DER read with swift-asn1, just far enough to tell what a key or certificate is. swift-asn1
+/// checks the encoding strictly (definite, minimal lengths; no trailing bytes; bounded
+/// nesting) and throws on anything malformed, so a hostile text fails cleanly; key material is
+/// interpreted by swift-crypto once the algorithm is known.
+enum DERReading {
+    /// Why bytes are not one well-formed DER element.
+    enum Failure: Error, Equatable {
+        /// The lengths do not fit the bytes: an element runs past the end, bytes follow the
+        /// outermost one (a body cut short or padded), or a length is one DER does not allow
+        /// (indefinite, non-minimal, past any size).
+        case lengthMismatch
+        /// Any other malformation (a bad tag, a non-minimal length, nesting too deep).
+        case malformed
     }
 
-    /// Reads `bytes` as exactly one element with nothing after it.
-    static func readWhole(_ bytes: ArraySlice<UInt8>) -> DERElement? {
-        guard let (element, rest) = read(bytes), rest.isEmpty else { return nil }
-        return element
+    /// `bytes` as exactly one element with nothing after it.
+    static func parse(_ bytes: ArraySlice<UInt8>) -> Result<ASN1Node, Failure> {
+        do {
+            return .success(try DER.parse(bytes))
+        } catch let error as ASN1Error {
+            // swift-asn1 (pinned exactly) names trailing bytes and lengths past any size only
+            // in the reason of an invalidASN1Object.
+            let reason = String(describing: error)
+            let lengths = error.code == .invalidASN1Object
+                && (reason.contains("Trailing unparsed data") || reason.contains("Excessively large field"))
+            let mismatch = error.code == .truncatedASN1Field || error.code == .unsupportedFieldLength || lengths
+            return .failure(mismatch ? .lengthMismatch : .malformed)
+        } catch {
+            return .failure(.malformed)
+        }
     }
 
-    /// The child elements of a constructed element, or nil when the content is not a run of
-    /// well-formed elements.
-    var children: [DERElement]? {
-        var remaining = content
-        var result: [DERElement] = []
-        while !remaining.isEmpty {
-            guard let (element, rest) = DERElement.read(remaining) else { return nil }
-            result.append(element)
-            remaining = rest
-        }
-        return result
+    /// `bytes` as exactly one element with nothing after it; nil when they are not well-formed DER.
+    static func whole(_ bytes: ArraySlice<UInt8>) -> ASN1Node? {
+        try? parse(bytes).get()
+    }
+}
+
+extension ASN1Node {
+    /// The tag of a constructed `[0]` (a certificate's version, a SEC1 key's curve parameters).
+    static let contextZero = ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)
+
+    /// The child elements of a constructed element; nil for a primitive one.
+    var children: [ASN1Node]? {
+        guard case .constructed(let nodes) = content else { return nil }
+        return Array(nodes)
+    }
+
+    /// The content octets of a primitive element; nil for a constructed one.
+    var primitiveContent: ArraySlice<UInt8>? {
+        guard case .primitive(let bytes) = content else { return nil }
+        return bytes
+    }
+
+    /// Whether this is a constructed element with `tag` (a SEQUENCE, a `[0]`).
+    func isConstructed(_ tag: ASN1Identifier) -> Bool {
+        identifier == tag && children != nil
+    }
+
+    /// Whether this is a primitive element with `tag` (an INTEGER, an OCTET STRING, a BIT STRING, an OID).
+    func isPrimitive(_ tag: ASN1Identifier) -> Bool {
+        identifier == tag && primitiveContent != nil
     }
 
     /// The number of significant bits of an INTEGER's content read as unsigned (an RSA modulus).
     var unsignedBitCount: Int {
-        guard let firstNonZero = content.firstIndex(where: { $0 != 0 }) else { return 0 }
+        guard let content = primitiveContent, let firstNonZero = content.firstIndex(where: { $0 != 0 }) else { return 0 }
         let leading = content[firstNonZero]
         return (content.endIndex - firstNonZero - 1) * 8 + (8 - leading.leadingZeroBitCount)
+    }
+
+    /// The object identifier this element holds; nil when it is not a well-formed OID.
+    var objectIdentifier: ASN1ObjectIdentifier? {
+        guard isPrimitive(.objectIdentifier) else { return nil }
+        return try? ASN1ObjectIdentifier(derEncoded: self)
     }
 }
 
@@ -76,21 +85,22 @@ enum KeyAlgorithm: Equatable {
     case ed25519, x25519, ed448, x448, dsa, rsaPSS
     case other
 
-    /// Reads an AlgorithmIdentifier SEQUENCE { OID, parameters }.
-    init?(algorithmIdentifier element: DERElement) {
-        guard element.tag == DERElement.sequence, let parts = element.children, let oid = parts.first,
-              oid.tag == DERElement.objectIdentifier else { return nil }
-        switch Array(oid.content) {
-        case OID.rsaEncryption: self = .rsa
-        case OID.ecPublicKey:
-            let curve = parts.count > 1 && parts[1].tag == DERElement.objectIdentifier ? ECCurve(oid: Array(parts[1].content)) : nil
+    /// Reads an AlgorithmIdentifier SEQUENCE { OID, parameters }. An OID this reader cannot
+    /// decode names an algorithm it does not know.
+    init?(algorithmIdentifier element: ASN1Node) {
+        guard element.isConstructed(.sequence), let parts = element.children, let oid = parts.first,
+              oid.isPrimitive(.objectIdentifier) else { return nil }
+        switch oid.objectIdentifier {
+        case OID.rsaEncryption?: self = .rsa
+        case OID.ecPublicKey?:
+            let curve = parts.count > 1 && parts[1].isPrimitive(.objectIdentifier) ? ECCurve(oid: parts[1].objectIdentifier) : nil
             self = .ec(curve: curve)
-        case OID.ed25519: self = .ed25519
-        case OID.x25519: self = .x25519
-        case OID.ed448: self = .ed448
-        case OID.x448: self = .x448
-        case OID.dsa: self = .dsa
-        case OID.rsaPSS: self = .rsaPSS
+        case OID.ed25519?: self = .ed25519
+        case OID.x25519?: self = .x25519
+        case OID.ed448?: self = .ed448
+        case OID.x448?: self = .x448
+        case OID.dsa?: self = .dsa
+        case OID.rsaPSS?: self = .rsaPSS
         default: self = .other
         }
     }
@@ -116,38 +126,28 @@ enum ECCurve: Equatable {
     case p256, p384, p521
     case other
 
-    init(oid: [UInt8]) {
+    /// The curve an OID names; an OID that did not decode is some other curve.
+    init(oid: ASN1ObjectIdentifier?) {
         switch oid {
-        case OID.prime256v1: self = .p256
-        case OID.secp384r1: self = .p384
-        case OID.secp521r1: self = .p521
+        case OID.prime256v1?: self = .p256
+        case OID.secp384r1?: self = .p384
+        case OID.secp521r1?: self = .p521
         default: self = .other
         }
     }
 }
 
-/// The encoded contents of the object identifiers used above.
+/// The object identifiers of the algorithms and curves above.
 enum OID {
-    /// 1.2.840.113549.1.1.1
-    static let rsaEncryption: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01]
-    /// 1.2.840.113549.1.1.10
-    static let rsaPSS: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0A]
-    /// 1.2.840.10045.2.1
-    static let ecPublicKey: [UInt8] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01]
-    /// 1.2.840.10040.4.1
-    static let dsa: [UInt8] = [0x2A, 0x86, 0x48, 0xCE, 0x38, 0x04, 0x01]
-    /// 1.3.101.110
-    static let x25519: [UInt8] = [0x2B, 0x65, 0x6E]
-    /// 1.3.101.111
-    static let x448: [UInt8] = [0x2B, 0x65, 0x6F]
-    /// 1.3.101.112
-    static let ed25519: [UInt8] = [0x2B, 0x65, 0x70]
-    /// 1.3.101.113
-    static let ed448: [UInt8] = [0x2B, 0x65, 0x71]
-    /// 1.2.840.10045.3.1.7
-    static let prime256v1: [UInt8] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07]
-    /// 1.3.132.0.34
-    static let secp384r1: [UInt8] = [0x2B, 0x81, 0x04, 0x00, 0x22]
-    /// 1.3.132.0.35
-    static let secp521r1: [UInt8] = [0x2B, 0x81, 0x04, 0x00, 0x23]
+    static let rsaEncryption = ASN1ObjectIdentifier.AlgorithmIdentifier.rsaEncryption
+    static let rsaPSS = ASN1ObjectIdentifier.AlgorithmIdentifier.rsaPSS
+    static let ecPublicKey = ASN1ObjectIdentifier.AlgorithmIdentifier.idEcPublicKey
+    static let dsa: ASN1ObjectIdentifier = [1, 2, 840, 10040, 4, 1]
+    static let x25519: ASN1ObjectIdentifier = [1, 3, 101, 110]
+    static let x448: ASN1ObjectIdentifier = [1, 3, 101, 111]
+    static let ed25519: ASN1ObjectIdentifier = [1, 3, 101, 112]
+    static let ed448: ASN1ObjectIdentifier = [1, 3, 101, 113]
+    static let prime256v1 = ASN1ObjectIdentifier.NamedCurves.secp256r1
+    static let secp384r1 = ASN1ObjectIdentifier.NamedCurves.secp384r1
+    static let secp521r1 = ASN1ObjectIdentifier.NamedCurves.secp521r1
 }

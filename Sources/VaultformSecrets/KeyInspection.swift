@@ -1,4 +1,5 @@
 import Crypto
+import SwiftASN1
 import _CryptoExtras
 
 /// Why a text is not the key or certificate it should be, phrased for a person; never quotes the text.
@@ -26,7 +27,7 @@ struct PublicKeyBlock {
     var rsaModulusBits: Int?
 }
 
-/// Reads and checks PEM keys and certificates: the structure with the small DER reader, the
+/// Reads and checks PEM keys and certificates: the structure with swift-asn1, the
 /// key material with swift-crypto.
 enum KeyInspection {
     /// RSA keys below this size are refused outright (swift-crypto will not load them either).
@@ -45,12 +46,13 @@ enum KeyInspection {
         let der = block.der
         switch block.label {
         case "PRIVATE KEY":
-            guard let outer = DERElement.readWhole(der[...]), outer.tag == DERElement.sequence,
-                  let parts = outer.children, parts.count >= 3, parts[0].tag == DERElement.integer,
-                  let algorithm = KeyAlgorithm(algorithmIdentifier: parts[1]), parts[2].tag == DERElement.octetString
+            guard let outer = DERReading.whole(der[...]), outer.isConstructed(.sequence),
+                  let parts = outer.children, parts.count >= 3, parts[0].isPrimitive(.integer),
+                  let algorithm = KeyAlgorithm(algorithmIdentifier: parts[1]), let key = parts[2].primitiveContent,
+                  parts[2].isPrimitive(.octetString)
             else { return .failure(Rejection("a `PRIVATE KEY` block whose content is not a PKCS#8 private key")) }
             var bits: Int?
-            if algorithm == .rsa { bits = rsaModulusBits(ofPKCS1: parts[2].content) }
+            if algorithm == .rsa { bits = rsaModulusBits(ofPKCS1: key) }
             return .success(PrivateKeyBlock(algorithm: algorithm, der: der, rsaModulusBits: bits))
         case "RSA PRIVATE KEY":
             guard let bits = rsaModulusBits(ofPKCS1: der[...]) else {
@@ -58,13 +60,13 @@ enum KeyInspection {
             }
             return .success(PrivateKeyBlock(algorithm: .rsa, der: der, rsaModulusBits: bits))
         case "EC PRIVATE KEY":
-            guard let outer = DERElement.readWhole(der[...]), outer.tag == DERElement.sequence,
-                  let parts = outer.children, parts.count >= 2, parts[0].tag == DERElement.integer,
-                  parts[1].tag == DERElement.octetString
+            guard let outer = DERReading.whole(der[...]), outer.isConstructed(.sequence),
+                  let parts = outer.children, parts.count >= 2, parts[0].isPrimitive(.integer),
+                  parts[1].isPrimitive(.octetString)
             else { return .failure(Rejection("an `EC PRIVATE KEY` block whose content is not a SEC1 EC private key")) }
             // The curve is the [0] parameters element, when present.
-            let curve = parts.dropFirst(2).first { $0.tag == 0xA0 }?.children?.first
-                .flatMap { $0.tag == DERElement.objectIdentifier ? ECCurve(oid: Array($0.content)) : nil }
+            let curve = parts.dropFirst(2).first { $0.isConstructed(ASN1Node.contextZero) }?.children?.first
+                .flatMap { $0.isPrimitive(.objectIdentifier) ? ECCurve(oid: $0.objectIdentifier) : nil }
             return .success(PrivateKeyBlock(algorithm: .ec(curve: curve), der: der, rsaModulusBits: nil))
         case "ENCRYPTED PRIVATE KEY":
             return .failure(Rejection("an encrypted private key (`ENCRYPTED PRIVATE KEY`); vaultform can check only an unencrypted one"))
@@ -155,12 +157,13 @@ enum KeyInspection {
         }
         switch block.label {
         case "PUBLIC KEY":
-            guard let outer = DERElement.readWhole(block.der[...]), outer.tag == DERElement.sequence,
+            guard let outer = DERReading.whole(block.der[...]), outer.isConstructed(.sequence),
                   let parts = outer.children, parts.count == 2,
-                  let algorithm = KeyAlgorithm(algorithmIdentifier: parts[0]), parts[1].tag == DERElement.bitString
+                  let algorithm = KeyAlgorithm(algorithmIdentifier: parts[0]), parts[1].isPrimitive(.bitString),
+                  let bitString = parts[1].primitiveContent
             else { return .failure(Rejection("a `PUBLIC KEY` block whose content is not a SubjectPublicKeyInfo")) }
             var bits: Int?
-            if algorithm == .rsa, parts[1].content.first == 0 { bits = rsaModulusBits(ofPKCS1: parts[1].content.dropFirst()) }
+            if algorithm == .rsa, bitString.first == 0 { bits = rsaModulusBits(ofPKCS1: bitString.dropFirst()) }
             return .success(PublicKeyBlock(algorithm: algorithm, der: block.der, rsaModulusBits: bits))
         case "RSA PUBLIC KEY":
             return .failure(Rejection(
@@ -237,12 +240,16 @@ enum KeyInspection {
         for block in blocks {
             guard block.label == "CERTIFICATE" else { return .invalid(wrongLabel(block.label, expected: "certificate")) }
             let notCertificate = FieldCheck.invalid("a `CERTIFICATE` block whose content is not an X.509 certificate")
-            guard block.der.first == DERElement.sequence else { return notCertificate }
-            guard let outer = DERElement.readWhole(block.der[...]) else {
-                return .invalid("a PEM certificate whose DER length does not match its size (truncated?)")
+            // A constructed SEQUENCE's identifier octet.
+            guard block.der.first == 0x30 else { return notCertificate }
+            let outer: ASN1Node
+            switch DERReading.parse(block.der[...]) {
+            case .failure(.lengthMismatch): return .invalid("a PEM certificate whose DER length does not match its size (truncated?)")
+            case .failure(.malformed): return notCertificate
+            case .success(let node): outer = node
             }
-            guard let parts = outer.children, parts.count == 3, parts[0].tag == DERElement.sequence,
-                  parts[1].tag == DERElement.sequence, parts[2].tag == DERElement.bitString
+            guard let parts = outer.children, parts.count == 3, parts[0].isConstructed(.sequence),
+                  parts[1].isConstructed(.sequence), parts[2].isPrimitive(.bitString)
             else { return notCertificate }
         }
         return .valid
@@ -252,10 +259,10 @@ enum KeyInspection {
 
     /// The modulus size of a PKCS#1 RSAPrivateKey or RSAPublicKey, or nil when `der` is not one.
     private static func rsaModulusBits(ofPKCS1 der: ArraySlice<UInt8>) -> Int? {
-        guard let outer = DERElement.readWhole(der), outer.tag == DERElement.sequence, let parts = outer.children else { return nil }
+        guard let outer = DERReading.whole(der), outer.isConstructed(.sequence), let parts = outer.children else { return nil }
         // RSAPrivateKey starts with a version, RSAPublicKey with the modulus.
         let modulusIndex = parts.count >= 9 ? 1 : 0
-        guard parts.count > modulusIndex, parts[modulusIndex].tag == DERElement.integer else { return nil }
+        guard parts.count > modulusIndex, parts[modulusIndex].isPrimitive(.integer) else { return nil }
         return parts[modulusIndex].unsignedBitCount
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftASN1
 
 /// PEM text as OpenBao's Go code reads it, for comparing a manifest's certificates and keys
 /// with the server's copy: the server keeps PEM text verbatim (line endings, line width,
@@ -22,12 +23,12 @@ public enum PEMMeaning {
         if block.label == "PUBLIC KEY" { return Base64.encode(block.der) }
         // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL, serial,
         // signature, issuer, validity, subject, subjectPublicKeyInfo, … }, … }
-        guard let certificate = DERElement.readWhole(block.der[...]), certificate.tag == DERElement.sequence,
-              let tbs = certificate.children?.first, tbs.tag == DERElement.sequence, var parts = tbs.children
+        guard let certificate = DERReading.whole(block.der[...]), certificate.isConstructed(.sequence),
+              let tbs = certificate.children?.first, tbs.isConstructed(.sequence), var parts = tbs.children
         else { return nil }
-        if parts.first?.tag == 0xA0 { parts.removeFirst() }
-        guard parts.count > 5, parts[5].tag == DERElement.sequence else { return nil }
-        return Base64.encode(encoded(parts[5]))
+        if parts.first?.isConstructed(ASN1Node.contextZero) == true { parts.removeFirst() }
+        guard parts.count > 5, parts[5].isConstructed(.sequence) else { return nil }
+        return Base64.encode(Array(parts[5].encodedBytes))
     }
 
     /// Every block of `text` whose body decodes, headers left out, like repeated `pem.Decode`:
@@ -53,22 +54,5 @@ public enum PEMMeaning {
             }
         }
         return result
-    }
-
-    /// An element with its identifier and length octets, as DER writes them.
-    private static func encoded(_ element: DERElement) -> [UInt8] {
-        let count = element.content.count
-        var length: [UInt8] = []
-        if count < 0x80 {
-            length = [UInt8(count)]
-        } else {
-            var remaining = count
-            while remaining > 0 {
-                length.insert(UInt8(remaining & 0xFF), at: 0)
-                remaining >>= 8
-            }
-            length.insert(0x80 | UInt8(length.count), at: 0)
-        }
-        return [element.tag] + length + Array(element.content)
     }
 }

@@ -75,6 +75,8 @@ struct RegistryCoverageTests {
             "name": .string(name), "mount_accessor": .string(accessor), "canonical_id": .string(groupID),
         ]).data?["id"]?.stringValue)
 
+        // A quota on the test's own KV engine, at a rate no test reaches.
+        _ = try await client.request(.post, "sys/quotas/rate-limit/\(name)", body: ["rate": 100000, "path": .string(kv)])
         func keys(_ path: String, _ member: String? = nil) async throws -> [String: JSONValue] {
             let data = try await client.request(.get, path).data
             let object = member.map { data?[$0] } ?? data
@@ -94,6 +96,7 @@ struct RegistryCoverageTests {
             (.policy, Array(try await keys("sys/policies/acl/\(name)").keys)),
             (.tokenRole, Array(try await keys("auth/token/roles/\(name)").keys)),
             (.identityEntity, Array(try await keys("identity/entity/name/\(name)").keys)),
+            (.rateLimitQuota, Array(try await keys("sys/quotas/rate-limit/\(name)").keys)),
             (.userpassUser, Array(try await keys("auth/\(up)/users/u").keys)),
             (.jwtConfig, Array(try await keys("auth/\(jwt)/config").keys)),
             (.jwtRole, Array(try await keys("auth/\(jwt)/role/r").keys)),

@@ -9,7 +9,7 @@ public enum KindRegistry {
         KubernetesRoleKind.definition, UserpassUserKind.definition, JWTConfigKind.definition, JWTRoleKind.definition,
         CertRoleKind.definition, TokenRoleKind.definition,
         IdentityEntityKind.definition, IdentityGroupKind.definition, EntityAliasKind.definition, GroupAliasKind.definition,
-        KVSecretKind.definition,
+        RateLimitQuotaKind.definition, KVSecretKind.definition,
     ]
 
     /// The definition of a kind.
