@@ -112,8 +112,9 @@ struct ApplyLockTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<2 {
                     group.addTask {
+                        // A TTL no loaded machine's delays reach (10 s lapsed once on CI beside builds).
                         let lock = ApplyLock(
-                            location: location, ttl: .seconds(10), timeout: .seconds(30), pollInterval: .milliseconds(30))
+                            location: location, ttl: .seconds(30), timeout: .seconds(60), pollInterval: .milliseconds(30))
                         let lease = try await lock.acquire(client: client)
                         occupancy.withLock {
                             $0.inside += 1
@@ -270,8 +271,9 @@ struct ApplyLockTests {
     func takenOverHolderNotices() async throws {
         let client = try await DevServer.shared().client()
         let location = Self.location()
-        // A TTL long enough that a loaded machine's late renewals never let it lapse first.
-        let lease = try await ApplyLock(location: location, ttl: .seconds(9), timeout: .zero).acquire(client: client)
+        // A TTL long enough that a loaded machine's late renewals never let it lapse first (9 s
+        // lapsed once on CI beside builds): renewals every 10 s, noticed within waitUntilLost's 30 s.
+        let lease = try await ApplyLock(location: location, ttl: .seconds(30), timeout: .zero).acquire(client: client)
         try lease.check()
         try await Self.usurp(owner: "usurper", at: location, client: client)
         let error = try await Self.waitUntilLost(lease)

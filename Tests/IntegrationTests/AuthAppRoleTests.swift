@@ -147,7 +147,7 @@ struct AuthAppRoleTests {
         let server = try await DevServer.shared()
         let fixture = try await Fixture(server: server)
         let (roleID, secretID) = try await fixture.role(
-            "short", fields: ["token_ttl": .string("10s"), "token_max_ttl": .string("20s")])
+            "short", fields: ["token_ttl": .string("20s"), "token_max_ttl": .string("40s")])
         let login = LoginMethod.appRole(AppRoleCredentials(
             mount: Sourced(fixture.mount, from: .flag("--approle-mount")),
             roleID: .value(SecretText(roleID), .environment("VAULT_ROLE_ID")),
@@ -162,13 +162,14 @@ struct AuthAppRoleTests {
         // TokenScheduleTests; here, on a machine whose sleeps can overshoot under load, the real
         // server must only ever hand out a working token and end with a fresh login. The TTLs
         // are long enough that a loaded CI machine's late wake-ups stay inside them.
-        try await Task.sleep(for: .seconds(8))
+        // (10 s and 20 s let the token expire once on CI beside builds: now 20 s and 40 s.)
+        try await Task.sleep(for: .seconds(16))
         let second = try await lifecycle.token()
         #expect(["renew", "login"].contains(authority.calls.dropFirst(2).first ?? ""), "\(authority.calls)")
         #expect(try await client.with(token: second.value).lookUpSelf().policies.contains(fixture.policy))
 
         var current = first
-        let clock = ContinuousClock(), end = clock.now + .seconds(30)
+        let clock = ContinuousClock(), end = clock.now + .seconds(60)
         while current == first, clock.now < end {
             try await Task.sleep(for: .milliseconds(200))
             current = try await lifecycle.token()
