@@ -247,18 +247,19 @@ struct ApplyLockTests {
 
     // MARK: - Renewal
 
-    @Test("renewal keeps a 6-second lock held for 14 seconds")
+    @Test("renewal keeps a 12-second lock held for 30 seconds")
     func renewalKeepsItAlive() async throws {
         let client = try await DevServer.shared().client()
         let location = Self.location()
-        // Long enough that a loaded CI machine's late wake-ups stay inside the TTL.
-        let lease = try await ApplyLock(location: location, ttl: .seconds(6), timeout: .zero).acquire(client: client)
+        // A claim lapses only if no renewal lands for 12 s: long enough for a loaded CI
+        // machine's late wake-ups (a 6 s claim was renewed only three times in 14 s there).
+        let lease = try await ApplyLock(location: location, ttl: .seconds(12), timeout: .zero).acquire(client: client)
         let firstVersion = lease.version
-        try await Task.sleep(for: .seconds(14))
+        try await Task.sleep(for: .seconds(30))
         try lease.check()
-        // Renewed every 2 s when the machine is idle; a loaded CI machine renews later, so the
-        // bound is what holding the lock needs: a 6 s claim lasts 14 s only if renewed twice.
-        #expect(lease.version >= firstVersion + 2, "a 6-second claim held for 14 seconds was renewed at least twice")
+        // Renewed every 4 s when the machine is idle; the bound is what holding the lock needs:
+        // a 12 s claim lasts 30 s only if renewed at least twice.
+        #expect(lease.version >= firstVersion + 2, "a 12-second claim held for 30 seconds was renewed at least twice")
         let intruder = try await #require(throws: ApplyLockError.self) {
             try await ApplyLock(location: location, timeout: .zero).acquire(client: client)
         }
