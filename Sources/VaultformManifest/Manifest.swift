@@ -46,6 +46,12 @@ public struct Manifest: Sendable, Equatable {
     public var entityAliases: [EntityAlias] = []
     /// Group aliases (`identity/group-alias`).
     public var groupAliases: [GroupAlias] = []
+    /// Connections of database secrets engines (`MOUNT/config/NAME`).
+    public var databaseConnections: [DatabaseConnection] = []
+    /// Dynamic roles of database secrets engines (`MOUNT/roles/NAME`).
+    public var databaseRoles: [DatabaseRole] = []
+    /// Static roles of database secrets engines (`MOUNT/static-roles/NAME`).
+    public var databaseStaticRoles: [DatabaseStaticRole] = []
     /// Secret schemas.
     public var secretSchemas: [SecretSchema] = []
 
@@ -84,10 +90,14 @@ public struct OwnershipRule: Sendable, Equatable {
         case entityAlias = "entity_alias"
         case groupAlias = "group_alias"
         case transitKey = "transit_key"
+        case databaseConnection = "database_connection"
+        case databaseRole = "database_role"
+        case databaseStaticRole = "database_static_role"
 
         /// Whether a rule of this kind may name a mount: kinds whose objects live on one.
         public var takesMount: Bool {
-            [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .certRole, .transitKey, .entityAlias, .groupAlias].contains(self)
+            [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .certRole, .transitKey, .entityAlias, .groupAlias,
+             .databaseConnection, .databaseRole, .databaseStaticRole].contains(self)
         }
     }
 

@@ -257,12 +257,21 @@ struct SecretSchemaTests {
             let envCanary = "canary-env-\(UUID().uuidString)"
             let serverCanary = "canary-server-\(UUID().uuidString)"
             let writeOnlyCanary = "canary-write-only-\(UUID().uuidString)"
-            // Every write-only field: a userpass user's password.
+            let databaseCanary = "canary-database-root-\(UUID().uuidString)"
+            // Every write-only field: a userpass user's password, a database connection's root
+            // password (not checked against a database: verify_connection is off).
             let manifest = try Self.write("""
                 auth_methods: [{ path: userpass, type: userpass }]
                 userpass_users:
                   - { name: alice, password: { from_env: ALICE_PASSWORD } }
-                secrets_engines: [{ path: secret, type: kv-v2 }]
+                secrets_engines: [{ path: secret, type: kv-v2 }, { path: database, type: database }]
+                database_connections:
+                  - name: pg
+                    plugin_name: postgresql-database-plugin
+                    connection_url: "postgresql://{{username}}:{{password}}@127.0.0.1:1/postgres"
+                    username: postgres
+                    password: { from_env: DB_ROOT_PASSWORD }
+                    verify_connection: false
                 secret_schemas:
                   - path: secret/app
                     fields:
@@ -272,7 +281,7 @@ struct SecretSchemaTests {
                 """, in: directory)
             _ = try await Self.vaultform(["apply", manifest, "--auto-approve", "--target", "mount:secret"], server)
             try await BaoCommand(server: server)("kv", "put", "-mount=secret", "app", "existing=\(serverCanary)")
-            let environment = ["APP_API_KEY": envCanary, "ALICE_PASSWORD": writeOnlyCanary]
+            let environment = ["APP_API_KEY": envCanary, "ALICE_PASSWORD": writeOnlyCanary, "DB_ROOT_PASSWORD": databaseCanary]
             let planFile = directory.appendingPathComponent("p.plan").path
             var outputs: [String] = []
             for arguments in [
@@ -301,6 +310,7 @@ struct SecretSchemaTests {
                 #expect(!text.contains(envCanary), "output \(index) holds the environment canary")
                 #expect(!text.contains(serverCanary), "output \(index) holds the server canary")
                 #expect(!text.contains(writeOnlyCanary), "output \(index) holds the write-only canary")
+                #expect(!text.contains(databaseCanary), "output \(index) holds the database root password canary")
             }
             #expect(outputs[1].contains("Warning: kv-secret:secret/app: `existing` is not a valid string: shorter than 200 characters"), "\(outputs[1])")
         }

@@ -9,6 +9,7 @@ public enum KindRegistry {
         KubernetesRoleKind.definition, UserpassUserKind.definition, JWTConfigKind.definition, JWTRoleKind.definition,
         CertRoleKind.definition, TokenRoleKind.definition,
         IdentityEntityKind.definition, IdentityGroupKind.definition, EntityAliasKind.definition, GroupAliasKind.definition,
+        DatabaseConnectionKind.definition, DatabaseRoleKind.definition, DatabaseStaticRoleKind.definition,
         KVSecretKind.definition,
     ]
 
