@@ -152,6 +152,15 @@ struct DatabaseSecretsTests {
                 .init(["write", fixed, "username=static_app", "credential_type=rsa_private_key", "credential_config=key_bits=2048"], stat,
                       "credential_type"),
             ], manifest: manifest, server: server, environment: environment)
+
+            // A static role's user cannot change in place: another one is a replace.
+            let renamed = directory.appendingPathComponent("renamed.yaml")
+            try String(contentsOfFile: manifest, encoding: .utf8).replacingOccurrences(of: "username: static_app", with: "username: other_app")
+                .write(to: renamed, atomically: true, encoding: .utf8)
+            let plan = try await server.vaultform(["plan", renamed.path, "--format", "json"], environment: environment)
+            let json = try JSONSerialization.jsonObject(with: Data(plan.output.utf8)) as? [String: Any]
+            let actions = (json?["changes"] as? [[String: Any]] ?? []).map { "\($0["action"] ?? "") \($0["address"] ?? "")" }
+            #expect(actions == ["replace \(stat)"], "\(plan.output)")
         }
     }
 
