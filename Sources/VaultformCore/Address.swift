@@ -26,6 +26,9 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case entityAlias = "entity-alias"
     case groupAlias = "group-alias"
     case rateLimitQuota = "rate-limit-quota"
+    case databaseConnection = "database-connection"
+    case databaseRole = "database-role"
+    case databaseStaticRole = "database-static-role"
     case kvSecret = "kv-secret"
 
     /// Dependency order, so sorting by kind sorts operations safely.

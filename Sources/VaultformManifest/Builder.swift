@@ -332,6 +332,7 @@ struct Builder {
             guard let name = item.string("name"), let mount = item.locatedString("mount"), let group = item.locatedString("group") else { continue }
             manifest.groupAliases.append(GroupAlias(name: name, mount: mount, group: group, location: item.location))
         }
+        addDatabase(root, to: &manifest)
         for item in objects(root, "secret_schemas") {
             if let schema = secretSchema(item) { manifest.secretSchemas.append(schema) }
         }
@@ -339,7 +340,7 @@ struct Builder {
 
     /// An object's `ignore_fields` (the shape table checked the names). A field both set and
     /// ignored is a contradiction: reported at the name.
-    private mutating func ignoredFields(_ item: CheckedObject, tuning: CheckedObject? = nil) -> [String] {
+    mutating func ignoredFields(_ item: CheckedObject, tuning: CheckedObject? = nil) -> [String] {
         let names = item.strings("ignore_fields") ?? []
         for name in names where item.has(name.value) || (tuning?.has(name.value) ?? false) {
             diagnostics.append(.error(
@@ -384,7 +385,7 @@ struct Builder {
         return SourceLocation(file: file, line: scalar.line + error.line - 1, column: error.column)
     }
 
-    private func objects(_ root: CheckedObject, _ key: String) -> [CheckedObject] {
+    func objects(_ root: CheckedObject, _ key: String) -> [CheckedObject] {
         (root.list(key) ?? []).compactMap { item in
             if case .object(let object) = item.value { return object }
             return nil
@@ -573,7 +574,7 @@ struct Builder {
     }
 
     /// A write-only value's source (the shape allows exactly one).
-    private mutating func writeOnlySource(_ object: CheckedObject) -> WriteOnlySource? {
+    mutating func writeOnlySource(_ object: CheckedObject) -> WriteOnlySource? {
         if object.has("store"), !object.has("generate") {
             diagnostics.append(.error("`store` goes with `generate`", at: object.location(of: "store")))
         }

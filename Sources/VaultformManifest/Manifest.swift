@@ -48,6 +48,12 @@ public struct Manifest: Sendable, Equatable {
     public var groupAliases: [GroupAlias] = []
     /// Rate-limit quotas (`sys/quotas/rate-limit/NAME`).
     public var quotas: [RateLimitQuota] = []
+    /// Connections of database secrets engines (`MOUNT/config/NAME`).
+    public var databaseConnections: [DatabaseConnection] = []
+    /// Dynamic roles of database secrets engines (`MOUNT/roles/NAME`).
+    public var databaseRoles: [DatabaseRole] = []
+    /// Static roles of database secrets engines (`MOUNT/static-roles/NAME`).
+    public var databaseStaticRoles: [DatabaseStaticRole] = []
     /// Secret schemas.
     public var secretSchemas: [SecretSchema] = []
 
@@ -87,10 +93,14 @@ public struct OwnershipRule: Sendable, Equatable {
         case groupAlias = "group_alias"
         case rateLimitQuota = "rate_limit_quota"
         case transitKey = "transit_key"
+        case databaseConnection = "database_connection"
+        case databaseRole = "database_role"
+        case databaseStaticRole = "database_static_role"
 
         /// Whether a rule of this kind may name a mount: kinds whose objects live on one.
         public var takesMount: Bool {
-            [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .certRole, .transitKey, .entityAlias, .groupAlias].contains(self)
+            [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .certRole, .transitKey, .entityAlias, .groupAlias,
+             .databaseConnection, .databaseRole, .databaseStaticRole].contains(self)
         }
     }
 

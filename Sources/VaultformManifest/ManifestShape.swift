@@ -553,6 +553,9 @@ public enum ManifestShape {
             Field("entity_aliases", .list(.object(entityAlias), unique: false), "Entity aliases."),
             Field("group_aliases", .list(.object(groupAlias), unique: false), "Group aliases."),
             Field("quotas", .list(.object(rateLimitQuota), unique: false), "Rate-limit quotas."),
+            Field("database_connections", .list(.object(databaseConnection), unique: false), "Connections of database secrets engines."),
+            Field("database_roles", .list(.object(databaseRole), unique: false), "Dynamic roles of database secrets engines."),
+            Field("database_static_roles", .list(.object(databaseStaticRole), unique: false), "Static roles of database secrets engines."),
             Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),
         ]
     )

@@ -15,8 +15,12 @@ struct Validator {
     /// Policies the server owns.
     static let builtinPolicies: Set<String> = ["root", "default"]
 
+    /// Records a problem (for the checks in `Validation+*.swift`).
+    mutating func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+
     mutating func validate(_ manifest: inout Manifest) {
         checkDuplicates(manifest)
+        checkDatabase(manifest)
         checkBuiltins(manifest)
         checkNameCase(manifest)
         checkTransitKeys(manifest)
@@ -51,6 +55,9 @@ struct Validator {
         }
         for index in manifest.kubernetesConfigs.indices {
             resolve(&manifest.kubernetesConfigs[index].tokenReviewerJWT, at: manifest.kubernetesConfigs[index].location)
+        }
+        for index in manifest.databaseConnections.indices {
+            resolve(&manifest.databaseConnections[index].password, at: manifest.databaseConnections[index].location)
         }
     }
 

@@ -48,30 +48,35 @@ enum BothWays {
         }
     }
 
-    /// Each spelling, written with `bao`, plans no change.
-    static func spellingsAreNoChange(_ spellings: [[String]], manifest: String, server: DevServer) async throws {
+    /// Each spelling, written with `bao`, plans no change. `environment` goes to every
+    /// vaultform run (the sources of write-only values).
+    static func spellingsAreNoChange(
+        _ spellings: [[String]], manifest: String, server: DevServer, environment: [String: String] = [:]
+    ) async throws {
         let bao = BaoCommand(server: server)
         for spelling in spellings {
             _ = try await bao.run(spelling)
-            let plan = try await server.vaultform(["plan", manifest, "--format", "json"])
+            let plan = try await server.vaultform(["plan", manifest, "--format", "json"], environment: environment)
             #expect(try changed(plan.output).isEmpty, "\(spelling): \(plan.output)")
         }
     }
 
     /// Each drift, made with `bao`, shows its field; then `drift` exits 2, apply (with
     /// `applyArguments`) repairs everything, and the next plan is empty.
-    static func driftsAreRepaired(_ drifts: [Drift], manifest: String, server: DevServer, applyArguments: [String] = []) async throws {
+    static func driftsAreRepaired(
+        _ drifts: [Drift], manifest: String, server: DevServer, applyArguments: [String] = [], environment: [String: String] = [:]
+    ) async throws {
         let bao = BaoCommand(server: server)
         for drift in drifts {
             _ = try await bao.run(drift.command)
-            let plan = try await server.vaultform(["plan", manifest, "--format", "json"])
+            let plan = try await server.vaultform(["plan", manifest, "--format", "json"], environment: environment)
             #expect(try changed(plan.output).contains("\(drift.address) \(drift.field)"), "\(drift.command): \(plan.output)")
         }
-        let drifted = try await server.vaultform(["drift", manifest])
+        let drifted = try await server.vaultform(["drift", manifest], environment: environment)
         #expect(drifted.code == 2, "\(drifted.all)")
-        let repaired = try await server.vaultform(["apply", manifest, "--auto-approve"] + applyArguments)
+        let repaired = try await server.vaultform(["apply", manifest, "--auto-approve"] + applyArguments, environment: environment)
         #expect(repaired.code == 0, "\(repaired.all)")
-        let after = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
+        let after = try await server.vaultform(["plan", manifest, "--detailed-exitcode"], environment: environment)
         #expect(after.code == 0, "\(after.all)")
     }
 }

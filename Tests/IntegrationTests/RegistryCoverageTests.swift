@@ -115,6 +115,34 @@ struct RegistryCoverageTests {
         }
     }
 
+    @Test("a database connection (its connection_details too), a dynamic and a static role read back only fields their definitions name")
+    func databaseKinds() async throws {
+        let server = try await DevServer.shared()
+        let client = try server.client()
+        try await PostgresServer.with { pg in
+            try await pg.superuserQuery("CREATE ROLE cov_static LOGIN PASSWORD 'initial-password'")
+            let db = PlanExactnessTests.unique("cov-db")
+            _ = try await client.request(.post, "sys/mounts/\(db)", body: ["type": "database"])
+            // Every setting the PostgreSQL plugin takes, so each is read back.
+            _ = try await client.request(.post, "\(db)/config/pg", body: [
+                "plugin_name": "postgresql-database-plugin", "connection_url": .string(pg.connectionURL), "username": "postgres",
+                "password": .string(pg.superuserPassword), "allowed_roles": "*", "max_open_connections": 3, "max_idle_connections": 2,
+                "max_connection_lifetime": "1m", "username_template": "v-{{.RoleName}}", "disable_escaping": true,
+                "password_authentication": "scram-sha-256", "password_policy": "", "root_rotation_statements": ["SELECT 1;"],
+            ])
+            _ = try await client.request(.post, "\(db)/roles/r", body: ["db_name": "pg", "creation_statements": "SELECT 1;"])
+            _ = try await client.request(.post, "\(db)/static-roles/s", body: ["db_name": "pg", "username": "cov_static", "rotation_period": 3600])
+            let connection = try #require(try await client.request(.get, "\(db)/config/pg").data?.objectValue)
+            let details = try #require(connection["connection_details"]?.objectValue)
+            let role = try #require(try await client.request(.get, "\(db)/roles/r").data?.objectValue)
+            let staticRole = try #require(try await client.request(.get, "\(db)/static-roles/s").data?.objectValue)
+            #expect(Self.unlisted(Array(connection.keys), of: .databaseConnection).isEmpty, "\(connection.keys.sorted())")
+            #expect(Self.unlisted(Array(details.keys), of: .databaseConnection).isEmpty, "\(details.keys.sorted())")
+            #expect(Self.unlisted(Array(role.keys), of: .databaseRole).isEmpty, "\(role.keys.sorted())")
+            #expect(Self.unlisted(Array(staticRole.keys), of: .databaseStaticRole).isEmpty, "\(staticRole.keys.sorted())")
+        }
+    }
+
     @Test("an audit device reads back only fields its definition names")
     func auditDevice() async throws {
         try await DevServer.with { server in

@@ -264,6 +264,9 @@ struct SecretSchemaTests {
             defer { provider.close() }
             let pki = try await TestPKI()
             defer { pki.remove() }
+            let databaseCanary = "canary-database-root-\(UUID().uuidString)"
+            // And a database connection's root password (not checked against a database:
+            // verify_connection is off).
             let manifest = try Self.write("""
                 auth_methods:
                   - { path: userpass, type: userpass }
@@ -281,7 +284,14 @@ struct SecretSchemaTests {
                     kubernetes_host: https://k8s.example
                     kubernetes_ca_cert_file: \(pki.caCertificate)
                     token_reviewer_jwt: { from_env: REVIEWER_JWT }
-                secrets_engines: [{ path: secret, type: kv-v2 }]
+                secrets_engines: [{ path: secret, type: kv-v2 }, { path: database, type: database }]
+                database_connections:
+                  - name: pg
+                    plugin_name: postgresql-database-plugin
+                    connection_url: "postgresql://{{username}}:{{password}}@127.0.0.1:1/postgres"
+                    username: postgres
+                    password: { from_env: DB_ROOT_PASSWORD }
+                    verify_connection: false
                 secret_schemas:
                   - path: secret/app
                     fields:
@@ -293,7 +303,7 @@ struct SecretSchemaTests {
             try await BaoCommand(server: server)("kv", "put", "-mount=secret", "app", "existing=\(serverCanary)")
             let environment = [
                 "APP_API_KEY": envCanary, "ALICE_PASSWORD": writeOnlyCanary, "OIDC_CLIENT_SECRET": clientSecretCanary,
-                "REVIEWER_JWT": reviewerCanary,
+                "REVIEWER_JWT": reviewerCanary, "DB_ROOT_PASSWORD": databaseCanary,
             ]
             let planFile = directory.appendingPathComponent("p.plan").path
             var outputs: [String] = []
@@ -325,6 +335,7 @@ struct SecretSchemaTests {
                 #expect(!text.contains(writeOnlyCanary), "output \(index) holds the write-only canary")
                 #expect(!text.contains(clientSecretCanary), "output \(index) holds the OIDC client secret canary")
                 #expect(!text.contains(reviewerCanary), "output \(index) holds the reviewer JWT canary")
+                #expect(!text.contains(databaseCanary), "output \(index) holds the database root password canary")
             }
             #expect(outputs[1].contains("Warning: kv-secret:secret/app: `existing` is not a valid string: shorter than 200 characters"), "\(outputs[1])")
         }

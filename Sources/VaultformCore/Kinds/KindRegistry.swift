@@ -9,7 +9,8 @@ public enum KindRegistry {
         KubernetesRoleKind.definition, UserpassUserKind.definition, JWTConfigKind.definition, JWTRoleKind.definition,
         CertRoleKind.definition, TokenRoleKind.definition,
         IdentityEntityKind.definition, IdentityGroupKind.definition, EntityAliasKind.definition, GroupAliasKind.definition,
-        RateLimitQuotaKind.definition, KVSecretKind.definition,
+        RateLimitQuotaKind.definition, DatabaseConnectionKind.definition, DatabaseRoleKind.definition, DatabaseStaticRoleKind.definition,
+        KVSecretKind.definition,
     ]
 
     /// The definition of a kind.
