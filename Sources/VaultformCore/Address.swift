@@ -12,6 +12,8 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case authMethod = "auth"
     case kvConfig = "kv-config"
     case transitKey = "transit-key"
+    case pkiRootCA = "pki-root-ca"
+    case pkiRole = "pki-role"
     case policy
     case appRoleRole = "approle-role"
     case kubernetesConfig = "kubernetes-config"

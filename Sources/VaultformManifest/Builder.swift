@@ -99,6 +99,7 @@ struct Builder {
             checkTransitKey(key, item)
             manifest.transitKeys.append(key)
         }
+        buildPKI(root, into: &manifest)
         for item in objects(root, "policies") {
             guard let name = item.string("name") else { continue }
             let source: Policy.Source
@@ -336,7 +337,7 @@ struct Builder {
 
     /// An object's `ignore_fields` (the shape table checked the names). A field both set and
     /// ignored is a contradiction: reported at the name.
-    private mutating func ignoredFields(_ item: CheckedObject, tuning: CheckedObject? = nil) -> [String] {
+    mutating func ignoredFields(_ item: CheckedObject, tuning: CheckedObject? = nil) -> [String] {
         let names = item.strings("ignore_fields") ?? []
         for name in names where item.has(name.value) || (tuning?.has(name.value) ?? false) {
             diagnostics.append(.error(
@@ -381,7 +382,7 @@ struct Builder {
         return SourceLocation(file: file, line: scalar.line + error.line - 1, column: error.column)
     }
 
-    private func objects(_ root: CheckedObject, _ key: String) -> [CheckedObject] {
+    func objects(_ root: CheckedObject, _ key: String) -> [CheckedObject] {
         (root.list(key) ?? []).compactMap { item in
             if case .object(let object) = item.value { return object }
             return nil

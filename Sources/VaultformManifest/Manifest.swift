@@ -16,6 +16,10 @@ public struct Manifest: Sendable, Equatable {
     public var secretsEngines: [SecretsEngine] = []
     /// Transit keys.
     public var transitKeys: [TransitKey] = []
+    /// Root CAs generated inside PKI engines (`MOUNT/root/generate/internal`), one per engine.
+    public var pkiRootCAs: [PKIRootCA] = []
+    /// Roles of PKI engines (`MOUNT/roles/NAME`).
+    public var pkiRoles: [PKIRole] = []
     /// ACL policies.
     public var policies: [Policy] = []
     /// Policies that roles may name without the manifest managing them.
@@ -84,10 +88,11 @@ public struct OwnershipRule: Sendable, Equatable {
         case entityAlias = "entity_alias"
         case groupAlias = "group_alias"
         case transitKey = "transit_key"
+        case pkiRole = "pki_role"
 
         /// Whether a rule of this kind may name a mount: kinds whose objects live on one.
         public var takesMount: Bool {
-            [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .certRole, .transitKey, .entityAlias, .groupAlias].contains(self)
+            [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .certRole, .transitKey, .pkiRole, .entityAlias, .groupAlias].contains(self)
         }
     }
 

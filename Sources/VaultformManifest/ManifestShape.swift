@@ -97,6 +97,25 @@ public enum ManifestShape {
         ]
     )
 
+    static let pkiRootCA = ObjectShape(
+        "a PKI root CA", summary: "A root CA generated inside a PKI engine (MOUNT/root/generate/internal), created once and never regenerated.",
+        fields: [
+            Field("mount", .string(.mountPath), required: true, "The PKI engine's path."),
+        ] + PKICASettings.all.map { $0.key == "common_name" ? Field($0.key, $0.type.shape, required: true, $0.summary) : $0.field } + [
+            Field("rotate", .string(.nonEmpty), "A marker: changing it issues a new issuer (the old one is kept for verification)."),
+            ignoreFields(PKICASettings.all.map(\.key).filter { $0 != "common_name" }),
+        ]
+    )
+
+    static let pkiRole = ObjectShape(
+        "a PKI role", summary: "A role of a PKI engine (MOUNT/roles/NAME): which certificates it issues.",
+        fields: [
+            Field("mount", .string(.mountPath), required: true, "The PKI engine's path."),
+            Field("name", .string(.name), required: true, "The role's name."),
+        // A write replaces the whole role, so no field can be left to someone else: no ignore_fields.
+        ] + PKIRoleSettings.all.map(\.field)
+    )
+
     static let policyRule = ObjectShape(
         "a policy rule", summary: "One path block of an ACL policy.",
         fields: [
@@ -522,6 +541,8 @@ public enum ManifestShape {
             Field("audit_devices", .list(.object(auditDevice), unique: false), "Audit devices."),
             Field("secrets_engines", .list(.object(secretsEngine), unique: false), "Secrets engines of any type."),
             Field("transit_keys", .list(.object(transitKey), unique: false), "Keys of Transit engines."),
+            Field("pki_root_cas", .list(.object(pkiRootCA), unique: false), "Root CAs generated inside PKI engines."),
+            Field("pki_roles", .list(.object(pkiRole), unique: false), "Roles of PKI engines."),
             Field("policies", .list(.object(policy), unique: false), "ACL policies."),
             Field("external_policies", .list(.string(.name), unique: true), "Policies that exist but are not managed here."),
             Field("auth_methods", .list(.object(authMethod), unique: false), "Auth methods of any type."),

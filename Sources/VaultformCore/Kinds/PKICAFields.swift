@@ -1,0 +1,85 @@
+import Foundation
+import VaultformManifest
+import VaultWire
+
+/// The fields of a PKI engine's CA, root or intermediate: its generate parameters, read back
+/// from the engine's default issuer (its certificate, parsed with swift-certificates, and its
+/// key). Subject, key and lifetime are fixed when the CA is generated: a change replaces it
+/// (destroying every certificate it issued), which apply does only with `--allow-destroy`;
+/// the issuer's and key's names change in place.
+enum PKICAFields {
+    /// A field that only generating the CA again changes.
+    static func fixedReason(_ field: String) -> String {
+        "`\(field)` is fixed when the CA is generated; generating it again invalidates every certificate it issued (`rotate:` issues a new issuer instead)"
+    }
+
+    /// The fields, from the manifest's table: the subject and key fixed, the names in place.
+    static let definitions: [FieldDefinition] = PKICASettings.all.map { setting in
+        let summary = PKISettingValues.summary(setting)
+        switch setting.key {
+        // The server refuses to clear a name: an omitted one is left as it is.
+        case "issuer_name", "key_name": return .inPlace(setting.key, nil, summary)
+        // Required, or unmanaged when omitted (the engine's maximum TTL).
+        case "common_name", "ttl": return .fixed(setting.key, nil, summary, reason: fixedReason(setting.key))
+        case "key_type": return .fixed(setting.key, .string("rsa"), summary, reason: fixedReason(setting.key))
+        case "key_bits": return .fixed(setting.key, .integer(2048), summary, reason: fixedReason(setting.key))
+        default: return .fixed(setting.key, PKISettingValues.zero(setting.type), summary, reason: fixedReason(setting.key))
+        }
+    }
+
+    /// The engine's default issuer and its key, as one record (`issuer`, `key`); nil when the
+    /// engine has no default issuer, or its certificate is not of the kind wanted (a root
+    /// is self-signed, an intermediate is not).
+    static func read(mount: String, get: PathGet, selfSigned: Bool) async throws -> JSONValue? {
+        guard let config = try await get("\(mount)config/issuers"),
+              let id = config["default"]?.stringValue, !id.isEmpty,
+              let issuer = try await get("\(mount)issuer/\(id)") else { return nil }
+        guard let pem = issuer["certificate"]?.stringValue, let certificate = PKICertificate(pem: pem),
+              certificate.selfSigned == selfSigned else { return nil }
+        var key: JSONValue = .object([:])
+        if let keyID = issuer["key_id"]?.stringValue, !keyID.isEmpty, let found = try await get("\(mount)key/\(keyID)") { key = found }
+        return .object(["issuer": issuer, "key": key])
+    }
+
+    /// The record's fields, as the generate parameters name them.
+    static func live(_ record: LiveRecord) -> [String: FieldValue] {
+        let issuer = record["issuer"], key = record["key"]
+        var fields: [String: FieldValue] = [
+            "issuer_name": .string(issuer?["issuer_name"]?.stringValue ?? ""),
+            "key_name": .string(key?["key_name"]?.stringValue ?? ""),
+            "key_type": .string(key?["key_type"]?.stringValue ?? ""),
+        ]
+        guard let pem = issuer?["certificate"]?.stringValue, let certificate = PKICertificate(pem: pem) else { return fields }
+        for (name, _) in PKICertificate.attributes {
+            let values = certificate.subject[name] ?? []
+            fields[name] = name == "common_name" ? .string(values.first ?? "") : .unorderedSet(values)
+        }
+        fields["key_bits"] = .integer(certificate.keyBits)
+        fields["ttl"] = .seconds(certificate.ttl)
+        return fields
+    }
+
+    /// The manifest's settings as fields, the key size a key type gets filled in.
+    static func stated(_ settings: [String: PKISetting]) -> [String: FieldValue] {
+        var fields = PKISettingValues.stated(settings)
+        if case .string(let type)? = fields["key_type"], fields["key_bits"] == nil || fields["key_bits"] == .integer(0) {
+            fields["key_bits"] = .integer(PKISettingValues.defaultKeyBits(type))
+        }
+        return fields
+    }
+
+    /// The generate parameters: every field set, durations as the server's text.
+    static func generateBody(_ fields: [String: FieldValue]) -> [String: JSONValue] {
+        var body = WireFields.object(fields, PKICASettings.all.map(\.key))
+        if let ttl = body["ttl"] { body["ttl"] = WireFields.goDuration(ttl) }
+        return body
+    }
+
+    /// The writes that rename the default issuer and its key.
+    static func renames(_ mount: String, _ changed: [String: FieldValue]) -> [WriteRequest] {
+        var requests: [WriteRequest] = []
+        if case .string(let name)? = changed["issuer_name"] { requests.append(.post("\(mount)issuer/default", ["issuer_name": .string(name)])) }
+        if case .string(let name)? = changed["key_name"] { requests.append(.post("\(mount)key/default", ["key_name": .string(name)])) }
+        return requests
+    }
+}
