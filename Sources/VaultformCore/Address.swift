@@ -13,6 +13,7 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case kvConfig = "kv-config"
     case transitKey = "transit-key"
     case pkiRootCA = "pki-root-ca"
+    case pkiIntermediateCA = "pki-intermediate-ca"
     case pkiRole = "pki-role"
     case policy
     case appRoleRole = "approle-role"

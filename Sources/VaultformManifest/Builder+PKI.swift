@@ -10,6 +10,14 @@ extension Builder {
             checkKeyBits(ca.settings, item)
             manifest.pkiRootCAs.append(ca)
         }
+        for item in objects(root, "pki_intermediate_cas") {
+            guard let mount = item.locatedString("mount"), let signedBy = item.locatedString("signed_by") else { continue }
+            let ca = PKIIntermediateCA(
+                mount: mount, signedBy: signedBy, settings: Self.settings(item, PKICASettings.all), ignoreFields: ignoredFields(item),
+                location: item.location)
+            checkKeyBits(ca.settings, item)
+            manifest.pkiIntermediateCAs.append(ca)
+        }
         for item in objects(root, "pki_roles") {
             guard let mount = item.locatedString("mount"), let name = item.string("name") else { continue }
             let role = PKIRole(

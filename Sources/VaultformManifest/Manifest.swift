@@ -18,6 +18,8 @@ public struct Manifest: Sendable, Equatable {
     public var transitKeys: [TransitKey] = []
     /// Root CAs generated inside PKI engines (`MOUNT/root/generate/internal`), one per engine.
     public var pkiRootCAs: [PKIRootCA] = []
+    /// Intermediate CAs of PKI engines, each signed by another engine's root CA, one per engine.
+    public var pkiIntermediateCAs: [PKIIntermediateCA] = []
     /// Roles of PKI engines (`MOUNT/roles/NAME`).
     public var pkiRoles: [PKIRole] = []
     /// ACL policies.

@@ -107,6 +107,17 @@ public enum ManifestShape {
         ]
     )
 
+    static let pkiIntermediateCA = ObjectShape(
+        "a PKI intermediate CA",
+        summary: "An intermediate CA of a PKI engine signed by another engine's root CA (generate CSR, sign, set signed), created once and never regenerated.",
+        fields: [
+            Field("mount", .string(.mountPath), required: true, "The PKI engine's path."),
+            Field("signed_by", .string(.mountPath), required: true, "The path of the PKI engine whose root CA signs it."),
+        ] + PKICASettings.all.map { $0.key == "common_name" ? Field($0.key, $0.type.shape, required: true, $0.summary) : $0.field } + [
+            ignoreFields(PKICASettings.all.map(\.key).filter { $0 != "common_name" }),
+        ]
+    )
+
     static let pkiRole = ObjectShape(
         "a PKI role", summary: "A role of a PKI engine (MOUNT/roles/NAME): which certificates it issues.",
         fields: [
@@ -542,6 +553,7 @@ public enum ManifestShape {
             Field("secrets_engines", .list(.object(secretsEngine), unique: false), "Secrets engines of any type."),
             Field("transit_keys", .list(.object(transitKey), unique: false), "Keys of Transit engines."),
             Field("pki_root_cas", .list(.object(pkiRootCA), unique: false), "Root CAs generated inside PKI engines."),
+            Field("pki_intermediate_cas", .list(.object(pkiIntermediateCA), unique: false), "Intermediate CAs of PKI engines, signed by a root CA."),
             Field("pki_roles", .list(.object(pkiRole), unique: false), "Roles of PKI engines."),
             Field("policies", .list(.object(policy), unique: false), "ACL policies."),
             Field("external_policies", .list(.string(.name), unique: true), "Policies that exist but are not managed here."),

@@ -1,12 +1,22 @@
 /// PKI objects: duplicates, and the engine each names.
 extension Validator {
     mutating func checkPKI(_ manifest: Manifest) {
-        duplicates(manifest.pkiRootCAs, key: \.mount.value, location: \.location, what: { "root CA of `\($0.mount.value)`" })
+        // One CA per engine, root or intermediate.
+        let cas = manifest.pkiRootCAs.map { ($0.mount.value, $0.location) } + manifest.pkiIntermediateCAs.map { ($0.mount.value, $0.location) }
+        duplicates(cas, key: \.0, location: \.1, what: { "a CA of `\($0.0)`" })
         duplicates(manifest.pkiRoles, key: { "\($0.mount.value)/\($0.name)" }, location: \.location,
                    what: { "PKI role `\($0.name)` on `\($0.mount.value)`" })
         for ca in manifest.pkiRootCAs {
             checkEngine(ca.mount, "root CA", manifest)
             checkLifetime(ca.settings, ca.mount, manifest)
+        }
+        for ca in manifest.pkiIntermediateCAs {
+            checkEngine(ca.mount, "intermediate CA", manifest)
+            if !manifest.pkiRootCAs.contains(where: { $0.mount.value == ca.signedBy.value }) {
+                report(.error(
+                    "intermediate CA of `\(ca.mount.value)` is signed by `\(ca.signedBy.value)`, which has no root CA in the manifest",
+                    at: ca.signedBy.location, hint: "declare the root under `pki_root_cas`"))
+            }
         }
         for role in manifest.pkiRoles { checkEngine(role.mount, "PKI role `\(role.name)`", manifest) }
     }

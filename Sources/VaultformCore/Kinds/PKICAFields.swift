@@ -38,7 +38,22 @@ enum PKICAFields {
               certificate.selfSigned == selfSigned else { return nil }
         var key: JSONValue = .object([:])
         if let keyID = issuer["key_id"]?.stringValue, !keyID.isEmpty, let found = try await get("\(mount)key/\(keyID)") { key = found }
-        return .object(["issuer": issuer, "key": key])
+        var record: [String: JSONValue] = ["issuer": issuer, "key": key]
+        if !selfSigned { record["signed_by"] = .string(try await signer(of: issuer, besides: mount, get: get) ?? "") }
+        return .object(record)
+    }
+
+    /// The PKI engine whose default issuer is in `issuer`'s chain (the root that signed an
+    /// intermediate), by path; nil when no engine on the server holds it.
+    static func signer(of issuer: JSONValue, besides mount: String, get: PathGet) async throws -> String? {
+        let chain = Set((issuer["ca_chain"]?.arrayValue ?? []).compactMap { $0.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let mounts = try await get("sys/mounts")?.objectValue ?? [:]
+        for (path, entry) in mounts.sorted(by: { $0.key < $1.key }) where path != mount && entry["type"]?.stringValue == "pki" {
+            guard let id = try await get("\(path)config/issuers")?["default"]?.stringValue, !id.isEmpty,
+                  let pem = try await get("\(path)issuer/\(id)")?["certificate"]?.stringValue else { continue }
+            if chain.contains(pem.trimmingCharacters(in: .whitespacesAndNewlines)) { return String(path.dropLast()) }
+        }
+        return nil
     }
 
     /// The record's fields, as the generate parameters name them.
@@ -49,6 +64,7 @@ enum PKICAFields {
             "key_name": .string(key?["key_name"]?.stringValue ?? ""),
             "key_type": .string(key?["key_type"]?.stringValue ?? ""),
         ]
+        if let signer = record["signed_by"]?.stringValue { fields["signed_by"] = .string(signer) }
         guard let pem = issuer?["certificate"]?.stringValue, let certificate = PKICertificate(pem: pem) else { return fields }
         for (name, _) in PKICertificate.attributes {
             let values = certificate.subject[name] ?? []
