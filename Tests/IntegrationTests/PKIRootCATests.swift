@@ -136,4 +136,34 @@ struct PKIRootCATests {
             #expect(try await Self.serial("pki", server) == before)
         }
     }
+
+    @Test("drift --expiry-warning reports a CA whose certificate expires within the window, read with swift-certificates")
+    func expiryWarning() async throws {
+        let server = try await DevServer.shared()
+        let directory = try scratchDirectory("vf-pki-expiry")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let root = PlanExactnessTests.unique("exroot"), int = PlanExactnessTests.unique("exint")
+        let manifest = try SecretSchemaTests.write("""
+            secrets_engines:
+              - { path: \(root), type: pki }
+              - { path: \(int), type: pki }
+            pki_root_cas:
+              - { mount: \(root), common_name: Short Root, ttl: 240h }
+            pki_intermediate_cas:
+              - { mount: \(int), signed_by: \(root), common_name: Short Int, ttl: 24h }
+            """, in: directory)
+        let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
+        #expect(applied.code == 0, "\(applied.all)")
+        let plain = try await server.vaultform(["drift", manifest])
+        #expect(plain.code == 0, "without the option expiry is not checked: \(plain.all)")
+        let month = try await server.vaultform(["drift", manifest, "--expiry-warning", "30d", "--format", "json"])
+        #expect(month.code == 2, "\(month.all)")
+        #expect(month.output.contains("pki-root-ca:\(root)/") && month.output.contains("pki-intermediate-ca:\(int)/"), "\(month.output)")
+        #expect(month.output.contains("expires at"), "\(month.output)")
+        // A window of two days catches the intermediate (24h) and not the root (240h).
+        let days = try await server.vaultform(["drift", manifest, "--expiry-warning", "2d", "--format", "json"])
+        #expect(days.code == 2 && days.output.contains("pki-intermediate-ca:\(int)/") && !days.output.contains("pki-root-ca:\(root)/"), "\(days.output)")
+        let hour = try await server.vaultform(["drift", manifest, "--expiry-warning", "1h"])
+        #expect(hour.code == 0, "\(hour.all)")
+    }
 }

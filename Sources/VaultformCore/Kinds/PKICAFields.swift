@@ -71,6 +71,8 @@ enum PKICAFields {
             fields[name] = name == "common_name" ? .string(values.first ?? "") : .unorderedSet(values)
         }
         fields["key_bits"] = .integer(certificate.keyBits)
+        // State, never compared (no definition names it): what drift's expiry check reads.
+        fields[CertificateExpiry.field] = .integer(Int(certificate.notAfter.timeIntervalSince1970))
         fields["ttl"] = .seconds(certificate.ttl)
         return fields
     }
