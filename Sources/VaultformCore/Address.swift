@@ -14,6 +14,7 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case transitKey = "transit-key"
     case pkiRootCA = "pki-root-ca"
     case pkiIntermediateCA = "pki-intermediate-ca"
+    case pkiConfig = "pki-config"
     case pkiRole = "pki-role"
     case policy
     case appRoleRole = "approle-role"

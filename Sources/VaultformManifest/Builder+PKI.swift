@@ -18,6 +18,22 @@ extension Builder {
             checkKeyBits(ca.settings, item)
             manifest.pkiIntermediateCAs.append(ca)
         }
+        for item in objects(root, "pki_configs") {
+            guard let mount = item.locatedString("mount") else { continue }
+            var settings = Self.settings(item, PKIConfigSettings.issuers)
+            for block in PKIConfigSettings.blocks {
+                if let object = item.object(block.name) { settings.merge(Self.settings(object, block.settings)) { first, _ in first } }
+            }
+            var ignored = ignoredFields(item)
+            // A field set in a block and ignored is the same contradiction as one at the top.
+            for name in ignored where settings[name] != nil && !item.has(name) {
+                report(.error(
+                    "`\(name)` is set here and listed in `ignore_fields`", at: item.location(of: "ignore_fields"),
+                    hint: "remove the value to leave the field to someone else, or remove it from `ignore_fields` to manage it"))
+                ignored.removeAll { $0 == name }
+            }
+            manifest.pkiConfigs.append(PKIConfig(mount: mount, settings: settings, ignoreFields: ignored, location: item.location))
+        }
         for item in objects(root, "pki_roles") {
             guard let mount = item.locatedString("mount"), let name = item.string("name") else { continue }
             let role = PKIRole(

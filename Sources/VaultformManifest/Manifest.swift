@@ -22,6 +22,8 @@ public struct Manifest: Sendable, Equatable {
     public var pkiIntermediateCAs: [PKIIntermediateCA] = []
     /// Roles of PKI engines (`MOUNT/roles/NAME`).
     public var pkiRoles: [PKIRole] = []
+    /// Configurations of PKI engines (`config/urls`, `config/crl`, `config/cluster`, `config/issuers`).
+    public var pkiConfigs: [PKIConfig] = []
     /// ACL policies.
     public var policies: [Policy] = []
     /// Policies that roles may name without the manifest managing them.

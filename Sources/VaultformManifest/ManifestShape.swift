@@ -118,6 +118,16 @@ public enum ManifestShape {
         ]
     )
 
+    static let pkiConfig = ObjectShape(
+        "a PKI engine config", summary: "A PKI engine's configuration: config/urls, config/crl, config/cluster and config/issuers.",
+        fields: [
+            Field("mount", .string(.mountPath), required: true, "The PKI engine's path."),
+        ] + PKIConfigSettings.issuers.map(\.field) + PKIConfigSettings.blocks.map { block in
+            Field(block.name, .object(ObjectShape("PKI \(block.name) config", summary: "The engine's config/\(block.name).", fields: block.settings.map(\.field))),
+                  "The engine's config/\(block.name).")
+        } + [ignoreFields(PKIConfigSettings.all.map(\.key))]
+    )
+
     static let pkiRole = ObjectShape(
         "a PKI role", summary: "A role of a PKI engine (MOUNT/roles/NAME): which certificates it issues.",
         fields: [
@@ -555,6 +565,7 @@ public enum ManifestShape {
             Field("pki_root_cas", .list(.object(pkiRootCA), unique: false), "Root CAs generated inside PKI engines."),
             Field("pki_intermediate_cas", .list(.object(pkiIntermediateCA), unique: false), "Intermediate CAs of PKI engines, signed by a root CA."),
             Field("pki_roles", .list(.object(pkiRole), unique: false), "Roles of PKI engines."),
+            Field("pki_configs", .list(.object(pkiConfig), unique: false), "Configurations of PKI engines."),
             Field("policies", .list(.object(policy), unique: false), "ACL policies."),
             Field("external_policies", .list(.string(.name), unique: true), "Policies that exist but are not managed here."),
             Field("auth_methods", .list(.object(authMethod), unique: false), "Auth methods of any type."),

@@ -11,7 +11,7 @@ public enum PKISetting: Sendable, Equatable {
 }
 
 /// How a PKI setting is written in the manifest.
-public enum PKISettingType: Sendable {
+public enum PKISettingType: Sendable, Equatable {
     case text
     case flag
     case number
@@ -85,6 +85,55 @@ public struct PKIIntermediateCA: Sendable, Equatable {
     /// Fields someone else owns (`ignore_fields`): never compared or written.
     public var ignoreFields: [String] = []
     public var location: SourceLocation
+}
+
+/// A PKI engine's configuration: `config/urls`, `config/crl` and `config/cluster`, each a
+/// block of the same name. It exists as soon as the engine does.
+public struct PKIConfig: Sendable, Equatable {
+    /// The PKI engine's path; one config per engine.
+    public var mount: Located<String>
+    /// The settings the manifest states, by key (`PKIConfigSettings`; the keys of the blocks
+    /// are distinct, so one map holds them all).
+    public var settings: [String: PKISetting]
+    /// Fields someone else owns (`ignore_fields`): never compared or written.
+    public var ignoreFields: [String] = []
+    public var location: SourceLocation
+}
+
+/// The settings of a PKI engine's configuration, by block.
+public enum PKIConfigSettings {
+    /// `config/urls`: what issued certificates name for their issuer and revocation.
+    public static let urls: [PKISettingDefinition] = [
+        .init("issuing_certificates", .texts, "URLs of the issuing certificate (AIA)."),
+        .init("crl_distribution_points", .texts, "URLs of the CRL."),
+        .init("delta_crl_distribution_points", .texts, "URLs of the delta CRL."),
+        .init("ocsp_servers", .texts, "URLs of the OCSP responder."),
+        .init("enable_templating", .flag, "The URLs may hold `{{cluster_path}}`, `{{cluster_aia_path}}` and `{{issuer_id}}`."),
+    ]
+    /// `config/crl`: how revocation lists are built.
+    public static let crl: [PKISettingDefinition] = [
+        .init("expiry", .duration, "How long a CRL is valid."),
+        .init("disable", .flag, "Build no CRL."),
+        .init("ocsp_disable", .flag, "Answer no OCSP requests."),
+        .init("ocsp_expiry", .duration, "How long an OCSP answer is valid; 0 no limit."),
+        .init("auto_rebuild", .flag, "Rebuild the CRL as it nears expiry rather than on every revocation."),
+        .init("auto_rebuild_grace_period", .duration, "How long before expiry an automatic rebuild happens."),
+        .init("enable_delta", .flag, "Build delta CRLs (needs `auto_rebuild`)."),
+        .init("delta_rebuild_interval", .duration, "How often the delta CRL is rebuilt."),
+        .init("allow_expired_cert_revocation", .flag, "Expired certificates may be revoked."),
+    ]
+    /// `config/cluster`: this cluster's URLs, for templated URLs.
+    public static let cluster: [PKISettingDefinition] = [
+        .init("path", .text, "This cluster's API path to the engine (`{{cluster_path}}`)."),
+        .init("aia_path", .text, "This cluster's unauthenticated path to the engine (`{{cluster_aia_path}}`)."),
+    ]
+    /// `config/issuers`, at the config's own level: none yet. Its `default_follows_latest_issuer`
+    /// cannot be written without naming the default issuer by ID, which the CA kinds own.
+    public static let issuers: [PKISettingDefinition] = []
+    /// The blocks by name; `issuers` settings sit at the config's own level.
+    public static let blocks: [(name: String, settings: [PKISettingDefinition])] = [("urls", urls), ("crl", crl), ("cluster", cluster)]
+    /// Every setting.
+    public static var all: [PKISettingDefinition] { issuers + urls + crl + cluster }
 }
 
 /// The key types a PKI engine generates.

@@ -18,6 +18,8 @@ extension Validator {
                     at: ca.signedBy.location, hint: "declare the root under `pki_root_cas`"))
             }
         }
+        duplicates(manifest.pkiConfigs, key: \.mount.value, location: \.location, what: { "config of `\($0.mount.value)`" })
+        for config in manifest.pkiConfigs { checkEngine(config.mount, "PKI config", manifest) }
         for role in manifest.pkiRoles { checkEngine(role.mount, "PKI role `\(role.name)`", manifest) }
     }
 

@@ -104,6 +104,9 @@ struct RegistryCoverageTests {
             (.kubernetesConfig, Array(try await keys("auth/\(k8s)/config").keys)),
             (.certRole, Array(try await keys("auth/\(cert)/certs/r").keys)),
             (.pkiRole, Array(try await keys("\(pkiMount)/roles/r").keys)),
+            (.pkiConfig, Array(try await keys("\(pkiMount)/config/urls").keys)),
+            (.pkiConfig, Array(try await keys("\(pkiMount)/config/crl").keys)),
+            (.pkiConfig, Array(try await keys("\(pkiMount)/config/cluster").keys)),
             (.identityGroup, Array(try await keys("identity/group/name/\(name)").keys)),
             (.identityGroup, Array(try await keys("identity/group/name/\(name)-ext").keys)),
             // An alias is read from its list's `key_info`; its own read says more, all named too.
