@@ -161,7 +161,12 @@ public enum PKICASettings {
         .init("ttl", .duration, "The certificate's lifetime; at most the engine's `max_lease_ttl` (the server caps it)."),
         .init("issuer_name", .text, "The issuer's name in the engine."),
         .init("key_name", .text, "The key's name in the engine."),
+        .init("usage", .texts, "What the issuer may do: `issuing-certificates`, `crl-signing`, `ocsp-signing` (`read-only` always)."),
+        .init("leaf_not_after_behavior", .oneOf(["err", "truncate", "permit"]), "A leaf asked to outlive the issuer: refused (`err`), cut short, or permitted."),
     ]
+
+    /// The settings written to the CA's issuer (`MOUNT/issuer/default`) rather than generated.
+    public static let issuerSettings: Set<String> = ["usage", "leaf_not_after_behavior"]
 }
 
 /// The settings of a PKI role the manifest states: every setting the server reads back.

@@ -47,6 +47,8 @@ struct PKIRootCATests {
                 ttl: 8760h
                 issuer_name: root-2026
                 key_name: root-key
+                usage: [issuing-certificates, crl-signing]
+                leaf_not_after_behavior: truncate
               - { mount: \(bare), common_name: bare.example }
             """
         }
@@ -60,8 +62,19 @@ struct PKIRootCATests {
         #expect(Set(serials).count == 1 && !serials[0].isEmpty, "\(serials)")
         let plan = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
         #expect(plan.code == 0, "\(plan.all)")
-        // The names change in place: no new CA.
+        // The issuer's settings as the server reads them: usage in another order is no change.
+        let issuer = "\(root)/issuer/default"
+        try await BothWays.spellingsAreNoChange([
+            ["write", issuer, "issuer_name=root-2026", "usage=crl-signing,issuing-certificates,read-only", "leaf_not_after_behavior=truncate"],
+        ], manifest: manifest, server: server)
+        // The names and the issuer's settings change in place: no new CA.
         try await BothWays.driftsAreRepaired([
+            .init(["write", issuer, "issuer_name=root-2026", "usage=issuing-certificates,crl-signing,ocsp-signing", "leaf_not_after_behavior=truncate"],
+                  "pki-root-ca:\(root)/", "usage"),
+            .init(["write", issuer, "issuer_name=root-2026", "usage=issuing-certificates,crl-signing", "leaf_not_after_behavior=permit"],
+                  "pki-root-ca:\(root)/", "leaf_not_after_behavior"),
+            .init(["write", "\(bare)/issuer/default", "usage=issuing-certificates"], "pki-root-ca:\(bare)/", "usage"),
+            .init(["write", "\(bare)/issuer/default", "leaf_not_after_behavior=permit"], "pki-root-ca:\(bare)/", "leaf_not_after_behavior"),
             .init(["write", "\(root)/issuer/default", "issuer_name=renamed"], "pki-root-ca:\(root)/", "issuer_name"),
             .init(["write", "\(root)/key/default", "key_name=renamed-key"], "pki-root-ca:\(root)/", "key_name"),
         ], manifest: manifest, server: server)
@@ -96,6 +109,7 @@ struct PKIRootCATests {
             "write", "\(root)/root/generate/internal", "common_name=Example Root CA", "organization=Example", "ou=Platform,Security",
             "country=NL", "locality=Delft", "province=ZH", "street_address=Main 1", "postal_code=2611", "key_type=rsa", "ttl=100h",
             "issuer_name=root-2026", "key_name=root-key")
+        try await bao("write", issuer, "issuer_name=root-2026", "usage=issuing-certificates,crl-signing", "leaf_not_after_behavior=truncate")
         let rekeyed = try BothWays.changed(try await server.vaultform(["plan", manifest, "--format", "json"]).output)
         #expect(Set(rekeyed) == ["pki-root-ca:\(root)/ key_type", "pki-root-ca:\(root)/ key_bits", "pki-root-ca:\(root)/ ttl"], "\(rekeyed)")
         #expect(try await server.vaultform(["apply", manifest, "--auto-approve", "--allow-destroy"]).code == 0)

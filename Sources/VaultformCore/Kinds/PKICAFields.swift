@@ -19,6 +19,8 @@ enum PKICAFields {
         switch setting.key {
         // The server refuses to clear a name: an omitted one is left as it is.
         case "issuer_name", "key_name": return .inPlace(setting.key, nil, summary)
+        case "usage": return .inPlace(setting.key, freshUsage, summary)
+        case "leaf_not_after_behavior": return .inPlace(setting.key, .string("err"), summary)
         // Required, or unmanaged when omitted (the engine's maximum TTL).
         case "common_name", "ttl": return .fixed(setting.key, nil, summary, reason: fixedReason(setting.key))
         case "key_type": return .fixed(setting.key, .string("rsa"), summary, reason: fixedReason(setting.key))
@@ -26,6 +28,16 @@ enum PKICAFields {
         default: return .fixed(setting.key, PKISettingValues.zero(setting.type), summary, reason: fixedReason(setting.key))
         }
     }
+
+    /// A certificate's lifetime is read to the second from two ends cut separately: within 2s
+    /// is the same lifetime.
+    static func sameValue(_ field: String, _ desired: FieldValue, _ live: FieldValue, _: [String: FieldValue]) -> Bool? {
+        guard field == "ttl", case .seconds(let want) = desired, case .seconds(let have) = live else { return nil }
+        return abs(want - have) <= 2
+    }
+
+    /// A new issuer's usage; `read-only` is always there.
+    static let freshUsage = FieldValue.unorderedSet(["crl-signing", "issuing-certificates", "ocsp-signing", "read-only"])
 
     /// The engine's default issuer and its key, as one record (`issuer`, `key`); nil when the
     /// engine has no default issuer, or its certificate is not of the kind wanted (a root
@@ -63,6 +75,8 @@ enum PKICAFields {
             "issuer_name": .string(issuer?["issuer_name"]?.stringValue ?? ""),
             "key_name": .string(key?["key_name"]?.stringValue ?? ""),
             "key_type": .string(key?["key_type"]?.stringValue ?? ""),
+            "usage": .unorderedSet((issuer?["usage"]?.stringValue ?? "").split(separator: ",").map(String.init)),
+            "leaf_not_after_behavior": .string(issuer?["leaf_not_after_behavior"]?.stringValue ?? "err"),
         ]
         if let signer = record["signed_by"]?.stringValue { fields["signed_by"] = .string(signer) }
         guard let pem = issuer?["certificate"]?.stringValue, let certificate = PKICertificate(pem: pem) else { return fields }
@@ -80,6 +94,8 @@ enum PKICAFields {
     /// The manifest's settings as fields, the key size a key type gets filled in.
     static func stated(_ settings: [String: PKISetting]) -> [String: FieldValue] {
         var fields = PKISettingValues.stated(settings)
+        // The server adds `read-only` to every issuer's usage.
+        if case .set(let usage)? = fields["usage"] { fields["usage"] = .unorderedSet(usage + ["read-only"]) }
         if case .string(let type)? = fields["key_type"], fields["key_bits"] == nil || fields["key_bits"] == .integer(0) {
             fields["key_bits"] = .integer(PKISettingValues.defaultKeyBits(type))
         }
@@ -88,15 +104,21 @@ enum PKICAFields {
 
     /// The generate parameters: every field set, durations as the server's text.
     static func generateBody(_ fields: [String: FieldValue]) -> [String: JSONValue] {
-        var body = WireFields.object(fields, PKICASettings.all.map(\.key))
+        var body = WireFields.object(fields, PKICASettings.all.map(\.key).filter { !PKICASettings.issuerSettings.contains($0) })
         if let ttl = body["ttl"] { body["ttl"] = WireFields.goDuration(ttl) }
         return body
     }
 
-    /// The writes that rename the default issuer and its key.
-    static func renames(_ mount: String, _ changed: [String: FieldValue]) -> [WriteRequest] {
+    /// The writes that change the default issuer and its key in place. A write to an issuer
+    /// replaces its settings (one left out returns to its default, a name left out is
+    /// cleared), so it carries the name, usage and leaf behaviour the manifest wants.
+    static func issuerWrites(_ mount: String, _ changed: [String: FieldValue], desired: [String: FieldValue]) -> [WriteRequest] {
         var requests: [WriteRequest] = []
-        if case .string(let name)? = changed["issuer_name"] { requests.append(.post("\(mount)issuer/default", ["issuer_name": .string(name)])) }
+        if ["issuer_name", "usage", "leaf_not_after_behavior"].contains(where: { changed[$0] != nil }) {
+            var body = WireFields.object(desired, ["issuer_name", "leaf_not_after_behavior"])
+            if case .set(let usage)? = desired["usage"] { body["usage"] = .string(usage.joined(separator: ",")) }
+            requests.append(.post("\(mount)issuer/default", body))
+        }
         if case .string(let name)? = changed["key_name"] { requests.append(.post("\(mount)key/default", ["key_name": .string(name)])) }
         return requests
     }

@@ -65,6 +65,11 @@ public struct PKICertificate: Sendable, Equatable {
     }
 
     /// The lifetime the certificate was asked for: the server starts validity
-    /// `not_before_duration` (30s) before the request.
-    public var ttl: Int { max(0, Int(notAfter.timeIntervalSince(notBefore).rounded()) - 30) }
+    /// `not_before_duration` (30s) before the request, each end cut to whole seconds on its
+    /// own, so the span can fall a second short: within 2s of a whole minute it is that minute.
+    public var ttl: Int {
+        let seconds = max(0, Int(notAfter.timeIntervalSince(notBefore).rounded()) - 30)
+        let nearest = Int((Double(seconds) / 60).rounded()) * 60
+        return abs(seconds - nearest) <= 2 ? nearest : seconds
+    }
 }

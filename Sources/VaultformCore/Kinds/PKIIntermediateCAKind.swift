@@ -17,13 +17,14 @@ enum PKIIntermediateCAKind {
         ] + PKICAFields.definitions,
         generated: ["certificate", "serial_number", "issuer_id", "key_id", "expiration", "ca_chain"],
         destructionLosesData: true,
+        sameValue: PKICAFields.sameValue,
         reading: .perMountAssembled(
             paths: "`GET MOUNTconfig/issuers` for the default issuer, then `GET MOUNTissuer/ID` (a certificate another engine's root signed) and `GET MOUNTkey/ID`; the signer by its certificate in the chain",
             read: { mount, get in try await PKICAFields.read(mount: mount, get: get, selfSigned: false) }),
         stated: { manifest in manifest.pkiIntermediateCAs.map(stated) },
         live: { Resource($0.address, fields: PKICAFields.live($0)) },
         create: create,
-        update: { desired, changed in PKICAFields.renames(desired.address.name, changed) },
+        update: { desired, changed in PKICAFields.issuerWrites(desired.address.name, changed, desired: desired.fields) },
         delete: { [.delete("\($0.name)root")] },
         export: ExportForm(file: "pki_intermediate_cas.yaml", note: "Intermediate CAs of PKI engines, as their generate parameters and signer (the private key stays in the server).") { ca, _ in
             ManifestEntry.fields(ca, identity: [.init("mount", .text(MountPath.withoutSlash(ca.address.name)))])
@@ -49,7 +50,8 @@ enum PKIIntermediateCAKind {
                 method: .post, path: "\(mount)intermediate/set-signed", body: .object([:]),
                 fromPreviousAnswer: ["certificate": ["certificate", "issuing_ca"]]),
         ]
-        requests += PKICAFields.renames(mount, ca.fields.filter { $0.key == "issuer_name" })
+        requests += PKICAFields.issuerWrites(
+            mount, ca.fields.filter { $0.key == "issuer_name" || PKICASettings.issuerSettings.contains($0.key) }, desired: ca.fields)
         return requests
     }
 

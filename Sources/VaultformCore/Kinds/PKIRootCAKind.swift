@@ -12,14 +12,18 @@ enum PKIRootCAKind {
         fields: PKICAFields.definitions,
         generated: ["certificate", "serial_number", "issuer_id", "key_id", "expiration"],
         destructionLosesData: true,
+        sameValue: PKICAFields.sameValue,
         reading: .perMountAssembled(
             paths: "`GET MOUNTconfig/issuers` for the default issuer, then `GET MOUNTissuer/ID` (a self-signed certificate) and `GET MOUNTkey/ID`",
             read: { mount, get in try await PKICAFields.read(mount: mount, get: get, selfSigned: true) }),
         stated: { manifest in manifest.pkiRootCAs.map(stated) },
         live: { Resource($0.address, fields: PKICAFields.live($0)) },
         // Generating twice makes two CAs: never repeated after a timeout.
-        create: { [.post("\($0.address.name)root/generate/internal", PKICAFields.generateBody($0.fields), idempotent: false)] },
-        update: { desired, changed in PKICAFields.renames(desired.address.name, changed) },
+        create: { ca in
+            [.post("\(ca.address.name)root/generate/internal", PKICAFields.generateBody(ca.fields), idempotent: false)]
+                + PKICAFields.issuerWrites(ca.address.name, ca.fields.filter { PKICASettings.issuerSettings.contains($0.key) }, desired: ca.fields)
+        },
+        update: { desired, changed in PKICAFields.issuerWrites(desired.address.name, changed, desired: desired.fields) },
         delete: { [.delete("\($0.name)root")] },
         export: ExportForm(file: "pki_root_cas.yaml", note: "Root CAs of PKI engines, as their generate parameters (the private key stays in the server).") { ca, _ in
             ManifestEntry.fields(ca, identity: [.init("mount", .text(MountPath.withoutSlash(ca.address.name)))])
