@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
         // Already in the graph through swift-crypto; named so VaultformSecrets reads DER with it.
         .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
     ],
@@ -54,6 +55,9 @@ let package = Package(
             dependencies: [
                 "VaultformManifest", "VaultformPolicy", "VaultformSecrets", "VaultPath", "VaultWire",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
         // The stages that talk to the server: reading (LiveReader, SecretReader), applying

@@ -12,6 +12,10 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case authMethod = "auth"
     case kvConfig = "kv-config"
     case transitKey = "transit-key"
+    case pkiRootCA = "pki-root-ca"
+    case pkiIntermediateCA = "pki-intermediate-ca"
+    case pkiConfig = "pki-config"
+    case pkiRole = "pki-role"
     case policy
     case appRoleRole = "approle-role"
     case kubernetesConfig = "kubernetes-config"

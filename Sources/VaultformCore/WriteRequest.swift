@@ -22,11 +22,15 @@ public struct WriteRequest: Sendable, Equatable {
     /// looked up just before the request is sent; nil when the path is complete. A delete
     /// whose object has no identifier (it is gone) is not sent.
     public var pathIdentifier: Address?
+    /// Body members taken from the answer to the request before this one in the same
+    /// operation (the CSR a PKI engine just generated, for its root to sign): member → the
+    /// answer's `data` keys whose texts, joined by newlines, it gets.
+    public var fromPreviousAnswer: [String: [String]]
 
     /// A request; idempotent unless said otherwise.
     public init(
         method: HTTPMethod, path: String, body: JSONValue? = nil, idempotent: Bool = true,
-        references: [String: ServerReference] = [:], pathIdentifier: Address? = nil
+        references: [String: ServerReference] = [:], pathIdentifier: Address? = nil, fromPreviousAnswer: [String: [String]] = [:]
     ) {
         self.method = method
         self.path = path
@@ -34,6 +38,23 @@ public struct WriteRequest: Sendable, Equatable {
         self.isIdempotent = idempotent
         self.references = references
         self.pathIdentifier = pathIdentifier
+        self.fromPreviousAnswer = fromPreviousAnswer
+    }
+
+    /// The request with its `fromPreviousAnswer` members filled from `answer` (the previous
+    /// request's `data`); nil when the answer lacks one of them.
+    public func filled(from answer: JSONValue?) -> WriteRequest? {
+        guard !fromPreviousAnswer.isEmpty else { return self }
+        var members = body?.objectValue ?? [:]
+        for (member, keys) in fromPreviousAnswer {
+            let texts = keys.compactMap { answer?[$0]?.stringValue }
+            guard texts.count == keys.count else { return nil }
+            members[member] = .string(texts.joined(separator: "\n"))
+        }
+        var request = self
+        request.body = .object(members)
+        request.fromPreviousAnswer = [:]
+        return request
     }
 
     /// `POST path` with an object body.

@@ -99,6 +99,7 @@ struct Builder {
             checkTransitKey(key, item)
             manifest.transitKeys.append(key)
         }
+        buildPKI(root, into: &manifest)
         for item in objects(root, "policies") {
             guard let name = item.string("name") else { continue }
             let source: Policy.Source

@@ -16,6 +16,14 @@ public struct Manifest: Sendable, Equatable {
     public var secretsEngines: [SecretsEngine] = []
     /// Transit keys.
     public var transitKeys: [TransitKey] = []
+    /// Root CAs generated inside PKI engines (`MOUNT/root/generate/internal`), one per engine.
+    public var pkiRootCAs: [PKIRootCA] = []
+    /// Intermediate CAs of PKI engines, each signed by another engine's root CA, one per engine.
+    public var pkiIntermediateCAs: [PKIIntermediateCA] = []
+    /// Roles of PKI engines (`MOUNT/roles/NAME`).
+    public var pkiRoles: [PKIRole] = []
+    /// Configurations of PKI engines (`config/urls`, `config/crl`, `config/cluster`, `config/issuers`).
+    public var pkiConfigs: [PKIConfig] = []
     /// ACL policies.
     public var policies: [Policy] = []
     /// Policies that roles may name without the manifest managing them.
@@ -96,10 +104,11 @@ public struct OwnershipRule: Sendable, Equatable {
         case databaseConnection = "database_connection"
         case databaseRole = "database_role"
         case databaseStaticRole = "database_static_role"
+        case pkiRole = "pki_role"
 
         /// Whether a rule of this kind may name a mount: kinds whose objects live on one.
         public var takesMount: Bool {
-            [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .certRole, .transitKey, .entityAlias, .groupAlias,
+            [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .certRole, .transitKey, .pkiRole, .entityAlias, .groupAlias,
              .databaseConnection, .databaseRole, .databaseStaticRole].contains(self)
         }
     }

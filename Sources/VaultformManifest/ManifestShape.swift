@@ -97,6 +97,46 @@ public enum ManifestShape {
         ]
     )
 
+    static let pkiRootCA = ObjectShape(
+        "a PKI root CA", summary: "A root CA generated inside a PKI engine (MOUNT/root/generate/internal), created once and never regenerated.",
+        fields: [
+            Field("mount", .string(.mountPath), required: true, "The PKI engine's path."),
+        ] + PKICASettings.all.map { $0.key == "common_name" ? Field($0.key, $0.type.shape, required: true, $0.summary) : $0.field } + [
+            Field("rotate", .string(.nonEmpty), "A marker: changing it issues a new issuer (the old one is kept for verification)."),
+            ignoreFields(PKICASettings.all.map(\.key).filter { $0 != "common_name" }),
+        ]
+    )
+
+    static let pkiIntermediateCA = ObjectShape(
+        "a PKI intermediate CA",
+        summary: "An intermediate CA of a PKI engine signed by another engine's root CA (generate CSR, sign, set signed), created once and never regenerated.",
+        fields: [
+            Field("mount", .string(.mountPath), required: true, "The PKI engine's path."),
+            Field("signed_by", .string(.mountPath), required: true, "The path of the PKI engine whose root CA signs it."),
+        ] + PKICASettings.all.map { $0.key == "common_name" ? Field($0.key, $0.type.shape, required: true, $0.summary) : $0.field } + [
+            ignoreFields(PKICASettings.all.map(\.key).filter { $0 != "common_name" }),
+        ]
+    )
+
+    static let pkiConfig = ObjectShape(
+        "a PKI engine config", summary: "A PKI engine's configuration: config/urls, config/crl, config/cluster and config/issuers.",
+        fields: [
+            Field("mount", .string(.mountPath), required: true, "The PKI engine's path."),
+        ] + PKIConfigSettings.issuers.map(\.field) + PKIConfigSettings.blocks.map { block in
+            Field(block.name, .object(ObjectShape("PKI \(block.name) config", summary: "The engine's config/\(block.name).", fields: block.settings.map(\.field))),
+                  "The engine's config/\(block.name).")
+        } + [ignoreFields(PKIConfigSettings.all.map(\.key))]
+    )
+
+    static let pkiRole = ObjectShape(
+        "a PKI role", summary: "A role of a PKI engine (MOUNT/roles/NAME): which certificates it issues.",
+        fields: [
+            Field("mount", .string(.mountPath), required: true, "The PKI engine's path."),
+            Field("name", .string(.name), required: true, "The role's name."),
+        // A write replaces the whole role, so no field can be left to someone else: no ignore_fields.
+        ] + PKIRoleSettings.all.map(\.field)
+    )
+
     static let policyRule = ObjectShape(
         "a policy rule", summary: "One path block of an ACL policy.",
         fields: [
@@ -537,6 +577,10 @@ public enum ManifestShape {
             Field("audit_devices", .list(.object(auditDevice), unique: false), "Audit devices."),
             Field("secrets_engines", .list(.object(secretsEngine), unique: false), "Secrets engines of any type."),
             Field("transit_keys", .list(.object(transitKey), unique: false), "Keys of Transit engines."),
+            Field("pki_root_cas", .list(.object(pkiRootCA), unique: false), "Root CAs generated inside PKI engines."),
+            Field("pki_intermediate_cas", .list(.object(pkiIntermediateCA), unique: false), "Intermediate CAs of PKI engines, signed by a root CA."),
+            Field("pki_roles", .list(.object(pkiRole), unique: false), "Roles of PKI engines."),
+            Field("pki_configs", .list(.object(pkiConfig), unique: false), "Configurations of PKI engines."),
             Field("policies", .list(.object(policy), unique: false), "ACL policies."),
             Field("external_policies", .list(.string(.name), unique: true), "Policies that exist but are not managed here."),
             Field("auth_methods", .list(.object(authMethod), unique: false), "Auth methods of any type."),

@@ -5,6 +5,9 @@ import VaultPath
 struct Validator {
     private(set) var diagnostics: [Diagnostic] = []
 
+    /// Records a problem (for the checks in `Validation+*.swift`).
+    mutating func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+
     /// Mount paths the server owns; a manifest never manages them.
     static let builtinEngines: Set<String> = ["sys", "identity", "cubbyhole"]
     /// Mount paths vaultform keeps for itself: its apply lock and the key it fingerprints
@@ -15,15 +18,13 @@ struct Validator {
     /// Policies the server owns.
     static let builtinPolicies: Set<String> = ["root", "default"]
 
-    /// Records a problem (for the checks in `Validation+*.swift`).
-    mutating func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
-
     mutating func validate(_ manifest: inout Manifest) {
         checkDuplicates(manifest)
         checkDatabase(manifest)
         checkBuiltins(manifest)
         checkNameCase(manifest)
         checkTransitKeys(manifest)
+        checkPKI(manifest)
         checkRoles(manifest)
         checkIdentity(manifest)
         resolveSchemas(&manifest)
@@ -61,7 +62,7 @@ struct Validator {
         }
     }
 
-    private mutating func duplicates<T>(_ items: [T], key: (T) -> String, location: (T) -> SourceLocation, what: (T) -> String) {
+    mutating func duplicates<T>(_ items: [T], key: (T) -> String, location: (T) -> SourceLocation, what: (T) -> String) {
         var seen: [String: SourceLocation] = [:]
         for item in items {
             let name = key(item)

@@ -37,6 +37,7 @@ public enum KindsDocument {
             switch definition.reading {
             case .table(let path, _, _): text += "\nRead: every one in one request, `GET \(path)`.\n"
             case .perMount(let path): text += "\nRead: one per mount, `GET \(path)`.\n"
+            case .perMountAssembled(let paths, _): text += "\nRead: one per mount, \(paths).\n"
             case .listed(let list, let item, let companions):
                 text += "\nRead: `LIST \(list)`, then `GET \(item)` for each"
                 text += companions.isEmpty ? ".\n" : " (and " + companions.map { "`GET \($0.path)` for `\($0.field)`" }.joined(separator: ", ") + " when the manifest sets it).\n"

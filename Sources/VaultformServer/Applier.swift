@@ -204,11 +204,16 @@ public struct Applier: Sendable {
         }
         var client = client
         client.redactions += values.redactions
+        var previousAnswer: JSONValue?
         for request in requests {
             // Names become identifiers now, after the writes that create what they name.
-            guard let request = try await identifiers.resolve(request) else { continue }
+            guard let resolved = try await identifiers.resolve(request) else { continue }
+            // Values only the previous answer holds (a CSR to sign, the certificate signed).
+            guard let request = resolved.filled(from: previousAnswer) else {
+                throw ApplyError("\(resolved.method) \(resolved.path) needs \(resolved.fromPreviousAnswer.values.flatMap { $0 }.sorted().joined(separator: ", ")) from the answer before it, which had none")
+            }
             try await beforeWrite()
-            _ = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent)
+            previousAnswer = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent).data
         }
         let records = WriteOnlyRecords(client: client)
         if operation.action == .delete || operation.action == .replace, !definition.writeOnlyFields.isEmpty {

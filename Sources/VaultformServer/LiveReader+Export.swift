@@ -18,7 +18,7 @@ extension LiveReader {
         for definition in KindRegistry.all {
             switch definition.reading {
             case .table, .elsewhere: continue
-            case .perMount, .listed, .keyInfo: if skipping.contains(definition.kind) { continue }
+            case .perMount, .perMountAssembled, .listed, .keyInfo: if skipping.contains(definition.kind) { continue }
             }
             var kindScope = KindScope(allCompanions: true)
             if let mountKind = definition.mount {

@@ -31,6 +31,10 @@ extension LiveReader {
             } catch let error as VaultError where missing.matches(error) {
                 return nil
             }
+        case .perMountAssembled(_, let assemble):
+            return try await assemble(address.name) { try await self.readIfPresent($0) }.map {
+                definition.live(LiveRecord(address: address, data: $0))
+            }
         case .perMount(let template):
             return try await readIfPresent(Reading.path(template, mount: address.name)).map {
                 definition.live(LiveRecord(address: address, data: $0))

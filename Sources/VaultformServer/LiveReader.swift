@@ -85,6 +85,12 @@ public struct LiveReader: Sendable {
                 return definition.live(LiveRecord(address: Address(definition.kind, mount), data: data))
             }
             return objects.compactMap { $0 }
+        case .perMountAssembled(_, let assemble):
+            let objects = try await concurrently(scope.mounts.keys.sorted()) { mount -> Resource? in
+                guard let data = try await assemble(mount, { try await self.readIfPresent($0) }) else { return nil }
+                return definition.live(LiveRecord(address: Address(definition.kind, mount), data: data))
+            }
+            return objects.compactMap { $0 }
         case .listed(let list, let item, let companions):
             let perMount = try await concurrently(scope.mounts.keys.sorted()) { mount -> [Resource] in
                 // The list says what exists (one request, also on a server that holds none);

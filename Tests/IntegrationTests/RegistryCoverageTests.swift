@@ -77,6 +77,10 @@ struct RegistryCoverageTests {
 
         // A quota on the test's own KV engine, at a rate no test reaches.
         _ = try await client.request(.post, "sys/quotas/rate-limit/\(name)", body: ["rate": 100000, "path": .string(kv)])
+        let pkiMount = PlanExactnessTests.unique("cov-pki")
+        _ = try await client.request(.post, "sys/mounts/\(pkiMount)", body: ["type": "pki"])
+        _ = try await client.request(.post, "\(pkiMount)/roles/r", body: [:])
+
         func keys(_ path: String, _ member: String? = nil) async throws -> [String: JSONValue] {
             let data = try await client.request(.get, path).data
             let object = member.map { data?[$0] } ?? data
@@ -102,6 +106,10 @@ struct RegistryCoverageTests {
             (.jwtRole, Array(try await keys("auth/\(jwt)/role/r").keys)),
             (.kubernetesConfig, Array(try await keys("auth/\(k8s)/config").keys)),
             (.certRole, Array(try await keys("auth/\(cert)/certs/r").keys)),
+            (.pkiRole, Array(try await keys("\(pkiMount)/roles/r").keys)),
+            (.pkiConfig, Array(try await keys("\(pkiMount)/config/urls").keys)),
+            (.pkiConfig, Array(try await keys("\(pkiMount)/config/crl").keys)),
+            (.pkiConfig, Array(try await keys("\(pkiMount)/config/cluster").keys)),
             (.identityGroup, Array(try await keys("identity/group/name/\(name)").keys)),
             (.identityGroup, Array(try await keys("identity/group/name/\(name)-ext").keys)),
             // An alias is read from its list's `key_info`; its own read says more, all named too.

@@ -44,9 +44,11 @@ struct KindShapeAgreementTests {
         // A Kubernetes config is written whole (a field left out returns to its default), so
         // none of its fields can be left to someone else: its shape has no ignore_fields.
         #expect(ManifestShape.kubernetesConfig.field("ignore_fields") == nil)
-        // A quota is written whole too.
+        // A quota is written whole too, and a PKI role likewise.
         #expect(ManifestShape.rateLimitQuota.field("ignore_fields") == nil)
-        for definition in KindRegistry.all where ![.kvSecret, .policy, .jwtConfig, .kubernetesConfig, .rateLimitQuota].contains(definition.kind) {
+        #expect(ManifestShape.pkiRole.field("ignore_fields") == nil)
+        for definition in KindRegistry.all
+        where ![.kvSecret, .policy, .jwtConfig, .kubernetesConfig, .rateLimitQuota, .pkiRole].contains(definition.kind) {
             let shape = try #require(objectShape(definition))
             // A field the manifest must give (an alias's mount and entity) is always set, so never ignored.
             let required = Set(shape.fields.filter(\.required).map(\.key))

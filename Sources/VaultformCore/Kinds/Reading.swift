@@ -9,6 +9,11 @@ public enum Reading: Sendable {
     case table(path: String, one: String?, missing: MissingAnswer)
     /// One object per mount at `path` (a KV engine's `MOUNTconfig`), read when its mount is.
     case perMount(path: String)
+    /// One object per mount, put together by the kind from several reads (a PKI engine's CA:
+    /// the engine's default issuer, then that issuer and its key). `read` is given the mount
+    /// and a GET that answers nil for 404, and answers nil when the mount holds none. `paths`
+    /// describes the reads, for people.
+    case perMountAssembled(paths: String, read: @Sendable (_ mount: String, _ get: PathGet) async throws -> JSONValue?)
     /// LIST `list`, then GET `item` for each name. `companions` are further reads of one
     /// object (an AppRole role's role ID), made when the manifest manages that field.
     case listed(list: String, item: String, companions: [Companion] = [])
@@ -63,6 +68,9 @@ public enum Reading: Sendable {
         return result
     }
 }
+
+/// A GET of one path: its `data`, nil when the server answers 404.
+public typealias PathGet = @Sendable (_ path: String) async throws -> JSONValue?
 
 /// What the server answered for one object, for a kind's `live` normalisation.
 public struct LiveRecord: Sendable {

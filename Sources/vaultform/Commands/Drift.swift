@@ -62,6 +62,11 @@ struct DriftCommand: AsyncParsableCommand {
     @Option(name: .customLong("notify-on"), help: "Notify on change (drift or a failed check; the default) or always.")
     var notifyOn: NotifyOn = .change
 
+    @Option(
+        name: .customLong("expiry-warning"),
+        help: ArgumentHelp("Report each PKI CA the manifest declares whose certificate expires within this window (`30d`) as drift.", valueName: "duration"))
+    var expiryWarning: DurationArgument?
+
     func run() async throws {
         if let notifyWebhook, URL(string: notifyWebhook)?.host == nil {
             throw ValidationError("--notify-webhook is not an http(s) URL with a host")
@@ -87,7 +92,13 @@ struct DriftCommand: AsyncParsableCommand {
         do {
             let plan = try await ReconcileRun.start(manifest, connection: connection, color: color) { run in
                 address = run.server.configuration.address.value.absoluteString
-                return try await run.plan(deadline: connection).plan
+                let reconciliation = try await run.plan(deadline: connection)
+                var plan = reconciliation.plan
+                if let expiryWarning {
+                    plan.findings += CertificateExpiry.findings(
+                        reconciliation.live.resources, window: Int(expiryWarning.duration.components.seconds))
+                }
+                return plan
             }
             return DriftReport(plan: plan, checkedAt: checkedAt, duration: clock.now - started, manifest: manifest.path, server: address)
         } catch {
