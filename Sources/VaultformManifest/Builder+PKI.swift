@@ -5,7 +5,7 @@ extension Builder {
         for item in objects(root, "pki_root_cas") {
             guard let mount = item.locatedString("mount") else { continue }
             let ca = PKIRootCA(
-                mount: mount, settings: Self.settings(item, PKICASettings.all), rotate: item.string("rotate"),
+                mount: mount, settings: Self.settings(item, PKICASettings.all),
                 ignoreFields: ignoredFields(item), location: item.location)
             checkKeyBits(ca.settings, item)
             manifest.pkiRootCAs.append(ca)

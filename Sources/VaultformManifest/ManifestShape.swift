@@ -102,7 +102,6 @@ public enum ManifestShape {
         fields: [
             Field("mount", .string(.mountPath), required: true, "The PKI engine's path."),
         ] + PKICASettings.all.map { $0.key == "common_name" ? Field($0.key, $0.type.shape, required: true, $0.summary) : $0.field } + [
-            Field("rotate", .string(.nonEmpty), "A marker: changing it issues a new issuer (the old one is kept for verification)."),
             ignoreFields(PKICASettings.all.map(\.key).filter { $0 != "common_name" }),
         ]
     )

@@ -64,8 +64,6 @@ public struct PKIRootCA: Sendable, Equatable {
     public var mount: Located<String>
     /// The generate parameters the manifest states, by key (`PKICASettings`).
     public var settings: [String: PKISetting]
-    /// A marker whose change issues a new issuer (the old one kept for verification).
-    public var rotate: String?
     /// Fields someone else owns (`ignore_fields`): never compared or written.
     public var ignoreFields: [String] = []
     public var location: SourceLocation

@@ -10,7 +10,7 @@ import VaultWire
 enum PKICAFields {
     /// A field that only generating the CA again changes.
     static func fixedReason(_ field: String) -> String {
-        "`\(field)` is fixed when the CA is generated; generating it again invalidates every certificate it issued (`rotate:` issues a new issuer instead)"
+        "`\(field)` is fixed when the CA is generated; generating it again invalidates every certificate it issued"
     }
 
     /// The fields, from the manifest's table: the subject and key fixed, the names in place.
