@@ -130,7 +130,7 @@ struct KubernetesConfigTests {
             """, in: directory)
     }
 
-    @Test("a config write replaces the whole config: a token_reviewer_jwt the manifest leaves out is not compared, and an update clears it")
+    @Test("a config write replaces the whole config: a token_reviewer_jwt set out of band while the manifest gives none is drift, and apply clears it")
     func reviewerTokenIsClearedByAnUpdate() async throws {
         let server = try await DevServer.shared()
         let material = try await Material()
@@ -148,14 +148,16 @@ struct KubernetesConfigTests {
         body["token_reviewer_jwt"] = "reviewer.jwt.value"
         _ = try await client.request(.post, "auth/\(mount)/config", body: .object(body))
         #expect(try await client.request(.get, "auth/\(mount)/config").data?["token_reviewer_jwt_set"]?.boolValue == true)
-        // Left out of the manifest: not compared (it is never read back).
-        #expect(try await server.vaultform(["plan", try manifest(host: "https://a.example"), "--detailed-exitcode"]).code == 0)
-        // Any update rewrites the config without it: leaving it out means none (docs/manifest.md).
+        // Left out of the manifest means none: one set out of band is drift (the server
+        // reports that one is set), and any write of the config clears it.
+        let drifted = try await server.vaultform(["plan", try manifest(host: "https://a.example"), "--format", "json"])
+        #expect(try BothWays.changed(drifted.output) == ["kubernetes-config:\(mount)/ token_reviewer_jwt_set"], "\(drifted.output)")
         let changed = try manifest(host: "https://b.example")
         #expect(try await server.vaultform(["apply", changed, "--auto-approve"]).code == 0)
         let after = try await client.request(.get, "auth/\(mount)/config").data
         #expect(after?["kubernetes_host"]?.stringValue == "https://b.example")
         #expect(after?["token_reviewer_jwt_set"]?.boolValue == false)
+        #expect(try await server.vaultform(["plan", changed, "--detailed-exitcode"]).code == 0)
     }
 
     @Test("token_reviewer_jwt from its source: written, sent again with every update, rewritten when the source changes; an update without it is a blocker")
@@ -195,6 +197,16 @@ struct KubernetesConfigTests {
         for run in [applied, moved, changed, rewritten] {
             #expect(!run.all.contains(first["REVIEWER_JWT"] ?? "-") && !run.all.contains(second["REVIEWER_JWT"] ?? "-"))
         }
+
+        // Cleared out of band: drift, and apply writes it again from its source.
+        var body = try #require(try await client.request(.get, "auth/\(mount)/config").data?.objectValue)
+        body["token_reviewer_jwt_set"] = nil
+        _ = try await client.request(.post, "auth/\(mount)/config", body: .object(body))
+        #expect(try await isSet() == false)
+        let cleared = try await server.vaultform(["plan", try manifest(host: "https://b.example"), "--format", "json"], environment: second)
+        #expect(try BothWays.changed(cleared.output) == ["kubernetes-config:\(mount)/ token_reviewer_jwt_set"], "\(cleared.output)")
+        #expect(try await server.vaultform(["apply", try manifest(host: "https://b.example"), "--auto-approve"], environment: second).code == 0)
+        #expect(try await isSet() == true)
 
         // Without the source: no change is fine (a warning), but an update would clear it: a blocker.
         let unset = try await server.vaultform(["plan", try manifest(host: "https://b.example"), "--detailed-exitcode"])

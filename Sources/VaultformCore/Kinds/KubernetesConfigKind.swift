@@ -19,8 +19,12 @@ enum KubernetesConfigKind {
             .inPlace("disable_iss_validation", .boolean(true), "the JWT issuer is not checked (deprecated)"),
             .inPlace("disable_local_ca_jwt", .boolean(false), "the pod's own CA and service-account JWT are not used"),
             .writeOnly("token_reviewer_jwt", "a JWT allowed to call the TokenReview API, from its source; omitted: the client's own"),
+            FieldDefinition.inPlace(
+                "token_reviewer_jwt_set", .boolean(false),
+                "whether a reviewer JWT is set, as the server reports it: true exactly when the manifest gives `token_reviewer_jwt`, so one set or cleared out of band is drift"
+            ).stateOnly,
         ],
-        generated: ["token_reviewer_jwt_set (whether a token_reviewer_jwt is set: it is never read back)"],
+        generated: [],
         destructionLosesData: false, writesWhole: true,
         sameValue: { field, desired, live, _ in
             switch field {
@@ -37,11 +41,12 @@ enum KubernetesConfigKind {
             fields["pem_keys"] = keys(WireFields.strings(record["pem_keys"]))
             fields["disable_iss_validation"] = .boolean(record["disable_iss_validation"]?.boolValue ?? true)
             fields["disable_local_ca_jwt"] = .boolean(record["disable_local_ca_jwt"]?.boolValue ?? false)
+            fields["token_reviewer_jwt_set"] = .boolean(record["token_reviewer_jwt_set"]?.boolValue ?? false)
             return Resource(record.address, fields: fields)
         },
-        create: { [.post(path($0.address), WireFields.object($0.fields))] },
+        create: { [write($0)] },
         // The whole config on every write: what the manifest leaves out goes back to its default.
-        update: { desired, _ in [.post(path(desired.address), WireFields.object(desired.fields))] },
+        update: { desired, _ in [write(desired)] },
         // Goes with its mount: the endpoint has no delete.
         delete: { _ in [] },
         export: ExportForm(file: "kubernetes_configs.yaml", note: "Configs of Kubernetes auth methods.") { config, _ in
@@ -49,6 +54,12 @@ enum KubernetesConfigKind {
         })
 
     static func path(_ address: Address) -> String { "auth/\(address.name)config" }
+
+    /// The config's write: every field but `token_reviewer_jwt_set`, which the server reports
+    /// and the write of `token_reviewer_jwt` (or its absence) decides.
+    static func write(_ config: Resource) -> WriteRequest {
+        .post(path(config.address), WireFields.object(config.fields.filter { $0.key != "token_reviewer_jwt_set" }))
+    }
 
     /// `pem_keys` as the server stores them: each trimmed (a comma-separated list's items are).
     static func keys(_ texts: [String]) -> FieldValue {
@@ -62,7 +73,10 @@ enum KubernetesConfigKind {
         if let issuer = config.issuer { fields["issuer"] = .string(issuer) }
         if let flag = config.disableISSValidation { fields["disable_iss_validation"] = .boolean(flag) }
         if let flag = config.disableLocalCAJWT { fields["disable_local_ca_jwt"] = .boolean(flag) }
-        if let source = config.tokenReviewerJWT { fields["token_reviewer_jwt"] = .writeOnly(WriteOnlyValue(source: source)) }
+        if let source = config.tokenReviewerJWT {
+            fields["token_reviewer_jwt"] = .writeOnly(WriteOnlyValue(source: source))
+            fields["token_reviewer_jwt_set"] = .boolean(true)
+        }
         let address = Address(.kubernetesConfig, MountPath.withSlash(config.mount.value))
         return StatedResource(Resource(address, fields: fields), config.location)
     }
