@@ -1,3 +1,4 @@
+import Crypto
 import VaultAPI
 import VaultformCore
 import VaultformManifest
@@ -39,9 +40,12 @@ extension Applier {
             return (field, writeOnly)
         }
         guard !pending.isEmpty else { return WriteOnlyWrite() }
-        try await SecretApplier.ensureFingerprintKey(client: client)
-        guard let key = await SecretReader(client: client, environment: environment).fingerprintKey() else {
-            throw ApplyError("the fingerprint key (\(SecretReader.fingerprintKeyMount)\(SecretReader.fingerprintKeyPath)) cannot be read, so a write-only value's fingerprint cannot be recorded")
+        let key = try await fingerprintKey.key {
+            try await SecretApplier.ensureFingerprintKey(client: client)
+            guard let key = await SecretReader(client: client, environment: environment).fingerprintKey() else {
+                throw ApplyError("the fingerprint key (\(SecretReader.fingerprintKeyMount)\(SecretReader.fingerprintKeyPath)) cannot be read, so a write-only value's fingerprint cannot be recorded")
+            }
+            return key
         }
         var write = WriteOnlyWrite()
         for (field, planned) in pending {
@@ -93,5 +97,19 @@ extension Applier {
             .post, "\(generator.mount)data/\(generator.path)",
             body: ["data": .object(data), "options": ["cas": .number(Double(stored.version))]])
         return text
+    }
+}
+
+/// The server's fingerprint key as one apply uses it: made (if missing) and read by the first
+/// write-only value, then kept, so an apply of N users makes two requests for it, not 2N.
+actor FingerprintKeyCache {
+    private var cached: SymmetricKey?
+
+    /// The key, from `load` the first time.
+    func key(_ load: @Sendable () async throws -> SymmetricKey) async throws -> SymmetricKey {
+        if let cached { return cached }
+        let key = try await load()
+        cached = key
+        return key
     }
 }

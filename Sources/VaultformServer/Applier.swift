@@ -64,6 +64,9 @@ public struct Applier: Sendable {
     public let environment: [String: String]
 
     /// An applier over a client.
+    /// The fingerprint key, read once per apply by the first write-only value that needs it.
+    let fingerprintKey = FingerprintKeyCache()
+
     public init(client: VaultClient, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.client = client
         self.environment = environment
