@@ -144,7 +144,9 @@ struct CurlTransferSpec: Sendable {
             lines.append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
         }
         if request.body != nil {
-            if request.headers["Content-Type"] == nil { lines.append("Content-Type: application/json") }
+            // A PATCH is a JSON merge patch (RFC 7396); OpenBao refuses it as anything else.
+            let type = request.method == .patch ? "application/merge-patch+json" : "application/json"
+            if request.headers["Content-Type"] == nil { lines.append("Content-Type: \(type)") }
             lines.append("Expect:")  // no 100-continue round trip
         }
         headerLines = lines

@@ -24,14 +24,21 @@ public struct WriteRequest: Sendable, Equatable {
     public var pathIdentifier: Address?
     /// Body members taken from the answer to the request before this one in the same
     /// operation (the CSR a PKI engine just generated, for its root to sign): member → the
-    /// answer's `data` keys whose texts, joined by newlines, it gets.
+    /// answer's `data` keys whose texts, joined by newlines, it gets. A member whose texts
+    /// are all empty is left out (an issuer without a name keeps none).
     public var fromPreviousAnswer: [String: [String]]
+    /// The member of the previous answer's `data` whose text ends the path (the ID of the key
+    /// an issuer write answers with); nil when the path is complete. It must be one path
+    /// segment: anything else fails the request rather than write elsewhere.
+    public var pathFromPreviousAnswer: String?
 
     /// A request; idempotent unless said otherwise.
     public init(
         method: HTTPMethod, path: String, body: JSONValue? = nil, idempotent: Bool = true,
-        references: [String: ServerReference] = [:], pathIdentifier: Address? = nil, fromPreviousAnswer: [String: [String]] = [:]
+        references: [String: ServerReference] = [:], pathIdentifier: Address? = nil, fromPreviousAnswer: [String: [String]] = [:],
+        pathFromPreviousAnswer: String? = nil
     ) {
+        self.pathFromPreviousAnswer = pathFromPreviousAnswer
         self.method = method
         self.path = path
         self.body = body
@@ -44,14 +51,21 @@ public struct WriteRequest: Sendable, Equatable {
     /// The request with its `fromPreviousAnswer` members filled from `answer` (the previous
     /// request's `data`); nil when the answer lacks one of them.
     public func filled(from answer: JSONValue?) -> WriteRequest? {
-        guard !fromPreviousAnswer.isEmpty else { return self }
+        guard !fromPreviousAnswer.isEmpty || pathFromPreviousAnswer != nil else { return self }
+        var request = self
+        if let member = pathFromPreviousAnswer {
+            guard let segment = answer?[member]?.stringValue, !segment.isEmpty, segment != ".", segment != "..",
+                  !segment.contains("/") else { return nil }
+            request.path += segment
+            request.pathFromPreviousAnswer = nil
+        }
+        guard !fromPreviousAnswer.isEmpty else { return request }
         var members = body?.objectValue ?? [:]
         for (member, keys) in fromPreviousAnswer {
             let texts = keys.compactMap { answer?[$0]?.stringValue }
             guard texts.count == keys.count else { return nil }
-            members[member] = .string(texts.joined(separator: "\n"))
+            members[member] = texts.allSatisfy(\.isEmpty) ? nil : .string(texts.joined(separator: "\n"))
         }
-        var request = self
         request.body = .object(members)
         request.fromPreviousAnswer = [:]
         return request

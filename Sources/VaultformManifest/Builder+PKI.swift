@@ -8,6 +8,7 @@ extension Builder {
                 mount: mount, settings: Self.settings(item, PKICASettings.all),
                 ignoreFields: ignoredFields(item), location: item.location)
             checkKeyBits(ca.settings, item)
+            checkIssuerSettings(ca.settings, item)
             manifest.pkiRootCAs.append(ca)
         }
         for item in objects(root, "pki_intermediate_cas") {
@@ -16,6 +17,7 @@ extension Builder {
                 mount: mount, signedBy: signedBy, settings: Self.settings(item, PKICASettings.all), ignoreFields: ignoredFields(item),
                 location: item.location)
             checkKeyBits(ca.settings, item)
+            checkIssuerSettings(ca.settings, item)
             manifest.pkiIntermediateCAs.append(ca)
         }
         for item in objects(root, "pki_configs") {
@@ -44,6 +46,29 @@ extension Builder {
             }
             checkKeyBits(role.settings, item)
             manifest.pkiRoles.append(role)
+        }
+    }
+
+    /// What an issuer's write would not keep: OpenBao drops an issuer's delta CRL URLs when
+    /// it has no other URL, and takes a manual chain only starting with the issuer itself.
+    private mutating func checkIssuerSettings(_ settings: [String: PKISetting], _ item: CheckedObject) {
+        if case .texts(let delta)? = settings["delta_crl_distribution_points"], !delta.isEmpty,
+           !["issuing_certificates", "crl_distribution_points", "ocsp_servers"].contains(where: {
+               if case .texts(let urls)? = settings[$0] { return !urls.isEmpty }
+               return false
+           }) {
+            report(.error(
+                "`delta_crl_distribution_points` needs `issuing_certificates`, `crl_distribution_points` or `ocsp_servers`: the server keeps an issuer's URLs only when one of those is set",
+                at: item.location(of: "delta_crl_distribution_points")))
+        }
+        if case .texts(let chain)? = settings["manual_chain"], let first = chain.first {
+            var own = ""
+            if case .text(let name)? = settings["issuer_name"] { own = name }
+            if first != "self" && (own.isEmpty || first != own) {
+                report(.error(
+                    "`manual_chain` starts with `\(first)`, not the issuer itself: the server refuses it",
+                    at: item.location(of: "manual_chain"), hint: "start it with `self`"))
+            }
         }
     }
 

@@ -125,9 +125,11 @@ public enum PKIConfigSettings {
         .init("path", .text, "This cluster's API path to the engine (`{{cluster_path}}`)."),
         .init("aia_path", .text, "This cluster's unauthenticated path to the engine (`{{cluster_aia_path}}`)."),
     ]
-    /// `config/issuers`, at the config's own level: none yet. Its `default_follows_latest_issuer`
-    /// cannot be written without naming the default issuer by ID, which the CA kinds own.
-    public static let issuers: [PKISettingDefinition] = []
+    /// `config/issuers`, at the config's own level: which issuer signs when none is named.
+    public static let issuers: [PKISettingDefinition] = [
+        .init("default_issuer", .text, "The issuer used when none is named, by name (or ID); left as it is when omitted (generating the first CA sets it)."),
+        .init("default_follows_latest_issuer", .flag, "Each CA generated or imported later becomes the default."),
+    ]
     /// The blocks by name; `issuers` settings sit at the config's own level.
     public static let blocks: [(name: String, settings: [PKISettingDefinition])] = [("urls", urls), ("crl", crl), ("cluster", cluster)]
     /// Every setting.
@@ -161,10 +163,26 @@ public enum PKICASettings {
         .init("key_name", .text, "The key's name in the engine."),
         .init("usage", .texts, "What the issuer may do: `issuing-certificates`, `crl-signing`, `ocsp-signing` (`read-only` always)."),
         .init("leaf_not_after_behavior", .oneOf(["err", "truncate", "permit"]), "A leaf asked to outlive the issuer: refused (`err`), cut short, or permitted."),
+        .init("revocation_signature_algorithm", .oneOf(revocationSignatureAlgorithms), "How the issuer signs its CRLs; default the key's own (`SHA256WithRSA` for rsa)."),
+        .init("manual_chain", .texts, "The chain the issuer presents, by issuer name (or ID), starting with `self`; empty: built automatically. In order."),
+        .init("issuing_certificates", .texts, "The issuer's own AIA URLs of its certificate, ahead of the engine's `config/urls`."),
+        .init("crl_distribution_points", .texts, "The issuer's own CRL URLs."),
+        .init("delta_crl_distribution_points", .texts, "The issuer's own delta CRL URLs."),
+        .init("ocsp_servers", .texts, "The issuer's own OCSP URLs."),
+        .init("enable_aia_url_templating", .flag, "The issuer's URLs may hold `{{cluster_path}}`, `{{cluster_aia_path}}` and `{{issuer_id}}`."),
     ]
 
-    /// The settings written to the CA's issuer (`MOUNT/issuer/default`) rather than generated.
-    public static let issuerSettings: Set<String> = ["usage", "leaf_not_after_behavior"]
+    /// The signature algorithms an issuer may sign CRLs with, as OpenBao names them.
+    public static let revocationSignatureAlgorithms = [
+        "SHA256WithRSA", "SHA384WithRSA", "SHA512WithRSA", "SHA256WithRSAPSS", "SHA384WithRSAPSS", "SHA512WithRSAPSS",
+        "ECDSAWithSHA256", "ECDSAWithSHA384", "ECDSAWithSHA512", "Ed25519",
+    ]
+
+    /// The settings written to the CA's issuer (`MOUNT/issuer/REF`) rather than generated.
+    public static let issuerSettings: Set<String> = [
+        "usage", "leaf_not_after_behavior", "revocation_signature_algorithm", "manual_chain", "issuing_certificates",
+        "crl_distribution_points", "delta_crl_distribution_points", "ocsp_servers", "enable_aia_url_templating",
+    ]
 }
 
 /// The settings of a PKI role the manifest states: every setting the server reads back.

@@ -213,7 +213,8 @@ public struct Applier: Sendable {
             guard let resolved = try await identifiers.resolve(request) else { continue }
             // Values only the previous answer holds (a CSR to sign, the certificate signed).
             guard let request = resolved.filled(from: previousAnswer) else {
-                throw ApplyError("\(resolved.method) \(resolved.path) needs \(resolved.fromPreviousAnswer.values.flatMap { $0 }.sorted().joined(separator: ", ")) from the answer before it, which had none")
+                let members = resolved.fromPreviousAnswer.values.flatMap { $0 } + (resolved.pathFromPreviousAnswer.map { [$0] } ?? [])
+                throw ApplyError("\(resolved.method) \(resolved.path) needs \(members.sorted().joined(separator: ", ")) from the answer before it, which had none (or not one path segment)")
             }
             try await beforeWrite()
             previousAnswer = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent).data
@@ -241,7 +242,7 @@ public struct Applier: Sendable {
         let companions = definition.reading.companionFields.contains { operation.desired?.fields[$0] != nil }
         func readBack(freshNames: Bool) async throws -> Resource? {
             let names = definition.readsServerNames ? try await identifiers.names(fresh: freshNames, reader: reader) : nil
-            return try await reader.readOne(operation.address, withCompanions: companions, names: names)
+            return try await reader.readOne(operation.address, withCompanions: companions, names: names, desired: operation.desired)
         }
         var live: Resource?
         do {

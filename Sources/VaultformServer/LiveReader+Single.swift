@@ -7,14 +7,21 @@ extension LiveReader {
     /// exist. One request (and its companions' with `withCompanions`, such as a role's role
     /// ID), not a whole kind's list. A kind that names others by ID is read with `names`, or
     /// with the names read now when none are given; the fingerprints vaultform recorded of
-    /// its write-only values come with it.
-    public func readOne(_ address: Address, withCompanions: Bool = false, names given: ServerNames? = nil) async throws -> Resource? {
-        guard let resource = try await readOneAsServed(address, withCompanions: withCompanions, names: given) else { return nil }
+    /// its write-only values come with it. `desired` is the object the manifest declares
+    /// there, for a kind that finds its object by a name the manifest gives (a PKI CA).
+    public func readOne(
+        _ address: Address, withCompanions: Bool = false, names given: ServerNames? = nil, desired: Resource? = nil
+    ) async throws -> Resource? {
+        guard let resource = try await readOneAsServed(address, withCompanions: withCompanions, names: given, desired: desired) else {
+            return nil
+        }
         return try await WriteOnlyRecords(client: client).merged(resource)
     }
 
     /// The object as the server answers for it, without vaultform's write-only records.
-    private func readOneAsServed(_ address: Address, withCompanions: Bool, names given: ServerNames?) async throws -> Resource? {
+    private func readOneAsServed(
+        _ address: Address, withCompanions: Bool, names given: ServerNames?, desired: Resource?
+    ) async throws -> Resource? {
         let definition = address.kind.definition
         var names = given ?? ServerNames()
         if definition.readsServerNames, given == nil { names = try await readServerNames() }
@@ -32,7 +39,7 @@ extension LiveReader {
                 return nil
             }
         case .perMountAssembled(_, let assemble):
-            return try await assemble(address.name) { try await self.readIfPresent($0) }.map {
+            return try await assemble(mountReads(address.name, desired: desired)).map {
                 definition.live(LiveRecord(address: address, data: $0))
             }
         case .perMount(let template):
@@ -66,11 +73,12 @@ extension LiveReader {
     /// when either view of it does: the plan read a companion only when the manifest managed
     /// its field, and a saved plan of an unrelated change does not say which (before, such
     /// plans were always stale for roles with a fixed role ID).
-    /// `names` are those IDs stand for, read once for the whole plan.
+    /// `names` are those IDs stand for, read once for the whole plan; `desired` is the object
+    /// the plan wants there.
     public func current(
-        _ address: Address, recorded fingerprint: String, names: ServerNames? = nil
+        _ address: Address, recorded fingerprint: String, names: ServerNames? = nil, desired: Resource? = nil
     ) async throws -> (resource: Resource?, unchanged: Bool) {
-        let resource = try await readOne(address, withCompanions: true, names: names)
+        let resource = try await readOne(address, withCompanions: true, names: names, desired: desired)
         if Fingerprint.of(resource) == fingerprint { return (resource, true) }
         let companions = address.kind.definition.reading.companionFields
         guard var without = resource, companions.contains(where: { without.fields[$0] != nil }) else { return (resource, false) }

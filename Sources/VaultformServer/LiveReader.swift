@@ -87,8 +87,9 @@ public struct LiveReader: Sendable {
             return objects.compactMap { $0 }
         case .perMountAssembled(_, let assemble):
             let objects = try await concurrently(scope.mounts.keys.sorted()) { mount -> Resource? in
-                guard let data = try await assemble(mount, { try await self.readIfPresent($0) }) else { return nil }
-                return definition.live(LiveRecord(address: Address(definition.kind, mount), data: data))
+                let address = Address(definition.kind, mount)
+                guard let data = try await assemble(mountReads(mount, desired: scope.desired[address])) else { return nil }
+                return definition.live(LiveRecord(address: address, data: data))
             }
             return objects.compactMap { $0 }
         case .listed(let list, let item, let companions):
@@ -149,6 +150,13 @@ public struct LiveReader: Sendable {
         let names = keys.compactMap(\.stringValue)
         guard names.count == keys.count else { throw shapeError(.list, path, "the list of keys holds something other than names") }
         return names
+    }
+
+    /// The reads a kind assembled per mount is given, for `mount`.
+    func mountReads(_ mount: String, desired: Resource?) -> MountReads {
+        MountReads(
+            mount: mount, desired: desired, get: { try await self.readIfPresent($0) },
+            list: { try await self.readIfPresent($0, method: .list) })
     }
 
     /// A read whose 404 means "not there" (an object, or the route of a mount that does not
@@ -225,6 +233,7 @@ struct ReadScope {
             let (mount, _) = Self.mountAndName(entry.address)
             let companions = definition.reading.companionFields.filter { entry.resource.fields[$0] != nil }
             kinds[definition.kind, default: KindScope()].mounts[mount, default: [:]][entry.address] = Set(companions)
+            if case .perMountAssembled = definition.reading { kinds[definition.kind]?.desired[entry.address] = entry.resource }
             if let mountKind = definition.mount { include(mountKind) }
         }
         for rule in desired.ownership {
@@ -260,6 +269,8 @@ struct ReadScope {
 struct KindScope {
     var mounts: [String: [Address: Set<String>]] = [:]
     var owned: Set<String> = []
+    /// The objects the manifest declares, for kinds that find an object by a name it gives.
+    var desired: [Address: Resource] = [:]
     /// Read every companion of every object (export).
     var allCompanions = false
 }

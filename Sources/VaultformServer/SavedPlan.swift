@@ -48,7 +48,8 @@ public struct SavedPlan: Sendable {
                 if "version:\(version)" != change.liveFingerprint { stale.append(change.address) }
                 continue
             }
-            let (current, unchanged) = try await reader.current(operation.address, recorded: change.liveFingerprint, names: names)
+            let (current, unchanged) = try await reader.current(
+                operation.address, recorded: change.liveFingerprint, names: names, desired: operation.desired)
             if let current { live.append(current) }
             if !unchanged { stale.append(change.address) }
         }

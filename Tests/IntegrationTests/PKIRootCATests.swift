@@ -11,9 +11,9 @@ import VaultAPI
 /// `--allow-destroy`; export writes the generate parameters and round-trips.
 @Suite("PKI root CAs against a dev server")
 struct PKIRootCATests {
-    /// The serial of the engine's default issuer.
-    static func serial(_ mount: String, _ server: DevServer) async throws -> String {
-        let issuer = try await server.client().request(.get, "\(mount)/issuer/default").data
+    /// The serial of the engine's issuer `reference` (its default by default).
+    static func serial(_ mount: String, _ server: DevServer, issuer reference: String = "default") async throws -> String {
+        let issuer = try await server.client().request(.get, "\(mount)/issuer/\(reference)").data
         let pem = try #require(issuer?["certificate"]?.stringValue)
         let output = try await ProcessRunner.run(
             URL(fileURLWithPath: "/usr/bin/openssl"), ["x509", "-noout", "-serial"], environment: ProcessRunner.cleanEnvironment,
@@ -122,6 +122,79 @@ struct PKIRootCATests {
         #expect(changedPlan.output.contains("\"action\" : \"replace\""), "\(changedPlan.output)")
         #expect(try await server.vaultform(["apply", changed, "--auto-approve"]).code != 0)
         #expect(try await Self.serial(root, server) == kept)
+    }
+
+    @Test("a CA is read by its issuer name: another root made the default out of band is no change; every issuer setting and the default issuer drift and are repaired in place")
+    func readByIssuerName() async throws {
+        let server = try await DevServer.shared()
+        let directory = try scratchDirectory("vf-pki-named")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let root = PlanExactnessTests.unique("named")
+        let manifest = try SecretSchemaTests.write("""
+            secrets_engines:
+              - { path: \(root), type: pki, tuning: { max_lease_ttl: 87600h } }
+            pki_root_cas:
+              - mount: \(root)
+                common_name: Named Root
+                ttl: 8760h
+                issuer_name: current
+                revocation_signature_algorithm: SHA256WithRSAPSS
+                issuing_certificates: [http://ca.example/ca]
+                crl_distribution_points: [http://ca.example/crl]
+                ocsp_servers: [http://ca.example/ocsp]
+            pki_configs:
+              - { mount: \(root), default_issuer: current }
+            """, in: directory)
+        let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
+        #expect(applied.code == 0, "\(applied.all)")
+        let serial = try await Self.serial(root, server)
+        #expect(try await server.vaultform(["plan", manifest, "--detailed-exitcode"]).code == 0)
+        let bao = BaoCommand(server: server)
+        let issuer = "\(root)/issuer/current"
+        // How the server reads the same settings back: the algorithm in lower case, the
+        // default issuer by its ID.
+        let id = try #require(try await server.client().request(.get, "\(root)/issuer/current").data?["issuer_id"]?.stringValue)
+        try await BothWays.spellingsAreNoChange([
+            ["patch", issuer, "revocation_signature_algorithm=sha256withrsapss"],
+            ["write", "\(root)/config/issuers", "default=\(id)"],
+        ], manifest: manifest, server: server)
+
+        // Another root generated out of band, following the latest: it becomes the default,
+        // and the declared CA (read by name) is untouched. Only the default issuer drifts.
+        try await bao("write", "\(root)/config/issuers", "default=current", "default_follows_latest_issuer=true")
+        try await bao("write", "\(root)/root/generate/internal", "common_name=Other Root", "issuer_name=other", "ttl=24h")
+        let moved = try BothWays.changed(try await server.vaultform(["plan", manifest, "--format", "json"]).output)
+        #expect(Set(moved) == ["pki-config:\(root)/ default_issuer", "pki-config:\(root)/ default_follows_latest_issuer"], "\(moved)")
+        let repaired = try await server.vaultform(["apply", manifest, "--auto-approve"])
+        #expect(repaired.code == 0, "\(repaired.all)")
+        #expect(try await Self.serial(root, server) == serial)
+        // follows-latest set alone, the manifest naming no default: written beside the current default.
+        try await bao("write", "\(root)/config/issuers", "default=current", "default_follows_latest_issuer=true")
+        let bare = directory.appendingPathComponent("bare.yaml").path
+        try String(contentsOfFile: manifest, encoding: .utf8).replacingOccurrences(of: ", default_issuer: current", with: "")
+            .write(toFile: bare, atomically: true, encoding: .utf8)
+        let follows = try BothWays.changed(try await server.vaultform(["plan", bare, "--format", "json"]).output)
+        #expect(follows == ["pki-config:\(root)/ default_follows_latest_issuer"], "\(follows)")
+        #expect(try await server.vaultform(["apply", bare, "--auto-approve"]).code == 0)
+        #expect(try await server.vaultform(["plan", manifest, "--detailed-exitcode"]).code == 0)
+
+        // Every issuer setting, changed out of band on the declared issuer (not the default):
+        // each is drift, and apply repairs it on that issuer, its name kept.
+        try await bao("write", "\(root)/config/issuers", "default=other")
+        try await BothWays.driftsAreRepaired([
+            .init(["patch", issuer, "revocation_signature_algorithm=SHA512WithRSA"], "pki-root-ca:\(root)/", "revocation_signature_algorithm"),
+            .init(["patch", issuer, "manual_chain=self"], "pki-root-ca:\(root)/", "manual_chain"),
+            .init(["patch", issuer, "issuing_certificates=http://elsewhere/ca"], "pki-root-ca:\(root)/", "issuing_certificates"),
+            .init(["patch", issuer, "crl_distribution_points=http://elsewhere/crl"], "pki-root-ca:\(root)/", "crl_distribution_points"),
+            .init(["patch", issuer, "delta_crl_distribution_points=http://elsewhere/delta"], "pki-root-ca:\(root)/", "delta_crl_distribution_points"),
+            .init(["patch", issuer, "ocsp_servers=http://elsewhere/ocsp"], "pki-root-ca:\(root)/", "ocsp_servers"),
+            .init(["patch", issuer, "enable_aia_url_templating=true"], "pki-root-ca:\(root)/", "enable_aia_url_templating"),
+            .init(["patch", issuer, "usage=read-only,issuing-certificates"], "pki-root-ca:\(root)/", "usage"),
+            .init(["patch", issuer, "leaf_not_after_behavior=permit"], "pki-root-ca:\(root)/", "leaf_not_after_behavior"),
+        ], manifest: manifest, server: server)
+        let other = try await server.client().request(.get, "\(root)/issuer/other").data
+        #expect(other?["issuing_certificates"]?.arrayValue?.isEmpty != false, "the other issuer was not written: \(String(describing: other))")
+        #expect(try await Self.serial(root, server, issuer: "current") == serial)
     }
 
     @Test("a CA generated out of band with the same parameters is adopted; export writes its parameters and round-trips")

@@ -3,10 +3,13 @@ import VaultformManifest
 import VaultWire
 
 /// The fields of a PKI engine's CA, root or intermediate: its generate parameters, read back
-/// from the engine's default issuer (its certificate, parsed with swift-certificates, and its
-/// key). Subject, key and lifetime are fixed when the CA is generated: a change replaces it
-/// (destroying every certificate it issued), which apply does only with `--allow-destroy`;
-/// the issuer's and key's names change in place.
+/// from its issuer (its certificate, parsed with swift-certificates, and its key), and the
+/// issuer's settings. The CA's issuer is the one with the name the manifest gives, or the
+/// engine's default when the manifest gives none or no issuer has it (a rename), so another
+/// issuer made the default out of band is not taken for a changed CA. Subject, key and
+/// lifetime are fixed when the CA is generated: a change replaces it (destroying every
+/// certificate it issued), which apply does only with `--allow-destroy`; the issuer's
+/// settings and the names change in place.
 enum PKICAFields {
     /// A field that only generating the CA again changes.
     static func fixedReason(_ field: String) -> String {
@@ -21,6 +24,10 @@ enum PKICAFields {
         case "issuer_name", "key_name": return .inPlace(setting.key, nil, summary)
         case "usage": return .inPlace(setting.key, freshUsage, summary)
         case "leaf_not_after_behavior": return .inPlace(setting.key, .string("err"), summary)
+        // The key's own algorithm, which a fresh issuer reads back, is held as "" (automatic).
+        case "revocation_signature_algorithm": return .inPlace(setting.key, .string(""), summary)
+        case "manual_chain": return .inPlace(setting.key, .list([]), summary)
+        case _ where PKICASettings.issuerSettings.contains(setting.key): return .inPlace(setting.key, PKISettingValues.zero(setting.type), summary)
         // Required, or unmanaged when omitted (the engine's maximum TTL).
         case "common_name", "ttl": return .fixed(setting.key, nil, summary, reason: fixedReason(setting.key))
         case "key_type": return .fixed(setting.key, .string("rsa"), summary, reason: fixedReason(setting.key))
@@ -39,31 +46,46 @@ enum PKICAFields {
     /// A new issuer's usage; `read-only` is always there.
     static let freshUsage = FieldValue.unorderedSet(["crl-signing", "issuing-certificates", "ocsp-signing", "read-only"])
 
-    /// The engine's default issuer and its key, as one record (`issuer`, `key`); nil when the
-    /// engine has no default issuer, or its certificate is not of the kind wanted (a root
-    /// is self-signed, an intermediate is not).
-    static func read(mount: String, get: PathGet, selfSigned: Bool) async throws -> JSONValue? {
-        guard let config = try await get("\(mount)config/issuers"),
-              let id = config["default"]?.stringValue, !id.isEmpty,
-              let issuer = try await get("\(mount)issuer/\(id)") else { return nil }
-        guard let pem = issuer["certificate"]?.stringValue, let certificate = PKICertificate(pem: pem),
-              certificate.selfSigned == selfSigned else { return nil }
-        var key: JSONValue = .object([:])
-        if let keyID = issuer["key_id"]?.stringValue, !keyID.isEmpty, let found = try await get("\(mount)key/\(keyID)") { key = found }
-        var record: [String: JSONValue] = ["issuer": issuer, "key": key]
-        if !selfSigned { record["signed_by"] = .string(try await signer(of: issuer, besides: mount, get: get) ?? "") }
-        return .object(record)
+    /// The CA's issuer and its key, as one record (`issuer`, `key`, and `names`: each issuer's
+    /// name by ID, for its manual chain): the issuer with the name the manifest gives, else
+    /// the engine's default. nil when neither is of the kind wanted (a root is self-signed, an
+    /// intermediate is not). An unknown issuer name is not asked for by name: the server
+    /// answers that with a 500, so the names come from one LIST.
+    static func read(_ reads: MountReads, selfSigned: Bool) async throws -> JSONValue? {
+        let mount = reads.mount
+        let info = try await reads.list("\(mount)issuers")?["key_info"]?.objectValue ?? [:]
+        var candidates: [String] = []
+        if case .string(let name)? = reads.desired?.fields["issuer_name"], !name.isEmpty {
+            candidates += info.keys.sorted().filter { info[$0]?["issuer_name"]?.stringValue?.hasSameBytes(as: name) == true }
+        }
+        if let id = try await reads.get("\(mount)config/issuers")?["default"]?.stringValue, !id.isEmpty { candidates.append(id) }
+        for id in candidates {
+            guard let issuer = try await reads.get("\(mount)issuer/\(id)"),
+                  let pem = issuer["certificate"]?.stringValue, let certificate = PKICertificate(pem: pem),
+                  certificate.selfSigned == selfSigned else { continue }
+            var key: JSONValue = .object([:])
+            if let keyID = issuer["key_id"]?.stringValue, !keyID.isEmpty, let found = try await reads.get("\(mount)key/\(keyID)") { key = found }
+            var record: [String: JSONValue] = [
+                "issuer": issuer, "key": key, "names": .object(info.mapValues { .string($0["issuer_name"]?.stringValue ?? "") }),
+            ]
+            if !selfSigned { record["signed_by"] = .string(try await signer(of: issuer, besides: mount, reads: reads) ?? "") }
+            return .object(record)
+        }
+        return nil
     }
 
-    /// The PKI engine whose default issuer is in `issuer`'s chain (the root that signed an
-    /// intermediate), by path; nil when no engine on the server holds it.
-    static func signer(of issuer: JSONValue, besides mount: String, get: PathGet) async throws -> String? {
+    /// The PKI engine holding an issuer in `issuer`'s chain (the root that signed an
+    /// intermediate), by path; nil when no engine on the server holds one. Every issuer of
+    /// each engine is looked at, not only its default.
+    static func signer(of issuer: JSONValue, besides mount: String, reads: MountReads) async throws -> String? {
         let chain = Set((issuer["ca_chain"]?.arrayValue ?? []).compactMap { $0.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines) })
-        let mounts = try await get("sys/mounts")?.objectValue ?? [:]
+        let mounts = try await reads.get("sys/mounts")?.objectValue ?? [:]
         for (path, entry) in mounts.sorted(by: { $0.key < $1.key }) where path != mount && entry["type"]?.stringValue == "pki" {
-            guard let id = try await get("\(path)config/issuers")?["default"]?.stringValue, !id.isEmpty,
-                  let pem = try await get("\(path)issuer/\(id)")?["certificate"]?.stringValue else { continue }
-            if chain.contains(pem.trimmingCharacters(in: .whitespacesAndNewlines)) { return String(path.dropLast()) }
+            let ids = WireFields.strings(try await reads.list("\(path)issuers")?["keys"])
+            for id in ids {
+                guard let pem = try await reads.get("\(path)issuer/\(id)")?["certificate"]?.stringValue else { continue }
+                if chain.contains(pem.trimmingCharacters(in: .whitespacesAndNewlines)) { return String(path.dropLast()) }
+            }
         }
         return nil
     }
@@ -77,9 +99,17 @@ enum PKICAFields {
             "key_type": .string(key?["key_type"]?.stringValue ?? ""),
             "usage": .unorderedSet((issuer?["usage"]?.stringValue ?? "").split(separator: ",").map(String.init)),
             "leaf_not_after_behavior": .string(issuer?["leaf_not_after_behavior"]?.stringValue ?? "err"),
+            "enable_aia_url_templating": .boolean(issuer?["enable_aia_url_templating"]?.boolValue ?? false),
         ]
+        for url in ["issuing_certificates", "crl_distribution_points", "delta_crl_distribution_points", "ocsp_servers"] {
+            fields[url] = .unorderedSet(WireFields.strings(issuer?[url]))
+        }
+        fields["manual_chain"] = .list(manualChain(record))
         if let signer = record["signed_by"]?.stringValue { fields["signed_by"] = .string(signer) }
         guard let pem = issuer?["certificate"]?.stringValue, let certificate = PKICertificate(pem: pem) else { return fields }
+        let algorithm = issuer?["revocation_signature_algorithm"]?.stringValue ?? ""
+        fields["revocation_signature_algorithm"] = .string(
+            revocationAlgorithm(algorithm, keyType: key?["key_type"]?.stringValue ?? "", keyBits: certificate.keyBits))
         for (name, _) in PKICertificate.attributes {
             let values = certificate.subject[name] ?? []
             fields[name] = name == "common_name" ? .string(values.first ?? "") : .unorderedSet(values)
@@ -91,13 +121,53 @@ enum PKICAFields {
         return fields
     }
 
+    /// The manual chain as the manifest names it: the issuer itself as `self`, the others by
+    /// name (by ID when they have none). The server answers IDs.
+    static func manualChain(_ record: LiveRecord) -> [String] {
+        let own = record["issuer"]?["issuer_id"]?.stringValue ?? ""
+        return WireFields.strings(record["issuer"]?["manual_chain"]).enumerated().map { index, id in
+            if index == 0, id.hasSameBytes(as: own) { return "self" }
+            if let name = record["names"]?[id]?.stringValue, !name.isEmpty { return name }
+            return id
+        }
+    }
+
+    /// A revocation signature algorithm as compared: lower-cased (the server parses it so),
+    /// and "" (automatic) for the key's own algorithm, which a fresh issuer reads back.
+    static func revocationAlgorithm(_ name: String, keyType: String, keyBits: Int) -> String {
+        let lowered = name.lowercased()
+        let own: String
+        switch keyType {
+        case "rsa": own = "sha256withrsa"
+        case "ec": own = keyBits >= 521 ? "ecdsawithsha512" : keyBits >= 384 ? "ecdsawithsha384" : "ecdsawithsha256"
+        case "ed25519": own = "ed25519"
+        default: own = ""
+        }
+        return lowered == own ? "" : lowered
+    }
+
     /// The manifest's settings as fields, the key size a key type gets filled in.
     static func stated(_ settings: [String: PKISetting]) -> [String: FieldValue] {
         var fields = PKISettingValues.stated(settings)
+        // In order, the issuer itself as `self` (by name too).
+        if case .texts(let chain)? = settings["manual_chain"] {
+            var ownName = ""
+            if case .text(let name)? = settings["issuer_name"] { ownName = name }
+            fields["manual_chain"] = .list(chain.enumerated().map { index, item in
+                index == 0 && !ownName.isEmpty && item.hasSameBytes(as: ownName) ? "self" : item
+            })
+        }
         // The server adds `read-only` to every issuer's usage.
         if case .set(let usage)? = fields["usage"] { fields["usage"] = .unorderedSet(usage + ["read-only"]) }
         if case .string(let type)? = fields["key_type"], fields["key_bits"] == nil || fields["key_bits"] == .integer(0) {
             fields["key_bits"] = .integer(PKISettingValues.defaultKeyBits(type))
+        }
+        if case .string(let algorithm)? = fields["revocation_signature_algorithm"] {
+            var keyBits = 0
+            if case .integer(let bits)? = fields["key_bits"] { keyBits = bits }
+            var keyType = "rsa"
+            if case .string(let type)? = fields["key_type"] { keyType = type }
+            fields["revocation_signature_algorithm"] = .string(revocationAlgorithm(algorithm, keyType: keyType, keyBits: keyBits))
         }
         return fields
     }
@@ -109,17 +179,46 @@ enum PKICAFields {
         return body
     }
 
-    /// The writes that change the default issuer and its key in place. A write to an issuer
-    /// replaces its settings (one left out returns to its default, a name left out is
-    /// cleared), so it carries the name, usage and leaf behaviour the manifest wants.
+    /// The writes that change the CA's issuer and its key in place. OpenBao 2.7 writes an
+    /// issuer in two halves: a POST replaces every setting (one left out returns to its
+    /// default, a name left out is cleared) but never stores `delta_crl_distribution_points`;
+    /// a PATCH stores that, but turns `enable_aia_url_templating` on whatever it is given.
+    /// So a POST carries every setting (the manifest's, the fresh value of one it leaves out,
+    /// and the name the issuer has when the manifest gives none, read just before), then a
+    /// PATCH the delta CRL URLs. The issuer is named by the name the manifest gives when it is
+    /// not changing (the CA was found by it), else it is the engine's default (the CA was
+    /// found as the default). A key is renamed by the ID the issuer's answer gives.
     static func issuerWrites(_ mount: String, _ changed: [String: FieldValue], desired: [String: FieldValue]) -> [WriteRequest] {
-        var requests: [WriteRequest] = []
-        if ["issuer_name", "usage", "leaf_not_after_behavior"].contains(where: { changed[$0] != nil }) {
-            var body = WireFields.object(desired, ["issuer_name", "leaf_not_after_behavior"])
-            if case .set(let usage)? = desired["usage"] { body["usage"] = .string(usage.joined(separator: ",")) }
-            requests.append(.post("\(mount)issuer/default", body))
+        let issuerChange = changed.keys.contains { $0 == "issuer_name" || PKICASettings.issuerSettings.contains($0) }
+        guard issuerChange || changed["key_name"] != nil else { return [] }
+        var reference = "default"
+        if changed["issuer_name"] == nil, case .string(let name)? = desired["issuer_name"], !name.isEmpty { reference = name }
+        var body: [String: JSONValue] = [:]
+        for definition in definitions where PKICASettings.issuerSettings.contains(definition.name) {
+            switch desired[definition.name] ?? definition.fresh {
+            case .set(let items)?, .list(let items)?: body[definition.name] = .array(items.map(JSONValue.string))
+            case let value?: body[definition.name] = WireFields.json(value)
+            case nil: break
+            }
         }
-        if case .string(let name)? = changed["key_name"] { requests.append(.post("\(mount)key/default", ["key_name": .string(name)])) }
+        if case .set(let usage) = desired["usage"] ?? freshUsage { body["usage"] = .string(usage.joined(separator: ",")) }
+        let delta = body.removeValue(forKey: "delta_crl_distribution_points") ?? .array([])
+        let path = "\(mount)issuer/\(reference)"
+        var requests: [WriteRequest]
+        if case .string(let name)? = desired["issuer_name"] {
+            body["issuer_name"] = .string(name)
+            requests = [.post(path, body)]
+        } else {
+            requests = [
+                WriteRequest(method: .get, path: path),
+                WriteRequest(method: .post, path: path, body: .object(body), fromPreviousAnswer: ["issuer_name": ["issuer_name"]]),
+            ]
+        }
+        requests.append(WriteRequest(method: .patch, path: path, body: .object(["delta_crl_distribution_points": delta])))
+        if case .string(let name)? = changed["key_name"] {
+            requests.append(WriteRequest(
+                method: .post, path: "\(mount)key/", body: .object(["key_name": .string(name)]), pathFromPreviousAnswer: "key_id"))
+        }
         return requests
     }
 }

@@ -6,7 +6,7 @@ import VaultWire
 /// and addressed by the engine's path. Created once, in three writes whose answers feed the
 /// next (`WriteRequest.fromPreviousAnswer`): the engine generates its key and a CSR, the
 /// root signs it, the engine takes the signed certificate with the root's. Read back from
-/// the engine's default issuer like a root; which engine signed it is found by the root's
+/// its issuer like a root; which engine signed it is found by the root's
 /// certificate in the issuer's chain.
 enum PKIIntermediateCAKind {
     static let definition = KindDefinition(
@@ -19,8 +19,8 @@ enum PKIIntermediateCAKind {
         destructionLosesData: true,
         sameValue: PKICAFields.sameValue,
         reading: .perMountAssembled(
-            paths: "`GET MOUNTconfig/issuers` for the default issuer, then `GET MOUNTissuer/ID` (a certificate another engine's root signed) and `GET MOUNTkey/ID`; the signer by its certificate in the chain",
-            read: { mount, get in try await PKICAFields.read(mount: mount, get: get, selfSigned: false) }),
+            paths: "`LIST MOUNTissuers` for the issuer the manifest names, else `GET MOUNTconfig/issuers` for the default, then `GET MOUNTissuer/ID` (a certificate another engine's root signed) and `GET MOUNTkey/ID`; the signer by its certificate in the chain",
+            read: { try await PKICAFields.read($0, selfSigned: false) }),
         stated: { manifest in manifest.pkiIntermediateCAs.map(stated) },
         live: { Resource($0.address, fields: PKICAFields.live($0)) },
         create: create,

@@ -3,7 +3,7 @@ import VaultPath
 
 /// A root CA generated inside a PKI engine (`MOUNT/root/generate/internal`), one per
 /// engine, addressed by the engine's path. It is generated once: reading it back reads the
-/// engine's default issuer, and a plan never generates it again unless its subject, key or
+/// issuer the manifest names (else the engine's default issuer), and a plan never generates it again unless its subject, key or
 /// lifetime changed, which is a destructive replace (`DELETE MOUNT/root`, then generate).
 enum PKIRootCAKind {
     static let definition = KindDefinition(
@@ -14,8 +14,8 @@ enum PKIRootCAKind {
         destructionLosesData: true,
         sameValue: PKICAFields.sameValue,
         reading: .perMountAssembled(
-            paths: "`GET MOUNTconfig/issuers` for the default issuer, then `GET MOUNTissuer/ID` (a self-signed certificate) and `GET MOUNTkey/ID`",
-            read: { mount, get in try await PKICAFields.read(mount: mount, get: get, selfSigned: true) }),
+            paths: "`LIST MOUNTissuers` for the issuer the manifest names, else `GET MOUNTconfig/issuers` for the default, then `GET MOUNTissuer/ID` (a self-signed certificate) and `GET MOUNTkey/ID`",
+            read: { try await PKICAFields.read($0, selfSigned: true) }),
         stated: { manifest in manifest.pkiRootCAs.map(stated) },
         live: { Resource($0.address, fields: PKICAFields.live($0)) },
         // Generating twice makes two CAs: never repeated after a timeout.

@@ -10,10 +10,11 @@ public enum Reading: Sendable {
     /// One object per mount at `path` (a KV engine's `MOUNTconfig`), read when its mount is.
     case perMount(path: String)
     /// One object per mount, put together by the kind from several reads (a PKI engine's CA:
-    /// the engine's default issuer, then that issuer and its key). `read` is given the mount
-    /// and a GET that answers nil for 404, and answers nil when the mount holds none. `paths`
-    /// describes the reads, for people.
-    case perMountAssembled(paths: String, read: @Sendable (_ mount: String, _ get: PathGet) async throws -> JSONValue?)
+    /// the issuer the manifest names, or the engine's default, then that issuer and its key).
+    /// `read` is given the mount, the object the manifest declares there (if any) and reads
+    /// that answer nil for 404, and answers nil when the mount holds none. `paths` describes
+    /// the reads, for people.
+    case perMountAssembled(paths: String, read: @Sendable (_ mount: MountReads) async throws -> JSONValue?)
     /// LIST `list`, then GET `item` for each name. `companions` are further reads of one
     /// object (an AppRole role's role ID), made when the manifest manages that field.
     case listed(list: String, item: String, companions: [Companion] = [])
@@ -71,6 +72,28 @@ public enum Reading: Sendable {
 
 /// A GET of one path: its `data`, nil when the server answers 404.
 public typealias PathGet = @Sendable (_ path: String) async throws -> JSONValue?
+
+/// What a kind read per mount from several requests is given (`Reading.perMountAssembled`).
+public struct MountReads: Sendable {
+    /// The mount, with its slash (`pki/`).
+    public var mount: String
+    /// The object the manifest declares on the mount, nil when it declares none (export, or
+    /// an owned mount): a kind that finds its object by a name the manifest gives (a PKI CA's
+    /// issuer name) falls back to the server's default then.
+    public var desired: Resource?
+    /// A GET: the answer's `data`, nil for 404.
+    public var get: PathGet
+    /// A LIST: the answer's `data` (`keys`, `key_info`), nil for 404 (an empty list).
+    public var list: PathGet
+
+    /// The reads of one mount.
+    public init(mount: String, desired: Resource? = nil, get: @escaping PathGet, list: @escaping PathGet) {
+        self.mount = mount
+        self.desired = desired
+        self.get = get
+        self.list = list
+    }
+}
 
 /// What the server answered for one object, for a kind's `live` normalisation.
 public struct LiveRecord: Sendable {
