@@ -28,7 +28,8 @@ public struct WriteRequest: Sendable, Equatable {
     /// are all empty is left out (an issuer without a name keeps none).
     public var fromPreviousAnswer: [String: [String]]
     /// The member of the previous answer's `data` whose text ends the path (the ID of the key
-    /// an issuer write answers with); nil when the path is complete. It must be one path
+    /// an issuer write answers with, or the one issuer with a key an import maps); nil when
+    /// the path is complete. It must be one path
     /// segment: anything else fails the request rather than write elsewhere.
     public var pathFromPreviousAnswer: String?
 
@@ -54,8 +55,15 @@ public struct WriteRequest: Sendable, Equatable {
         guard !fromPreviousAnswer.isEmpty || pathFromPreviousAnswer != nil else { return self }
         var request = self
         if let member = pathFromPreviousAnswer {
-            guard let segment = answer?[member]?.stringValue, !segment.isEmpty, segment != ".", segment != "..",
-                  !segment.contains("/") else { return nil }
+            // A text, a list of exactly one, or the one key of an object whose value is a
+            // non-empty text (of the issuers an import maps to their keys, the one with a key).
+            var text = answer?[member]?.stringValue
+            if let items = answer?[member]?.arrayValue, items.count == 1 { text = items[0].stringValue }
+            if let object = answer?[member]?.objectValue {
+                let keyed = object.filter { $0.value.stringValue?.isEmpty == false }.map(\.key)
+                if keyed.count == 1 { text = keyed[0] }
+            }
+            guard let segment = text, !segment.isEmpty, segment != ".", segment != "..", !segment.contains("/") else { return nil }
             request.path += segment
             request.pathFromPreviousAnswer = nil
         }

@@ -50,7 +50,8 @@ extension Builder {
     }
 
     /// What an issuer's write would not keep: OpenBao drops an issuer's delta CRL URLs when
-    /// it has no other URL, and takes a manual chain only starting with the issuer itself.
+    /// it has no other URL, and takes a manual chain only starting with the issuer itself. A
+    /// rotation names the new issuer and the old one apart.
     private mutating func checkIssuerSettings(_ settings: [String: PKISetting], _ item: CheckedObject) {
         if case .texts(let delta)? = settings["delta_crl_distribution_points"], !delta.isEmpty,
            !["issuing_certificates", "crl_distribution_points", "ocsp_servers"].contains(where: {
@@ -60,6 +61,18 @@ extension Builder {
             report(.error(
                 "`delta_crl_distribution_points` needs `issuing_certificates`, `crl_distribution_points` or `ocsp_servers`: the server keeps an issuer's URLs only when one of those is set",
                 at: item.location(of: "delta_crl_distribution_points")))
+        }
+        if case .text(let old)? = settings["rotate"] {
+            var own = ""
+            if case .text(let name)? = settings["issuer_name"] { own = name }
+            if own.isEmpty {
+                report(.error(
+                    "`rotate` needs `issuer_name`: the new CA is found by its name", at: item.location(of: "rotate"),
+                    hint: "name the new issuer, and keep `rotate` naming the issuer it replaces"))
+            } else if own == old {
+                report(.error(
+                    "`rotate` names the issuer itself (`\(old)`): it names the issuer the new one replaces", at: item.location(of: "rotate")))
+            }
         }
         if case .texts(let chain)? = settings["manual_chain"], let first = chain.first {
             var own = ""

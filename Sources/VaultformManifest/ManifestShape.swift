@@ -102,7 +102,7 @@ public enum ManifestShape {
         fields: [
             Field("mount", .string(.mountPath), required: true, "The PKI engine's path."),
         ] + PKICASettings.all.map { $0.key == "common_name" ? Field($0.key, $0.type.shape, required: true, $0.summary) : $0.field } + [
-            ignoreFields(PKICASettings.all.map(\.key).filter { $0 != "common_name" }),
+            ignoreFields(PKICASettings.all.map(\.key).filter { $0 != "common_name" && !PKICASettings.markers.contains($0) }),
         ]
     )
 
@@ -113,7 +113,7 @@ public enum ManifestShape {
             Field("mount", .string(.mountPath), required: true, "The PKI engine's path."),
             Field("signed_by", .string(.mountPath), required: true, "The path of the PKI engine whose root CA signs it."),
         ] + PKICASettings.all.map { $0.key == "common_name" ? Field($0.key, $0.type.shape, required: true, $0.summary) : $0.field } + [
-            ignoreFields(PKICASettings.all.map(\.key).filter { $0 != "common_name" }),
+            ignoreFields(PKICASettings.all.map(\.key).filter { $0 != "common_name" && !PKICASettings.markers.contains($0) }),
         ]
     )
 

@@ -161,6 +161,7 @@ public enum PKICASettings {
         .init("ttl", .duration, "The certificate's lifetime; at most the engine's `max_lease_ttl` (the server caps it)."),
         .init("issuer_name", .text, "The issuer's name in the engine."),
         .init("key_name", .text, "The key's name in the engine."),
+        .init("rotate", .text, "The name of the issuer this CA rotates: while no issuer has `issuer_name`, a new CA is generated with it beside that issuer, which stays to verify what it signed (without `rotate`, a new `issuer_name` renames the issuer)."),
         .init("usage", .texts, "What the issuer may do: `issuing-certificates`, `crl-signing`, `ocsp-signing` (`read-only` always)."),
         .init("leaf_not_after_behavior", .oneOf(["err", "truncate", "permit"]), "A leaf asked to outlive the issuer: refused (`err`), cut short, or permitted."),
         .init("revocation_signature_algorithm", .oneOf(revocationSignatureAlgorithms), "How the issuer signs its CRLs; default the key's own (`SHA256WithRSA` for rsa)."),
@@ -177,6 +178,9 @@ public enum PKICASettings {
         "SHA256WithRSA", "SHA384WithRSA", "SHA512WithRSA", "SHA256WithRSAPSS", "SHA384WithRSAPSS", "SHA512WithRSAPSS",
         "ECDSAWithSHA256", "ECDSAWithSHA384", "ECDSAWithSHA512", "Ed25519",
     ]
+
+    /// Settings that steer a plan and are never sent: `rotate`.
+    public static let markers: Set<String> = ["rotate"]
 
     /// The settings written to the CA's issuer (`MOUNT/issuer/REF`) rather than generated.
     public static let issuerSettings: Set<String> = [

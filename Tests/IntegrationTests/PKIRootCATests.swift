@@ -197,6 +197,59 @@ struct PKIRootCATests {
         #expect(try await Self.serial(root, server, issuer: "current") == serial)
     }
 
+    @Test("rotate: a new issuer is generated beside the old one, which stays; a re-run generates nothing; intermediates rotate the same way")
+    func rotation() async throws {
+        let server = try await DevServer.shared()
+        let directory = try scratchDirectory("vf-pki-rotate")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let root = PlanExactnessTests.unique("rot"), int = PlanExactnessTests.unique("rotint")
+        let body = { (rootIssuer: String, rootRotate: String, intIssuer: String, intRotate: String) in
+            """
+            version: 1
+            secrets_engines:
+              - { path: \(root), type: pki, tuning: { max_lease_ttl: 87600h } }
+              - { path: \(int), type: pki, tuning: { max_lease_ttl: 87600h } }
+            pki_root_cas:
+              - { mount: \(root), common_name: Rotating Root, ttl: 8760h, issuer_name: \(rootIssuer)\(rootRotate) }
+            pki_intermediate_cas:
+              - { mount: \(int), signed_by: \(root), common_name: Rotating Int, ttl: 4380h, issuer_name: \(intIssuer)\(intRotate) }
+            pki_configs:
+              - { mount: \(root), default_issuer: \(rootIssuer) }
+              - { mount: \(int), default_issuer: \(intIssuer) }
+            """
+        }
+        let first = directory.appendingPathComponent("first.yaml").path
+        try body("root-a", "", "int-a", "").write(toFile: first, atomically: true, encoding: .utf8)
+        let applied = try await server.vaultform(["apply", first, "--auto-approve"])
+        #expect(applied.code == 0, "\(applied.all)")
+        let rootA = try await Self.serial(root, server, issuer: "root-a"), intA = try await Self.serial(int, server, issuer: "int-a")
+
+        let rotated = directory.appendingPathComponent("rotated.yaml").path
+        try body("root-b", ", rotate: root-a", "int-b", ", rotate: int-a").write(toFile: rotated, atomically: true, encoding: .utf8)
+        let plan = try await server.vaultform(["plan", rotated, "--format", "json"])
+        let json = try JSONSerialization.jsonObject(with: Data(plan.output.utf8)) as? [String: Any]
+        let actions = Dictionary(uniqueKeysWithValues: (json?["changes"] as? [[String: Any]] ?? []).map {
+            ("\($0["address"] ?? "")", "\($0["action"] ?? "")")
+        })
+        #expect(actions["pki-root-ca:\(root)/"] == "create" && actions["pki-intermediate-ca:\(int)/"] == "create", "\(plan.output)")
+        for _ in 0..<3 {
+            let again = try await server.vaultform(["apply", rotated, "--auto-approve"])
+            #expect(again.code == 0, "\(again.all)")
+        }
+        #expect(try await server.vaultform(["plan", rotated, "--detailed-exitcode"]).code == 0)
+        // The old issuers stay, unchanged; the new ones are the defaults.
+        #expect(try await Self.serial(root, server, issuer: "root-a") == rootA)
+        #expect(try await Self.serial(int, server, issuer: "int-a") == intA)
+        let rootB = try await Self.serial(root, server, issuer: "root-b"), intB = try await Self.serial(int, server, issuer: "int-b")
+        #expect(rootB != rootA && intB != intA)
+        let defaults = (try await Self.serial(root, server), try await Self.serial(int, server))
+        #expect(defaults.0 == rootB && defaults.1 == intB)
+        // The new intermediate was signed by the root's default, the new root.
+        let chain = try await server.client().request(.get, "\(int)/issuer/int-b").data?["ca_chain"]?.arrayValue ?? []
+        let newRoot = try #require(try await server.client().request(.get, "\(root)/issuer/root-b").data?["certificate"]?.stringValue)
+        #expect(chain.contains { $0.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines) == newRoot.trimmingCharacters(in: .whitespacesAndNewlines) })
+    }
+
     @Test("a CA generated out of band with the same parameters is adopted; export writes its parameters and round-trips")
     func adoptedAndExported() async throws {
         try await DevServer.with { server in

@@ -34,9 +34,11 @@ struct KindShapeAgreementTests {
 
     /// Managed fields that cannot be left to someone else, because every write of the object
     /// resets them when it leaves them out: a JWT config is replaced whole by each write (so
-    /// it has no `ignore_fields`), and a JWT role write resets these four.
+    /// it has no `ignore_fields`), and a JWT role write resets these four. A CA's `rotate`
+    /// steers a plan and is never written, so there is nothing to leave to anyone.
     static let unignorable: [ResourceKind: Set<String>] = [
         .jwtRole: ["role_type", "user_claim", "bound_claims_type", "callback_mode", "oidc_disable_confirmation"],
+        .pkiRootCA: ["rotate"], .pkiIntermediateCA: ["rotate"],
     ]
 
     @Test("`ignore_fields` accepts exactly the kind's managed fields other than its type those every write resets and those a manifest must give")

@@ -22,6 +22,8 @@ enum PKICAFields {
         switch setting.key {
         // The server refuses to clear a name: an omitted one is left as it is.
         case "issuer_name", "key_name": return .inPlace(setting.key, nil, summary)
+        // Read back as the manifest gives it once the issuer it names exists: never a change.
+        case "rotate": return .inPlace(setting.key, nil, summary)
         case "usage": return .inPlace(setting.key, freshUsage, summary)
         case "leaf_not_after_behavior": return .inPlace(setting.key, .string("err"), summary)
         // The key's own algorithm, which a fresh issuer reads back, is held as "" (automatic).
@@ -55,11 +57,19 @@ enum PKICAFields {
         let mount = reads.mount
         let info = try await reads.list("\(mount)issuers")?["key_info"]?.objectValue ?? [:]
         var candidates: [String] = []
+        var named = false
         if case .string(let name)? = reads.desired?.fields["issuer_name"], !name.isEmpty {
             candidates += info.keys.sorted().filter { info[$0]?["issuer_name"]?.stringValue?.hasSameBytes(as: name) == true }
+            named = !candidates.isEmpty
         }
-        if let id = try await reads.get("\(mount)config/issuers")?["default"]?.stringValue, !id.isEmpty { candidates.append(id) }
-        for id in candidates {
+        // A rotation's new issuer is not there yet: the CA is absent (to be generated), not
+        // the old issuer under another name.
+        var rotate: String?
+        if case .string(let old)? = reads.desired?.fields["rotate"], !old.isEmpty { rotate = old }
+        if rotate == nil || named, let id = try await reads.get("\(mount)config/issuers")?["default"]?.stringValue, !id.isEmpty {
+            candidates.append(id)
+        }
+        for (index, id) in candidates.enumerated() {
             guard let issuer = try await reads.get("\(mount)issuer/\(id)"),
                   let pem = issuer["certificate"]?.stringValue, let certificate = PKICertificate(pem: pem),
                   certificate.selfSigned == selfSigned else { continue }
@@ -69,6 +79,8 @@ enum PKICAFields {
                 "issuer": issuer, "key": key, "names": .object(info.mapValues { .string($0["issuer_name"]?.stringValue ?? "") }),
             ]
             if !selfSigned { record["signed_by"] = .string(try await signer(of: issuer, besides: mount, reads: reads) ?? "") }
+            // Found by its name, the rotation the manifest asks for is done.
+            if named, index == 0, let rotate { record["rotate"] = .string(rotate) }
             return .object(record)
         }
         return nil
@@ -106,6 +118,7 @@ enum PKICAFields {
         }
         fields["manual_chain"] = .list(manualChain(record))
         if let signer = record["signed_by"]?.stringValue { fields["signed_by"] = .string(signer) }
+        if let rotate = record["rotate"]?.stringValue { fields["rotate"] = .string(rotate) }
         guard let pem = issuer?["certificate"]?.stringValue, let certificate = PKICertificate(pem: pem) else { return fields }
         let algorithm = issuer?["revocation_signature_algorithm"]?.stringValue ?? ""
         fields["revocation_signature_algorithm"] = .string(
@@ -174,7 +187,9 @@ enum PKICAFields {
 
     /// The generate parameters: every field set, durations as the server's text.
     static func generateBody(_ fields: [String: FieldValue]) -> [String: JSONValue] {
-        var body = WireFields.object(fields, PKICASettings.all.map(\.key).filter { !PKICASettings.issuerSettings.contains($0) })
+        var body = WireFields.object(fields, PKICASettings.all.map(\.key).filter {
+            !PKICASettings.issuerSettings.contains($0) && !PKICASettings.markers.contains($0)
+        })
         if let ttl = body["ttl"] { body["ttl"] = WireFields.goDuration(ttl) }
         return body
     }
@@ -188,11 +203,19 @@ enum PKICAFields {
     /// PATCH the delta CRL URLs. The issuer is named by the name the manifest gives when it is
     /// not changing (the CA was found by it), else it is the engine's default (the CA was
     /// found as the default). A key is renamed by the ID the issuer's answer gives.
-    static func issuerWrites(_ mount: String, _ changed: [String: FieldValue], desired: [String: FieldValue]) -> [WriteRequest] {
+    /// `justMade` is the member of the previous answer holding the ID of the issuer the
+    /// operation just generated or imported (its issuer then, whichever is the default);
+    /// each request after the first names the issuer by the ID the one before answered.
+    static func issuerWrites(
+        _ mount: String, _ changed: [String: FieldValue], desired: [String: FieldValue], justMade: String? = nil
+    ) -> [WriteRequest] {
         let issuerChange = changed.keys.contains { $0 == "issuer_name" || PKICASettings.issuerSettings.contains($0) }
         guard issuerChange || changed["key_name"] != nil else { return [] }
         var reference = "default"
         if changed["issuer_name"] == nil, case .string(let name)? = desired["issuer_name"], !name.isEmpty { reference = name }
+        // The first request names the issuer; the others by the ID the one before answered.
+        let first: (path: String, fromAnswer: String?) = justMade.map { ("\(mount)issuer/", $0) } ?? ("\(mount)issuer/\(reference)", nil)
+        let next: (path: String, fromAnswer: String?) = ("\(mount)issuer/", "issuer_id")
         var body: [String: JSONValue] = [:]
         for definition in definitions where PKICASettings.issuerSettings.contains(definition.name) {
             switch desired[definition.name] ?? definition.fresh {
@@ -203,18 +226,20 @@ enum PKICAFields {
         }
         if case .set(let usage) = desired["usage"] ?? freshUsage { body["usage"] = .string(usage.joined(separator: ",")) }
         let delta = body.removeValue(forKey: "delta_crl_distribution_points") ?? .array([])
-        let path = "\(mount)issuer/\(reference)"
         var requests: [WriteRequest]
         if case .string(let name)? = desired["issuer_name"] {
             body["issuer_name"] = .string(name)
-            requests = [.post(path, body)]
+            requests = [WriteRequest(method: .post, path: first.path, body: .object(body), pathFromPreviousAnswer: first.fromAnswer)]
         } else {
             requests = [
-                WriteRequest(method: .get, path: path),
-                WriteRequest(method: .post, path: path, body: .object(body), fromPreviousAnswer: ["issuer_name": ["issuer_name"]]),
+                WriteRequest(method: .get, path: first.path, pathFromPreviousAnswer: first.fromAnswer),
+                WriteRequest(
+                    method: .post, path: next.path, body: .object(body), fromPreviousAnswer: ["issuer_name": ["issuer_name"]],
+                    pathFromPreviousAnswer: next.fromAnswer),
             ]
         }
-        requests.append(WriteRequest(method: .patch, path: path, body: .object(["delta_crl_distribution_points": delta])))
+        requests.append(WriteRequest(
+            method: .patch, path: next.path, body: .object(["delta_crl_distribution_points": delta]), pathFromPreviousAnswer: next.fromAnswer))
         if case .string(let name)? = changed["key_name"] {
             requests.append(WriteRequest(
                 method: .post, path: "\(mount)key/", body: .object(["key_name": .string(name)]), pathFromPreviousAnswer: "key_id"))

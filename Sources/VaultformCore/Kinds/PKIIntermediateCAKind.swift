@@ -5,7 +5,8 @@ import VaultWire
 /// An intermediate CA of a PKI engine, signed by another engine's root CA, one per engine
 /// and addressed by the engine's path. Created once, in three writes whose answers feed the
 /// next (`WriteRequest.fromPreviousAnswer`): the engine generates its key and a CSR, the
-/// root signs it, the engine takes the signed certificate with the root's. Read back from
+/// root signs it (with the issuer the root's manifest entry names), the engine takes the
+/// signed certificate with the root's. Read back from
 /// its issuer like a root; which engine signed it is found by the root's
 /// certificate in the issuer's chain.
 enum PKIIntermediateCAKind {
@@ -18,10 +19,13 @@ enum PKIIntermediateCAKind {
         generated: ["certificate", "serial_number", "issuer_id", "key_id", "expiration", "ca_chain"],
         destructionLosesData: true,
         sameValue: PKICAFields.sameValue,
+        // Which of the root's issuers signs steers the create only: a root rotated later does
+        // not make the intermediates it signed before differ.
+        comparable: { desired, live in (desired.filter { $0.key != signingIssuer }, live) },
         reading: .perMountAssembled(
             paths: "`LIST MOUNTissuers` for the issuer the manifest names, else `GET MOUNTconfig/issuers` for the default, then `GET MOUNTissuer/ID` (a certificate another engine's root signed) and `GET MOUNTkey/ID`; the signer by its certificate in the chain",
             read: { try await PKICAFields.read($0, selfSigned: false) }),
-        stated: { manifest in manifest.pkiIntermediateCAs.map(stated) },
+        stated: { manifest in manifest.pkiIntermediateCAs.map { stated($0, manifest) } },
         live: { Resource($0.address, fields: PKICAFields.live($0)) },
         create: create,
         update: { desired, changed in PKICAFields.issuerWrites(desired.address.name, changed, desired: desired.fields) },
@@ -35,6 +39,9 @@ enum PKIIntermediateCAKind {
     static func create(_ ca: Resource) -> [WriteRequest] {
         let mount = ca.address.name
         guard case .string(let signer)? = ca.fields["signed_by"] else { return [] }
+        // The root's issuer the manifest names (after a rotation, the new one), else its default.
+        var signPath = "root/sign-intermediate"
+        if case .string(let issuer)? = ca.fields[signingIssuer], !issuer.isEmpty { signPath = "issuer/\(issuer)/sign-intermediate" }
         let parameters = PKICAFields.generateBody(ca.fields)
         var generate = parameters.filter { $0.key != "ttl" && $0.key != "issuer_name" }
         generate["format"] = .string("pem")
@@ -44,20 +51,28 @@ enum PKIIntermediateCAKind {
         var requests: [WriteRequest] = [
             .post("\(mount)intermediate/generate/internal", generate, idempotent: false),
             WriteRequest(
-                method: .post, path: "\(MountPath.withSlash(signer))root/sign-intermediate", body: .object(sign), idempotent: false,
+                method: .post, path: MountPath.withSlash(signer) + signPath, body: .object(sign), idempotent: false,
                 fromPreviousAnswer: ["csr": ["csr"]]),
             WriteRequest(
                 method: .post, path: "\(mount)intermediate/set-signed", body: .object([:]),
                 fromPreviousAnswer: ["certificate": ["certificate", "issuing_ca"]]),
         ]
         requests += PKICAFields.issuerWrites(
-            mount, ca.fields.filter { $0.key == "issuer_name" || PKICASettings.issuerSettings.contains($0.key) }, desired: ca.fields)
+            mount, ca.fields.filter { $0.key == "issuer_name" || PKICASettings.issuerSettings.contains($0.key) }, desired: ca.fields,
+            justMade: "mapping")
         return requests
     }
 
-    static func stated(_ ca: PKIIntermediateCA) -> StatedResource {
+    /// The field carrying the issuer name of the root that signs, never compared.
+    static let signingIssuer = "signing_issuer"
+
+    static func stated(_ ca: PKIIntermediateCA, _ manifest: Manifest) -> StatedResource {
         var fields = PKICAFields.stated(ca.settings)
         fields["signed_by"] = .string(MountPath.withoutSlash(ca.signedBy.value))
+        if let root = manifest.pkiRootCAs.first(where: { $0.mount.value == ca.signedBy.value }),
+           case .text(let issuer)? = root.settings["issuer_name"] {
+            fields[signingIssuer] = .string(issuer)
+        }
         let resource = Resource(Address(.pkiIntermediateCA, MountPath.withSlash(ca.mount.value)), fields: fields)
         return StatedResource(resource, ca.location, ignored: ca.ignoreFields)
     }

@@ -21,7 +21,8 @@ enum PKIRootCAKind {
         // Generating twice makes two CAs: never repeated after a timeout.
         create: { ca in
             [.post("\(ca.address.name)root/generate/internal", PKICAFields.generateBody(ca.fields), idempotent: false)]
-                + PKICAFields.issuerWrites(ca.address.name, ca.fields.filter { PKICASettings.issuerSettings.contains($0.key) }, desired: ca.fields)
+                + PKICAFields.issuerWrites(
+                    ca.address.name, ca.fields.filter { PKICASettings.issuerSettings.contains($0.key) }, desired: ca.fields, justMade: "issuer_id")
         },
         update: { desired, changed in PKICAFields.issuerWrites(desired.address.name, changed, desired: desired.fields) },
         delete: { [.delete("\($0.name)root")] },
