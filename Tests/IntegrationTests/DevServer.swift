@@ -1,4 +1,5 @@
 import Foundation
+import VaultformServer
 import VaultAPI
 
 #if canImport(Glibc)
@@ -72,7 +73,14 @@ final class DevServer: @unchecked Sendable {
     /// The server shared by the tests of this process, started on first use.
     static func shared() async throws -> DevServer { try await sharedServer.value }
 
-    private static let sharedServer = Task { try await DevServer.start() }
+    /// The shared server has its fingerprint key from the start: tests that save a plan and
+    /// apply it later would otherwise see it appear in between, made by another test's apply,
+    /// and rightly have their unkeyed plan refused.
+    private static let sharedServer = Task {
+        let server = try await DevServer.start()
+        try await Applier.ensureFingerprintKey(client: try server.client())
+        return server
+    }
 
     /// Starts a server, runs `body` with it and stops it, whether `body` returns or throws.
     static func with<T: Sendable>(
