@@ -25,6 +25,7 @@ struct Validator {
         checkNameCase(manifest)
         checkTransitKeys(manifest)
         checkPKI(manifest)
+        checkSSH(manifest)
         checkRoles(manifest)
         checkIdentity(manifest)
         resolveSchemas(&manifest)

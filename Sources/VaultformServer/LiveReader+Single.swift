@@ -32,7 +32,7 @@ extension LiveReader {
                 return nil
             }
         case .perMountAssembled(_, let assemble):
-            return try await assemble(address.name) { try await self.readIfPresent($0) }.map {
+            return try await assemble(address.name) { try await self.readAssembled($0) }.map {
                 definition.live(LiveRecord(address: address, data: $0))
             }
         case .perMount(let template):

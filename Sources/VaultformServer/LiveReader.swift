@@ -87,7 +87,7 @@ public struct LiveReader: Sendable {
             return objects.compactMap { $0 }
         case .perMountAssembled(_, let assemble):
             let objects = try await concurrently(scope.mounts.keys.sorted()) { mount -> Resource? in
-                guard let data = try await assemble(mount, { try await self.readIfPresent($0) }) else { return nil }
+                guard let data = try await assemble(mount, { try await self.readAssembled($0) }) else { return nil }
                 return definition.live(LiveRecord(address: Address(definition.kind, mount), data: data))
             }
             return objects.compactMap { $0 }
@@ -161,6 +161,13 @@ public struct LiveReader: Sendable {
             return nil
         }
         return .object(try data(response, method, path))
+    }
+
+    /// A read of an assembled object's parts: a GET, or a LIST for a path made with
+    /// `Reading.listing`; nil for 404.
+    func readAssembled(_ path: String) async throws -> JSONValue? {
+        guard path.hasPrefix(Reading.listMarker) else { return try await readIfPresent(path) }
+        return try await readIfPresent(String(path.dropFirst(Reading.listMarker.count)), method: .list)
     }
 
     /// The answer's `data` object; anything else (a proxy's page, an empty or truncated body,

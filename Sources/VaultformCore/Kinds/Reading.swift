@@ -69,8 +69,18 @@ public enum Reading: Sendable {
     }
 }
 
-/// A GET of one path: its `data`, nil when the server answers 404.
+/// A GET of one path: its `data`, nil when the server answers 404. A path made with
+/// `Reading.listing` is read with LIST instead (its `keys` and `key_info`).
 public typealias PathGet = @Sendable (_ path: String) async throws -> JSONValue?
+
+extension Reading {
+    /// What marks a `PathGet` path to be read with LIST.
+    public static let listMarker = "LIST "
+
+    /// `path` for a `PathGet` to read with LIST: for endpoints whose GET refuses when nothing
+    /// is there (an SSH engine's default issuer answers 400), while the LIST answers 404.
+    public static func listing(_ path: String) -> String { listMarker + path }
+}
 
 /// What the server answered for one object, for a kind's `live` normalisation.
 public struct LiveRecord: Sendable {
