@@ -18,6 +18,7 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case pkiRole = "pki-role"
     case sshCA = "ssh-ca"
     case sshRole = "ssh-role"
+    case totpKey = "totp-key"
     case policy
     case appRoleRole = "approle-role"
     case kubernetesConfig = "kubernetes-config"

@@ -101,6 +101,7 @@ struct Builder {
         }
         buildPKI(root, into: &manifest)
         buildSSH(root, into: &manifest)
+        buildTOTP(root, into: &manifest)
         for item in objects(root, "policies") {
             guard let name = item.string("name") else { continue }
             let source: Policy.Source

@@ -66,6 +66,8 @@ public struct Manifest: Sendable, Equatable {
     public var sshCAs: [SSHCA] = []
     /// CA roles of SSH secrets engines (`MOUNT/roles/NAME`).
     public var sshRoles: [SSHRole] = []
+    /// Keys of TOTP secrets engines (`MOUNT/keys/NAME`).
+    public var totpKeys: [TOTPKey] = []
     /// Secret schemas.
     public var secretSchemas: [SecretSchema] = []
 
@@ -110,11 +112,12 @@ public struct OwnershipRule: Sendable, Equatable {
         case databaseStaticRole = "database_static_role"
         case pkiRole = "pki_role"
         case sshRole = "ssh_role"
+        case totpKey = "totp_key"
 
         /// Whether a rule of this kind may name a mount: kinds whose objects live on one.
         public var takesMount: Bool {
             [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .certRole, .transitKey, .pkiRole, .entityAlias, .groupAlias,
-             .databaseConnection, .databaseRole, .databaseStaticRole, .sshRole].contains(self)
+             .databaseConnection, .databaseRole, .databaseStaticRole, .sshRole, .totpKey].contains(self)
         }
     }
 

@@ -601,6 +601,7 @@ public enum ManifestShape {
             Field("database_static_roles", .list(.object(databaseStaticRole), unique: false), "Static roles of database secrets engines."),
             Field("ssh_cas", .list(.object(sshCA), unique: false), "CA signing keys generated inside SSH engines."),
             Field("ssh_roles", .list(.object(sshRole), unique: false), "CA roles of SSH engines."),
+            Field("totp_keys", .list(.object(totpKey), unique: false), "Keys of TOTP engines."),
             Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),
         ]
     )

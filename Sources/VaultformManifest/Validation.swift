@@ -26,6 +26,7 @@ struct Validator {
         checkTransitKeys(manifest)
         checkPKI(manifest)
         checkSSH(manifest)
+        checkTOTP(manifest)
         checkRoles(manifest)
         checkIdentity(manifest)
         resolveSchemas(&manifest)

@@ -84,6 +84,9 @@ struct RegistryCoverageTests {
         _ = try await client.request(.post, "sys/mounts/\(sshMount)", body: ["type": "ssh"])
         _ = try await client.request(.post, "\(sshMount)/config/ca", body: ["generate_signing_key": true])
         _ = try await client.request(.post, "\(sshMount)/roles/r", body: ["key_type": "ca", "allow_user_certificates": true])
+        let totpMount = PlanExactnessTests.unique("cov-totp")
+        _ = try await client.request(.post, "sys/mounts/\(totpMount)", body: ["type": "totp"])
+        _ = try await client.request(.post, "\(totpMount)/keys/k", body: ["key": "JBSWY3DPEHPK3PXP"])
         let sshIssuers = try #require(try await client.request(.list, "\(sshMount)/issuers").data?["key_info"]?.objectValue)
 
         func keys(_ path: String, _ member: String? = nil) async throws -> [String: JSONValue] {
@@ -117,6 +120,7 @@ struct RegistryCoverageTests {
             (.sshCA, Array(try #require(sshIssuers.values.first?.objectValue).keys)),
             (.sshCA, Array(try await keys("\(sshMount)/config/ca").keys)),
             (.sshRole, Array(try await keys("\(sshMount)/roles/r").keys)),
+            (.totpKey, Array(try await keys("\(totpMount)/keys/k").keys)),
             (.pkiConfig, Array(try await keys("\(pkiMount)/config/crl").keys)),
             (.pkiConfig, Array(try await keys("\(pkiMount)/config/cluster").keys)),
             (.identityGroup, Array(try await keys("identity/group/name/\(name)").keys)),

@@ -48,8 +48,9 @@ struct KindShapeAgreementTests {
         #expect(ManifestShape.rateLimitQuota.field("ignore_fields") == nil)
         #expect(ManifestShape.pkiRole.field("ignore_fields") == nil)
         #expect(ManifestShape.sshRole.field("ignore_fields") == nil)
+        #expect(ManifestShape.totpKey.field("ignore_fields") == nil)
         for definition in KindRegistry.all
-        where ![.kvSecret, .policy, .jwtConfig, .kubernetesConfig, .rateLimitQuota, .pkiRole, .sshRole].contains(definition.kind) {
+        where ![.kvSecret, .policy, .jwtConfig, .kubernetesConfig, .rateLimitQuota, .pkiRole, .sshRole, .totpKey].contains(definition.kind) {
             let shape = try #require(objectShape(definition))
             // A field the manifest must give (an alias's mount and entity) is always set, so never ignored.
             let required = Set(shape.fields.filter(\.required).map(\.key))

@@ -37,10 +37,13 @@ enum SSHRoleKind {
         // A write replaces the role: every field stated (defaults filled in) goes with it.
         update: { desired, _ in [.post(path(desired.address), body(desired.fields))] },
         delete: { [.delete(path($0))] },
-        export: ExportForm(file: "ssh_roles.yaml", note: "CA roles of SSH engines.") { role, _ in
-            let (mount, name) = role.address.mountAndName
-            return ManifestEntry.fields(role, identity: [.init("mount", .text(MountPath.withoutSlash(mount))), .init("name", .text(name))])
-        })
+        export: ExportForm(
+            file: "ssh_roles.yaml", note: "CA roles of SSH engines (OTP roles are not managed, and not written here).",
+            entry: { role, _ in
+                let (mount, name) = role.address.mountAndName
+                return ManifestEntry.fields(role, identity: [.init("mount", .text(MountPath.withoutSlash(mount))), .init("name", .text(name))])
+            },
+            includes: { $0.fields["key_type"] == .string("ca") }))
 
     static func path(_ address: Address) -> String {
         let (mount, role) = address.mountAndName
