@@ -11,7 +11,9 @@ public struct TOTPKey: Sendable, Equatable {
     public var key: WriteOnlySource?
     /// The engine generates the key (never exported: vaultform asks for no URL or barcode).
     public var generate: Bool?
+    /// The issuer an authenticator shows; required with `generate`.
     public var issuer: String?
+    /// The account an authenticator shows; required with `generate`.
     public var accountName: String?
     /// `SHA1` (default), `SHA256` or `SHA512`.
     public var algorithm: String?
