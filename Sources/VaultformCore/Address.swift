@@ -16,6 +16,9 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case pkiIntermediateCA = "pki-intermediate-ca"
     case pkiConfig = "pki-config"
     case pkiRole = "pki-role"
+    case sshCA = "ssh-ca"
+    case sshRole = "ssh-role"
+    case totpKey = "totp-key"
     case policy
     case appRoleRole = "approle-role"
     case kubernetesConfig = "kubernetes-config"

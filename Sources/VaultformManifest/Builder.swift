@@ -100,6 +100,8 @@ struct Builder {
             manifest.transitKeys.append(key)
         }
         buildPKI(root, into: &manifest)
+        buildSSH(root, into: &manifest)
+        buildTOTP(root, into: &manifest)
         for item in objects(root, "policies") {
             guard let name = item.string("name") else { continue }
             let source: Policy.Source

@@ -62,6 +62,12 @@ public struct Manifest: Sendable, Equatable {
     public var databaseRoles: [DatabaseRole] = []
     /// Static roles of database secrets engines (`MOUNT/static-roles/NAME`).
     public var databaseStaticRoles: [DatabaseStaticRole] = []
+    /// CA signing keys of SSH secrets engines (`MOUNT/config/ca`), one per engine.
+    public var sshCAs: [SSHCA] = []
+    /// CA roles of SSH secrets engines (`MOUNT/roles/NAME`).
+    public var sshRoles: [SSHRole] = []
+    /// Keys of TOTP secrets engines (`MOUNT/keys/NAME`).
+    public var totpKeys: [TOTPKey] = []
     /// Secret schemas.
     public var secretSchemas: [SecretSchema] = []
 
@@ -105,11 +111,13 @@ public struct OwnershipRule: Sendable, Equatable {
         case databaseRole = "database_role"
         case databaseStaticRole = "database_static_role"
         case pkiRole = "pki_role"
+        case sshRole = "ssh_role"
+        case totpKey = "totp_key"
 
         /// Whether a rule of this kind may name a mount: kinds whose objects live on one.
         public var takesMount: Bool {
             [.appRoleRole, .kubernetesRole, .userpassUser, .jwtRole, .certRole, .transitKey, .pkiRole, .entityAlias, .groupAlias,
-             .databaseConnection, .databaseRole, .databaseStaticRole].contains(self)
+             .databaseConnection, .databaseRole, .databaseStaticRole, .sshRole, .totpKey].contains(self)
         }
     }
 

@@ -599,6 +599,9 @@ public enum ManifestShape {
             Field("database_connections", .list(.object(databaseConnection), unique: false), "Connections of database secrets engines."),
             Field("database_roles", .list(.object(databaseRole), unique: false), "Dynamic roles of database secrets engines."),
             Field("database_static_roles", .list(.object(databaseStaticRole), unique: false), "Static roles of database secrets engines."),
+            Field("ssh_cas", .list(.object(sshCA), unique: false), "CA signing keys generated inside SSH engines."),
+            Field("ssh_roles", .list(.object(sshRole), unique: false), "CA roles of SSH engines."),
+            Field("totp_keys", .list(.object(totpKey), unique: false), "Keys of TOTP engines."),
             Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),
         ]
     )

@@ -39,18 +39,18 @@ extension Validator {
     /// The server's default `max_lease_ttl` for a mount that does not tune one (768h).
     static let serverMaxLeaseTTL = 768 * 3600
 
-    /// `mount` is a PKI engine the manifest declares.
-    private mutating func checkEngine(_ mount: Located<String>, _ what: String, _ manifest: Manifest) {
+    /// `mount` is an engine of `type` (a PKI engine unless told) the manifest declares.
+    mutating func checkEngine(_ mount: Located<String>, _ what: String, _ manifest: Manifest, type: String = "pki") {
         guard let engine = manifest.secretsEngines.first(where: { $0.path == mount.value }) else {
             report(.error(
                 "\(what) names mount `\(mount.value)`, which the manifest does not declare", at: mount.location,
-                hint: Suggestion.hint(for: mount.value, in: manifest.secretsEngines.filter { $0.type == "pki" }.map(\.path))
-                    ?? "declare it under `secrets_engines` with `type: pki`"))
+                hint: Suggestion.hint(for: mount.value, in: manifest.secretsEngines.filter { $0.type == type }.map(\.path))
+                    ?? "declare it under `secrets_engines` with `type: \(type)`"))
             return
         }
-        if engine.type != "pki" {
+        if engine.type != type {
             report(.error(
-                "\(what) is on `\(engine.path)`, a `\(engine.type)` engine, not a pki one",
+                "\(what) is on `\(engine.path)`, a `\(engine.type)` engine, not a \(type) one",
                 at: mount.location, related: [.init("`\(engine.path)` is declared here", at: engine.typeLocation)]))
         }
     }

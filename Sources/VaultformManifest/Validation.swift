@@ -25,6 +25,8 @@ struct Validator {
         checkNameCase(manifest)
         checkTransitKeys(manifest)
         checkPKI(manifest)
+        checkSSH(manifest)
+        checkTOTP(manifest)
         checkRoles(manifest)
         checkIdentity(manifest)
         resolveSchemas(&manifest)

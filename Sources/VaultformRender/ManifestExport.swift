@@ -27,7 +27,7 @@ public enum ManifestExport {
         }
         for definition in KindRegistry.all {
             guard let form = definition.export else { continue }
-            let ofKind = objects.filter { $0.address.kind == definition.kind }
+            let ofKind = objects.filter { $0.address.kind == definition.kind && form.includes($0) }
             try add(form.file, definition.section, ofKind.map { node(form.entry($0, live.resources)) }, form.note)
             for object in ofKind {
                 files += form.attachments(object).map { File(path: $0.path, contents: $0.contents) }

@@ -78,7 +78,10 @@ final class DevServer: @unchecked Sendable {
     /// and rightly have their unkeyed plan refused.
     private static let sharedServer = Task {
         let server = try await DevServer.start()
-        try await Applier.ensureFingerprintKey(client: try server.client())
+        let client = try server.client()
+        // Where vaultform keeps it, made as the first apply's lock makes it.
+        _ = try await client.request(.post, "sys/mounts/vaultform-lock", body: ["type": "kv", "options": ["version": "2"]])
+        try await Applier.ensureFingerprintKey(client: client)
         return server
     }
 

@@ -80,6 +80,14 @@ struct RegistryCoverageTests {
         let pkiMount = PlanExactnessTests.unique("cov-pki")
         _ = try await client.request(.post, "sys/mounts/\(pkiMount)", body: ["type": "pki"])
         _ = try await client.request(.post, "\(pkiMount)/roles/r", body: [:])
+        let sshMount = PlanExactnessTests.unique("cov-ssh")
+        _ = try await client.request(.post, "sys/mounts/\(sshMount)", body: ["type": "ssh"])
+        _ = try await client.request(.post, "\(sshMount)/config/ca", body: ["generate_signing_key": true])
+        _ = try await client.request(.post, "\(sshMount)/roles/r", body: ["key_type": "ca", "allow_user_certificates": true])
+        let totpMount = PlanExactnessTests.unique("cov-totp")
+        _ = try await client.request(.post, "sys/mounts/\(totpMount)", body: ["type": "totp"])
+        _ = try await client.request(.post, "\(totpMount)/keys/k", body: ["key": "JBSWY3DPEHPK3PXP"])
+        let sshIssuers = try #require(try await client.request(.list, "\(sshMount)/issuers").data?["key_info"]?.objectValue)
 
         func keys(_ path: String, _ member: String? = nil) async throws -> [String: JSONValue] {
             let data = try await client.request(.get, path).data
@@ -108,6 +116,11 @@ struct RegistryCoverageTests {
             (.certRole, Array(try await keys("auth/\(cert)/certs/r").keys)),
             (.pkiRole, Array(try await keys("\(pkiMount)/roles/r").keys)),
             (.pkiConfig, Array(try await keys("\(pkiMount)/config/urls").keys)),
+            // The CA is read from the issuers' list; its GET says the same.
+            (.sshCA, Array(try #require(sshIssuers.values.first?.objectValue).keys)),
+            (.sshCA, Array(try await keys("\(sshMount)/config/ca").keys)),
+            (.sshRole, Array(try await keys("\(sshMount)/roles/r").keys)),
+            (.totpKey, Array(try await keys("\(totpMount)/keys/k").keys)),
             (.pkiConfig, Array(try await keys("\(pkiMount)/config/crl").keys)),
             (.pkiConfig, Array(try await keys("\(pkiMount)/config/cluster").keys)),
             (.identityGroup, Array(try await keys("identity/group/name/\(name)").keys)),

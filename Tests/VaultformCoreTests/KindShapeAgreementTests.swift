@@ -49,8 +49,10 @@ struct KindShapeAgreementTests {
         // A quota is written whole too, and a PKI role likewise.
         #expect(ManifestShape.rateLimitQuota.field("ignore_fields") == nil)
         #expect(ManifestShape.pkiRole.field("ignore_fields") == nil)
+        #expect(ManifestShape.sshRole.field("ignore_fields") == nil)
+        #expect(ManifestShape.totpKey.field("ignore_fields") == nil)
         for definition in KindRegistry.all
-        where ![.kvSecret, .policy, .jwtConfig, .kubernetesConfig, .rateLimitQuota, .pkiRole].contains(definition.kind) {
+        where ![.kvSecret, .policy, .jwtConfig, .kubernetesConfig, .rateLimitQuota, .pkiRole, .sshRole, .totpKey].contains(definition.kind) {
             let shape = try #require(objectShape(definition))
             // A field the manifest must give (an alias's mount and entity) is always set, so never ignored.
             let required = Set(shape.fields.filter(\.required).map(\.key))

@@ -13,16 +13,21 @@ public struct ExportForm: Sendable {
     public var entry: @Sendable (Resource, _ live: [Address: Resource]) -> ManifestNode
     /// Further files one object needs (a policy's HCL), relative to the output directory.
     public var attachments: @Sendable (Resource) -> [(path: String, contents: String)]
+    /// Whether an object is written at all: false for one the manifest cannot express (an
+    /// SSH engine's OTP role), which the file's note names.
+    public var includes: @Sendable (Resource) -> Bool
 
     /// An export form.
     public init(
         file: String, note: String, entry: @escaping @Sendable (Resource, [Address: Resource]) -> ManifestNode,
-        attachments: @escaping @Sendable (Resource) -> [(path: String, contents: String)] = { _ in [] }
+        attachments: @escaping @Sendable (Resource) -> [(path: String, contents: String)] = { _ in [] },
+        includes: @escaping @Sendable (Resource) -> Bool = { _ in true }
     ) {
         self.file = file
         self.note = note
         self.entry = entry
         self.attachments = attachments
+        self.includes = includes
     }
 }
 

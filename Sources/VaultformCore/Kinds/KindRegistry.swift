@@ -6,7 +6,7 @@ public enum KindRegistry {
     public static let all: [KindDefinition] = [
         AuditDeviceKind.definition, SecretsEngineKind.definition, AuthMethodKind.definition, KVConfigKind.definition,
         TransitKeyKind.definition, PKIRootCAKind.definition, PKIIntermediateCAKind.definition, PKIConfigKind.definition,
-        PKIRoleKind.definition, PolicyKind.definition, AppRoleRoleKind.definition, KubernetesConfigKind.definition,
+        PKIRoleKind.definition, SSHCAKind.definition, SSHRoleKind.definition, TOTPKeyKind.definition, PolicyKind.definition, AppRoleRoleKind.definition, KubernetesConfigKind.definition,
         KubernetesRoleKind.definition, UserpassUserKind.definition, JWTConfigKind.definition, JWTRoleKind.definition,
         CertRoleKind.definition, TokenRoleKind.definition,
         IdentityEntityKind.definition, IdentityGroupKind.definition, EntityAliasKind.definition, GroupAliasKind.definition,
