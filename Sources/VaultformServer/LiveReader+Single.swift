@@ -56,6 +56,9 @@ extension LiveReader {
                   let id = try await identifier(address, ServerIdentifiers(client: client)),
                   let data = try await readIfPresent(Reading.path(item, name: id)) else { return nil }
             return definition.live(LiveRecord(address: address, data: data, names: names))
+        case .declared:
+            guard let data = try await readIfPresent(address.name) else { return nil }
+            return Self.recorded(definition.live(LiveRecord(address: address, data: data)), try await EndpointRecords(client: client).read())
         case .elsewhere:
             return nil  // secrets are read with their schema: see SecretReader and secretVersion
         }

@@ -64,8 +64,8 @@ public struct LiveReader: Sendable {
     func withWriteOnlyRecords(_ resources: [Resource]) async throws -> [Resource] {
         let records = WriteOnlyRecords(client: client)
         let (plain, recorded) = (
-            resources.filter { $0.address.kind.definition.writeOnlyFields.isEmpty },
-            resources.filter { !$0.address.kind.definition.writeOnlyFields.isEmpty })
+            resources.filter { !$0.address.kind.definition.hasWriteOnlyFields },
+            resources.filter { $0.address.kind.definition.hasWriteOnlyFields })
         guard !recorded.isEmpty else { return resources }
         return try await plain + concurrently(recorded) { try await records.merged($0) }
     }
@@ -128,9 +128,27 @@ public struct LiveReader: Sendable {
                 data["id"] = .string(id)
                 return definition.live(LiveRecord(address: at, data: .object(data), names: serverNames))
             }
+        case .declared:
+            // The declared objects, and those vaultform recorded applying (to delete them).
+            let recorded = try await EndpointRecords(client: client).read()
+            let declared = (scope.mounts[""] ?? [:]).keys.map(\.name)
+            let names = Set(declared).union(recorded.keys).sorted()
+            let objects = try await concurrently(names) { name -> Resource? in
+                guard let data = try await readIfPresent(name) else { return nil }
+                return Self.recorded(definition.live(LiveRecord(address: Address(definition.kind, name), data: data)), recorded)
+            }
+            return objects.compactMap { $0 }
         case .elsewhere:
             return []
         }
+    }
+
+    /// An endpoint with the delete recipe vaultform recorded for it, if any.
+    static func recorded(_ resource: Resource, _ records: [String: String]) -> Resource {
+        guard let recipe = records[resource.address.name] else { return resource }
+        var resource = resource
+        resource.fields[EndpointKind.deleteField] = .string(recipe)
+        return resource
     }
 
     // MARK: Helpers
@@ -227,6 +245,9 @@ struct ReadScope {
             kinds[definition.kind, default: KindScope()].mounts[mount, default: [:]][entry.address] = Set(companions)
             if let mountKind = definition.mount { include(mountKind) }
         }
+        // Endpoints are read while the manifest has the section, an empty one included: the
+        // record names those to delete.
+        if desired.managesEndpoints { kinds[.endpoint, default: KindScope()].mounts[""] = kinds[.endpoint]?.mounts[""] ?? [:] }
         for rule in desired.ownership {
             guard let definition = KindRegistry.definition(owning: rule.kind) else { continue }
             var scope = kinds[definition.kind, default: KindScope()]
