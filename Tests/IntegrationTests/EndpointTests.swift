@@ -143,4 +143,27 @@ struct EndpointTests {
             #expect(after.code == 0, "\(after.all)")
         }
     }
+
+    @Test("a refused read of an endpoint names its path and the missing capability")
+    func refusedReadNamesPathAndCapability() async throws {
+        try await DevServer.with { server in
+            let directory = try scratchDirectory("vf-endpoints-403")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let client = try server.client()
+            _ = try await client.request(.put, "sys/policies/acl/ep-reader", body: ["policy": .string("""
+                path "vaultform-lock/*" { capabilities = ["read"] }
+                path "auth/token/lookup-self" { capabilities = ["read"] }
+                """)])
+            let created = try await client.request(.post, "auth/token/create", body: ["policies": ["ep-reader"], "ttl": "10m"])
+            let token = try #require(created.json?["auth"]?["client_token"]?.stringValue)
+            let manifest = try SecretSchemaTests.write("""
+                endpoints:
+                  - path: sys/config/cors
+                    data: { enabled: true }
+                """, in: directory)
+            let plan = try await server.vaultform(["plan", manifest, "--no-color"], token: token)
+            #expect(plan.code == 1, "\(plan.all)")
+            #expect(plan.all.contains(#"GET sys/config/cors: HTTP 403: permission denied (the token lacks "read" on sys/config/cors"#), "\(plan.all)")
+        }
+    }
 }
