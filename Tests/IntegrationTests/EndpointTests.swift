@@ -136,7 +136,10 @@ struct EndpointTests {
                   - path: identity/oidc/scope/ep-scope
                     data: { description: d, template: '{"a":"b"}' }
                 """, in: directory)
-            let deleted = try await server.vaultform(["apply", dropped, "--auto-approve"])
+            // From a saved plan: the file carries the recorded recipe.
+            let dropPlan = try await server.vaultform(["plan", dropped, "-out", planFile])
+            #expect(dropPlan.code == 0, "\(dropPlan.all)")
+            let deleted = try await server.vaultform(["apply", planFile, "--auto-approve"])
             #expect(deleted.code == 0, "\(deleted.all)")
             await #expect(throws: VaultError.self) { try await client.request(.get, "sys/config/ui/headers/X-Ep-Secret") }
             let after = try await server.vaultform(["plan", dropped, "--detailed-exitcode"])
