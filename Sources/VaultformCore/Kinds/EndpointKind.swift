@@ -17,7 +17,7 @@ public enum EndpointKind {
         kind: .endpoint, noun: "endpoint", section: "endpoints", endpoint: "PATH",
         fields: [], generated: ["every key outside compare"],
         destructionLosesData: false, writesWhole: true,
-        references: { ["after": after($0)] },
+        references: { ["(after)": after($0)] },
         reading: .declared(item: "PATH"),
         stated: { manifest in manifest.endpoints.map(stated) },
         live: { record in Resource(record.address, fields: (record.data.objectValue ?? [:]).mapValues(EndpointValues.field)) },
