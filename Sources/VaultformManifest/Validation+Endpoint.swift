@@ -24,6 +24,11 @@ extension Validator {
                     "endpoint `\(endpoint.path)` compares `\(key)`, which its `data` does not give", at: endpoint.location(of: "compare.\(key)"),
                     hint: "add `\(key)` to `data`, or take it out of `compare`"))
             }
+            for key in endpoint.data.keys.sorted() where endpoint.writeOnly[key] == nil && Self.looksSecret(key) {
+                report(.warning(
+                    "endpoint `\(endpoint.path)`: `\(key)` looks like a secret, and `data` values are shown in plans and kept in plan files",
+                    at: endpoint.location(of: "data.\(key)"), hint: "give it under `write_only` with a source (`from_env`, `from_file`)"))
+            }
             for key in endpoint.writeOnly.keys.sorted() where endpoint.data[key] != nil {
                 report(.error(
                     "endpoint `\(endpoint.path)` gives `\(key)` both in `data` and in `write_only`", at: endpoint.location(of: "write_only.\(key)"),
@@ -49,6 +54,12 @@ extension Validator {
                 manifest.endpoints[index].after[position] = address
             }
         }
+    }
+
+    /// A key whose name says it holds a secret (`bindpass`, `client_secret`, `password`).
+    static func looksSecret(_ key: String) -> Bool {
+        let name = key.lowercased()
+        return ["password", "passwd", "bindpass", "secret", "private_key", "api_key", "apikey"].contains { name.contains($0) }
     }
 
     /// Path segments that are real: none empty (no leading, trailing or doubled slash), none
