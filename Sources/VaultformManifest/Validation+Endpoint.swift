@@ -62,15 +62,14 @@ extension Validator {
         return ["password", "passwd", "bindpass", "secret", "private_key", "api_key", "apikey"].contains { name.contains($0) }
     }
 
-    /// Path segments that are real: none empty (no leading, trailing or doubled slash), none
-    /// `.` or `..`, which a client or proxy would resolve to another path.
+    /// Path segments that are real, by the check every request path goes through
+    /// (`PathSegment`, strict as for names): none empty (no leading, trailing or doubled
+    /// slash), `.`, `..`, or holding `%`, `?`, `#`, a backslash or a control character, which
+    /// a client or proxy would send somewhere else. Not on vaultform's own `vaultform-lock/`.
     private mutating func checkSegments(_ path: String, what: String, at location: SourceLocation) {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        if segments.contains(where: { $0.isEmpty }) {
-            report(.error("\(what) `\(path)` has an empty segment", at: location, hint: "write it without leading, trailing or doubled `/`"))
-        } else if segments.contains(where: { $0 == "." || $0 == ".." }) {
-            report(.error("\(what) `\(path)` has a `.` or `..` segment", at: location, hint: "write the path it means"))
-        } else if segments.first == "vaultform-lock" {
+        if let problem = PathSegment.problem(inPath: path, trailingSlash: false, strict: true) {
+            report(.error("\(what) `\(path)` \(problem)", at: location, hint: "write the path the server serves, without `/v1/` or slashes at its ends"))
+        } else if path.split(separator: "/").first == "vaultform-lock" {
             report(.error("\(what) `\(path)` is on `vaultform-lock`, which vaultform keeps for itself", at: location))
         }
     }
