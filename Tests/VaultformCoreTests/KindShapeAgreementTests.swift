@@ -136,8 +136,12 @@ struct KindShapeAgreementTests {
             quotas: [{ name: Q, rate: 10 }]
             audit_devices: [{ path: file, type: file, options: { file_path: /tmp/a.log } }]
             endpoints: [{ path: sys/config/cors, data: { enabled: true } }]
+            pki_roles: [{ mount: m-pki, name: Server, allowed_domains: [example.com] }]
+            kubernetes_roles: [{ name: Pay, mount: a-k8s, bound_service_account_names: [p], bound_service_account_namespaces: [p] }]
+            jwt_roles: [{ name: Apply, mount: a-jwt, role_type: jwt, user_claim: sub, bound_audiences: [x] }]
             """
-        let manifest = try #require(ManifestLoader().load(sources: [("m.yaml", text)]).manifest)
+        let loaded = ManifestLoader().load(sources: [("m.yaml", text)])
+        let manifest = try #require(loaded.manifest, "\(loaded.diagnostics)")
         let declared = DeclaredAddresses(manifest).addresses
         let desired = Pipeline.resolve(manifest).entries.map(\.address.description)
             .filter { address in DeclaredAddresses.words.contains { address.hasPrefix($0 + ":") } }
