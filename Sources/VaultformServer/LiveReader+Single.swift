@@ -75,6 +75,12 @@ extension LiveReader {
     ) async throws -> (resource: Resource?, unchanged: Bool) {
         let resource = try await readOne(address, withCompanions: true, names: names)
         if Fingerprint.of(resource) == fingerprint { return (resource, true) }
+        // A generic endpoint's write-only fingerprints were read for the plan only when the
+        // manifest declared it with write-only keys (`ReadScope.writeOnlyPerObject`).
+        if address.kind.definition.writeOnlyPerObject, var without = resource {
+            without.fields = without.fields.filter { if case .writeOnly = $0.value { false } else { true } }
+            if Fingerprint.of(without) == fingerprint { return (resource, true) }
+        }
         let companions = address.kind.definition.reading.companionFields
         guard var without = resource, companions.contains(where: { without.fields[$0] != nil }) else { return (resource, false) }
         for field in companions { without.fields[field] = nil }
