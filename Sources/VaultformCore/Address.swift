@@ -37,6 +37,7 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
     case databaseRole = "database-role"
     case databaseStaticRole = "database-static-role"
     case kvSecret = "kv-secret"
+    case endpoint
 
     /// Dependency order, so sorting by kind sorts operations safely.
     public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool {

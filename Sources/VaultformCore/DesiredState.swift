@@ -32,6 +32,9 @@ public struct DesiredState: Sendable {
     public var schemaPaths: [String] { schemas.map(\.path) }
     /// What the manifest owns beyond what it names.
     public private(set) var ownership: [OwnershipRule] = []
+    /// The manifest has an `endpoints:` key: vaultform's record of applied endpoints is read,
+    /// and those it no longer declares are deleted by their recorded recipe.
+    public private(set) var managesEndpoints = false
     /// Each entry's position by address: apply looks entries up once per operation, and a
     /// scan made N operations cost N² (an apply of 20,000 objects took 85 s instead of ~40).
     private var positions: [Address: Int] = [:]
@@ -42,6 +45,7 @@ public struct DesiredState: Sendable {
             .sorted { $0.address < $1.address }
         schemas = manifest.secretSchemas
         ownership = manifest.ownership
+        managesEndpoints = manifest.managesEndpoints
         positions = Self.positions(entries)
     }
 

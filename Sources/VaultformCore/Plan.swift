@@ -78,6 +78,15 @@ public struct Operation: Sendable, Equatable {
         self.desired = desired
     }
 
+    /// True for a delete that sends nothing and only drops the object from vaultform's record
+    /// (a generic endpoint with `delete: never`): the server keeps it.
+    public var onlyForgets: Bool {
+        guard action == .delete, let deletion = address.kind.definition.recordedDeletion else { return false }
+        var recorded = Resource(address)
+        for change in changes { recorded.fields[change.field] = change.before }
+        return deletion.writes(recorded).isEmpty
+    }
+
     /// True when it replaces an existing secret value (a rotation).
     public var rotates: Bool { secretWrite?.fills.contains { $0.replacesValue } ?? false }
 
@@ -132,7 +141,7 @@ public struct Plan: Sendable, Equatable {
             case .create: add += 1
             case .update: change += 1
             case .replace: add += 1; destroy += 1
-            case .delete: destroy += 1
+            case .delete: if !operation.onlyForgets { destroy += 1 }
             case .noop: break
             }
         }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import VaultWire
 
 /// A saved plan (`vaultform plan -out FILE`): what was planned, against which server and
 /// desired state, and the fingerprint of every object it touches as it was when planned.
@@ -43,6 +44,9 @@ public struct PlanFile: Codable, Sendable, Equatable {
         public var secret: SecretWrite?
         /// Why it would take the planning identity's own access away (absent in older files).
         public var selfLockout: String?
+        /// What the object writes beside its fields (`Resource.payload`: a generic endpoint's
+        /// data); absent for every other kind.
+        public var payload: JSONValue?
     }
 
     /// One field's planned change.
@@ -86,7 +90,7 @@ public struct PlanFile: Codable, Sendable, Equatable {
                     Field(name: $0.field, before: $0.before, after: $0.after, forcesReplacement: $0.forcesReplacement)
                 },
                 desired: operation.desired?.fields,
-                secret: operation.secretWrite, selfLockout: operation.selfLockout)
+                secret: operation.secretWrite, selfLockout: operation.selfLockout, payload: operation.desired?.payload)
         }
         digest = nil
         digest = PlanDigest.of(self, key: key)
@@ -107,7 +111,7 @@ public struct PlanFile: Codable, Sendable, Equatable {
                 })
             operation.secretWrite = change.secret
             operation.selfLockout = change.selfLockout
-            operation.desired = change.desired.map { Resource(address, fields: $0) }
+            operation.desired = change.desired.map { Resource(address, fields: $0, payload: change.payload) }
             guard address.kind != .kvSecret || change.secret != nil else {
                 throw PlanFileError("the plan file's \(change.address) says nothing of what to write")
             }

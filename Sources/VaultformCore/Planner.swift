@@ -53,7 +53,14 @@ public enum Planner {
 
         let declared = Set(desired.entries.map(\.address))
         var deletions: [Operation] = []
-        for (address, _) in live.resources where !declared.contains(address) && !builtins.contains(address) && wanted(address) {
+        for (address, resource) in live.resources where !declared.contains(address) && !builtins.contains(address) && wanted(address) {
+            // An object nothing lists is read only because vaultform recorded applying it:
+            // dropped from the manifest, it is deleted by the recipe it was recorded with.
+            if let deletion = address.kind.definition.recordedDeletion {
+                let changes = deletion.fields.compactMap { field in resource.fields[field].map { FieldChange(field: field, before: $0, after: nil) } }
+                deletions.append(Operation(address: address, action: .delete, changes: changes, location: nil, reason: deletion.reason(resource)))
+                continue
+            }
             guard let rule = desired.ownership.first(where: { owns($0, address) }) else { continue }
             deletions.append(Operation(
                 address: address, action: .delete, changes: [], location: nil,

@@ -304,6 +304,10 @@ struct Builder {
         for item in objects(root, "quotas") {
             if let quota = rateLimitQuota(item) { manifest.quotas.append(quota) }
         }
+        if root.has("endpoints") { manifest.managesEndpoints = true }
+        for item in objects(root, "endpoints") {
+            if let endpoint = endpoint(item) { manifest.endpoints.append(endpoint) }
+        }
         for item in objects(root, "identity_entities") {
             guard let name = item.string("name") else { continue }
             let policies = item.strings("policies")

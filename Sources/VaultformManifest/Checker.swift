@@ -10,6 +10,8 @@ indirect enum Checked: Sendable {
     case cidr(CIDR)
     case list([Located<Checked>])
     case object(CheckedObject)
+    /// Any value, typed as JSON would be (`Shape.anyData`).
+    case data(DataValue)
 }
 
 /// A checked map: each present, well-typed key with its value and where the key was written.
@@ -243,6 +245,9 @@ struct Checker {
         case .object(let objectShape):
             return checkObject(node, objectShape, context: context).map { Located(.object($0), at: here) }
 
+        case .anyData:
+            return data(node, context: context).map { Located(.data($0), at: here) }
+
         case .anyValue:
             switch node {
             case .scalar(let scalar):
@@ -257,6 +262,33 @@ struct Checker {
                 report("\(context) must be \(shape.expectation)", at: node)
                 return nil
             }
+        }
+    }
+
+    /// Any YAML value as JSON would type it: a quoted scalar is text, a plain one a number,
+    /// boolean or null when it reads as one.
+    private mutating func data(_ node: Node, context: String) -> DataValue? {
+        switch node {
+        case .scalar(let scalar):
+            return scalar.style == .plain ? DataValue.plain(scalar.string) : .text(scalar.string)
+        case .sequence(let sequence):
+            var items: [DataValue] = []
+            for child in sequence {
+                guard let item = data(child, context: "an item of \(context)") else { return nil }
+                items.append(item)
+            }
+            return .list(items)
+        case .mapping(let mapping):
+            var members: [String: DataValue] = [:]
+            for (keyNode, valueNode) in mapping {
+                guard let key = keyText(keyNode) else { return nil }
+                guard let value = data(valueNode, context: "`\(key)`") else { return nil }
+                members[key] = value
+            }
+            return .map(members)
+        case .alias:
+            report("YAML aliases are not supported in manifests", at: node)
+            return nil
         }
     }
 

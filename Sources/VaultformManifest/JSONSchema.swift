@@ -90,6 +90,8 @@ public enum ManifestJSONSchema {
             return ["type": "object", "additionalProperties": schema(value)]
         case .object(let object):
             return self.object(object)
+        case .anyData:
+            return [:]
         case .anyValue:
             return ["anyOf": [
                 ["type": ["string", "number", "integer", "boolean"]],

@@ -56,6 +56,11 @@ public struct Manifest: Sendable, Equatable {
     public var groupAliases: [GroupAlias] = []
     /// Rate-limit quotas (`sys/quotas/rate-limit/NAME`).
     public var quotas: [RateLimitQuota] = []
+    /// Generic endpoints (`endpoints:`), for what no kind models.
+    public var endpoints: [GenericEndpoint] = []
+    /// Whether any file has an `endpoints:` key (an empty list too): only then does vaultform
+    /// read its record of applied endpoints, and delete those the manifest no longer declares.
+    public var managesEndpoints = false
     /// Connections of database secrets engines (`MOUNT/config/NAME`).
     public var databaseConnections: [DatabaseConnection] = []
     /// Dynamic roles of database secrets engines (`MOUNT/roles/NAME`).

@@ -435,6 +435,19 @@ public enum ManifestShape {
         ]
     )
 
+    static let endpoint = ObjectShape(
+        "an endpoint", summary: "A generic endpoint (PATH): data written to a path no kind models, compared on the keys `compare` names.",
+        fields: [
+            Field("path", .string(.nonEmpty), required: true, "The API path, without `/v1/` or leading and trailing slashes (`identity/oidc/config`)."),
+            Field("data", .map(.anyData), "What is written: numbers and booleans as JSON numbers and booleans, anything else as strings."),
+            Field("compare", .list(.string(.nonEmpty), unique: true),
+                  "The keys of `data` compared on read (keys the server adds are never drift); default: every key of `data`."),
+            Field("write_only", .map(.object(writeOnlySource)), "Keys written from a source and never read back (secrets go here, never in `data`)."),
+            Field("delete", .anyData, "How it is deleted once dropped: `never`, or `{path: …, method: DELETE | POST}`; default DELETE at `path`."),
+            Field("after", .list(.string(.nonEmpty), unique: true), "Addresses the manifest declares that it is written after (`auth:oidc/`, `endpoint:PATH`)."),
+        ]
+    )
+
     static let identityEntity = ObjectShape(
         "an identity entity", summary: "An identity entity (identity/entity/name/NAME): a person or service across auth methods.",
         fields: [
@@ -596,6 +609,7 @@ public enum ManifestShape {
             Field("entity_aliases", .list(.object(entityAlias), unique: false), "Entity aliases."),
             Field("group_aliases", .list(.object(groupAlias), unique: false), "Group aliases."),
             Field("quotas", .list(.object(rateLimitQuota), unique: false), "Rate-limit quotas."),
+            Field("endpoints", .list(.object(endpoint), unique: false), "Generic endpoints: paths no kind models, written and compared as declared."),
             Field("database_connections", .list(.object(databaseConnection), unique: false), "Connections of database secrets engines."),
             Field("database_roles", .list(.object(databaseRole), unique: false), "Dynamic roles of database secrets engines."),
             Field("database_static_roles", .list(.object(databaseStaticRole), unique: false), "Static roles of database secrets engines."),

@@ -27,6 +27,9 @@ public indirect enum Shape: Sendable {
     case scalarText
     /// Any scalar or list of scalars (a variable's value before its type is known).
     case anyValue
+    /// Any YAML value, nested lists and maps included, kept with what JSON type it is
+    /// (a generic endpoint's `data`).
+    case anyData
 
     /// A short name of the expected type for messages ("a duration such as `1h`").
     public var expectation: String {
@@ -45,6 +48,7 @@ public indirect enum Shape: Sendable {
         case .object(let object): return "a map (\(object.title))"
         case .scalarText: return "a single value"
         case .anyValue: return "a value or a list of values"
+        case .anyData: return "any value"
         }
     }
 

@@ -30,6 +30,7 @@ struct Validator {
         checkRoles(manifest)
         checkIdentity(manifest)
         resolveSchemas(&manifest)
+        checkEndpoints(&manifest)
         resolveWriteOnlyStores(&manifest)
         checkOwnership(manifest)
     }
@@ -61,6 +62,13 @@ struct Validator {
         }
         for index in manifest.databaseConnections.indices {
             resolve(&manifest.databaseConnections[index].password, at: manifest.databaseConnections[index].location)
+        }
+        for index in manifest.endpoints.indices {
+            for key in manifest.endpoints[index].writeOnly.keys.sorted() {
+                var source: WriteOnlySource? = manifest.endpoints[index].writeOnly[key]
+                resolve(&source, at: manifest.endpoints[index].location(of: "write_only.\(key)"))
+                manifest.endpoints[index].writeOnly[key] = source
+            }
         }
     }
 

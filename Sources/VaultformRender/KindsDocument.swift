@@ -43,6 +43,9 @@ public enum KindsDocument {
                 text += companions.isEmpty ? ".\n" : " (and " + companions.map { "`GET \($0.path)` for `\($0.field)`" }.joined(separator: ", ") + " when the manifest sets it).\n"
             case .keyInfo(let list, let item, _):
                 text += "\nRead: every one in one request, `LIST \(list)` (its `key_info`); one alone at `GET \(item)`, NAME its ID, looked up.\n"
+            case .declared(let item):
+                text += "\nRead: `GET \(item)` for each the manifest declares, and each in vaultform's record of what it applied "
+                    + "(`vaultform-lock/applied-endpoints`) that the manifest no longer declares; 404 is absent. Not exported: nothing lists them.\n"
             case .elsewhere: text += "\nRead: with its schema, by the secrets stage.\n"
             }
             if let form = definition.export { text += "Exported to `\(form.file)`.\n" }

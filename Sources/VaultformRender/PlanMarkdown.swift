@@ -46,7 +46,7 @@ public enum PlanMarkdown {
         case .create: "will be created"
         case .update: "will be updated in place"
         case .replace: "must be replaced"
-        case .delete: "will be destroyed"
+        case .delete: operation.onlyForgets ? "will be forgotten (the server keeps it)" : "will be destroyed"
         case .noop: "is unchanged"
         }
     }

@@ -87,7 +87,7 @@ public enum PlanText {
         case .create: heading = "will be created"
         case .update: heading = "will be updated in place"
         case .replace: heading = "must be replaced"
-        case .delete: heading = "will be destroyed"
+        case .delete: heading = operation.onlyForgets ? "will be forgotten (the server keeps it)" : "will be destroyed"
         case .noop: heading = "is unchanged"
         }
         var text = style.bold("  # \(address) \(heading)")

@@ -24,7 +24,9 @@ struct WriteOnlyWrite: Sendable {
 
     /// The object with each write-only value in place of its stand-in.
     func filled(_ resource: Resource) -> Resource {
-        Resource(resource.address, fields: filled(resource.fields))
+        var resource = resource
+        resource.fields = filled(resource.fields)
+        return resource
     }
 }
 

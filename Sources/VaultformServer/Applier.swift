@@ -203,7 +203,14 @@ public struct Applier: Sendable {
             values = try await writeOnlyValues(desired.fields, of: address, beforeWrite: beforeWrite)
             requests = definition.replacement(values.filled(desired))
         case .delete:
-            requests = definition.delete(address)
+            if let deletion = definition.recordedDeletion {
+                // Deleted by the recipe the plan carries (recorded when it was applied).
+                var recorded = Resource(address)
+                for change in operation.changes { recorded.fields[change.field] = change.before }
+                requests = deletion.writes(recorded)
+            } else {
+                requests = definition.delete(address)
+            }
         }
         var client = client
         client.redactions += values.redactions
@@ -220,10 +227,16 @@ public struct Applier: Sendable {
             previousAnswer = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent).data
         }
         let records = WriteOnlyRecords(client: client)
-        if operation.action == .delete || operation.action == .replace, !definition.writeOnlyFields.isEmpty {
+        if operation.action == .delete || operation.action == .replace, definition.hasWriteOnlyFields {
             try await records.forget(address)
         }
         try await records.record(address, values.fingerprints)
+        if definition.recordedDeletion != nil {
+            try await recordApplied(operation)
+        }
+        // A recorded object's delete is not read back: with `delete: never` the server keeps
+        // it, and a config endpoint (`sys/config/cors`) reads back its defaults after a DELETE.
+        if operation.action == .delete, definition.recordedDeletion != nil { return }
         // The operation may have deleted or re-created its object: its identifier is looked up anew.
         await identifiers.forget(address)
         afterWrites()

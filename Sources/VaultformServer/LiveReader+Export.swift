@@ -17,7 +17,8 @@ extension LiveReader {
         var scope = ReadScope()
         for definition in KindRegistry.all {
             switch definition.reading {
-            case .table, .elsewhere: continue
+            // Nothing lists generic endpoints: export cannot find them (and says so).
+            case .table, .elsewhere, .declared: continue
             case .perMount, .perMountAssembled, .listed, .keyInfo: if skipping.contains(definition.kind) { continue }
             }
             var kindScope = KindScope(allCompanions: true)

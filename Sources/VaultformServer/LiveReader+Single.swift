@@ -63,6 +63,9 @@ extension LiveReader {
                   let id = try await identifier(address, ServerIdentifiers(client: client)),
                   let data = try await readIfPresent(Reading.path(item, name: id)) else { return nil }
             return definition.live(LiveRecord(address: address, data: data, names: names))
+        case .declared:
+            guard let data = try await readIfPresent(address.name) else { return nil }
+            return Self.recorded(definition.live(LiveRecord(address: address, data: data)), try await EndpointRecords(client: client).read())
         case .elsewhere:
             return nil  // secrets are read with their schema: see SecretReader and secretVersion
         }
@@ -80,6 +83,12 @@ extension LiveReader {
     ) async throws -> (resource: Resource?, unchanged: Bool) {
         let resource = try await readOne(address, withCompanions: true, names: names, desired: desired)
         if Fingerprint.of(resource) == fingerprint { return (resource, true) }
+        // A generic endpoint's write-only fingerprints were read for the plan only when the
+        // manifest declared it with write-only keys (`ReadScope.writeOnlyPerObject`).
+        if address.kind.definition.writeOnlyPerObject, var without = resource {
+            without.fields = without.fields.filter { if case .writeOnly = $0.value { false } else { true } }
+            if Fingerprint.of(without) == fingerprint { return (resource, true) }
+        }
         let companions = address.kind.definition.reading.companionFields
         guard var without = resource, companions.contains(where: { without.fields[$0] != nil }) else { return (resource, false) }
         for field in companions { without.fields[field] = nil }

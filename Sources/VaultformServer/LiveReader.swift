@@ -53,19 +53,23 @@ public struct LiveReader: Sendable {
             guard let mountKind = resource.address.kind.definition.mount else { return true }
             return present.contains(Address(mountKind, resource.address.mountAndName.mount))
         }
-        let resources = try await withWriteOnlyRecords(kept)
+        let resources = try await withWriteOnlyRecords(kept, perObject: scope.writeOnlyPerObject)
         var state = LiveState(resources: resources, secrets: try await secrets)
         state.identity = try await identity
         return state
     }
 
     /// The objects with the fingerprints vaultform recorded of their write-only values, read
-    /// concurrently (one request per object of a kind that has write-only fields).
-    func withWriteOnlyRecords(_ resources: [Resource]) async throws -> [Resource] {
+    /// concurrently (one request per object of a kind that has write-only fields). Of a kind
+    /// whose objects name their own write-only fields (generic endpoints), only those in
+    /// `perObject` (declared with some) are: the others have nothing to compare.
+    func withWriteOnlyRecords(_ resources: [Resource], perObject: Set<Address> = []) async throws -> [Resource] {
         let records = WriteOnlyRecords(client: client)
-        let (plain, recorded) = (
-            resources.filter { $0.address.kind.definition.writeOnlyFields.isEmpty },
-            resources.filter { !$0.address.kind.definition.writeOnlyFields.isEmpty })
+        let needsRecord = { (resource: Resource) -> Bool in
+            let definition = resource.address.kind.definition
+            return definition.writeOnlyPerObject ? perObject.contains(resource.address) : definition.hasWriteOnlyFields
+        }
+        let (plain, recorded) = (resources.filter { !needsRecord($0) }, resources.filter(needsRecord))
         guard !recorded.isEmpty else { return resources }
         return try await plain + concurrently(recorded) { try await records.merged($0) }
     }
@@ -129,9 +133,27 @@ public struct LiveReader: Sendable {
                 data["id"] = .string(id)
                 return definition.live(LiveRecord(address: at, data: .object(data), names: serverNames))
             }
+        case .declared:
+            // The declared objects, and those vaultform recorded applying (to delete them).
+            let recorded = try await EndpointRecords(client: client).read()
+            let declared = (scope.mounts[""] ?? [:]).keys.map(\.name)
+            let names = Set(declared).union(recorded.keys).sorted()
+            let objects = try await concurrently(names) { name -> Resource? in
+                guard let data = try await readIfPresent(name) else { return nil }
+                return Self.recorded(definition.live(LiveRecord(address: Address(definition.kind, name), data: data)), recorded)
+            }
+            return objects.compactMap { $0 }
         case .elsewhere:
             return []
         }
+    }
+
+    /// An endpoint with the delete recipe vaultform recorded for it, if any.
+    static func recorded(_ resource: Resource, _ records: [String: String]) -> Resource {
+        guard let recipe = records[resource.address.name] else { return resource }
+        var resource = resource
+        resource.fields[EndpointKind.deleteField] = .string(recipe)
+        return resource
     }
 
     // MARK: Helpers
@@ -220,6 +242,9 @@ public struct LiveReader: Sendable {
 struct ReadScope {
     /// The kinds to read, each with what of it.
     var kinds: [ResourceKind: KindScope] = [:]
+    /// The objects of kinds whose objects name their own write-only fields (generic
+    /// endpoints) that the manifest declares with some: only their fingerprints are read.
+    var writeOnlyPerObject: Set<Address> = []
 
     /// A scope that reads nothing; fill it in.
     init() {}
@@ -234,8 +259,14 @@ struct ReadScope {
             let companions = definition.reading.companionFields.filter { entry.resource.fields[$0] != nil }
             kinds[definition.kind, default: KindScope()].mounts[mount, default: [:]][entry.address] = Set(companions)
             if case .perMountAssembled = definition.reading { kinds[definition.kind]?.desired[entry.address] = entry.resource }
+            if definition.writeOnlyPerObject, entry.resource.fields.values.contains(where: { if case .writeOnly = $0 { true } else { false } }) {
+                writeOnlyPerObject.insert(entry.address)
+            }
             if let mountKind = definition.mount { include(mountKind) }
         }
+        // Endpoints are read while the manifest has the section, an empty one included: the
+        // record names those to delete.
+        if desired.managesEndpoints { kinds[.endpoint, default: KindScope()].mounts[""] = kinds[.endpoint]?.mounts[""] ?? [:] }
         for rule in desired.ownership {
             guard let definition = KindRegistry.definition(owning: rule.kind) else { continue }
             var scope = kinds[definition.kind, default: KindScope()]

@@ -51,9 +51,9 @@ struct WriteOnlyRecords: Sendable {
 
     /// `resource` with the recorded fingerprints of its kind's write-only fields.
     func merged(_ resource: Resource) async throws -> Resource {
-        guard !resource.address.kind.definition.writeOnlyFields.isEmpty else { return resource }
+        guard resource.address.kind.definition.hasWriteOnlyFields else { return resource }
         var resource = resource
-        for (field, fingerprint) in try await read(resource.address) where resource.address.kind.definition.field(field)?.writeOnly == true {
+        for (field, fingerprint) in try await read(resource.address) where resource.address.kind.definition.isWriteOnly(field) {
             resource.fields[field] = .writeOnly(.recorded(fingerprint))
         }
         return resource

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import VaultAPI
+import VaultformServer
 
 /// A finding of the outside trap suite: a saved plan that touched an AppRole role with a fixed
 /// `role_id` was always refused as stale (the re-check read the role but not its role ID), so
@@ -23,6 +24,10 @@ struct SavedPlanRoleIDTests {
                 """, in: directory)
         }
         #expect(try await server.vaultform(["apply", try manifest(ttl: "1h"), "--auto-approve"]).code == 0)
+        // The shared server gets its fingerprint key from whichever test first needs one; made
+        // now, the plan below is keyed with it, and another test creating it meanwhile cannot
+        // make this plan's unkeyed digest refused.
+        try await Applier.ensureFingerprintKey(client: server.client())
 
         let planFile = directory.appendingPathComponent("p.plan").path
         let planned = try await server.vaultform(["plan", try manifest(ttl: "2h"), "-out", planFile])

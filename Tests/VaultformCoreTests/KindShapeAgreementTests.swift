@@ -78,4 +78,84 @@ struct KindShapeAgreementTests {
         }
         #expect(Set(KindRegistry.all.compactMap(\.ownership)).count == OwnershipRule.Kind.allCases.count)
     }
+
+    /// A manifest with a mount of every type a kind lives on, and one object of most kinds.
+    static let everyMount = """
+        version: 1
+        secrets_engines:
+          - { path: m-transit, type: transit }
+          - { path: m-pki, type: pki }
+          - { path: m-kv, type: kv-v2 }
+          - { path: m-db, type: database }
+          - { path: m-ssh, type: ssh }
+          - { path: m-totp, type: totp }
+        auth_methods:
+          - { path: a-approle, type: approle }
+          - { path: a-k8s, type: kubernetes }
+          - { path: a-userpass, type: userpass }
+          - { path: a-jwt, type: jwt }
+          - { path: a-oidc, type: oidc }
+          - { path: a-cert, type: cert }
+        """
+
+    @Test("every kind's endpoint, on a mount of a type it lives on, is a path a generic endpoint may not claim")
+    func endpointsCannotClaimAKindsPath() throws {
+        let manifest = try #require(ManifestLoader().load(sources: [("m.yaml", Self.everyMount)]).manifest)
+        let engines = manifest.secretsEngines.map { engine in
+            Resource(Address(.secretsEngine, engine.path + "/"), fields: [
+                "type": .string(engine.isKVv2 ? "kv" : engine.type), "options": .map(engine.isKVv2 ? ["version": "2"] : [:]),
+            ])
+        }
+        let methods = manifest.authMethods.map { Resource(Address(.authMethod, $0.path + "/"), fields: ["type": .string($0.type)]) }
+        for definition in KindRegistry.all where definition.kind != .endpoint {
+            var mounts: [String] = [""]
+            switch definition.mount {
+            case .secretsEngine?: mounts = engines.filter(definition.holds).map { String($0.address.name.dropLast()) }
+            case .authMethod?: mounts = methods.filter(definition.holds).map { String($0.address.name.dropLast()) }
+            default: break
+            }
+            // A secret schema's engine is the KV v2 one; an alias's endpoint names no mount.
+            if definition.kind == .kvSecret { mounts = ["m-kv"] }
+            if !definition.endpoint.contains("MOUNT") { mounts = [""] }
+            #expect(!mounts.isEmpty, "\(definition.kind) (\(definition.endpoint)): no mount of its type in the test manifest")
+            for mount in mounts {
+                var path = Reading.path(definition.endpoint, mount: mount, name: "x")
+                    .replacingOccurrences(of: "{urls,crl,cluster}", with: "urls")
+                    .replacingOccurrences(of: "/ID", with: "/x").replacingOccurrences(of: "/PATH", with: "/x")
+                if path.hasSuffix("PATH") { path = String(path.dropLast(4)) + "x" }
+                #expect(ManagedPaths.kind(managing: path, in: manifest) != nil, "\(definition.kind): `\(path)` may be claimed by an endpoint")
+            }
+        }
+    }
+
+    @Test("the addresses an endpoint's `after` may name are spelled as the desired state spells them")
+    func afterAddressesAgree() throws {
+        let text = Self.everyMount + """
+
+            policies: [{ name: Reader, rules: [{ path: "kv/data/*", capabilities: [read] }] }]
+            transit_keys: [{ mount: m-transit, name: K }]
+            approle_roles: [{ name: CI, mount: a-approle }]
+            userpass_users: [{ name: Alice, mount: a-userpass }]
+            token_roles: [{ name: Deploy }]
+            identity_entities: [{ name: Bob }]
+            identity_groups: [{ name: Ops }]
+            quotas: [{ name: Q, rate: 10 }]
+            audit_devices: [{ path: file, type: file, options: { file_path: /tmp/a.log } }]
+            endpoints: [{ path: sys/config/cors, data: { enabled: true } }]
+            pki_roles: [{ mount: m-pki, name: Server, allowed_domains: [example.com] }]
+            kubernetes_roles: [{ name: Pay, mount: a-k8s, bound_service_account_names: [p], bound_service_account_namespaces: [p] }]
+            jwt_roles: [{ name: Apply, mount: a-jwt, role_type: jwt, user_claim: sub, bound_audiences: [x] }]
+            ssh_cas: [{ mount: m-ssh }]
+            ssh_roles: [{ name: Ops, mount: m-ssh, allowed_users: [ops], allow_user_certificates: true }]
+            totp_keys: [{ name: Login, mount: m-totp, generate: true, issuer: Example, account_name: ops }]
+            """
+        let loaded = ManifestLoader().load(sources: [("m.yaml", text)])
+        let manifest = try #require(loaded.manifest, "\(loaded.diagnostics)")
+        let declared = DeclaredAddresses(manifest).addresses
+        let desired = Pipeline.resolve(manifest).entries.map(\.address.description)
+            .filter { address in DeclaredAddresses.words.contains { address.hasPrefix($0 + ":") } }
+        #expect(!desired.isEmpty)
+        for address in desired { #expect(declared.contains(address), "`after: \(address)` would be refused") }
+        #expect(Set(desired).isSuperset(of: declared), "\(declared.subtracting(desired).sorted())")
+    }
 }

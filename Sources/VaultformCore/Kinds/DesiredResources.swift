@@ -12,7 +12,7 @@ enum DesiredResources {
             var fields = kind.withDefaults(stated.resource.fields)
             for field in stated.ignored { fields[field] = nil }
             return DesiredState.Entry(
-                resource: Resource(stated.resource.address, fields: fields), location: stated.location, ignored: stated.ignored.sorted())
+                resource: Resource(stated.resource.address, fields: fields, payload: stated.resource.payload), location: stated.location, ignored: stated.ignored.sorted())
         }
     }
 }

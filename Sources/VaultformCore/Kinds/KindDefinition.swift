@@ -91,6 +91,12 @@ public final class KindDefinition: Sendable {
     /// How `export` writes objects of this kind; nil for a kind written inside another's
     /// entry (a KV engine's config) or not exported.
     public let export: ExportForm?
+    /// Each object names its own write-only fields (a generic endpoint's `write_only` keys):
+    /// every field vaultform recorded a fingerprint of is write-only.
+    public let writeOnlyPerObject: Bool
+    /// How an object vaultform recorded applying is deleted once the manifest drops it (a
+    /// generic endpoint's recipe); nil for kinds deleted by `delete` under ownership rules.
+    public let recordedDeletion: RecordedDeletion?
 
     /// A definition. Behaviours a kind does not have default to none.
     public init(
@@ -111,7 +117,7 @@ public final class KindDefinition: Sendable {
         update: @escaping @Sendable (Resource, [String: FieldValue]) -> [WriteRequest] = { _, _ in [] },
         delete: @escaping @Sendable (Address) -> [WriteRequest] = { _ in [] },
         beforeReplace: @escaping @Sendable (Address) -> [WriteRequest] = { _ in [] },
-        export: ExportForm? = nil
+        export: ExportForm? = nil, writeOnlyPerObject: Bool = false, recordedDeletion: RecordedDeletion? = nil
     ) {
         self.kind = kind
         self.noun = noun
@@ -144,7 +150,17 @@ public final class KindDefinition: Sendable {
         self.delete = delete
         self.beforeReplace = beforeReplace
         self.export = export
+        self.writeOnlyPerObject = writeOnlyPerObject
+        self.recordedDeletion = recordedDeletion
     }
+
+    /// Whether `field` is write-only for this kind.
+    public func isWriteOnly(_ field: String) -> Bool {
+        writeOnlyPerObject || self.field(field)?.writeOnly == true
+    }
+
+    /// Whether objects of this kind can have write-only fields (and so fingerprint records).
+    public var hasWriteOnlyFields: Bool { writeOnlyPerObject || !writeOnlyFields.isEmpty }
 
     /// The definition of `field`, if the kind manages it.
     public func field(_ name: String) -> FieldDefinition? { fieldsByName[name] }
@@ -160,6 +176,27 @@ public final class KindDefinition: Sendable {
     /// The writes that replace an object with `resource`.
     public func replacement(_ resource: Resource) -> [WriteRequest] {
         beforeReplace(resource.address) + delete(resource.address) + creation(resource)
+    }
+}
+
+/// How an object is deleted from what vaultform recorded of it, for kinds nothing lists (a
+/// generic endpoint): the plan's delete carries the recorded `fields` as changes (before: the
+/// recorded value, after: none), so apply deletes from the plan alone.
+public struct RecordedDeletion: Sendable {
+    /// The fields the delete needs.
+    public var fields: [String]
+    /// The writes that delete the object, given those fields; none: it is only forgotten.
+    public var writes: @Sendable (Resource) -> [WriteRequest]
+    /// Why the plan deletes (or only forgets) it, for people.
+    public var reason: @Sendable (Resource) -> String
+
+    /// A recorded deletion.
+    public init(
+        fields: [String], writes: @escaping @Sendable (Resource) -> [WriteRequest], reason: @escaping @Sendable (Resource) -> String
+    ) {
+        self.fields = fields
+        self.writes = writes
+        self.reason = reason
     }
 }
 

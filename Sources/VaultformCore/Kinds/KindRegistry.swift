@@ -11,7 +11,7 @@ public enum KindRegistry {
         CertRoleKind.definition, TokenRoleKind.definition,
         IdentityEntityKind.definition, IdentityGroupKind.definition, EntityAliasKind.definition, GroupAliasKind.definition,
         RateLimitQuotaKind.definition, DatabaseConnectionKind.definition, DatabaseRoleKind.definition, DatabaseStaticRoleKind.definition,
-        KVSecretKind.definition,
+        KVSecretKind.definition, EndpointKind.definition,
     ]
 
     /// The definition of a kind.

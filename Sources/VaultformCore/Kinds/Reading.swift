@@ -23,6 +23,10 @@ public enum Reading: Sendable {
     /// cannot be named, such as an alias whose auth method is gone). One object alone is read
     /// at `item` (`NAME` its identifier, found with the kind's `identifier` lookup).
     case keyInfo(list: String, item: String, address: @Sendable (_ entry: JSONValue, _ names: ServerNames) -> String?)
+    /// GET each object the manifest declares at its address's name (a generic endpoint's
+    /// path, `item` describing it for people; 404: absent), and each that vaultform's record of what it applied
+    /// holds and the manifest no longer declares (to delete it). Nothing lists them.
+    case declared(item: String)
     /// Read by a specialised stage (secrets, by `SecretReader`).
     case elsewhere
 
