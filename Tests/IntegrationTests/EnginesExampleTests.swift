@@ -5,7 +5,7 @@ import VaultAPI
 
 /// examples/engines.yaml on a real server and a real PostgreSQL: a root and an intermediate
 /// CA, a server-certificate role, a PostgreSQL connection with a dynamic and a static role,
-/// and a quota. Applied three times (the CAs never regenerated), planned with no changes, a
+/// a quota and a generic endpoint. Applied three times (the CAs never regenerated), planned with no changes, a
 /// certificate from the role verified with openssl up to the root, a dynamic and the static
 /// credential logging in to PostgreSQL, the root password in no output, and the export
 /// planning no changes.
@@ -65,6 +65,10 @@ struct EnginesExampleTests {
                 // The quota is there as declared.
                 let quota = try await client.request(.get, "sys/quotas/rate-limit/database-creds").data
                 #expect(quota?["rate"]?.doubleValue == 50 && quota?["path"]?.stringValue == "database/", "\(String(describing: quota))")
+
+                // The generic endpoint is written as declared.
+                let tidy = try await client.request(.get, "pki-int/config/auto-tidy").data
+                #expect(tidy?["enabled"]?.boolValue == true && tidy?["tidy_cert_store"]?.boolValue == true, "\(String(describing: tidy))")
 
                 // Export writes it back; the round trip plans no changes (the root password,
                 // never read back, is not exported).

@@ -259,12 +259,17 @@ struct SecretSchemaTests {
             let writeOnlyCanary = "canary-write-only-\(UUID().uuidString)"
             let clientSecretCanary = "canary-client-secret-\(UUID().uuidString)"
             let reviewerCanary = "canary.reviewer-\(UUID().uuidString).jwt"
-            // Every write-only field: a userpass password, an OIDC client secret, a Kubernetes reviewer JWT.
+            // Every write-only field: a userpass password, an OIDC client secret, a Kubernetes reviewer
+            // JWT, a database root password, a TOTP key and a generic endpoint's write-only key.
             let provider = try JWTClientSecretTests.provider()
             defer { provider.close() }
             let pki = try await TestPKI()
             defer { pki.remove() }
             let databaseCanary = "canary-database-root-\(UUID().uuidString)"
+            // A TOTP key's secret (base32, as the engine takes it) and a generic endpoint's
+            // write-only key.
+            let totpCanary = "CANARY" + String((0..<26).map { _ in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".randomElement() ?? "A" })
+            let endpointCanary = "canary-endpoint-\(UUID().uuidString)"
             // And a database connection's root password (not checked against a database:
             // verify_connection is off).
             let manifest = try Self.write("""
@@ -284,7 +289,12 @@ struct SecretSchemaTests {
                     kubernetes_host: https://k8s.example
                     kubernetes_ca_cert_file: \(pki.caCertificate)
                     token_reviewer_jwt: { from_env: REVIEWER_JWT }
-                secrets_engines: [{ path: secret, type: kv-v2 }, { path: database, type: database }]
+                secrets_engines: [{ path: secret, type: kv-v2 }, { path: database, type: database }, { path: totp, type: totp }]
+                totp_keys:
+                  - { name: login, mount: totp, key: { from_env: TOTP_KEY }, issuer: Example, account_name: alice }
+                endpoints:
+                  - path: sys/config/ui/headers/X-Canary
+                    write_only: { values: { from_env: UI_HEADER } }
                 database_connections:
                   - name: pg
                     plugin_name: postgresql-database-plugin
@@ -303,7 +313,7 @@ struct SecretSchemaTests {
             try await BaoCommand(server: server)("kv", "put", "-mount=secret", "app", "existing=\(serverCanary)")
             let environment = [
                 "APP_API_KEY": envCanary, "ALICE_PASSWORD": writeOnlyCanary, "OIDC_CLIENT_SECRET": clientSecretCanary,
-                "REVIEWER_JWT": reviewerCanary, "DB_ROOT_PASSWORD": databaseCanary,
+                "REVIEWER_JWT": reviewerCanary, "DB_ROOT_PASSWORD": databaseCanary, "TOTP_KEY": totpCanary, "UI_HEADER": endpointCanary,
             ]
             let planFile = directory.appendingPathComponent("p.plan").path
             var outputs: [String] = []
@@ -336,6 +346,8 @@ struct SecretSchemaTests {
                 #expect(!text.contains(clientSecretCanary), "output \(index) holds the OIDC client secret canary")
                 #expect(!text.contains(reviewerCanary), "output \(index) holds the reviewer JWT canary")
                 #expect(!text.contains(databaseCanary), "output \(index) holds the database root password canary")
+                #expect(!text.contains(totpCanary), "output \(index) holds the TOTP key canary")
+                #expect(!text.contains(endpointCanary), "output \(index) holds the endpoint's write-only canary")
             }
             #expect(outputs[1].contains("Warning: kv-secret:secret/app: `existing` is not a valid string: shorter than 200 characters"), "\(outputs[1])")
         }
