@@ -16,6 +16,19 @@ struct PKIExampleTests {
         try await ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/openssl"), arguments, environment: ProcessRunner.cleanEnvironment)
     }
 
+    /// `leaf` verifies with openssl up to `root` through `intermediate`, and not against the
+    /// intermediate alone (the chain goes to the root). The PEMs are written to `directory`.
+    static func expectChain(root: String, intermediate: String, leaf: String, in directory: URL) async throws {
+        let files = [("root.pem", root), ("int.pem", intermediate), ("leaf.pem", leaf)].map { name, text in
+            (directory.appendingPathComponent(name).path, text)
+        }
+        for (path, text) in files { try text.write(toFile: path, atomically: true, encoding: .utf8) }
+        let verify = try await openssl(["verify", "-CAfile", files[0].0, "-untrusted", files[1].0, files[2].0])
+        #expect(verify.exitCode == 0 && verify.standardOutput.contains("OK"), "\(verify.all)")
+        let alone = try await openssl(["verify", "-CAfile", files[1].0, files[2].0])
+        #expect(alone.exitCode != 0, "the chain goes to the root: \(alone.all)")
+    }
+
     @Test("apply, plan no changes, issue a certificate that chains to the root, export round trip")
     func wholeStory() async throws {
         try await DevServer.with { server in
@@ -36,15 +49,7 @@ struct PKIExampleTests {
             let root = try #require(try await client.request(.get, "pki-root/issuer/default").data?["certificate"]?.stringValue)
             let intermediate = try #require(try await client.request(.get, "pki-int/issuer/default").data?["certificate"]?.stringValue)
             let leaf = try #require(issued?["certificate"]?.stringValue)
-            let files = [("root.pem", root), ("int.pem", intermediate), ("leaf.pem", leaf)].map { name, text in
-                (directory.appendingPathComponent(name).path, text)
-            }
-            for (path, text) in files { try text.write(toFile: path, atomically: true, encoding: .utf8) }
-            let verify = try await Self.openssl(["verify", "-CAfile", files[0].0, "-untrusted", files[1].0, files[2].0])
-            #expect(verify.exitCode == 0 && verify.standardOutput.contains("OK"), "\(verify.all)")
-            // The leaf does not verify against the intermediate alone: the chain goes to the root.
-            let alone = try await Self.openssl(["verify", "-CAfile", files[1].0, files[2].0])
-            #expect(alone.exitCode != 0, "\(alone.all)")
+            try await Self.expectChain(root: root, intermediate: intermediate, leaf: leaf, in: directory)
 
             let exported = directory.appendingPathComponent("exported")
             let export = try await server.vaultform(["export", "--output", exported.path])
