@@ -19,9 +19,6 @@ enum PKIIntermediateCAKind {
         generated: ["certificate", "serial_number", "issuer_id", "key_id", "expiration", "ca_chain"],
         destructionLosesData: true,
         sameValue: PKICAFields.sameValue,
-        // Which of the root's issuers signs steers the create only: a root rotated later does
-        // not make the intermediates it signed before differ.
-        comparable: { desired, live in (desired.filter { $0.key != signingIssuer }, live) },
         reading: .perMountAssembled(
             paths: "`LIST MOUNTissuers` for the issuer the manifest names, else `GET MOUNTconfig/issuers` for the default, then `GET MOUNTissuer/ID` (a certificate another engine's root signed) and `GET MOUNTkey/ID`; the signer by its certificate in the chain",
             read: { try await PKICAFields.read($0, selfSigned: false) }),
@@ -41,7 +38,7 @@ enum PKIIntermediateCAKind {
         guard case .string(let signer)? = ca.fields["signed_by"] else { return [] }
         // The root's issuer the manifest names (after a rotation, the new one), else its default.
         var signPath = "root/sign-intermediate"
-        if case .string(let issuer)? = ca.fields[signingIssuer], !issuer.isEmpty { signPath = "issuer/\(issuer)/sign-intermediate" }
+        if let issuer = ca.payload?[signingIssuer]?.stringValue, !issuer.isEmpty { signPath = "issuer/\(issuer)/sign-intermediate" }
         let parameters = PKICAFields.generateBody(ca.fields)
         var generate = parameters.filter { $0.key != "ttl" && $0.key != "issuer_name" }
         generate["format"] = .string("pem")
@@ -63,17 +60,20 @@ enum PKIIntermediateCAKind {
         return requests
     }
 
-    /// The field carrying the issuer name of the root that signs, never compared.
+    /// The payload member naming the root's issuer that signs. It steers the create only, so
+    /// it is never a field: a root rotated later does not make the intermediates it signed
+    /// before differ.
     static let signingIssuer = "signing_issuer"
 
     static func stated(_ ca: PKIIntermediateCA, _ manifest: Manifest) -> StatedResource {
         var fields = PKICAFields.stated(ca.settings)
         fields["signed_by"] = .string(MountPath.withoutSlash(ca.signedBy.value))
+        var payload: JSONValue?
         if let root = manifest.pkiRootCAs.first(where: { $0.mount.value == ca.signedBy.value }),
            case .text(let issuer)? = root.settings["issuer_name"] {
-            fields[signingIssuer] = .string(issuer)
+            payload = .object([signingIssuer: .string(issuer)])
         }
-        let resource = Resource(Address(.pkiIntermediateCA, MountPath.withSlash(ca.mount.value)), fields: fields)
+        let resource = Resource(Address(.pkiIntermediateCA, MountPath.withSlash(ca.mount.value)), fields: fields, payload: payload)
         return StatedResource(resource, ca.location, ignored: ca.ignoreFields)
     }
 }
