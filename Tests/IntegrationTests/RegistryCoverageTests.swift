@@ -80,6 +80,10 @@ struct RegistryCoverageTests {
         let pkiMount = PlanExactnessTests.unique("cov-pki")
         _ = try await client.request(.post, "sys/mounts/\(pkiMount)", body: ["type": "pki"])
         _ = try await client.request(.post, "\(pkiMount)/roles/r", body: [:])
+        // A root CA with per-issuer URLs, so the issuer reads back its templating flag too.
+        _ = try await client.request(.post, "\(pkiMount)/root/generate/internal", body: ["common_name": "cov", "ttl": "1h"])
+        _ = try await client.request(.patch, "\(pkiMount)/issuer/default", body: ["ocsp_servers": ["http://ocsp.example"]])
+        let pkiKey = try #require(try await client.request(.get, "\(pkiMount)/issuer/default").data?["key_id"]?.stringValue)
         let sshMount = PlanExactnessTests.unique("cov-ssh")
         _ = try await client.request(.post, "sys/mounts/\(sshMount)", body: ["type": "ssh"])
         _ = try await client.request(.post, "\(sshMount)/config/ca", body: ["generate_signing_key": true])
@@ -122,6 +126,11 @@ struct RegistryCoverageTests {
             (.sshRole, Array(try await keys("\(sshMount)/roles/r").keys)),
             (.totpKey, Array(try await keys("\(totpMount)/keys/k").keys)),
             (.pkiConfig, Array(try await keys("\(pkiMount)/config/crl").keys)),
+            // `config/issuers` names the default issuer `default`: the config's `default_issuer`.
+            (.pkiConfig, try await keys("\(pkiMount)/config/issuers").keys.map { $0 == "default" ? "default_issuer" : $0 }),
+            // A CA is its issuer and its key.
+            (.pkiRootCA, Array(try await keys("\(pkiMount)/issuer/default").keys)),
+            (.pkiRootCA, Array(try await keys("\(pkiMount)/key/\(pkiKey)").keys)),
             (.pkiConfig, Array(try await keys("\(pkiMount)/config/cluster").keys)),
             (.identityGroup, Array(try await keys("identity/group/name/\(name)").keys)),
             (.identityGroup, Array(try await keys("identity/group/name/\(name)-ext").keys)),
