@@ -302,11 +302,14 @@ final class DevServer: @unchecked Sendable {
 
     // MARK: - Diagnostics
 
-    /// The last lines of the log, with the root token removed.
+    /// The last lines of the log, with the root token and the unseal key removed (a failing
+    /// test prints them, and test output holds no secret).
     func logTail(lines count: Int = 15) -> String {
         guard let data = FileManager.default.contents(atPath: logFile.path) else { return "(no log)" }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
-        return lines.suffix(count).joined(separator: "\n").replacingOccurrences(of: rootToken, with: "<root token>")
+        return lines.suffix(count).map { line in
+            line.hasPrefix("Unseal Key:") ? "Unseal Key: <unseal key>" : String(line)
+        }.joined(separator: "\n").replacingOccurrences(of: rootToken, with: "<root token>")
     }
 
     private func failure(_ what: String) -> DevServerError {
