@@ -34,19 +34,36 @@ public enum StatePermissions {
     /// The paths of the lock at `lock` and of the fingerprint key. The lock's entry is
     /// created, read and renewed (updated); its metadata is read when the entry was deleted.
     /// The fingerprint key is created once and read by every plan.
-    public static func requirements(lock: LockLocation = .standard) -> [Requirement] {
+    /// With `desired`, also the records its objects need: the fingerprints of write-only
+    /// values (one entry per object, checked at the entry of the first such object) and the
+    /// record of applied endpoints.
+    public static func requirements(lock: LockLocation = .standard, for desired: DesiredState? = nil) -> [Requirement] {
         let (mount, key) = (SecretReader.fingerprintKeyMount, SecretReader.fingerprintKeyPath)
-        return [
+        var all = [
             Requirement(path: lock.dataPath, capabilities: [.create, .read, .update], purpose: "the apply lock"),
             Requirement(path: lock.metadataPath, capabilities: [.read], purpose: "the apply lock's versions"),
             Requirement(path: mount + "data/" + key, capabilities: [.create, .read], purpose: "the fingerprint key"),
             Requirement(path: mount + "metadata/" + key, capabilities: [.read], purpose: "the fingerprint key's versions"),
         ]
+        guard let desired else { return all }
+        let writeOnly = desired.entries.first { entry in
+            entry.resource.fields.values.contains { if case .writeOnly = $0 { true } else { false } }
+        }
+        if let writeOnly {
+            all.append(Requirement(
+                path: mount + "data/" + WriteOnlyRecords.key(writeOnly.address), capabilities: [.create, .read, .update],
+                purpose: "the fingerprints of write-only values, one entry per object under \(mount)data/write-only/"))
+        }
+        if desired.managesEndpoints {
+            all.append(Requirement(
+                path: mount + "data/" + EndpointRecords.key, capabilities: [.create, .read, .update], purpose: "the record of applied endpoints"))
+        }
+        return all
     }
 
     /// What `documents` (a token's policies, together) lack of `requirements(lock:)`.
-    public static func shortfalls(of documents: [PolicyDocument], lock: LockLocation = .standard) -> [Shortfall] {
-        requirements(lock: lock).compactMap { requirement in
+    public static func shortfalls(of documents: [PolicyDocument], lock: LockLocation = .standard, for desired: DesiredState? = nil) -> [Shortfall] {
+        requirements(lock: lock, for: desired).compactMap { requirement in
             let granted = PolicyEvaluation.capabilities(on: requirement.path, in: documents)
             let missing = requirement.capabilities.filter { !granted.contains($0) }
             return missing.isEmpty ? nil : Shortfall(requirement: requirement, missing: missing)
@@ -69,7 +86,7 @@ public enum StatePermissions {
             guard case .policy(let document)? = desired.entry(Address(.policy, name.lowercased()))?.resource.fields["policy"] else { return nil }
             documents.append(document)
         }
-        return shortfalls(of: documents, lock: lock)
+        return shortfalls(of: documents, lock: lock, for: desired)
     }
 
     /// The policy blocks that grant what `shortfalls` lack (the capabilities vaultform needs

@@ -32,4 +32,32 @@ import VaultformServer
         let fixed = try PolicyParser.parse(StatePermissions.blocks(for: shortfalls)).get()
         #expect(StatePermissions.shortfalls(of: [policy, fixed], lock: try #require(LockLocation(parsing: "kv/ops/lock"))).isEmpty)
     }
+
+    @Test("a manifest with write-only values and endpoints needs their records too: a policy granting only the lock and the key falls short")
+    func recordsOfWriteOnlyValuesAndEndpoints() throws {
+        let text = """
+            version: 1
+            auth_methods: [{ path: approle, type: approle }, { path: userpass, type: userpass }]
+            policies:
+              - name: admin
+                hcl: |
+                  path "vaultform-lock/data/apply" { capabilities = ["create", "read", "update"] }
+                  path "vaultform-lock/metadata/*" { capabilities = ["read"] }
+                  path "vaultform-lock/data/fingerprint-key" { capabilities = ["create", "read"] }
+            approle_roles: [{ name: admin, token_policies: [admin] }]
+            userpass_users: [{ name: alice, password: { from_env: ALICE_PASSWORD } }]
+            endpoints: [{ path: sys/config/cors, data: { enabled: true } }]
+            """
+        let loaded = ManifestLoader().load(sources: [("m.yaml", text)])
+        let desired = Pipeline.resolve(try #require(loaded.manifest, "\(loaded.diagnostics)"))
+        let shortfalls = try #require(StatePermissions.shortfalls(ofRole: "admin", mount: "approle", in: desired))
+        #expect(shortfalls.map(\.requirement.path) == [
+            "vaultform-lock/data/write-only/userpass-user/userpass/alice", "vaultform-lock/data/applied-endpoints",
+        ])
+        // The blocks bootstrap suggests grant them.
+        let policy = try #require(desired.entry(Address(.policy, "admin"))?.resource.fields["policy"])
+        guard case .policy(let document) = policy else { Issue.record("no policy document"); return }
+        let fixed = try PolicyParser.parse(StatePermissions.blocks(for: shortfalls)).get()
+        #expect(StatePermissions.shortfalls(of: [document, fixed], for: desired).isEmpty)
+    }
 }
