@@ -623,6 +623,9 @@ public enum ManifestShape {
             Field("path", .string(.mountPath), required: true, "Its path from the connection's namespace: `tenants/acme/dev` (parents first)."),
             Field("custom_metadata", .map(.scalarText), "Free key-value metadata kept with the namespace."),
             Field("contents", .object(namespaceContents), "The objects inside it, as sections of a manifest."),
+            Field(
+                "for_each", .map(.anyValue),
+                "One namespace per combination of these lists' values (`{ tenant: [a, b], env: [dev, prod] }`: four); `${each.KEY}` is replaced in every string of the entry."),
         ]
     )
 
