@@ -7,31 +7,30 @@ import VaultAPI
 @Suite("Namespaces in a manifest")
 struct NamespaceManifestTests {
     /// The manifest: a root policy, namespace `ID` and the namespaces `ID/NAME` for each
-    /// name in `tenants`, each with the same contents, and ownership of namespaces under `ID/`.
+    /// name in `tenants` (one `for_each` entry over a variable), each with the same contents,
+    /// and ownership of namespaces under `ID/`.
     static func manifest(_ id: String, tenants: [String]) -> String {
-        var text = """
-            version: 1
-            policies:
-              - { name: \(id)-root, hcl: 'path "secret/data/x" { capabilities = ["read"] }' }
-            ownership:
-              - { kind: namespace, prefix: \(id)/ }
-            namespaces:
-              - path: \(id)
-                custom_metadata: { owner: platform }
+        """
+        version: 1
+        variables:
+          tenants: { type: list, default: [\(tenants.joined(separator: ", "))] }
+        policies:
+          - { name: \(id)-root, hcl: 'path "secret/data/x" { capabilities = ["read"] }' }
+        ownership:
+          - { kind: namespace, prefix: \(id)/ }
+        namespaces:
+          - path: \(id)
+            custom_metadata: { owner: platform }
+          - path: \(id)/${each.tenant}
+            for_each: { tenant: "${var.tenants}" }
+            custom_metadata: { tenant: "${each.tenant}" }
+            contents:
+              secrets_engines: [{ path: kv, type: kv-v2 }]
+              policies: [{ name: reader, hcl: 'path "kv/data/*" { capabilities = ["read"] }' }]
+              auth_methods: [{ path: approle, type: approle }]
+              approle_roles: [{ name: app, token_policies: [reader], token_ttl: 1h }]
 
-            """
-        for tenant in tenants {
-            text += """
-                  - path: \(id)/\(tenant)
-                    contents:
-                      secrets_engines: [{ path: kv, type: kv-v2 }]
-                      policies: [{ name: reader, hcl: 'path "kv/data/*" { capabilities = ["read"] }' }]
-                      auth_methods: [{ path: approle, type: approle }]
-                      approle_roles: [{ name: app, token_policies: [reader], token_ttl: 1h }]
-
-                """
-        }
-        return text
+        """
     }
 
     @Test("applies root and namespaced objects, plans no change, repairs drift inside a namespace, targets one, deletes a dropped or owned namespace only with --allow-destroy")
@@ -56,6 +55,8 @@ struct NamespaceManifestTests {
         #expect(role.data?["token_policies"]?.arrayValue?.compactMap(\.stringValue) == ["reader"])
         let metadata = try await root.request(.get, "sys/namespaces/\(id)")
         #expect(metadata.data?["custom_metadata"]?["owner"]?.stringValue == "platform")
+        let tenant = try await root.with(namespace: id).request(.get, "sys/namespaces/b")
+        #expect(tenant.data?["custom_metadata"]?["tenant"]?.stringValue == "b")
         let clean = try await server.vaultform(["plan", manifest, "--detailed-exitcode"])
         #expect(clean.code == 0, "\(clean.all)")
         #expect(clean.output.hasPrefix("No changes."), "\(clean.all)")
