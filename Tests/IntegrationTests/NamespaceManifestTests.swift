@@ -111,6 +111,35 @@ struct NamespaceManifestTests {
         #expect(try await server.vaultform(["plan", manifest, "--detailed-exitcode"]).code == 0)
     }
 
+    @Test("with --namespace, the manifest's namespaces and their contents are relative to the connection's namespace")
+    func relativeToConnection() async throws {
+        let server = try await DevServer.shared()
+        let root = try server.client()
+        let base = "nsbase\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try await root.request(.post, "sys/namespaces/\(base)", idempotent: true)
+        let directory = try scratchDirectory("vf-namespaces-relative")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifest = directory.appendingPathComponent("manifest.yaml").path
+        try """
+            version: 1
+            policies: [{ name: top, hcl: 'path "x" { capabilities = ["read"] }' }]
+            namespaces:
+              - path: t
+              - path: t/u
+                contents:
+                  policies: [{ name: reader, hcl: 'path "kv/data/*" { capabilities = ["read"] }' }]
+            """.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let applied = try await server.vaultform(["apply", manifest, "--auto-approve", "--namespace", base])
+        #expect(applied.code == 0, "\(applied.all)")
+        #expect(applied.output.contains("t/u::policy:reader") && !applied.output.contains(base), "\(applied.all)")
+        let policy = try await root.with(namespace: "\(base)/t/u").request(.get, "sys/policies/acl/reader")
+        #expect(policy.data?["policy"]?.stringValue?.contains("kv/data") == true)
+        _ = try await root.with(namespace: base).request(.get, "sys/policies/acl/top")
+        #expect(try await Self.children(root, of: base) == ["t/"])
+        let clean = try await server.vaultform(["plan", manifest, "--namespace", base, "--detailed-exitcode"])
+        #expect(clean.code == 0, "\(clean.all)")
+    }
+
     /// The namespaces directly inside `parent`, as the server lists them.
     static func children(_ root: VaultClient, of parent: String) async throws -> [String] {
         do {
