@@ -614,8 +614,9 @@ public enum ManifestShape {
     ]
 
     static let namespaceContents = ObjectShape(
-        "a namespace's contents", summary: "The objects inside a namespace: any sections of a manifest but version, variables, server, namespaces, secret_schemas and endpoints.",
-        fields: sections.filter { $0.key != "endpoints" })
+        "a namespace's contents",
+        summary: "The objects inside a namespace: any sections of a manifest but version, variables, server, namespaces, secret_schemas, endpoints, audit_devices and quotas (the server keeps audit devices and quotas in the root namespace only).",
+        fields: sections.filter { !["endpoints", "audit_devices", "quotas"].contains($0.key) })
 
     static let namespace = ObjectShape(
         "a namespace", summary: "A namespace (sys/namespaces/NAME), created before its contents and deleted after them.",

@@ -138,6 +138,15 @@ struct NamespaceManifestTests {
         #expect(try await Self.children(root, of: base) == ["t/"])
         let clean = try await server.vaultform(["plan", manifest, "--namespace", base, "--detailed-exitcode"])
         #expect(clean.code == 0, "\(clean.all)")
+
+        // Export walks the namespaces below the connection's; the export plans no change.
+        let exported = directory.appendingPathComponent("exported").path
+        let export = try await server.vaultform(["export", "--output", exported, "--namespace", base])
+        #expect(export.code == 0, "\(export.all)")
+        let namespaces = try String(contentsOfFile: exported + "/namespaces.yaml", encoding: .utf8)
+        #expect(namespaces.contains("path: t/u") && namespaces.contains("file: namespaces/t/u/policies/"), "\(namespaces)")
+        let roundTrip = try await server.vaultform(["plan", exported, "--namespace", base, "--detailed-exitcode"])
+        #expect(roundTrip.code == 0, "\(roundTrip.all)")
     }
 
     /// The namespaces directly inside `parent`, as the server lists them.
