@@ -45,6 +45,20 @@ import VaultformManifest
         #expect(desired.part("t/a").entries.map(\.address) == [Address(.policy, "reader")])
     }
 
+    @Test("objects inside a namespace are ordered after those they name in the same namespace")
+    func referencesInside() throws {
+        let desired = try PlannerTests.desired("""
+            namespaces:
+              - path: t
+                contents:
+                  identity_groups:
+                    - { name: a-parent, member_groups: [z-child] }
+                    - { name: z-child }
+            """)
+        let plan = Planner.plan(desired: desired, live: LiveState())
+        #expect(plan.operations.map(\.address.description) == ["namespace:t/", "t::identity-group:z-child", "t::identity-group:a-parent"])
+    }
+
     @Test("undeclared namespaces under an owned prefix are deleted children first, after contents; built-ins inside are kept")
     func deletion() throws {
         let desired = try PlannerTests.desired(Self.manifest)
