@@ -29,7 +29,7 @@ public struct LiveReader: Sendable {
             return try await read(scope: ReadScope(desired), schemas: desired.schemas)
         }
         async let own = read(scope: ReadScope(desired.part("")), schemas: desired.schemas)
-        let namespaces = try await readNamespaces()
+        let namespaces = try await readNamespaces(for: desired)
         let existing = Set(namespaces.map { MountPath.withoutSlash($0.address.name) })
         let inside = try await concurrently(desired.namespacesWithContents.filter(existing.contains), window: 8) { namespace in
             let reader = LiveReader(client: self.client.within(namespace), environment: self.environment)
@@ -67,11 +67,13 @@ public struct LiveReader: Sendable {
         return Dictionary(zip(owned, lists), uniquingKeysWith: { first, _ in first })
     }
 
-    /// Every namespace below the connection's, by its path from there (`namespace:a/b/`):
-    /// one LIST per namespace, each level's concurrently.
-    func readNamespaces() async throws -> [Resource] {
+    /// The namespaces below `roots` (paths from the connection's namespace; `""` is the
+    /// connection's own), by their paths from the connection's (`namespace:a/b/`): one LIST
+    /// per namespace, each level's concurrently; only the roots' children unless `recursive`.
+    /// A root that does not exist has none.
+    func readNamespaces(below roots: [String] = [""], recursive: Bool = true) async throws -> [Resource] {
         var found: [Resource] = []
-        var level = [""]
+        var level = roots
         while !level.isEmpty {
             let children: [Resource] = try await concurrently(level, window: 8) { parent -> [Resource] in
                 let reader = LiveReader(client: self.client.within(parent), environment: self.environment)
@@ -81,9 +83,27 @@ public struct LiveReader: Sendable {
                 }
             }.flatMap { $0 }
             found += children
-            level = children.map { MountPath.withoutSlash($0.address.name) }
+            level = recursive ? children.map { MountPath.withoutSlash($0.address.name) } : []
         }
         return found
+    }
+
+    /// The namespaces `desired` declares or owns, as the server has them: the children of
+    /// each declared namespace's parent (one LIST each), and the whole tree below the
+    /// namespace each ownership prefix lies in. Namespaces elsewhere are not read.
+    func readNamespaces(for desired: DesiredState) async throws -> [Resource] {
+        let parent = { (path: String) -> String in path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "" }
+        let declared = desired.entries.filter { $0.address.kind == .namespace }.map { MountPath.withoutSlash($0.address.name) }
+        let owned = Set(desired.ownership.filter { $0.kind == .namespace }.map { $0.prefix.map(parent) ?? "" })
+        // A parent inside an owned tree is listed by the walk already.
+        let parents = Set(declared.map(parent)).filter { path in
+            !owned.contains { $0.isEmpty || path == $0 || path.hasPrefix($0 + "/") }
+        }
+        async let walked = readNamespaces(below: owned.sorted())
+        let listed = try await readNamespaces(below: parents.sorted(), recursive: false)
+        var unique: [Address: Resource] = [:]
+        for resource in try await walked + listed { unique[resource.address] = resource }
+        return unique.values.sorted { $0.address < $1.address }
     }
 
     /// Reads what `scope` names, and the secrets `schemas` describe. `alreadyRead` holds
