@@ -68,6 +68,8 @@ struct NamespaceManifestTests {
         #expect(drift.code == 2, "\(drift.all)")
         #expect(drift.output.contains("\(id)/a::policy:reader"), "\(drift.all)")
         #expect(drift.output.contains("\(id)/b::approle-role:approle/app"), "\(drift.all)")
+        let report = try await server.vaultform(["drift", manifest])
+        #expect(report.code == 2 && report.output.contains("# \(id)/a::policy:reader will be updated in place"), "\(report.all)")
         let json = try await server.vaultform(["plan", manifest, "--format", "json"])
         #expect(json.output.contains("\"\(id)/a::policy:reader\""), "\(json.all)")
 
