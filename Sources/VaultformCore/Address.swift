@@ -7,6 +7,7 @@ import VaultformPolicy
 /// then mounts, their config and keys, then policies, then the roles that name them, and
 /// secrets last.
 public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
+    case namespace
     case auditDevice = "audit"
     case secretsEngine = "mount"
     case authMethod = "auth"
@@ -60,48 +61,91 @@ public enum ResourceKind: String, Sendable, CaseIterable, Comparable {
 }
 
 /// A stable name for one object on the server, such as `mount:secret/` or
-/// `approle-role:approle/hoodcloud-admin`, used in plans, reports and messages.
+/// `approle-role:approle/hoodcloud-admin`, used in plans, reports and messages. An object
+/// inside a namespace the manifest declares carries it: `tenants/acme::policy:reader`
+/// (`::` cannot occur in a namespace path, so the text parses back unambiguously).
 public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The kind of object.
     public var kind: ResourceKind
     /// The object's identity within its kind, normalised as the server stores it.
     public var name: String
+    /// The namespace the object lives in, relative to the connection's (`tenants/acme`, no
+    /// slashes at either end); empty for the connection's own namespace. A namespace object
+    /// itself (`namespace:tenants/acme/`) is addressed from the connection's namespace.
+    public var namespace: String
 
     /// Creates an address.
-    public init(_ kind: ResourceKind, _ name: String) {
+    public init(_ kind: ResourceKind, _ name: String, namespace: String = "") {
         self.kind = kind
         self.name = name
+        self.namespace = namespace
     }
 
-    /// `KIND:NAME`.
-    public var description: String { "\(kind.rawValue):\(name)" }
+    /// `KIND:NAME`, or `NAMESPACE::KIND:NAME` inside a namespace.
+    public var description: String {
+        namespace.isEmpty ? "\(kind.rawValue):\(name)" : "\(namespace)::\(kind.rawValue):\(name)"
+    }
 
-    /// Parses `KIND:NAME` as `description` writes it; nil when the kind is unknown or the name empty.
+    /// Parses `KIND:NAME` or `NAMESPACE::KIND:NAME` as `description` writes it; nil when the
+    /// kind is unknown, the name or the namespace empty.
     public init?(parsing text: String) {
-        guard let colon = text.firstIndex(of: ":"), let kind = ResourceKind(rawValue: String(text[..<colon])) else { return nil }
-        let name = String(text[text.index(after: colon)...])
+        var rest = Substring(text)
+        var namespace = ""
+        // A kind word holds no colon, so a first colon followed by another separates a namespace.
+        if let colon = rest.firstIndex(of: ":"), rest[rest.index(after: colon)...].hasPrefix(":") {
+            namespace = String(rest[..<colon])
+            rest = rest[rest.index(colon, offsetBy: 2)...]
+            guard !namespace.isEmpty else { return nil }
+        }
+        guard let colon = rest.firstIndex(of: ":"), let kind = ResourceKind(rawValue: String(rest[..<colon])) else { return nil }
+        let name = String(rest[rest.index(after: colon)...])
         guard !name.isEmpty else { return nil }
-        self.init(kind, name)
+        self.init(kind, name, namespace: namespace)
     }
 
     public static func < (lhs: Address, rhs: Address) -> Bool {
-        lhs.kind == rhs.kind ? String.byteOrder(lhs.name, rhs.name) : lhs.kind < rhs.kind
+        guard lhs.kind == rhs.kind else { return lhs.kind < rhs.kind }
+        guard lhs.namespace.hasSameBytes(as: rhs.namespace) else { return String.byteOrder(lhs.namespace, rhs.namespace) }
+        return String.byteOrder(lhs.name, rhs.name)
     }
 
     /// The same object when the server would say so: names compare by bytes, as the server's
     /// paths do (`café/` spelled precomposed and decomposed are two mounts).
     public static func == (lhs: Address, rhs: Address) -> Bool {
-        lhs.kind == rhs.kind && lhs.name.hasSameBytes(as: rhs.name)
+        lhs.kind == rhs.kind && lhs.name.hasSameBytes(as: rhs.name) && lhs.namespace.hasSameBytes(as: rhs.namespace)
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(kind)
         name.hashBytes(into: &hasher)
+        namespace.hashBytes(into: &hasher)
     }
 
     /// For an object on a mount (`transit/k`): the mount path with its slash (`transit/`)
     /// and the object's name, its last segment (`k`).
     public var mountAndName: (mount: String, name: String) { MountPath.split(name) }
+
+    /// Where requests about this object are sent, relative to the connection's namespace,
+    /// and the address the kind's reads and writes know it by there: an object inside a
+    /// namespace is sent to that namespace under its plain address; a namespace is created,
+    /// read and deleted from its parent (`namespace:a/b/` is `namespace:b/` sent to `a`).
+    public var route: (namespace: String, local: Address) {
+        if kind == .namespace {
+            let path = MountPath.withoutSlash(name)
+            guard let slash = path.lastIndex(of: "/") else { return (namespace, Address(kind, name)) }
+            let parent = String(path[..<slash])
+            let joined = namespace.isEmpty ? parent : namespace + "/" + parent
+            return (joined, Address(kind, String(path[path.index(after: slash)...]) + "/"))
+        }
+        return (namespace, Address(kind, name))
+    }
+
+    /// The same address inside `namespace` (relative to the connection's); an address read
+    /// inside a namespace becomes the manifest's address of it.
+    public func inside(_ namespace: String) -> Address {
+        guard !namespace.isEmpty else { return self }
+        return Address(kind, name, namespace: self.namespace.isEmpty ? namespace : namespace + "/" + self.namespace)
+    }
 }
 
 /// Addresses travel as their `KIND:NAME` text.

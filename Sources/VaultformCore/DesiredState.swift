@@ -30,8 +30,10 @@ public struct DesiredState: Sendable {
     public private(set) var schemas: [SecretSchema] = []
     /// Secret schemas' full paths.
     public var schemaPaths: [String] { schemas.map(\.path) }
-    /// What the manifest owns beyond what it names.
+    /// What the manifest owns beyond what it names, in the connection's namespace.
     public private(set) var ownership: [OwnershipRule] = []
+    /// What each declared namespace's contents own, by the namespace's path.
+    public private(set) var namespaceOwnership: [String: [OwnershipRule]] = [:]
     /// The manifest has an `endpoints:` key: vaultform's record of applied endpoints is read,
     /// and those it no longer declares are deleted by their recorded recipe.
     public private(set) var managesEndpoints = false
@@ -41,8 +43,16 @@ public struct DesiredState: Sendable {
 
     /// Resolves a manifest.
     public init(_ manifest: Manifest) {
-        entries = DesiredResources.entries(manifest)
-            .sorted { $0.address < $1.address }
+        var all = DesiredResources.entries(manifest)
+        for namespace in manifest.namespaces {
+            all += DesiredResources.entries(namespace.contents).map { entry in
+                var entry = entry
+                entry.resource.address = entry.address.inside(namespace.path)
+                return entry
+            }
+            if !namespace.contents.ownership.isEmpty { namespaceOwnership[namespace.path] = namespace.contents.ownership }
+        }
+        entries = all.sorted { $0.address < $1.address }
         schemas = manifest.secretSchemas
         ownership = manifest.ownership
         managesEndpoints = manifest.managesEndpoints
@@ -75,6 +85,39 @@ public struct DesiredState: Sendable {
             copy.entries[index].resource.fields = transform(copy.entries[index].address, copy.entries[index].resource.fields)
         }
         return copy
+    }
+
+    /// What the manifest owns in `namespace` (relative to the connection's; empty: the connection's own).
+    public func ownership(in namespace: String) -> [OwnershipRule] {
+        namespace.isEmpty ? ownership : namespaceOwnership[namespace] ?? []
+    }
+
+    /// Whether the manifest declares or owns namespaces, so the server's tree of them is read.
+    public var readsNamespaces: Bool {
+        entries.contains { $0.address.kind == .namespace } || ownership.contains { $0.kind == .namespace }
+    }
+
+    /// The namespaces whose objects the manifest declares or owns, sorted (the connection's
+    /// own, empty, not among them).
+    public var namespacesWithContents: [String] {
+        Set(entries.map(\.address.namespace)).union(namespaceOwnership.keys).filter { !$0.isEmpty }.sorted()
+    }
+
+    /// The part of the desired state inside `namespace`, under the addresses the objects have
+    /// there (no namespace), with what the manifest owns there: what a reader sent to that
+    /// namespace reads. The connection's own part (`""`) keeps the secret schemas and endpoints.
+    public func part(_ namespace: String) -> DesiredState {
+        var part = DesiredState(entries: entries.filter { $0.address.namespace.hasSameBytes(as: namespace) }.map { entry in
+            var entry = entry
+            entry.resource.address.namespace = ""
+            return entry
+        })
+        part.ownership = ownership(in: namespace)
+        if namespace.isEmpty {
+            part.schemas = schemas
+            part.managesEndpoints = managesEndpoints
+        }
+        return part
     }
 
     /// The entry at an address, if the manifest declares it.

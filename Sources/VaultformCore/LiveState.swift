@@ -11,6 +11,9 @@ public struct LiveState: Sendable {
     /// Who runs the plan or apply (from `auth/token/lookup-self`), when the token may look
     /// itself up; the planner marks what would lock it out.
     public var identity: ApplyingIdentity?
+    /// What each namespace an ownership rule may delete holds (its mounts, auth methods and
+    /// policies, built-ins left out), by the namespace's address: the plan lists it.
+    public var held: [Address: [String]] = [:]
 
     /// A live state.
     public init(resources: [Resource] = [], secrets: [String: SecretObservation] = [:]) {

@@ -16,7 +16,7 @@ extension Planner {
         var added: [Operation] = []
         for entry in desired.entries {
             let kind = entry.address.kind
-            let named = kind.definition.references(entry.resource)
+            let named = referencesInside(entry.resource)
             let fields = named.keys.sorted().filter { field in named[field]?.contains { recreated.contains($0) && $0 != entry.address } ?? false }
             // An object the server lacks is created anyway; one the plan is unsure of is left alone.
             guard !fields.isEmpty, let current = live.resources[entry.address] else { continue }
@@ -39,6 +39,14 @@ extension Planner {
         return (result + added).sorted { $0.address < $1.address }
     }
 
+    /// The objects `resource` names, by field, addressed in its namespace: a kind names them
+    /// as its own namespace knows them (a group's members are in the group's namespace).
+    static func referencesInside(_ resource: Resource) -> [String: [Address]] {
+        let named = resource.address.kind.definition.references(resource)
+        guard !resource.address.namespace.isEmpty else { return named }
+        return named.mapValues { $0.map { $0.inside(resource.address.namespace) } }
+    }
+
     /// `operations` ordered so that each comes after the operations on the objects it names
     /// (a group after the member groups created in the same apply), otherwise in their order.
     /// A cycle keeps the order it meets (the server refuses cyclic membership anyway).
@@ -50,7 +58,7 @@ extension Planner {
             guard !placed.contains(index), !visiting.contains(index) else { return }
             visiting.insert(index)
             if let desired = operations[index].desired {
-                for address in desired.address.kind.definition.references(desired).values.joined().sorted() {
+                for address in referencesInside(desired).values.joined().sorted() {
                     if let other = positions[address], other != index { place(other) }
                 }
             }

@@ -26,6 +26,12 @@ public enum Planner {
         Address(.authMethod, "token/"), Address(.secretsEngine, "vaultform-lock/"), Address(.policy, "root"), Address(.policy, "default"),
     ]
 
+    /// Whether the server owns the object: a built-in in any namespace (each has its own
+    /// `sys/`, `token/` and `default` policy).
+    public static func isBuiltin(_ address: Address) -> Bool {
+        builtins.contains(Address(address.kind, address.name))
+    }
+
     /// Compares desired with live and returns the operations that make the server match.
     public static func plan(desired: DesiredState, live: LiveState, options: PlanOptions = PlanOptions()) -> Plan {
         var operations: [Operation] = []
@@ -33,7 +39,7 @@ public enum Planner {
         let wanted = { (address: Address) in options.targets.isEmpty || options.targets.contains(address) }
 
         var findings: [Finding] = []
-        for entry in desired.entries where wanted(entry.address) && !builtins.contains(entry.address) {
+        for entry in desired.entries where wanted(entry.address) && !isBuiltin(entry.address) {
             let (comparable, unreadable) = withoutUnreadableSources(entry, exists: live.resources[entry.address] != nil)
             let operation = compare(comparable, live.resources[entry.address])
             findings += unreadable.map { finding in
@@ -53,7 +59,7 @@ public enum Planner {
 
         let declared = Set(desired.entries.map(\.address))
         var deletions: [Operation] = []
-        for (address, resource) in live.resources where !declared.contains(address) && !builtins.contains(address) && wanted(address) {
+        for (address, resource) in live.resources where !declared.contains(address) && !isBuiltin(address) && wanted(address) {
             // An object nothing lists is read only because vaultform recorded applying it:
             // dropped from the manifest, it is deleted by the recipe it was recorded with.
             if let deletion = address.kind.definition.recordedDeletion {
@@ -61,13 +67,24 @@ public enum Planner {
                 deletions.append(Operation(address: address, action: .delete, changes: changes, location: nil, reason: deletion.reason(resource)))
                 continue
             }
-            guard let rule = desired.ownership.first(where: { owns($0, address) }) else { continue }
-            deletions.append(Operation(
-                address: address, action: .delete, changes: [], location: nil,
-                reason: "not in the manifest, and the manifest owns \(describe(rule)) (\(rule.location))"))
+            guard let rule = desired.ownership(in: address.namespace).first(where: { owns($0, address) }) else { continue }
+            var reason = "not in the manifest, and the manifest owns \(describe(rule)) (\(rule.location))"
+            if address.kind == .namespace {
+                // Everything inside goes with it: said, and listed as far as it was read.
+                let held = live.held[address] ?? []
+                reason += "; deleting it destroys everything inside it" + (held.isEmpty ? "" : ": " + held.joined(separator: ", "))
+            }
+            deletions.append(Operation(address: address, action: .delete, changes: [], location: nil, reason: reason))
         }
-        // Dependents go first when deleting: roles before policies before mounts.
-        deletions.sort { $0.address.kind == $1.address.kind ? String.byteOrder($0.address.name, $1.address.name) : $1.address.kind < $0.address.kind }
+        // Dependents go first when deleting: roles before policies before mounts, and
+        // namespaces last, each after the namespaces inside it (the server refuses to delete
+        // a namespace that holds one).
+        deletions.sort { lhs, rhs in
+            let (left, right) = (lhs.address, rhs.address)
+            guard left.kind == right.kind else { return right.kind < left.kind }
+            if left.kind == .namespace { return String.byteOrder(right.name, left.name) }
+            return left < right
+        }
 
         // Secrets come last: they need their engines. Never deleted: ownership does not reach them.
         for schema in desired.schemas {
@@ -90,7 +107,7 @@ public enum Planner {
         var addresses = Set(desired.entries.map(\.address))
         addresses.formUnion(live.resources.keys)
         addresses.formUnion(desired.schemas.map(SecretPlanner.address))
-        return addresses.subtracting(builtins)
+        return addresses.filter { !isBuiltin($0) }
     }
 
     /// The operation for one desired object against what the server holds (nil: absent),
@@ -163,7 +180,7 @@ public enum Planner {
     }
 
     /// Whether an ownership rule covers a live object's address.
-    static func owns(_ rule: OwnershipRule, _ address: Address) -> Bool {
+    public static func owns(_ rule: OwnershipRule, _ address: Address) -> Bool {
         guard let definition = KindRegistry.definition(owning: rule.kind), definition.kind == address.kind else { return false }
         var name = address.name
         if let mount = rule.mount {
@@ -172,6 +189,8 @@ public enum Planner {
             name = String(name.dropFirst(prefix.count))
         }
         if let prefix = rule.prefix {
+            // A namespace prefix owns the namespaces under it, never the one it names.
+            if address.kind == .namespace, name.hasSameBytes(as: MountPath.withSlash(prefix)) { return false }
             return name.hasBytePrefix(definition.lowercasesNames ? prefix.lowercased() : prefix)
         }
         return true

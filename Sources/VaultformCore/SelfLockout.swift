@@ -28,6 +28,8 @@ public enum SelfLockout {
     /// Why `operation` locks `identity` out, or nil when it does not.
     public static func reason(_ operation: Operation, identity: ApplyingIdentity) -> String? {
         let address = operation.address
+        // The applying token's policies and login are those of the connection's namespace.
+        guard address.namespace.isEmpty else { return nil }
         switch (address.kind, operation.action) {
         case (.policy, .delete), (.policy, .replace):
             guard identity.holds(policy: address.name) else { return nil }

@@ -343,6 +343,13 @@ struct Builder {
         for item in objects(root, "secret_schemas") {
             if let schema = secretSchema(item) { manifest.secretSchemas.append(schema) }
         }
+        for item in objects(root, "namespaces") {
+            guard let path = item.string("path") else { continue }
+            var contents = Manifest()
+            if let inside = item.object("contents") { add(inside, to: &contents) }
+            manifest.namespaces.append(NamespaceDeclaration(
+                path: path, customMetadata: item.textMap("custom_metadata"), contents: contents, location: item.location))
+        }
     }
 
     /// An object's `ignore_fields` (the shape table checked the names). A field both set and

@@ -29,6 +29,13 @@ public enum ManifestJSONSchema {
         var properties: [String: Any] = [:]
         for field in shape.fields {
             var schema = self.schema(field.shape)
+            // A namespace's contents are the top level's sections: referred to, not repeated.
+            if case .object(let contents) = field.shape, contents.title == ManifestShape.namespaceContents.title {
+                schema = [
+                    "type": "object", "additionalProperties": false, "description": contents.summary,
+                    "properties": Dictionary(uniqueKeysWithValues: contents.fields.map { ($0.key, ["$ref": "#/properties/\($0.key)"]) }),
+                ]
+            }
             if !field.summary.isEmpty { schema["description"] = field.summary }
             properties[field.key] = schema
         }

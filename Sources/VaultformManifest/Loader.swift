@@ -127,7 +127,9 @@ public struct ManifestLoader: Sendable {
             var checker = Checker(file: root.file)
             let pairs = root.mapping.filter { $0.key.scalar?.string != "variables" }.map { ($0.key, $0.value) }
             let body = Node.mapping(.init(pairs, root.mapping.tag, root.mapping.style, root.mapping.mark))
-            let substituted = resolver.substitute(body, checker: &checker)
+            // `for_each` namespaces become one entry each before anything is substituted or checked.
+            let expanded = NamespaceExpansion.expand(body, resolver: &resolver, checker: &checker, diagnostics: &diagnostics)
+            let substituted = resolver.substitute(expanded, checker: &checker)
             let checked = checker.checkObject(substituted, ManifestShape.root, context: "the manifest")
             diagnostics += checker.diagnostics
             guard let checked else { continue }

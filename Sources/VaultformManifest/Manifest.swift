@@ -75,9 +75,32 @@ public struct Manifest: Sendable, Equatable {
     public var totpKeys: [TOTPKey] = []
     /// Secret schemas.
     public var secretSchemas: [SecretSchema] = []
+    /// Namespaces, each with the objects it holds (`namespaces:`); only at the top level.
+    public var namespaces: [NamespaceDeclaration] = []
 
     /// An empty manifest.
     public init() {}
+}
+
+/// A namespace the manifest declares (`namespaces:`), by its path from the connection's
+/// namespace, and the objects placed in it (`contents`: any sections but `version`,
+/// `variables`, `server`, `namespaces`, `secret_schemas` and `endpoints`).
+public struct NamespaceDeclaration: Sendable, Equatable {
+    /// The path, without slashes at either end (`tenants/acme/dev`).
+    public var path: String
+    /// The namespace's `custom_metadata`; nil leaves it at a fresh namespace's (none).
+    public var customMetadata: [String: String]?
+    /// The objects inside it, as a manifest of their own (no namespaces, no server).
+    public var contents: Manifest
+    public var location: SourceLocation
+
+    /// A declaration.
+    public init(path: String, customMetadata: [String: String]?, contents: Manifest, location: SourceLocation) {
+        self.path = path
+        self.customMetadata = customMetadata
+        self.contents = contents
+        self.location = location
+    }
 }
 
 /// Non-secret connection settings a manifest may carry (flags override them).
@@ -118,6 +141,7 @@ public struct OwnershipRule: Sendable, Equatable {
         case pkiRole = "pki_role"
         case sshRole = "ssh_role"
         case totpKey = "totp_key"
+        case namespace
 
         /// Whether a rule of this kind may name a mount: kinds whose objects live on one.
         public var takesMount: Bool {

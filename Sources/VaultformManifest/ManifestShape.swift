@@ -578,13 +578,8 @@ public enum ManifestShape {
         ]
     )
 
-    /// The top level of every manifest file.
-    public static let root = ObjectShape(
-        "a vaultform manifest", summary: "A vaultform manifest: the desired state of a Vault or OpenBao server.",
-        fields: [
-            Field("version", .integer(min: 1, max: 1), required: true, "The manifest format version."),
-            Field("variables", .map(.object(variable)), "Values that differ per environment."),
-            Field("server", .object(server), "Non-secret connection settings."),
+    /// The sections that declare objects, at the top level and in a namespace's `contents`.
+    static let sections: [Field] = [
             Field("ownership", .list(.object(ownershipRule), unique: false), "What the manifest owns beyond what it names."),
             Field("audit_devices", .list(.object(auditDevice), unique: false), "Audit devices."),
             Field("secrets_engines", .list(.object(secretsEngine), unique: false), "Secrets engines of any type."),
@@ -616,7 +611,35 @@ public enum ManifestShape {
             Field("ssh_cas", .list(.object(sshCA), unique: false), "CA signing keys generated inside SSH engines."),
             Field("ssh_roles", .list(.object(sshRole), unique: false), "CA roles of SSH engines."),
             Field("totp_keys", .list(.object(totpKey), unique: false), "Keys of TOTP engines."),
+    ]
+
+    static let namespaceContents = ObjectShape(
+        "a namespace's contents",
+        summary: "The objects inside a namespace: any sections of a manifest but version, variables, server, namespaces, secret_schemas, endpoints, audit_devices and quotas (the server keeps audit devices and quotas in the root namespace only).",
+        fields: sections.filter { !["endpoints", "audit_devices", "quotas"].contains($0.key) })
+
+    static let namespace = ObjectShape(
+        "a namespace", summary: "A namespace (sys/namespaces/NAME), created before its contents and deleted after them.",
+        fields: [
+            Field("path", .string(.mountPath), required: true, "Its path from the connection's namespace: `tenants/acme/dev` (parents first)."),
+            Field("custom_metadata", .map(.scalarText), "Free key-value metadata kept with the namespace."),
+            Field("contents", .object(namespaceContents), "The objects inside it, as sections of a manifest."),
+            Field(
+                "for_each", .map(.anyValue),
+                "One namespace per combination of these lists' values (`{ tenant: [a, b], env: [dev, prod] }`: four); `${each.KEY}` is replaced in every string of the entry."),
+        ]
+    )
+
+    /// The top level of every manifest file.
+    public static let root = ObjectShape(
+        "a vaultform manifest", summary: "A vaultform manifest: the desired state of a Vault or OpenBao server.",
+        fields: [
+            Field("version", .integer(min: 1, max: 1), required: true, "The manifest format version."),
+            Field("variables", .map(.object(variable)), "Values that differ per environment."),
+            Field("server", .object(server), "Non-secret connection settings."),
+        ] + sections + [
             Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),
+            Field("namespaces", .list(.object(namespace), unique: false), "Namespaces, each with the objects inside it."),
         ]
     )
 }

@@ -165,7 +165,7 @@ public enum ManagedPaths {
         ("sys/policies/acl/*", "a policy"), ("sys/policy/*", "a policy"), ("sys/quotas/rate-limit/*", "a quota"),
         ("auth/token/roles/*", "a token role"), ("identity/entity/**", "an identity entity"),
         ("identity/group/**", "an identity group"), ("identity/entity-alias/**", "an entity alias"),
-        ("identity/group-alias/**", "a group alias"),
+        ("identity/group-alias/**", "a group alias"), ("sys/namespaces/**", "a namespace"),
     ]
     /// Patterns under a secrets engine's path, by engine type.
     static let onEngines: [String: [(pattern: String, what: String)]] = [

@@ -33,6 +33,7 @@ struct Validator {
         checkEndpoints(&manifest)
         resolveWriteOnlyStores(&manifest)
         checkOwnership(manifest)
+        checkNamespaces(&manifest)
     }
 
     /// Each generated write-only value's `store`: the KV v2 engine it falls in, and its path there.

@@ -18,7 +18,8 @@ public enum ManifestExport {
     /// left out: one file per kind the registry exports (`KindDefinition.export`), in
     /// dependency order, then the secret schemas.
     public static func files(_ live: LiveState, secrets: [InferredSecret] = [], source: String) throws -> [File] {
-        let objects = live.resources.values.sorted { $0.address < $1.address }
+        let all = live.resources.values.sorted { $0.address < $1.address }
+        let objects = all.filter { $0.address.namespace.isEmpty && $0.address.kind != .namespace }
         var files: [File] = []
         func add(_ name: String, _ key: String, _ items: [Node], _ note: String) throws {
             guard !items.isEmpty else { return }
@@ -34,14 +35,7 @@ public enum ManifestExport {
             }
         }
         // Policies the objects name that the server does not have: a manifest must say so.
-        let present = Set(objects.map(\.address) + [Address(.policy, "default")])
-        var referenced: [String] = []
-        for object in objects {
-            for field in object.address.kind.definition.policyReferences {
-                if case .set(let names)? = object.fields[field] { referenced += names }
-            }
-        }
-        let external = referenced.byteSortedUnique().filter { !present.contains(Address(.policy, $0)) }
+        let external = externalPolicies(objects)
         if !external.isEmpty {
             let body = try Yams.serialize(node: .mapping(.init([
                 (scalar("version"), .scalar(.init("1"))), (scalar("external_policies"), .sequence(.init(external.map(scalar)))),
@@ -50,6 +44,7 @@ public enum ManifestExport {
                 path: "external_policies.yaml",
                 contents: header("Policies that objects name but the server does not hold (or that this export left out).", source: source) + body))
         }
+        files += try namespaceFiles(all, source: source)
         try add("secrets.yaml", "secret_schemas", secrets.map(schema),
                 "Secret schemas INFERRED from the live secrets' field names and value types (never their values):\nreview each type, mark optional fields `required: false`, and add generators or sources\nwhere vaultform should fill a missing value.")
         return files

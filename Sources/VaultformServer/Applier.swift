@@ -171,6 +171,12 @@ public struct Applier: Sendable {
     func carryOut(
         _ operation: Operation, identifiers: ServerIdentifiers, beforeWrite: () async throws -> Void, afterWrites: () -> Void = {}
     ) async throws {
+        // An object inside a namespace (and a namespace, from its parent) is written by an
+        // applier sent there, under the address the namespace knows it by.
+        if let (inner, routed) = routed(operation) {
+            try await inner.carryOut(routed, identifiers: ServerIdentifiers(client: inner.client), beforeWrite: beforeWrite, afterWrites: afterWrites)
+            return
+        }
         let address = operation.address
         if address.kind == .kvSecret {
             guard let write = operation.secretWrite else { throw ApplyError("the plan says nothing of what to write") }
@@ -237,6 +243,7 @@ public struct Applier: Sendable {
         // A recorded object's delete is not read back: with `delete: never` the server keeps
         // it, and a config endpoint (`sys/config/cors`) reads back its defaults after a DELETE.
         if operation.action == .delete, definition.recordedDeletion != nil { return }
+        if operation.action == .delete, address.kind == .namespace { try await awaitNamespaceGone(address) }
         // The operation may have deleted or re-created its object: its identifier is looked up anew.
         await identifiers.forget(address)
         afterWrites()

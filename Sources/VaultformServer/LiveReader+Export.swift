@@ -2,6 +2,7 @@ import VaultAPI
 import VaultformCore
 import VaultformManifest
 import VaultformSecrets
+import VaultPath
 
 extension LiveReader {
     /// Everything vaultform can manage on the server, built-in objects left out: every object
@@ -9,9 +10,13 @@ extension LiveReader {
     /// them), with companions (role IDs) and policies' text as the server holds it. For `export`.
     /// Kinds in `skipping` are not read (export's `--exclude`); mounts are always read, as
     /// the objects on them count only while they are there.
-    public func readAll(skipping: Set<ResourceKind> = []) async throws -> LiveState {
+    public func readAll(skipping: Set<ResourceKind> = [], identity: Bool = true) async throws -> LiveState {
         // The tables first (mounts, auth methods, audit devices): which mounts hold which kinds.
-        let tables = KindRegistry.all.filter { if case .table = $0.reading { true } else { false } }
+        // A skipped table is read only when other kinds live on its objects (mounts).
+        let tables = KindRegistry.all.filter { definition in
+            guard case .table = definition.reading else { return false }
+            return !skipping.contains(definition.kind) || KindRegistry.all.contains { $0.mount == definition.kind }
+        }
         let tableObjects = try await concurrently(tables) { try await read($0, KindScope()) }.flatMap { $0 }
         let mounts = tableObjects.filter { !Planner.builtins.contains($0.address) }
         var scope = ReadScope()
@@ -33,8 +38,37 @@ extension LiveReader {
             }
             scope.kinds[definition.kind] = kindScope
         }
-        var state = try await read(scope: scope, schemas: [], alreadyRead: tableObjects)
+        var state = try await read(scope: scope, schemas: [], alreadyRead: tableObjects, identity: identity)
         state.resources = state.resources.filter { !Planner.builtins.contains($0.key) }
+        return state
+    }
+
+    /// What `readAll` reads, in the connection's namespace and in every namespace below it
+    /// (each read concurrently by a reader sent there, its objects addressed inside it), and
+    /// the namespaces themselves. A server that serves no namespaces has none.
+    public func readAllWithNamespaces(skipping: Set<ResourceKind> = []) async throws -> LiveState {
+        // Audit devices and quotas live in the root namespace only (refused elsewhere).
+        let rootOnly: Set<ResourceKind> = [.auditDevice, .rateLimitQuota]
+        let inRoot = MountPath.withoutSlash(client.namespace ?? "").isEmpty
+        async let own = readAll(skipping: inRoot ? skipping : skipping.union(rootOnly))
+        var namespaces: [Resource] = []
+        if !skipping.contains(.namespace) {
+            do {
+                namespaces = try await readNamespaces()
+            } catch let error as VaultError where [400, 404, 405].contains(error.status) {
+                namespaces = []  // a server without namespaces (Vault's community edition)
+            }
+        }
+        let inside = try await concurrently(namespaces.map { MountPath.withoutSlash($0.address.name) }, window: 8) { namespace in
+            let reader = LiveReader(client: self.client.within(namespace), environment: self.environment)
+            return try await reader.readAll(skipping: skipping.union(rootOnly), identity: false).resources.values.map { resource in
+                var resource = resource
+                resource.address = resource.address.inside(namespace)
+                return resource
+            }
+        }
+        var state = try await own
+        for resource in namespaces + inside.flatMap({ $0 }) { state.resources[resource.address] = resource }
         return state
     }
 

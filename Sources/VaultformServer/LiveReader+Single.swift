@@ -12,6 +12,16 @@ extension LiveReader {
     public func readOne(
         _ address: Address, withCompanions: Bool = false, names given: ServerNames? = nil, desired: Resource? = nil
     ) async throws -> Resource? {
+        let (namespace, local) = address.route
+        if local != address {
+            // Read by a reader sent to the object's namespace (a namespace's: its parent's).
+            var localDesired = desired
+            localDesired?.address = local
+            let reader = LiveReader(client: client.within(namespace), environment: environment)
+            guard var resource = try await reader.readOne(local, withCompanions: withCompanions, names: given, desired: localDesired) else { return nil }
+            resource.address = address
+            return resource
+        }
         guard let resource = try await readOneAsServed(address, withCompanions: withCompanions, names: given, desired: desired) else {
             return nil
         }

@@ -21,26 +21,107 @@ public struct LiveReader: Sendable {
         self.environment = environment
     }
 
-    /// Reads what `desired` names or owns.
+    /// Reads what `desired` names or owns. A manifest that declares namespaces has the
+    /// server's tree of them read first, then every namespace it places objects in that
+    /// exists is read concurrently with the connection's own, by a reader sent there.
     public func read(for desired: DesiredState) async throws -> LiveState {
-        try await read(scope: ReadScope(desired), schemas: desired.schemas)
+        guard desired.readsNamespaces || !desired.namespacesWithContents.isEmpty else {
+            return try await read(scope: ReadScope(desired), schemas: desired.schemas)
+        }
+        async let own = read(scope: ReadScope(desired.part("")), schemas: desired.schemas)
+        let namespaces = try await readNamespaces(for: desired)
+        let existing = Set(namespaces.map { MountPath.withoutSlash($0.address.name) })
+        let inside = try await concurrently(desired.namespacesWithContents.filter(existing.contains), window: 8) { namespace in
+            let reader = LiveReader(client: self.client.within(namespace), environment: self.environment)
+            let state = try await reader.read(scope: ReadScope(desired.part(namespace)), schemas: [], identity: false)
+            return state.resources.values.map { resource in
+                var resource = resource
+                resource.address = resource.address.inside(namespace)
+                return resource
+            }
+        }
+        var state = try await own
+        for resource in namespaces + inside.joined() { state.resources[resource.address] = resource }
+        state.held = try await held(byOwned: namespaces, desired: desired)
+        return state
+    }
+
+    /// What each namespace an ownership rule may delete (one the manifest does not declare,
+    /// under an owned prefix) holds: its mounts, auth methods and policies other than the
+    /// built-ins, three reads each, so the plan lists what its deletion destroys.
+    func held(byOwned namespaces: [Resource], desired: DesiredState) async throws -> [Address: [String]] {
+        let declared = Set(desired.entries.map(\.address))
+        let owned = namespaces.map(\.address).filter { address in
+            !declared.contains(address) && desired.ownership.contains { Planner.owns($0, address) }
+        }
+        let lists = try await concurrently(owned, window: 8) { address -> [String] in
+            let reader = LiveReader(client: self.client.within(MountPath.withoutSlash(address.name)), environment: self.environment)
+            async let mounts = reader.readIfPresent("sys/mounts")
+            async let methods = reader.readIfPresent("sys/auth")
+            async let policies = reader.list("sys/policies/acl")
+            var held = (try await mounts)?.objectValue?.keys.map { Address(.secretsEngine, $0) } ?? []
+            held += (try await methods)?.objectValue?.keys.map { Address(.authMethod, $0) } ?? []
+            held += try await policies.map { Address(.policy, $0) }
+            return held.filter { !Planner.isBuiltin($0) }.sorted().map(\.description)
+        }
+        return Dictionary(zip(owned, lists), uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The namespaces below `roots` (paths from the connection's namespace; `""` is the
+    /// connection's own), by their paths from the connection's (`namespace:a/b/`): one LIST
+    /// per namespace, each level's concurrently; only the roots' children unless `recursive`.
+    /// A root that does not exist has none.
+    func readNamespaces(below roots: [String] = [""], recursive: Bool = true) async throws -> [Resource] {
+        var found: [Resource] = []
+        var level = roots
+        while !level.isEmpty {
+            let children: [Resource] = try await concurrently(level, window: 8) { parent -> [Resource] in
+                let reader = LiveReader(client: self.client.within(parent), environment: self.environment)
+                return try await reader.keyInfo("sys/namespaces").map { key, entry in
+                    let path = parent.isEmpty ? key : parent + "/" + key
+                    return NamespaceKindReading.live(Address(.namespace, MountPath.withSlash(path)), entry)
+                }
+            }.flatMap { $0 }
+            found += children
+            level = recursive ? children.map { MountPath.withoutSlash($0.address.name) } : []
+        }
+        return found
+    }
+
+    /// The namespaces `desired` declares or owns, as the server has them: the children of
+    /// each declared namespace's parent (one LIST each), and the whole tree below the
+    /// namespace each ownership prefix lies in. Namespaces elsewhere are not read.
+    func readNamespaces(for desired: DesiredState) async throws -> [Resource] {
+        let parent = { (path: String) -> String in path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "" }
+        let declared = desired.entries.filter { $0.address.kind == .namespace }.map { MountPath.withoutSlash($0.address.name) }
+        let owned = Set(desired.ownership.filter { $0.kind == .namespace }.map { $0.prefix.map(parent) ?? "" })
+        // A parent inside an owned tree is listed by the walk already.
+        let parents = Set(declared.map(parent)).filter { path in
+            !owned.contains { $0.isEmpty || path == $0 || path.hasPrefix($0 + "/") }
+        }
+        async let walked = readNamespaces(below: owned.sorted())
+        let listed = try await readNamespaces(below: parents.sorted(), recursive: false)
+        var unique: [Address: Resource] = [:]
+        for resource in try await walked + listed { unique[resource.address] = resource }
+        return unique.values.sorted { $0.address < $1.address }
     }
 
     /// Reads what `scope` names, and the secrets `schemas` describe. `alreadyRead` holds
     /// objects read before (export's mount tables), kept as they are.
-    func read(scope: ReadScope, schemas: [SecretSchema], alreadyRead: [Resource] = []) async throws -> LiveState {
+    func read(scope: ReadScope, schemas: [SecretSchema], alreadyRead: [Resource] = [], identity readsIdentity: Bool = true) async throws -> LiveState {
         // Everything starts at once, so the transport's connections stay busy: every kind's
         // reads, the secrets and the identity. Reads of objects on a mount do not wait for
         // the mount tables: they treat "no such mount" as absent, and are kept below only if
         // their mount is there.
         async let secrets = SecretReader(client: client, environment: environment).read(schemas)
-        async let identity = readIdentity()
+        async let identity = readIdentity(when: readsIdentity)
         // Group members and aliases hold IDs and accessors: read the names they stand for
         // once (three requests), before the kinds that need them.
         let needsNames = scope.kinds.keys.contains { $0.definition.readsServerNames }
         let names = needsNames ? try await readServerNames() : ServerNames()
         let read = try await withThrowingTaskGroup(of: [Resource].self) { group in
-            for definition in KindRegistry.all {
+            // Namespaces are read by walking their tree (`readNamespaces`).
+            for definition in KindRegistry.all where definition.kind != .namespace {
                 guard let kindScope = scope.kinds[definition.kind] else { continue }
                 group.addTask { try await self.read(definition, kindScope, names: names) }
             }

@@ -44,6 +44,7 @@ struct RegistryCoverageTests {
         _ = try await client.request(.put, "sys/policies/acl/\(name)", body: ["policy": "path \"a\" { capabilities = [\"read\"] }"])
         _ = try await client.request(.post, "auth/token/roles/\(name)", body: [:])
         _ = try await client.request(.post, "identity/entity/name/\(name)", body: [:])
+        _ = try await client.request(.post, "sys/namespaces/\(name)", body: [:])
         let up = PlanExactnessTests.unique("cov-up")
         _ = try await client.request(.post, "sys/auth/\(up)", body: ["type": "userpass"])
         _ = try await client.request(.post, "auth/\(up)/users/u", body: ["password": "p"])
@@ -110,6 +111,8 @@ struct RegistryCoverageTests {
             (.transitKey, Array(try await keys("\(tr)/keys/k").keys)),
             (.appRoleRole, Array(try await keys("auth/\(ar)/role/r").keys)),
             (.policy, Array(try await keys("sys/policies/acl/\(name)").keys)),
+            (.namespace, Array(try await keys("sys/namespaces/\(name)").keys)),
+            (.namespace, Array(try #require(try await client.request(.list, "sys/namespaces").data?["key_info"]?["\(name)/"]?.objectValue).keys)),
             (.tokenRole, Array(try await keys("auth/token/roles/\(name)").keys)),
             (.identityEntity, Array(try await keys("identity/entity/name/\(name)").keys)),
             (.rateLimitQuota, Array(try await keys("sys/quotas/rate-limit/\(name)").keys)),

@@ -51,8 +51,10 @@ struct KindShapeAgreementTests {
         #expect(ManifestShape.pkiRole.field("ignore_fields") == nil)
         #expect(ManifestShape.sshRole.field("ignore_fields") == nil)
         #expect(ManifestShape.totpKey.field("ignore_fields") == nil)
+        // A namespace's write replaces its whole custom_metadata: nothing to leave to anyone.
+        #expect(ManifestShape.namespace.field("ignore_fields") == nil)
         for definition in KindRegistry.all
-        where ![.kvSecret, .policy, .jwtConfig, .kubernetesConfig, .rateLimitQuota, .pkiRole, .sshRole, .totpKey].contains(definition.kind) {
+        where ![.kvSecret, .policy, .jwtConfig, .kubernetesConfig, .rateLimitQuota, .pkiRole, .sshRole, .totpKey, .namespace].contains(definition.kind) {
             let shape = try #require(objectShape(definition))
             // A field the manifest must give (an alias's mount and entity) is always set, so never ignored.
             let required = Set(shape.fields.filter(\.required).map(\.key))

@@ -1,10 +1,10 @@
 import VaultformManifest
 
-/// Every kind vaultform manages, in dependency order.
+/// Every kind vaultform manages, in dependency order (namespaces first: everything else may be inside one).
 public enum KindRegistry {
     /// The definitions, one per kind.
     public static let all: [KindDefinition] = [
-        AuditDeviceKind.definition, SecretsEngineKind.definition, AuthMethodKind.definition, KVConfigKind.definition,
+        NamespaceKind.definition, AuditDeviceKind.definition, SecretsEngineKind.definition, AuthMethodKind.definition, KVConfigKind.definition,
         TransitKeyKind.definition, PKIRootCAKind.definition, PKIIntermediateCAKind.definition, PKIConfigKind.definition,
         PKIRoleKind.definition, SSHCAKind.definition, SSHRoleKind.definition, TOTPKeyKind.definition, PolicyKind.definition, AppRoleRoleKind.definition, KubernetesConfigKind.definition,
         KubernetesRoleKind.definition, UserpassUserKind.definition, JWTConfigKind.definition, JWTRoleKind.definition,

@@ -53,11 +53,11 @@ struct ExportCommand: AsyncParsableCommand {
                 try await connection.withinDeadline {
                     let reader = LiveReader(client: client)
                     let skipped = ResourceKind.allCases.filter { Self.nothingWanted(of: $0, include: include, exclude: exclude) }
-                    var live = try await reader.readAll(skipping: Set(skipped))
+                    var live = try await reader.readAllWithNamespaces(skipping: Set(skipped))
                     live.resources = live.resources.filter { wanted($0.key) }
                     var secrets: [InferredSecret] = []
                     if withSecretSchemas {
-                        let mounts = live.resources.keys.filter { $0.kind == .kvConfig }.map(\.name)
+                        let mounts = live.resources.keys.filter { $0.kind == .kvConfig && $0.namespace.isEmpty }.map(\.name)
                         secrets = try await reader.inferSecretSchemas(mounts: mounts)
                             .filter { wanted(Address(.kvSecret, $0.mount + $0.path)) }
                     }

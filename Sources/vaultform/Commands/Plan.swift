@@ -134,16 +134,17 @@ struct PlanCommand: AsyncParsableCommand {
 
     /// Parses `KIND:NAME`, naming the kinds when the kind is unknown.
     static func address(_ text: String) throws -> Address {
-        guard let colon = text.firstIndex(of: ":"), let kind = ResourceKind(rawValue: String(text[..<colon])),
-              colon < text.index(before: text.endIndex)
-        else {
-            throw ValidationError("--target \(text) is not KIND:NAME; kinds: " + ResourceKind.allCases.map(\.rawValue).joined(separator: ", "))
+        // `NAMESPACE::KIND:NAME` names an object inside a namespace the manifest declares.
+        guard let parsed = Address(parsing: text) else {
+            throw ValidationError("--target \(text) is not KIND:NAME or NAMESPACE::KIND:NAME; kinds: "
+                + ResourceKind.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        let name = String(text[text.index(after: colon)...])
+        let (kind, name) = (parsed.kind, parsed.name)
+        let namespace = MountPath.withoutSlash(parsed.namespace)
         switch kind {
-        case .secretsEngine, .authMethod, .auditDevice, .kvConfig: return Address(kind, MountPath.withSlash(name))
-        case .policy: return Address(kind, name.lowercased())
-        default: return Address(kind, name)
+        case .secretsEngine, .authMethod, .auditDevice, .kvConfig, .namespace: return Address(kind, MountPath.withSlash(name), namespace: namespace)
+        case .policy: return Address(kind, name.lowercased(), namespace: namespace)
+        default: return Address(kind, name, namespace: namespace)
         }
     }
 
