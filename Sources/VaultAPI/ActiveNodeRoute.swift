@@ -1,0 +1,132 @@
+import Foundation
+
+/// Where a client's requests go when the configured node is a standby of an HA cluster: the
+/// active node, found through `sys/leader` and checked with the rules a standby's redirect
+/// is checked with (`StandbyRedirect`).
+///
+/// Why: an OpenBao 2.5+ standby on raft storage serves reads from its own copy and forwards
+/// writes to the active node ("horizontal scalability"), so a read right after a write made
+/// through it can miss that write (a mount created a moment ago, a policy just written).
+/// vaultform reads what it has just written everywhere (the lock's check-and-set, the read-back
+/// after each write, write-only records), and OpenBao has no header that makes a standby
+/// forward a read. Sending every request to the active node gives read-your-writes for all
+/// of them at once (decision 0008).
+///
+/// Shared by a client's copies (`with(token:)` and the like), so one refresh serves them all.
+/// A request that fails in a way a change of leader explains (no answer, 5xx, sealed) makes
+/// the route look again before its retry: after a step-down or a failover the requests move to
+/// the new active node.
+public final class ActiveNodeRoute: @unchecked Sendable {
+    /// What looking for the active node found.
+    public enum Finding: Sendable, Equatable {
+        /// The configured node is the active node, or the server is not part of an HA cluster:
+        /// requests go to the configured address.
+        case configuredIsActive
+        /// The configured node is a standby: requests go to the active node at this origin.
+        case routed(String)
+        /// The configured node is a standby, and the active node cannot be used (the reason
+        /// says why): requests go to the configured address, which forwards writes and may
+        /// answer reads from a copy that lags.
+        case unroutable(String)
+    }
+
+    private let lock = NSLock()
+    private var origin: URL?
+    private var lastFinding: Finding = .configuredIsActive
+    private var lastLook: ContinuousClock.Instant?
+
+    init() {}
+
+    /// The active node's origin, or nil for the configured address.
+    var current: URL? { lock.withLock { origin } }
+
+    /// What the last look found.
+    public var finding: Finding { lock.withLock { lastFinding } }
+
+    fileprivate func set(_ finding: Finding, origin: URL?) {
+        lock.withLock {
+            self.origin = origin
+            lastFinding = finding
+            lastLook = ContinuousClock.now
+        }
+    }
+
+    /// Whether a look was made within `interval`, so a burst of failing requests looks once.
+    fileprivate func lookedRecently(within interval: Duration) -> Bool {
+        lock.withLock { lastLook.map { ContinuousClock.now - $0 < interval } ?? false }
+    }
+}
+
+extension VaultClient {
+    /// This client, its requests (and those of its copies) sent to the cluster's active node
+    /// whenever the configured node is a standby, with what the first look found. Per-node
+    /// requests (unseal, seal status of one node) belong on a client without a route.
+    public func routedToActiveNode() async -> (client: VaultClient, finding: ActiveNodeRoute.Finding) {
+        var copy = self
+        let route = ActiveNodeRoute()
+        copy.route = route
+        let finding = await copy.lookForActiveNode(route)
+        return (copy, finding)
+    }
+
+    /// What the configured node says about the leader, decided and checked; sets `route`.
+    @discardableResult
+    func lookForActiveNode(_ route: ActiveNodeRoute) async -> ActiveNodeRoute.Finding {
+        // Asked of the configured node itself, once, without the route.
+        var probe = self
+        probe.route = nil
+        probe.retryPolicy = .never
+        probe.requestDeadline = min(requestDeadline ?? .seconds(5), .seconds(5))
+        let leader: LeaderStatus
+        do {
+            leader = try await probe.leader()
+        } catch {
+            // Not answered (an old server, a proxy that hides it): the configured node it is.
+            route.set(.configuredIsActive, origin: nil)
+            return .configuredIsActive
+        }
+        guard leader.haEnabled, !leader.isSelf else {
+            route.set(.configuredIsActive, origin: nil)
+            return .configuredIsActive
+        }
+        let finding: ActiveNodeRoute.Finding
+        var origin: URL?
+        switch StandbyRedirect.decide(
+            status: 307, location: leader.leaderAddress.isEmpty ? nil : leader.leaderAddress, requested: address,
+            followed: 0, limit: 1, allowInsecureHTTP: allowInsecureHTTP)
+        {
+        case .follow(let candidate, _)?:
+            var check = probe
+            check.route = ActiveNodeRoute()
+            check.route?.set(.routed(""), origin: candidate)
+            let shown = Self.display(candidate)
+            do {
+                let health = try await check.health()
+                if health.initialized, !health.sealed, !health.standby {
+                    origin = candidate
+                    finding = .routed(shown)
+                } else {
+                    finding = .unroutable("the leader it names, \(shown), says it is \(health.sealed ? "sealed" : "a standby") (an election under way?)")
+                }
+            } catch let error as VaultError {
+                finding = .unroutable("the leader it names, \(shown), cannot be reached from here (\(error.code))")
+            } catch {
+                finding = .unroutable("the leader it names, \(shown), cannot be reached from here")
+            }
+        case .refuse(let reason)?:
+            finding = .unroutable(reason.replacingOccurrences(of: "the standby redirected to", with: "the leader is"))
+        case nil:
+            finding = .unroutable("it names no leader (an election under way?)")
+        }
+        route.set(finding, origin: origin)
+        logger.debug("active node: \(finding)")
+        return finding
+    }
+
+    /// Before a retry: looks for the active node again (at most every half second), since a
+    /// failure may mean the leader changed.
+    func refreshRoute() async {
+        guard let route, !route.lookedRecently(within: .milliseconds(500)) else { return }
+        await lookForActiveNode(route)
+    }
+}

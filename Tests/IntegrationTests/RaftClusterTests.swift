@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import TestSupport
+import VaultAPI
+
+/// vaultform against a real three-node raft cluster (`RaftCluster`, brought to service by
+/// `vaultform bootstrap` and `vaultform unseal`). OpenBao's standbys answer reads from their
+/// own copy and forward writes, so these check that what vaultform reads after writing sees
+/// the write whichever node it was pointed at (decision 0008). One cluster for the suite,
+/// its tests one at a time (they share the apply lock).
+@Suite("HA raft cluster", .serialized)
+struct RaftClusterTests {
+    /// A manifest of 32 objects under `prefix`: 4 KV v2 engines and a transit engine, an AppRole
+    /// auth method, 16 policies, 8 AppRole roles, 1 secret schema with a generated password;
+    /// `extraPolicies` more policies on top.
+    static func manifest(_ prefix: String, extraPolicies: Int = 0, in directory: URL) throws -> String {
+        var yaml = "secrets_engines:\n"
+        for index in 1...4 { yaml += "  - { path: \(prefix)-kv\(index), type: kv-v2 }\n" }
+        yaml += "  - { path: \(prefix)-tr, type: transit }\n"
+        yaml += "auth_methods:\n  - { path: \(prefix)-ar, type: approle }\npolicies:\n"
+        for index in 1...(16 + extraPolicies) {
+            yaml += "  - { name: \(prefix)-pol-\(index), rules: [{ path: \"\(prefix)-kv\(index % 4 + 1)/data/app-\(index)/*\", capabilities: [read, list] }] }\n"
+        }
+        yaml += "approle_roles:\n"
+        for index in 1...8 {
+            yaml += "  - { name: r\(index), mount: \(prefix)-ar, token_ttl: 1h, token_policies: [\(prefix)-pol-\(index)] }\n"
+        }
+        yaml += """
+            secret_schemas:
+              - path: \(prefix)-kv1/app
+                fields: { password: { type: string, generate: { kind: password, length: 24 } } }
+
+            """
+        return try SecretSchemaTests.write(yaml, in: directory)
+    }
+
+    @Test("apply through a standby of a fresh cluster converges; a plan through each of the three nodes then says No changes")
+    func applyThroughStandby() async throws {
+        let cluster = try await RaftCluster.shared()
+        let directory = try scratchDirectory("vf-raft-standby")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifest = try Self.manifest("sb", in: directory)
+        let leader = try await cluster.leaderIndex()
+        let standby = try #require(try await cluster.standbyIndexes().first)
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let apply = try await cluster.vaultform(["apply", manifest, "--auto-approve"], node: standby)
+        let took = clock.now - started
+        #expect(apply.code == 0, "\(apply.all)")
+        #expect(apply.error.contains("is a standby; sending requests to the active node at \(cluster.nodes[leader].address.absoluteString)"), "\(apply.error)")
+        print("apply of 32 objects through a standby: \(took)")
+        for node in cluster.nodes.indices {
+            let plan = try await cluster.vaultform(["plan", manifest, "--detailed-exitcode"], node: node)
+            #expect(plan.code == 0, "plan through node\(node + 1):\n\(plan.all)")
+            #expect(plan.output.contains("No changes"), "plan through node\(node + 1):\n\(plan.all)")
+        }
+    }
+
+    @Test("apply through the leader; drift made through one node is seen through another and repaired through a standby")
+    func driftAcrossNodes() async throws {
+        let cluster = try await RaftCluster.shared()
+        let directory = try scratchDirectory("vf-raft-drift")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifest = try Self.manifest("dr", in: directory)
+        let leader = try await cluster.leaderIndex()
+        let standbys = try await cluster.standbyIndexes()
+        try #require(standbys.count == 2)
+
+        let apply = try await cluster.vaultform(["apply", manifest, "--auto-approve"], node: leader)
+        #expect(apply.code == 0, "\(apply.all)")
+        #expect(!apply.error.contains("is a standby"), "\(apply.error)")
+
+        // Out of band, through the first standby (which forwards the write): a policy changed,
+        // a role's TTL changed. The plan through the other standby must see both at once.
+        let writer = try cluster.client(node: standbys[0])
+        _ = try await writer.request(.put, "sys/policies/acl/dr-pol-3", body: ["policy": "path \"elsewhere/*\" { capabilities = [\"read\"] }"])
+        _ = try await writer.request(.post, "auth/dr-ar/role/r2", body: ["token_ttl": "7m"])
+        let drift = try await cluster.vaultform(["plan", manifest, "--detailed-exitcode"], node: standbys[1])
+        #expect(drift.code == 2, "plan through node\(standbys[1] + 1):\n\(drift.all)")
+        #expect(drift.output.contains("dr-pol-3"), "\(drift.all)")
+        #expect(drift.output.contains("r2"), "\(drift.all)")
+
+        let repair = try await cluster.vaultform(["apply", manifest, "--auto-approve"], node: standbys[1])
+        #expect(repair.code == 0, "\(repair.all)")
+        for node in cluster.nodes.indices {
+            let plan = try await cluster.vaultform(["plan", manifest, "--detailed-exitcode"], node: node)
+            #expect(plan.code == 0, "plan through node\(node + 1):\n\(plan.all)")
+        }
+    }
+
+    @Test("status through a standby shows the leader, the node's role and the raft peers; a token that may not read them is told so")
+    func statusShowsCluster() async throws {
+        let cluster = try await RaftCluster.shared()
+        let leader = try await cluster.leaderIndex()
+        let standby = try #require(try await cluster.standbyIndexes().first)
+        let leaderAddress = cluster.nodes[leader].address.absoluteString
+
+        let status = try await cluster.vaultform(["status"], node: standby)
+        #expect(status.code == 0, "\(status.all)")
+        #expect(status.output.contains("Cluster:"), "\(status.output)")
+        #expect(status.output.contains("leader:            \(leaderAddress)"), "\(status.output)")
+        #expect(status.output.contains("this node:         standby"), "\(status.output)")
+        #expect(status.output.contains("raft peers:        3"), "\(status.output)")
+        for node in 1...3 {
+            #expect(status.output.contains("node\(node)"), "\(status.output)")
+        }
+        let leaderCluster = "127.0.0.1:\(try #require(cluster.nodes[leader].address.port) + 1)"
+        #expect(status.output.contains("\(leaderCluster), leader, "), "\(status.output)")
+        #expect(status.output.contains("follower"), "\(status.output)")
+
+        let active = try await cluster.vaultform(["status"], node: leader)
+        #expect(active.output.contains("this node:         active"), "\(active.output)")
+
+        // A token with only the bootstrap manifest's policy may not read the raft configuration.
+        let created = try await cluster.client(node: leader).request(
+            .post, "auth/token/create", body: ["policies": ["cluster-bootstrap"], "ttl": "10m"])
+        let limited = try #require(created.json?["auth"]?["client_token"]?.stringValue)
+        let denied = try await cluster.vaultform(["status"], node: standby, token: limited)
+        #expect(denied.code == 0, "\(denied.all)")
+        #expect(denied.output.contains("raft peers:        not readable with this token"), "\(denied.output)")
+        #expect(!denied.all.contains(limited))
+    }
+}
