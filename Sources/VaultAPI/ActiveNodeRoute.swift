@@ -33,7 +33,7 @@ public final class ActiveNodeRoute: @unchecked Sendable {
     private let lock = NSLock()
     private var origin: URL?
     private var lastFinding: Finding = .configuredIsActive
-    private var lastLook: ContinuousClock.Instant?
+    private var looks = 0
 
     init() {}
 
@@ -47,14 +47,13 @@ public final class ActiveNodeRoute: @unchecked Sendable {
         lock.withLock {
             self.origin = origin
             lastFinding = finding
-            lastLook = ContinuousClock.now
+            looks += 1
         }
     }
 
-    /// Whether a look was made within `interval`, so a burst of failing requests looks once.
-    fileprivate func lookedRecently(within interval: Duration) -> Bool {
-        lock.withLock { lastLook.map { ContinuousClock.now - $0 < interval } ?? false }
-    }
+    /// How many looks have been made: a request that failed looks again only when nobody
+    /// has since it was sent, so a burst of failures looks about once.
+    var generation: Int { lock.withLock { looks } }
 }
 
 extension VaultClient {
@@ -81,19 +80,28 @@ extension VaultClient {
         do {
             leader = try await probe.leader()
         } catch {
-            // Not answered (an old server, a proxy that hides it): the configured node it is.
-            route.set(.configuredIsActive, origin: nil)
-            return .configuredIsActive
+            // Not answered. With an active node already found (the configured node may be the
+            // one that failed), keep it; else (an old server, a proxy that hides sys/leader)
+            // the configured node it is.
+            let kept = route.current
+            let finding = kept == nil ? .configuredIsActive : route.finding
+            route.set(finding, origin: kept)
+            return finding
         }
         guard leader.haEnabled, !leader.isSelf else {
             route.set(.configuredIsActive, origin: nil)
             return .configuredIsActive
         }
+        guard !leader.leaderAddress.isEmpty else {
+            let finding = ActiveNodeRoute.Finding.unroutable("it names no leader (an election under way?)")
+            route.set(finding, origin: nil)
+            return finding
+        }
         let finding: ActiveNodeRoute.Finding
         var origin: URL?
         switch StandbyRedirect.decide(
-            status: 307, location: leader.leaderAddress.isEmpty ? nil : leader.leaderAddress, requested: address,
-            followed: 0, limit: 1, allowInsecureHTTP: allowInsecureHTTP)
+            status: 307, location: leader.leaderAddress, requested: address, followed: 0, limit: 1,
+            allowInsecureHTTP: allowInsecureHTTP)
         {
         case .follow(let candidate, _)?:
             var check = probe
@@ -116,17 +124,17 @@ extension VaultClient {
         case .refuse(let reason)?:
             finding = .unroutable(reason.replacingOccurrences(of: "the standby redirected to", with: "the leader is"))
         case nil:
-            finding = .unroutable("it names no leader (an election under way?)")
+            finding = .unroutable("it names \(leader.leaderAddress) as the leader, an unusable address")
         }
         route.set(finding, origin: origin)
         logger.debug("active node: \(finding)")
         return finding
     }
 
-    /// Before a retry: looks for the active node again (at most every half second), since a
-    /// failure may mean the leader changed.
-    func refreshRoute() async {
-        guard let route, !route.lookedRecently(within: .milliseconds(500)) else { return }
+    /// Before a retry: looks for the active node again, since a failure may mean the leader
+    /// changed; unless another request has looked since `generation` (when this one was sent).
+    func refreshRoute(since generation: Int) async {
+        guard let route, route.generation == generation else { return }
         await lookForActiveNode(route)
     }
 }

@@ -171,6 +171,7 @@ public struct VaultClient: Sendable {
                 attemptTimeout = min(timeout, remaining)
             }
             let address = Self.display(target.origin ?? transport.baseURL)
+            let routeGeneration = route?.generation ?? 0
             let outcome: RetrySchedule.Outcome
             let failure: VaultError
             let attemptStarted = clock.now
@@ -229,7 +230,7 @@ public struct VaultClient: Sendable {
                 previousOutcome = outcome
                 try await Task.sleep(for: pause)
                 // A failure may mean the leader changed (a step-down, a failover).
-                if route != nil { await refreshRoute() }
+                if route != nil { await refreshRoute(since: routeGeneration) }
                 target = routed(exchange.start)
             case .fail(let reason):
                 let error = finalError(
