@@ -5,14 +5,18 @@ import VaultAPI
 /// A real three-node OpenBao cluster on raft storage, for tests of HA behaviour: each node a
 /// `bao server` (not dev mode) on its own free loopback ports (API and cluster), with its own
 /// data directory and configuration under one temporary directory, `retry_join` naming all
-/// three, `disable_mlock = true`. Stopped by PID (`stop()`; an exit handler stops what a
+/// three, `disable_mlock = true`, and raft's timing at `performance_multiplier = 1` (the
+/// production setting; the default 5 makes a new cluster wait 5-10 s to elect its first
+/// leader) and autopilot's intervals as OpenBao's own test clusters set them (so a joined
+/// node becomes a voter in about a second, not ten). Stopped by PID (`stop()`; an exit handler stops what a
 /// crashed test leaves, as for `DevServer`).
 ///
 /// `bootstrapped()` brings it to service with vaultform's own commands, as an operator would:
 /// `vaultform bootstrap` on the first node (initialise, unseal, apply a small manifest, keep
 /// the root token in a file), then `vaultform unseal` with the keys file on the other two once
-/// they have joined; it returns when the raft configuration lists three peers and both
-/// other nodes answer as unsealed standbys.
+/// they have joined; it returns when the raft configuration lists three voters (autopilot's
+/// stabilization time set to 1 s, so that takes seconds) and both other nodes answer as
+/// unsealed standbys.
 final class RaftCluster: @unchecked Sendable {
     /// The nodes, `node1` first (the one bootstrap initialises).
     let nodes: [DevServer]
@@ -49,6 +53,9 @@ final class RaftCluster: @unchecked Sendable {
                     storage "raft" {
                       path    = "\(data.path)"
                       node_id = "node\(index + 1)"
+                      performance_multiplier       = 1
+                      autopilot_reconcile_interval = "300ms"
+                      autopilot_update_interval    = "100ms"
                     \(joins)
                     }
                     listener "tcp" {
@@ -100,29 +107,42 @@ final class RaftCluster: @unchecked Sendable {
             ], environment: home)
         guard first.code == 0 else { throw failure("vaultform bootstrap on node1 failed:\n\(first.all)") }
         rootToken = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        // Autopilot promotes a joined node to voter once it has been healthy this long (10 s by
+        // default): shortened, so the cluster survives losing its leader seconds after it formed.
+        _ = try await client(node: 0).request(
+            .post, "sys/storage/raft/autopilot/configuration", body: ["server_stabilization_time": "1s"])
 
         // The others join (retry_join) once node1 is unsealed: they then report initialised.
-        for node in nodes.dropFirst() {
-            let probe = try VaultClient(address: node.address, timeout: .seconds(2), retryPolicy: .never)
-            while try await probe.sealStatus().initialized == false {
-                guard clock.now < end else { throw failure("\(node.address) did not join within \(deadline)") }
-                try await Task.sleep(for: .milliseconds(200))
+        // Both at once, as two operators would.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for node in nodes.dropFirst() {
+                group.addTask { [keysFile] in
+                    let probe = try VaultClient(address: node.address, timeout: .seconds(2), retryPolicy: .never)
+                    while try await probe.sealStatus().initialized == false {
+                        guard clock.now < end else { throw self.failure("\(node.address) did not join within \(deadline)") }
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    let unseal = try await StatusCommandTests.run(
+                        ["unseal", "--address", node.address.absoluteString, "--key-file", keysFile], environment: home)
+                    guard unseal.code == 0 else { throw self.failure("vaultform unseal on \(node.address) failed:\n\(unseal.all)") }
+                }
             }
-            let unseal = try await StatusCommandTests.run(
-                ["unseal", "--address", node.address.absoluteString, "--key-file", keysFile], environment: home)
-            guard unseal.code == 0 else { throw failure("vaultform unseal on \(node.address) failed:\n\(unseal.all)") }
+            try await group.waitForAll()
         }
-        // Three peers, and both followers unsealed standbys.
+        // Three voting peers, and both followers unsealed standbys.
         let leader = try client(node: 0)
         while true {
-            let peers = (try? await leader.request(.get, "sys/storage/raft/configuration"))?.data?["config"]?["servers"]?.arrayValue ?? []
+            let peers = (try? await leader.raftPeers()) ?? []
             var standbys = 0
             for node in nodes.dropFirst() {
                 let health = try? await VaultClient(address: node.address, timeout: .seconds(2), retryPolicy: .never).health()
                 if let health, !health.sealed, health.standby { standbys += 1 }
             }
-            if peers.count == 3 && standbys == 2 { break }
-            guard clock.now < end else { throw failure("the cluster did not form within \(deadline): \(peers.count) peers, \(standbys) standbys") }
+            let voters = peers.filter(\.voter).count
+            if voters == 3 && standbys == 2 { break }
+            guard clock.now < end else {
+                throw failure("the cluster did not form within \(deadline): \(peers.count) peers (\(voters) voters), \(standbys) standbys")
+            }
             try await Task.sleep(for: .milliseconds(200))
         }
         // Nothing of vaultform's left: the first apply of a test makes the lock's mount again.

@@ -12,8 +12,8 @@ import VaultAPI
 struct RaftClusterTests {
     /// A manifest of 32 objects under `prefix`: 4 KV v2 engines and a transit engine, an AppRole
     /// auth method, 16 policies, 8 AppRole roles, 1 secret schema with a generated password;
-    /// `extraPolicies` more policies on top.
-    static func manifest(_ prefix: String, extraPolicies: Int = 0, in directory: URL) throws -> String {
+    /// `extraPolicies` more policies and `extraRoles` more roles on top.
+    static func manifest(_ prefix: String, extraPolicies: Int = 0, extraRoles: Int = 0, in directory: URL) throws -> String {
         var yaml = "secrets_engines:\n"
         for index in 1...4 { yaml += "  - { path: \(prefix)-kv\(index), type: kv-v2 }\n" }
         yaml += "  - { path: \(prefix)-tr, type: transit }\n"
@@ -22,7 +22,7 @@ struct RaftClusterTests {
             yaml += "  - { name: \(prefix)-pol-\(index), rules: [{ path: \"\(prefix)-kv\(index % 4 + 1)/data/app-\(index)/*\", capabilities: [read, list] }] }\n"
         }
         yaml += "approle_roles:\n"
-        for index in 1...8 {
+        for index in 1...(8 + extraRoles) {
             yaml += "  - { name: r\(index), mount: \(prefix)-ar, token_ttl: 1h, token_policies: [\(prefix)-pol-\(index)] }\n"
         }
         yaml += """
@@ -120,5 +120,52 @@ struct RaftClusterTests {
         #expect(denied.code == 0, "\(denied.all)")
         #expect(denied.output.contains("raft peers:        not readable with this token"), "\(denied.output)")
         #expect(!denied.all.contains(limited))
+    }
+
+    @Test("a leader step-down in the middle of an apply of 200 objects through a standby: the run ends converged (or a rerun does), the lock released")
+    func stepDownDuringApply() async throws {
+        let cluster = try await RaftCluster.shared()
+        let directory = try scratchDirectory("vf-raft-stepdown")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 6 mounts, 150 policies, 40 roles, 1 secret: 197 objects.
+        let manifest = try Self.manifest("sd", extraPolicies: 134, extraRoles: 32, in: directory)
+        let leader = try await cluster.leaderIndex()
+        let standby = try #require(try await cluster.standbyIndexes().first)
+        let observer = try cluster.client(node: leader)
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let run = Task { try await cluster.vaultform(["apply", manifest, "--auto-approve"], node: standby) }
+        // Step down once the apply is writing (its first policies are there).
+        while (try? await observer.request(.get, "sys/policies/acl/sd-pol-1")) == nil {
+            guard clock.now - started < .seconds(30) else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let steppedDownAt = clock.now - started
+        try await cluster.bao(["operator", "step-down"], node: leader)
+        let apply = try await run.value
+        let took = clock.now - started
+        var newLeader = 0
+        while clock.now - started < .seconds(60) {
+            if let index = try? await cluster.leaderIndex() { newLeader = index; break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        print("step-down at \(steppedDownAt) into the apply; apply ended after \(took) with exit \(apply.code); active node now node\(newLeader + 1) (was node\(leader + 1))")
+        if apply.code != 0 {
+            // A clear error, and the lock released or its force-unlock named; a rerun converges.
+            #expect(apply.error.contains("error:") && apply.error.contains("Run apply again"), "\(apply.all)")
+            let state = try await cluster.client(node: newLeader).request(.get, "vaultform-lock/data/apply").data?["data"]?["state"]?.stringValue
+            #expect(state == "released" || apply.error.contains("vaultform force-unlock "), "lock \(state ?? "?"):\n\(apply.all)")
+            let again = try await cluster.vaultform(["apply", manifest, "--auto-approve"], node: standby)
+            #expect(again.code == 0, "rerun after: \(apply.error)\n\(again.all)")
+        } else {
+            #expect(apply.output.contains("Apply complete: 197 added"), "\(apply.all)")
+        }
+        for node in cluster.nodes.indices {
+            let plan = try await cluster.vaultform(["plan", manifest, "--detailed-exitcode"], node: node)
+            #expect(plan.code == 0, "plan through node\(node + 1):\n\(plan.all)")
+        }
+        let lock = try await cluster.client(node: try await cluster.leaderIndex()).request(.get, "vaultform-lock/data/apply")
+        #expect(lock.data?["data"]?["state"]?.stringValue == "released")
     }
 }
