@@ -13,9 +13,9 @@ import Foundation
 /// of them at once (decision 0008).
 ///
 /// Shared by a client's copies (`with(token:)` and the like), so one refresh serves them all.
-/// A request that fails in a way a change of leader explains (no answer, 5xx, sealed) makes
-/// the route look again before its retry: after a step-down or a failover the requests move to
-/// the new active node.
+/// A request that fails in a retryable way (no answer, 5xx, sealed) makes the route look again
+/// before its retry, and a request made when the last look is over two seconds old looks
+/// first: after a step-down or a failover the requests move to the new active node.
 public final class ActiveNodeRoute: @unchecked Sendable {
     /// What looking for the active node found.
     public enum Finding: Sendable, Equatable {
@@ -34,8 +34,15 @@ public final class ActiveNodeRoute: @unchecked Sendable {
     private var origin: URL?
     private var lastFinding: Finding = .configuredIsActive
     private var looks = 0
+    private var lastLook = ContinuousClock.now
+    /// How old the last look may be before a request looks again first: a step-down that
+    /// completes between two requests (no request failing meanwhile) leaves the old leader a
+    /// standby answering reads from its copy, for at most this long.
+    let recheckInterval: Duration
 
-    init() {}
+    init(recheckInterval: Duration = .seconds(2)) {
+        self.recheckInterval = recheckInterval
+    }
 
     /// The active node's origin, or nil for the configured address.
     var current: URL? { lock.withLock { origin } }
@@ -48,6 +55,17 @@ public final class ActiveNodeRoute: @unchecked Sendable {
             self.origin = origin
             lastFinding = finding
             looks += 1
+            lastLook = ContinuousClock.now
+        }
+    }
+
+    /// Whether the caller should look again because the last look is older than
+    /// `recheckInterval`; true for one caller only (the look is marked as under way).
+    fileprivate func claimRecheck() -> Bool {
+        lock.withLock {
+            guard ContinuousClock.now - lastLook >= recheckInterval else { return false }
+            lastLook = ContinuousClock.now
+            return true
         }
     }
 
@@ -61,8 +79,14 @@ extension VaultClient {
     /// whenever the configured node is a standby, with what the first look found. Per-node
     /// requests (unseal, seal status of one node) belong on a client without a route.
     public func routedToActiveNode() async -> (client: VaultClient, finding: ActiveNodeRoute.Finding) {
+        await routedToActiveNode(recheckInterval: .seconds(2))
+    }
+
+    /// `routedToActiveNode()`, looking again before a request whenever the last look is older
+    /// than `recheckInterval`.
+    func routedToActiveNode(recheckInterval: Duration) async -> (client: VaultClient, finding: ActiveNodeRoute.Finding) {
         var copy = self
-        let route = ActiveNodeRoute()
+        let route = ActiveNodeRoute(recheckInterval: recheckInterval)
         copy.route = route
         let finding = await copy.lookForActiveNode(route)
         return (copy, finding)
@@ -129,6 +153,13 @@ extension VaultClient {
         route.set(finding, origin: origin)
         logger.debug("active node: \(finding)")
         return finding
+    }
+
+    /// Before a request: looks for the active node again when the last look is older than
+    /// the route's `recheckInterval` (one request of a burst does; the others go on).
+    func recheckRoute() async {
+        guard let route, route.claimRecheck() else { return }
+        await lookForActiveNode(route)
     }
 
     /// Before a retry: looks for the active node again, since a failure may mean the leader

@@ -148,6 +148,7 @@ public struct VaultClient: Sendable {
         var schedule = RetrySchedule(
             policy: retryPolicy, repeatable: Self.isSafe(method) || idempotent,
             budget: limitAt.map { $0 - started }, seed: UInt64.random(in: .min ... .max))
+        if route != nil { await recheckRoute() }
         var target = routed(exchange.start)
         var last: (failure: VaultError, outcome: RetrySchedule.Outcome)?
         var previousOutcome: RetrySchedule.Outcome?

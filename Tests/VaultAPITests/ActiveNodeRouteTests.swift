@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VaultAPI
+@testable import VaultAPI
 
 /// `routedToActiveNode()`: when the configured node is a standby, requests go to the active
 /// node `sys/leader` names, under the rules a standby's redirect obeys; otherwise (and when
@@ -101,5 +101,30 @@ struct ActiveNodeRouteTests {
             "http://127.0.0.2:8200 /v1/sys/mounts", "configured /v1/sys/leader", "configured /v1/sys/mounts",
         ])
         #expect(routed.activeNode == .configuredIsActive)
+    }
+
+    @Test("a request made when the last look is old enough looks first: a step-down between two requests moves the run too")
+    func rechecksWhenOld() async throws {
+        let transport = ScriptedTransport([
+            Self.leader("http://127.0.0.2:8200"), Self.activeHealth,
+            Self.leader("http://127.0.0.3:8200"), Self.activeHealth,
+            scriptedOK,
+        ])
+        let (routed, _) = await VaultClient(transport: transport).routedToActiveNode(recheckInterval: .zero)
+        _ = try await routed.request(.get, "sys/mounts")
+        let sent = transport.requests.map { "\($0.origin?.absoluteString ?? "configured") \($0.path.split(separator: "?")[0])" }
+        #expect(sent == [
+            "configured /v1/sys/leader", "http://127.0.0.2:8200 /v1/sys/health",
+            "configured /v1/sys/leader", "http://127.0.0.3:8200 /v1/sys/health", "http://127.0.0.3:8200 /v1/sys/mounts",
+        ])
+    }
+
+    @Test("within the recheck interval no request looks again")
+    func noRecheckWhenRecent() async throws {
+        let transport = ScriptedTransport([Self.leader("http://127.0.0.2:8200"), Self.activeHealth, scriptedOK])
+        let (routed, _) = await VaultClient(transport: transport).routedToActiveNode()
+        for _ in 0..<3 { _ = try await routed.request(.get, "sys/mounts") }
+        #expect(transport.requests.count == 5)
+        #expect(transport.requests.dropFirst().allSatisfy { $0.origin?.absoluteString == "http://127.0.0.2:8200" })
     }
 }
