@@ -34,6 +34,7 @@ public final class ActiveNodeRoute: @unchecked Sendable {
     private var origin: URL?
     private var lastFinding: Finding = .configuredIsActive
     private var looks = 0
+    private var sawHA = false
     private var lastLook = ContinuousClock.now
     /// How old the last look may be before a request looks again first: a step-down that
     /// completes between two requests (no request failing meanwhile) leaves the old leader a
@@ -49,6 +50,11 @@ public final class ActiveNodeRoute: @unchecked Sendable {
 
     /// What the last look found.
     public var finding: Finding { lock.withLock { lastFinding } }
+
+    /// Whether a look has found the server in HA mode (`sys/leader`'s `ha_enabled`).
+    var highlyAvailable: Bool { lock.withLock { sawHA } }
+
+    fileprivate func markHA() { lock.withLock { sawHA = true } }
 
     fileprivate func set(_ finding: Finding, origin: URL?) {
         lock.withLock {
@@ -89,6 +95,8 @@ extension VaultClient {
         let route = ActiveNodeRoute(recheckInterval: recheckInterval)
         copy.route = route
         let finding = await copy.lookForActiveNode(route)
+        // Not an HA server (or one that does not say): nothing to follow, nothing to recheck.
+        if !route.highlyAvailable { copy.route = nil }
         return (copy, finding)
     }
 
@@ -112,6 +120,7 @@ extension VaultClient {
             route.set(finding, origin: kept)
             return finding
         }
+        if leader.haEnabled { route.markHA() }
         guard leader.haEnabled, !leader.isSelf else {
             route.set(.configuredIsActive, origin: nil)
             return .configuredIsActive

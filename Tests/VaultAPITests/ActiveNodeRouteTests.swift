@@ -25,6 +25,15 @@ struct ActiveNodeRouteTests {
         #expect(transport.requests[0].path == "/v1/sys/leader")
     }
 
+    @Test("a server without HA is never asked again")
+    func notHA() async throws {
+        let transport = ScriptedTransport([.respond(200, #"{"ha_enabled":false,"is_self":false,"leader_address":""}"#), scriptedOK])
+        let (client, _) = await VaultClient(transport: transport).routedToActiveNode(recheckInterval: .zero)
+        #expect(client.activeNode == nil)
+        for _ in 0..<3 { _ = try await client.request(.get, "sys/mounts") }
+        #expect(transport.requests.count == 4)
+    }
+
     @Test("the active node itself, or a server without HA: nothing changes")
     func configuredIsActive() async throws {
         for answer in [Self.leader("http://127.0.0.1:8200", isSelf: true), .respond(200, #"{"ha_enabled":false,"is_self":false,"leader_address":""}"#)] {
