@@ -12,7 +12,9 @@ struct UnsealCommand: AsyncParsableCommand {
         discussion: """
             Reads key shares from --key-file (a file holding one share, or the JSON keys file \
             `vaultform bootstrap` writes), or asks for them on the terminal without echoing \
-            them, until the server's threshold is met. Reports progress (2/3), never a share.
+            them, until the server's threshold is met. Reports progress (2/3), never a share. \
+            A raft node joining its cluster (retry_join) unseals a moment after the threshold \
+            is met, once the leader has sent it the keyring: unseal waits up to 60 s for that.
 
             Examples:
               vaultform unseal --address https://vault.example:8200
