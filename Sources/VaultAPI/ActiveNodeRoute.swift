@@ -90,11 +90,22 @@ extension VaultClient {
 
     /// `routedToActiveNode()`, looking again before a request whenever the last look is older
     /// than `recheckInterval`.
-    func routedToActiveNode(recheckInterval: Duration) async -> (client: VaultClient, finding: ActiveNodeRoute.Finding) {
+    func routedToActiveNode(
+        recheckInterval: Duration, leaderWait: Duration = VaultClient.leaderWait
+    ) async -> (client: VaultClient, finding: ActiveNodeRoute.Finding) {
         var copy = self
         let route = ActiveNodeRoute(recheckInterval: recheckInterval)
         copy.route = route
-        let finding = await copy.lookForActiveNode(route)
+        var finding = await copy.lookForActiveNode(route)
+        // A standby that knows no leader yet (an election, or a node just restarted that has
+        // not heard from the leader) answers reads from a copy that may be far behind: wait
+        // a little for a leader before settling for it.
+        let clock = ContinuousClock()
+        let waitUntil = clock.now + leaderWait
+        while finding == Self.noLeaderKnown, clock.now < waitUntil {
+            try? await Task.sleep(for: .milliseconds(250))
+            finding = await copy.lookForActiveNode(route)
+        }
         // Not an HA server (or one that does not say): nothing to follow, nothing to recheck.
         if !route.highlyAvailable { copy.route = nil }
         return (copy, finding)
@@ -126,9 +137,8 @@ extension VaultClient {
             return .configuredIsActive
         }
         guard !leader.leaderAddress.isEmpty else {
-            let finding = ActiveNodeRoute.Finding.unroutable("it names no leader (an election under way?)")
-            route.set(finding, origin: nil)
-            return finding
+            route.set(Self.noLeaderKnown, origin: nil)
+            return Self.noLeaderKnown
         }
         let finding: ActiveNodeRoute.Finding
         var origin: URL?
@@ -163,6 +173,13 @@ extension VaultClient {
         logger.debug("active node: \(finding)")
         return finding
     }
+
+    /// What a standby that names no leader amounts to.
+    static let noLeaderKnown = ActiveNodeRoute.Finding.unroutable(
+        "it names no leader (an election under way, or the node has not heard from the leader yet)")
+
+    /// How long `routedToActiveNode()` waits for a standby that names no leader to name one.
+    static let leaderWait: Duration = .seconds(10)
 
     /// Before a request: looks for the active node again when the last look is older than
     /// the route's `recheckInterval` (one request of a burst does; the others go on).

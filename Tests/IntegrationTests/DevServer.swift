@@ -263,7 +263,9 @@ final class DevServer: @unchecked Sendable {
 
     /// Starts the server again after `stop()`: the same port, root token and configuration
     /// (and an empty store, as a dev server keeps nothing). Waits until it is healthy.
-    func relaunch(deadline: Duration = .seconds(30)) async throws {
+    /// With `untilHealthy: false` (a node of a `RaftCluster`, which starts sealed), it waits
+    /// only until the server answers.
+    func relaunch(deadline: Duration = .seconds(30), untilHealthy: Bool = true) async throws {
         guard !isRunning else { throw DevServerError(message: "relaunch() needs the server stopped first") }
         let launches = lock.withLock { current.launches } + 1
         let logFile = directory.appendingPathComponent("server-relaunch-\(launches).log")
@@ -275,6 +277,7 @@ final class DevServer: @unchecked Sendable {
         let process = try Self.launch(binary: binary, arguments: arguments, home: directory, log: log)
         lock.withLock { current = (process, logFile, launches) }
         ServerRegistry.shared.register(process.processIdentifier)
+        guard untilHealthy else { return try await waitUntilAnswering(deadline: deadline) }
         switch await waitUntilHealthy(deadline: deadline) {
         case .healthy:
             return

@@ -168,6 +168,7 @@ final class RaftCluster: @unchecked Sendable {
 
     /// The index of the active node, from each node's own `sys/health`.
     func leaderIndex() async throws -> Int {
+        // (A node that is down simply does not answer.)
         for (index, node) in nodes.enumerated() {
             let health = try? await VaultClient(address: node.address, timeout: .seconds(2), retryPolicy: .never).health()
             if let health, !health.sealed, !health.standby { return index }
@@ -175,10 +176,33 @@ final class RaftCluster: @unchecked Sendable {
         throw failure("no node says it is active")
     }
 
-    /// Indexes of the nodes that are not the active one.
+    /// Indexes of the nodes that answer as unsealed standbys.
     func standbyIndexes() async throws -> [Int] {
-        let leader = try await leaderIndex()
-        return nodes.indices.filter { $0 != leader }
+        var standbys: [Int] = []
+        for (index, node) in nodes.enumerated() {
+            let health = try? await VaultClient(address: node.address, timeout: .seconds(2), retryPolicy: .never).health()
+            if let health, !health.sealed, health.standby { standbys.append(index) }
+        }
+        return standbys
+    }
+
+    /// Starts node `index` again after it was stopped or killed (same ports, configuration and
+    /// data), unseals it with `vaultform unseal` and the keys file, and waits until it answers
+    /// as an unsealed standby.
+    func restart(node index: Int, deadline: Duration = .seconds(30)) async throws {
+        let node = nodes[index]
+        try await node.relaunch(deadline: deadline, untilHealthy: false)
+        let unseal = try await StatusCommandTests.run(
+            ["unseal", "--address", node.address.absoluteString, "--key-file", keysFile], environment: ["HOME": directory.path])
+        guard unseal.code == 0 else { throw failure("vaultform unseal on restarted node\(index + 1) failed:\n\(unseal.all)") }
+        let clock = ContinuousClock()
+        let end = clock.now + deadline
+        let probe = try VaultClient(address: node.address, timeout: .seconds(2), retryPolicy: .never)
+        while true {
+            if let health = try? await probe.health(), !health.sealed, health.standby { return }
+            guard clock.now < end else { throw failure("restarted node\(index + 1) was not a standby within \(deadline)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     /// Runs vaultform against node `index` with the root token (or `token`).

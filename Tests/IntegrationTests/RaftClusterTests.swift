@@ -3,6 +3,10 @@ import Testing
 import TestSupport
 import VaultAPI
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// vaultform against a real three-node raft cluster (`RaftCluster`, brought to service by
 /// `vaultform bootstrap` and `vaultform unseal`). OpenBao's standbys answer reads from their
 /// own copy and forward writes, so these check that what vaultform reads after writing sees
@@ -42,6 +46,13 @@ struct RaftClusterTests {
         let manifest = try Self.manifest("sb", in: directory)
         let leader = try await cluster.leaderIndex()
         let standby = try #require(try await cluster.standbyIndexes().first)
+        // Fresh as far as vaultform goes, whichever test ran before: no lock mount on any node.
+        if (try await cluster.client(node: leader).request(.get, "sys/mounts")).data?["vaultform-lock/"] != nil {
+            _ = try await cluster.client(node: leader).request(.delete, "sys/mounts/vaultform-lock")
+            try await cluster.waitUntilEveryNode { client in
+                (try? await client.request(.get, "sys/mounts"))?.data?["vaultform-lock/"] == nil
+            }
+        }
 
         let clock = ContinuousClock()
         let started = clock.now
@@ -153,6 +164,7 @@ struct RaftClusterTests {
         print("step-down at \(steppedDownAt) into the apply; apply ended after \(took) with exit \(apply.code); active node now node\(newLeader + 1) (was node\(leader + 1))")
         if apply.code != 0 {
             // A clear error, and the lock released or its force-unlock named; a rerun converges.
+            print("the apply stopped with: \(apply.error.split(separator: "\n").first { $0.hasPrefix("error:") } ?? "?")")
             #expect(apply.error.contains("error:") && apply.error.contains("Run apply again"), "\(apply.all)")
             let state = try await cluster.client(node: newLeader).request(.get, "vaultform-lock/data/apply").data?["data"]?["state"]?.stringValue
             #expect(state == "released" || apply.error.contains("vaultform force-unlock "), "lock \(state ?? "?"):\n\(apply.all)")
@@ -167,5 +179,56 @@ struct RaftClusterTests {
         }
         let lock = try await cluster.client(node: try await cluster.leaderIndex()).request(.get, "vaultform-lock/data/apply")
         #expect(lock.data?["data"]?["state"]?.stringValue == "released")
+    }
+
+    @Test("the leader killed (SIGKILL) in the middle of an apply of 200 objects through a standby: converged, or a clear error and a rerun converges; the node restarted and unsealed rejoins")
+    func leaderKilledDuringApply() async throws {
+        let cluster = try await RaftCluster.shared()
+        let directory = try scratchDirectory("vf-raft-kill")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifest = try Self.manifest("lk", extraPolicies: 134, extraRoles: 32, in: directory)
+        let leader = try await cluster.leaderIndex()
+        let standby = try #require(try await cluster.standbyIndexes().first)
+        let observer = try cluster.client(node: standby)
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let run = Task { try await cluster.vaultform(["apply", manifest, "--auto-approve"], node: standby) }
+        while (try? await observer.request(.get, "sys/policies/acl/lk-pol-1")) == nil {
+            guard clock.now - started < .seconds(30) else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let killedAt = clock.now - started
+        kill(cluster.nodes[leader].pid, SIGKILL)
+        var newLeader = -1
+        while clock.now - started < .seconds(60) {
+            if let index = try? await cluster.leaderIndex(), index != leader { newLeader = index; break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let electedAfter = clock.now - started - killedAt
+        let apply = try await run.value
+        let took = clock.now - started
+        print("leader node\(leader + 1) killed at \(killedAt) into the apply; node\(newLeader + 1) active \(electedAfter) later; apply ended after \(took) with exit \(apply.code)")
+        #expect(newLeader >= 0)
+        if apply.code != 0 {
+            print("the apply stopped with: \(apply.error.split(separator: "\n").first { $0.hasPrefix("error:") } ?? "?")")
+            #expect(apply.error.contains("error:") && apply.error.contains("Run apply again"), "\(apply.all)")
+            let state = try await cluster.client(node: newLeader).request(.get, "vaultform-lock/data/apply").data?["data"]?["state"]?.stringValue
+            #expect(state == "released" || apply.error.contains("vaultform force-unlock "), "lock \(state ?? "?"):\n\(apply.all)")
+            let again = try await cluster.vaultform(["apply", manifest, "--auto-approve"], node: standby)
+            #expect(again.code == 0, "rerun after: \(apply.error)\n\(again.all)")
+        } else {
+            #expect(apply.output.contains("Apply complete: 197 added"), "\(apply.all)")
+        }
+        for node in cluster.nodes.indices where node != leader {
+            let plan = try await cluster.vaultform(["plan", manifest, "--detailed-exitcode"], node: node)
+            #expect(plan.code == 0, "plan through node\(node + 1):\n\(plan.all)")
+        }
+        // Back to three: the killed node restarts sealed, is unsealed by vaultform, and follows.
+        let restartStarted = clock.now
+        try await cluster.restart(node: leader)
+        print("node\(leader + 1) restarted, unsealed and a standby again after \(clock.now - restartStarted)")
+        let plan = try await cluster.vaultform(["plan", manifest, "--detailed-exitcode"], node: leader)
+        #expect(plan.code == 0, "plan through the restarted node\(leader + 1):\n\(plan.all)")
     }
 }

@@ -55,7 +55,8 @@ struct ActiveNodeRouteTests {
         ]
         for (address, reason) in cases {
             let transport = ScriptedTransport([Self.leader(address), scriptedOK])
-            let (client, finding) = await VaultClient(transport: transport, token: "s.canary").routedToActiveNode()
+            let (client, finding) = await VaultClient(transport: transport, token: "s.canary").routedToActiveNode(
+                recheckInterval: .seconds(2), leaderWait: .zero)
             guard case .unroutable(let text) = finding else {
                 Issue.record("\(address): \(finding)")
                 continue
@@ -135,5 +136,14 @@ struct ActiveNodeRouteTests {
         for _ in 0..<3 { _ = try await routed.request(.get, "sys/mounts") }
         #expect(transport.requests.count == 5)
         #expect(transport.requests.dropFirst().allSatisfy { $0.origin?.absoluteString == "http://127.0.0.2:8200" })
+    }
+
+    @Test("a standby that names no leader yet is asked again until it does (an election, a node just restarted)")
+    func waitsForLeader() async throws {
+        let transport = ScriptedTransport([Self.leader(""), Self.leader(""), Self.leader("http://127.0.0.2:8200"), Self.activeHealth, scriptedOK])
+        let (client, finding) = await VaultClient(transport: transport).routedToActiveNode()
+        #expect(finding == .routed("http://127.0.0.2:8200"))
+        _ = try await client.request(.get, "sys/mounts")
+        #expect(transport.requests.last?.origin?.absoluteString == "http://127.0.0.2:8200")
     }
 }
