@@ -174,6 +174,18 @@ extension VaultClient {
         return finding
     }
 
+    /// Looks for the active node again now, and says whether requests go elsewhere than
+    /// before (the leader changed). For a read-back that disagrees with the write just made:
+    /// when the leader changed, the read may have come from the old one, now a standby
+    /// answering from its copy, and is worth repeating; when it did not, the disagreement is
+    /// real. False for a client without a route.
+    public func reconfirmActiveNode() async -> Bool {
+        guard let route else { return false }
+        let before = route.current
+        await lookForActiveNode(route)
+        return route.current != before
+    }
+
     /// What a standby that names no leader amounts to.
     static let noLeaderKnown = ActiveNodeRoute.Finding.unroutable(
         "it names no leader (an election under way, or the node has not heard from the leader yet)")

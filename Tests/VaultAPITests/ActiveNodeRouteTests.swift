@@ -146,4 +146,18 @@ struct ActiveNodeRouteTests {
         _ = try await client.request(.get, "sys/mounts")
         #expect(transport.requests.last?.origin?.absoluteString == "http://127.0.0.2:8200")
     }
+
+    @Test("reconfirmActiveNode says whether the leader moved: true once it has, false when it has not or without a route")
+    func reconfirm() async throws {
+        let transport = ScriptedTransport([
+            Self.leader("http://127.0.0.2:8200"), Self.activeHealth,
+            Self.leader("http://127.0.0.2:8200"), Self.activeHealth,
+            Self.leader("http://127.0.0.3:8200"), Self.activeHealth,
+        ])
+        let (client, _) = await VaultClient(transport: transport).routedToActiveNode()
+        #expect(await client.reconfirmActiveNode() == false)
+        #expect(await client.reconfirmActiveNode() == true)
+        #expect(client.activeNode == .routed("http://127.0.0.3:8200"))
+        #expect(await VaultClient(transport: ScriptedTransport([scriptedOK])).reconfirmActiveNode() == false)
+    }
 }
