@@ -112,8 +112,14 @@ extension VaultClient {
     }
 
     /// What the configured node says about the leader, decided and checked; sets `route`.
+    ///
+    /// With `keepingRoute` (a look made during a run), an active node that cannot be used
+    /// leaves the route where it was rather than sending the run back to the configured
+    /// standby: during an election that standby may answer reads from a copy that lacks a
+    /// write the old leader acknowledged (seen: a policy read back as absent right after its
+    /// write, the leader killed in between).
     @discardableResult
-    func lookForActiveNode(_ route: ActiveNodeRoute) async -> ActiveNodeRoute.Finding {
+    func lookForActiveNode(_ route: ActiveNodeRoute, keepingRoute: Bool = false) async -> ActiveNodeRoute.Finding {
         // Asked of the configured node itself, once, without the route.
         var probe = self
         probe.route = nil
@@ -137,7 +143,7 @@ extension VaultClient {
             return .configuredIsActive
         }
         guard !leader.leaderAddress.isEmpty else {
-            route.set(Self.noLeaderKnown, origin: nil)
+            route.set(Self.noLeaderKnown, origin: keepingRoute ? route.current : nil)
             return Self.noLeaderKnown
         }
         let finding: ActiveNodeRoute.Finding
@@ -169,7 +175,7 @@ extension VaultClient {
         case nil:
             finding = .unroutable("it names \(leader.leaderAddress) as the leader, an unusable address")
         }
-        route.set(finding, origin: origin)
+        route.set(finding, origin: origin ?? (keepingRoute ? route.current : nil))
         logger.debug("active node: \(finding)")
         return finding
     }
@@ -182,7 +188,7 @@ extension VaultClient {
     public func reconfirmActiveNode() async -> Bool {
         guard let route else { return false }
         let before = route.current
-        await lookForActiveNode(route)
+        await lookForActiveNode(route, keepingRoute: true)
         return route.current != before
     }
 
@@ -197,13 +203,24 @@ extension VaultClient {
     /// the route's `recheckInterval` (one request of a burst does; the others go on).
     func recheckRoute() async {
         guard let route, route.claimRecheck() else { return }
-        await lookForActiveNode(route)
+        await lookForActiveNode(route, keepingRoute: true)
     }
 
     /// Before a retry: looks for the active node again, since a failure may mean the leader
     /// changed; unless another request has looked since `generation` (when this one was sent).
     func refreshRoute(since generation: Int) async {
         guard let route, route.generation == generation else { return }
-        await lookForActiveNode(route)
+        var finding = await lookForActiveNode(route, keepingRoute: true)
+        // Routed, and the leader cannot be used (killed, an election under way): ask again for
+        // a while, so the retry goes to the new leader rather than spending its attempts.
+        let clock = ContinuousClock()
+        let end = clock.now + Self.electionWait
+        while case .unroutable = finding, route.current != nil, clock.now < end {
+            try? await Task.sleep(for: .milliseconds(250))
+            finding = await lookForActiveNode(route, keepingRoute: true)
+        }
     }
+
+    /// How long a failed request of a routed run waits for a new leader before its retry.
+    static let electionWait: Duration = .seconds(5)
 }

@@ -160,4 +160,24 @@ struct ActiveNodeRouteTests {
         #expect(client.activeNode == .routed("http://127.0.0.3:8200"))
         #expect(await VaultClient(transport: ScriptedTransport([scriptedOK])).reconfirmActiveNode() == false)
     }
+
+    @Test("the leader gone in the middle of a run: the route stays off the configured standby until a new leader answers")
+    func keepsRouteThroughElection() async throws {
+        let transport = ScriptedTransport([
+            Self.leader("http://127.0.0.2:8200"), Self.activeHealth,
+            .fail(.connectionRefused),
+            Self.leader("http://127.0.0.2:8200"), .fail(.connectionRefused),
+            Self.leader("http://127.0.0.3:8200"), Self.activeHealth,
+            scriptedOK,
+        ])
+        var client = VaultClient(transport: transport, retryPolicy: Self.quick)
+        client.requestDeadline = .seconds(10)
+        let (routed, _) = await client.routedToActiveNode()
+        _ = try await routed.request(.get, "sys/policies/acl/p")
+        let origins = transport.requests.map { $0.origin?.absoluteString ?? "configured" }
+        #expect(origins == [
+            "configured", "http://127.0.0.2:8200", "http://127.0.0.2:8200", "configured", "http://127.0.0.2:8200", "configured",
+            "http://127.0.0.3:8200", "http://127.0.0.3:8200",
+        ])
+    }
 }
