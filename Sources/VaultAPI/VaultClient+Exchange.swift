@@ -126,8 +126,12 @@ extension VaultClient {
                     && (messages.contains { $0.localizedCaseInsensitiveContains("sealed") } || json?["sealed"]?.boolValue == true)
                 let retryAfter = RetrySchedule.retryAfter(response.headers["Retry-After"], now: now)
                 // A KV v2 mount enabled a moment ago answers 400 "Upgrading from non-versioned
-                // to versioned data…" until its storage is ready.
-                let upgrading = status == 400 && messages.contains { $0.contains("Upgrading from non-versioned to versioned data") }
+                // to versioned data…" until its storage is ready; a standby answering reads
+                // itself says "Waiting for the primary to upgrade from non-versioned…" meanwhile.
+                let upgrading = status == 400 && messages.contains {
+                    $0.contains("Upgrading from non-versioned to versioned data")
+                        || $0.contains("Waiting for the primary to upgrade from non-versioned to versioned data")
+                }
                 return .failure(error, sealed ? .sealed : upgrading ? .upgrading : .status(status, retryAfter: retryAfter))
             }
             return .success(VaultResponse(status: status, headers: response.headers, json: json))

@@ -43,6 +43,11 @@ public struct VaultClient: Sendable {
     /// (`--allow-insecure-http`); without it such a redirect is refused before anything,
     /// the token included, is sent there.
     public var allowInsecureHTTP = false
+    /// Where requests go instead of `address` while the configured node is a standby (set by
+    /// `routedToActiveNode()`, shared by copies); nil sends every request to `address`.
+    var route: ActiveNodeRoute?
+    /// What the last look for the active node found; nil when this client has no route.
+    public var activeNode: ActiveNodeRoute.Finding? { route?.finding }
     private var deadlineAt: ContinuousClock.Instant?
     private let transport: any HTTPTransport
 
@@ -143,7 +148,8 @@ public struct VaultClient: Sendable {
         var schedule = RetrySchedule(
             policy: retryPolicy, repeatable: Self.isSafe(method) || idempotent,
             budget: limitAt.map { $0 - started }, seed: UInt64.random(in: .min ... .max))
-        var target = exchange.start
+        if route != nil { await recheckRoute() }
+        var target = routed(exchange.start)
         var last: (failure: VaultError, outcome: RetrySchedule.Outcome)?
         var previousOutcome: RetrySchedule.Outcome?
 
@@ -166,6 +172,7 @@ public struct VaultClient: Sendable {
                 attemptTimeout = min(timeout, remaining)
             }
             let address = Self.display(target.origin ?? transport.baseURL)
+            let routeGeneration = route?.generation ?? 0
             let outcome: RetrySchedule.Outcome
             let failure: VaultError
             let attemptStarted = clock.now
@@ -223,7 +230,9 @@ public struct VaultClient: Sendable {
                 }
                 previousOutcome = outcome
                 try await Task.sleep(for: pause)
-                target = exchange.start
+                // A failure may mean the leader changed (a step-down, a failover).
+                if route != nil { await refreshRoute(since: routeGeneration) }
+                target = routed(exchange.start)
             case .fail(let reason):
                 let error = finalError(
                     failure, outcome: outcome, reason: reason, attempts: schedule.attempts, elapsed: elapsed, limit: limit,
@@ -231,6 +240,14 @@ public struct VaultClient: Sendable {
                 throw await explainingDenial(error)
             }
         }
+    }
+
+    /// The first attempt's target, sent to the active node when the route names one.
+    private func routed(_ start: Target) -> Target {
+        guard start.origin == nil, let origin = route?.current else { return start }
+        var target = start
+        target.origin = origin
+        return target
     }
 
     /// The error a request ends with once the schedule stops: sealed when the server stayed

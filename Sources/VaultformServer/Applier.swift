@@ -285,6 +285,12 @@ public struct Applier: Sendable {
             live = try await readBack(freshNames: true)
             check = Planner.compare(DesiredState.Entry(resource: desired, location: operation.location), live)
         }
+        if check.action != .noop, await client.reconfirmActiveNode() {
+            // The leader changed under the run (a step-down): the read may have come from the
+            // old one, now a standby answering from its copy. Read again from the new one.
+            live = try await readBack(freshNames: definition.readsServerNames)
+            check = Planner.compare(DesiredState.Entry(resource: desired, location: operation.location), live)
+        }
         guard check.action != .noop else { return }
         let fields = check.changes.map { change in
             "\(change.field) reads back as \(change.before.map { "\($0)" } ?? "nothing"), not \(change.after.map { "\($0)" } ?? "nothing")"
@@ -300,7 +306,12 @@ public struct Applier: Sendable {
 
     /// Reads a secret back: every filled field must be there and valid for its declaration.
     func verify(_ write: SecretWrite) async throws {
-        let stored = try await StoredSecret.read(write.mount, write.path, client: client)
+        var stored = try await StoredSecret.read(write.mount, write.path, client: client)
+        // A field missing after the write, and the leader changed meanwhile: read again from
+        // the new one (the old one, now a standby, answers from its copy).
+        if write.fills.contains(where: { stored.data[$0.field] == nil }), await client.reconfirmActiveNode() {
+            stored = try await StoredSecret.read(write.mount, write.path, client: client)
+        }
         for fill in write.fills {
             guard let value = stored.data[fill.field] else { throw ApplyError("`\(fill.field)` is not there after the write") }
             switch SecretValues.check(value, against: SecretField(fill.declaration, source: nil)) {

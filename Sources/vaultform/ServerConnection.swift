@@ -41,10 +41,26 @@ struct ServerConnection {
                 "no token: set VAULT_TOKEN (or BAO_TOKEN) or write ~/.vault-token, or log in with --approle-role-id-file (VAULT_ROLE_ID) or --jwt-role")
         }
         return try await report(configuration) {
-            let client = try options.client(for: configuration)
-            let identity = try await client.identity()
+            let configured = try options.client(for: configuration)
+            let identity = try await configured.identity()
+            let (client, finding) = await configured.routedToActiveNode()
+            if let note = activeNodeNote(finding, configured: configured.address) { Terminal.writeError(note + "\n") }
             let session = try await ConnectionSession.open(configuration, client: client, keepLoginToken: options.keepLoginToken)
             return ServerConnection(configuration: configuration, session: session, identity: identity)
+        }
+    }
+
+    /// The line that says where requests go when the configured node is a standby (decision
+    /// 0008); nil when it is the active node.
+    static func activeNodeNote(_ finding: ActiveNodeRoute.Finding, configured: URL) -> String? {
+        let shown = configured.absoluteString.hasSuffix("/") ? String(configured.absoluteString.dropLast()) : configured.absoluteString
+        switch finding {
+        case .configuredIsActive:
+            return nil
+        case .routed(let active):
+            return "note: \(shown) is a standby; sending requests to the active node at \(active), so every read sees the writes before it"
+        case .unroutable(let reason):
+            return "warning: \(shown) is a standby and its active node cannot be used: \(reason); requests stay on \(shown), which forwards writes but may answer reads from a copy that lags them"
         }
     }
 

@@ -212,6 +212,43 @@ final class DevServer: @unchecked Sendable {
         throw server.failure("did not answer within \(deadline)")
     }
 
+    /// Starts `bao server -config=<directory>/config.hcl` holding `config`, its output in
+    /// `<directory>/server.log`, and returns without waiting (a node of a `RaftCluster`, which
+    /// answers once its listener is up: see `waitUntilAnswering`). `rootToken` is empty.
+    static func launchConfigured(directory: URL, port: Int, config: String) throws -> DevServer {
+        ServerRegistry.shared.reapOrphans()
+        let binary = try locateBao()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let configFile = directory.appendingPathComponent("config.hcl")
+        try config.write(to: configFile, atomically: true, encoding: .utf8)
+        let logFile = directory.appendingPathComponent("server.log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logFile)
+        defer { try? log.close() }
+        let arguments = ["server", "-config=\(configFile.path)"]
+        let process = try launch(binary: binary, arguments: arguments, home: directory, log: log)
+        guard let address = URL(string: "http://127.0.0.1:\(port)") else { throw DevServerError(message: "bad address") }
+        let server = DevServer(
+            address: address, rootToken: "", process: process, directory: directory, logFile: logFile, caFile: nil,
+            binary: binary, arguments: arguments)
+        ServerRegistry.shared.register(server.pid)
+        return server
+    }
+
+    /// Waits until `sys/seal-status` answers (sealed or not), failing with the log's tail when
+    /// the process exits first or `deadline` passes.
+    func waitUntilAnswering(deadline: Duration = .seconds(30)) async throws {
+        let client = try VaultClient(address: address, timeout: .seconds(2), retryPolicy: .never)
+        let clock = ContinuousClock()
+        let end = clock.now + deadline
+        while clock.now < end {
+            guard isRunning else { throw failure("exited with status \(process.terminationStatus) before it answered") }
+            if (try? await client.sealStatus()) != nil { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw failure("did not answer within \(deadline)")
+    }
+
     private static func launch(binary: String, arguments: [String], home: URL, log: FileHandle) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -226,7 +263,9 @@ final class DevServer: @unchecked Sendable {
 
     /// Starts the server again after `stop()`: the same port, root token and configuration
     /// (and an empty store, as a dev server keeps nothing). Waits until it is healthy.
-    func relaunch(deadline: Duration = .seconds(30)) async throws {
+    /// With `untilHealthy: false` (a node of a `RaftCluster`, which starts sealed), it waits
+    /// only until the server answers.
+    func relaunch(deadline: Duration = .seconds(30), untilHealthy: Bool = true) async throws {
         guard !isRunning else { throw DevServerError(message: "relaunch() needs the server stopped first") }
         let launches = lock.withLock { current.launches } + 1
         let logFile = directory.appendingPathComponent("server-relaunch-\(launches).log")
@@ -238,6 +277,7 @@ final class DevServer: @unchecked Sendable {
         let process = try Self.launch(binary: binary, arguments: arguments, home: directory, log: log)
         lock.withLock { current = (process, logFile, launches) }
         ServerRegistry.shared.register(process.processIdentifier)
+        guard untilHealthy else { return try await waitUntilAnswering(deadline: deadline) }
         switch await waitUntilHealthy(deadline: deadline) {
         case .healthy:
             return
@@ -312,7 +352,7 @@ final class DevServer: @unchecked Sendable {
         }.joined(separator: "\n").replacingOccurrences(of: rootToken, with: "<root token>")
     }
 
-    private func failure(_ what: String) -> DevServerError {
+    func failure(_ what: String) -> DevServerError {
         DevServerError(message: "bao server \(what); last lines of \(logFile.path):\n\(logTail())")
     }
 

@@ -8,12 +8,14 @@ import VaultformRender
 /// it is sealed, and whether the credentials work.
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the connection settings and their sources, the server's flavour, version and seal state.",
+        abstract: "Show the connection settings and their sources, the server's flavour, version and seal state, and its HA cluster.",
         discussion: """
             Prints each connection setting with where it came from (flag, manifest, environment, \
             ~/.vault-token or default; the token itself is never shown), then reads sys/health \
             and sys/seal-status, which need no token. With a token it looks the token up and shows \
-            its policies and TTL; with AppRole or JWT credentials it logs in, shows the new token's \
+            its policies and TTL; on a node of an HA cluster it shows the leader's address, this \
+            node's role (active, standby, performance standby) and, when the token may read \
+            sys/storage/raft/configuration, the raft peers; with AppRole or JWT credentials it logs in, shows the new token's \
             policies and revokes it again (unless --keep-login-token).
 
             Exits 0 when the server is reachable, initialized and unsealed and any configured \
@@ -99,8 +101,16 @@ struct Status: AsyncParsableCommand {
             return false
         }
 
+        // Part of an HA cluster: the leader and this node's role; the raft peers once a token is there.
+        let cluster = (try? await client.leader()).flatMap { $0.haEnabled ? $0 : nil }
         let login = settings.login
-        guard login != nil || settings.token != nil else { return true }
+        guard login != nil || settings.token != nil else {
+            if let cluster {
+                report.section("Cluster", ClusterLines.lines(cluster, health: health, peers: .failure(ClusterLines.NoToken())))
+                Terminal.write(report.flush())
+            }
+            return true
+        }
         let session: ConnectionSession
         do {
             session = try await ConnectionSession.open(settings, client: client, keepLoginToken: keepLoginToken, maintain: false)
@@ -108,6 +118,16 @@ struct Status: AsyncParsableCommand {
             let subject = login.map { "\($0.name) login failed (\($0.credentialSources))" }
                 ?? "the token from \(settings.token.map { "\($0.source)" } ?? "?") was not accepted"
             throw StatusFailure(message: "\(subject): \(error)", underlying: error)
+        }
+        if let cluster {
+            let peers: Result<[RaftPeer], any Error>
+            do {
+                peers = .success(try await session.client().raftPeers())
+            } catch {
+                peers = .failure(error)
+            }
+            report.section("Cluster", ClusterLines.lines(cluster, health: health, peers: peers))
+            Terminal.write(report.flush())
         }
         let revoked = await session.close()
         guard let details = session.details else { return true }

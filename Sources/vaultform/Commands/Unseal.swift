@@ -12,7 +12,9 @@ struct UnsealCommand: AsyncParsableCommand {
         discussion: """
             Reads key shares from --key-file (a file holding one share, or the JSON keys file \
             `vaultform bootstrap` writes), or asks for them on the terminal without echoing \
-            them, until the server's threshold is met. Reports progress (2/3), never a share.
+            them, until the server's threshold is met. Reports progress (2/3), never a share. \
+            A raft node joining its cluster (retry_join) unseals a moment after the threshold \
+            is met, once the leader has sent it the keyring: unseal waits up to 60 s for that.
 
             Examples:
               vaultform unseal --address https://vault.example:8200
@@ -66,8 +68,32 @@ struct UnsealCommand: AsyncParsableCommand {
                 Terminal.write("Unsealed.\n")
                 return
             }
+            if progress.progress == 0 {
+                // The threshold was met (the count starts again) and the node is still sealed:
+                // a raft node joining its cluster unseals once the leader has sent it the
+                // keyring, a moment after answering.
+                try await waitForJoin(client: client)
+                return
+            }
             Terminal.write("unseal: \(progress.progress)/\(progress.threshold)\n")
         }
+    }
+
+    /// Waits (at most `limit`) for a node that accepted its key shares to unseal, as a raft
+    /// node does once it has joined its cluster and received the keyring.
+    static func waitForJoin(client: VaultClient, limit: Duration = .seconds(60)) async throws {
+        Terminal.write("unseal: threshold met; the node is joining its raft cluster, waiting for it to unseal\n")
+        let clock = ContinuousClock()
+        let end = clock.now + limit
+        while clock.now < end {
+            try await Task.sleep(for: .milliseconds(250))
+            if let status = try? await client.with(retryPolicy: .never).sealStatus(), !status.sealed {
+                Terminal.write("Unsealed.\n")
+                return
+            }
+        }
+        throw OperatorError(
+            "the node accepted the key shares but is still sealed after \(limit.components.seconds)s: it may not reach its cluster's leader (check its retry_join addresses and cluster_addr, and the leader's log)")
     }
 
     /// Key shares in a file: bootstrap's JSON keys file, or a single share on one line.
