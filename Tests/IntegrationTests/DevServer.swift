@@ -110,6 +110,10 @@ final class DevServer: @unchecked Sendable {
         tls: Bool = false, extraConfig: String = "", allowAPIAuditDevices: Bool = true,
         deadline: Duration = .seconds(30)
     ) async throws -> DevServer {
+        // Only a few servers start at once: when every suite starts its own at the same
+        // moment, on two cores, none was healthy within the deadline.
+        await LaunchGate.shared.enter()
+        defer { Task { await LaunchGate.shared.leave() } }
         ServerRegistry.shared.reapOrphans()
         let binary = try locateBao()
         let directory = FileManager.default.temporaryDirectory
@@ -168,6 +172,8 @@ final class DevServer: @unchecked Sendable {
     /// temporary directory (OpenBao 2 has no file backend), plain HTTP on a free loopback port, uninitialised and sealed, with no root
     /// token (`rootToken` is empty). Waits until `sys/seal-status` answers.
     static func startProduction(deadline: Duration = .seconds(30)) async throws -> DevServer {
+        await LaunchGate.shared.enter()
+        defer { Task { await LaunchGate.shared.leave() } }
         ServerRegistry.shared.reapOrphans()
         let binary = try locateBao()
         let directory = FileManager.default.temporaryDirectory
@@ -501,5 +507,33 @@ final class Listener: @unchecked Sendable {
             return nil
         }
         return (descriptor, Int(UInt16(bigEndian: actual.sin_port)))
+    }
+}
+
+/// At most `width` dev servers starting (launched, not yet healthy) at once; the others wait
+/// their turn before their deadline starts.
+actor LaunchGate {
+    static let shared = LaunchGate(width: 3)
+
+    private let width: Int
+    private var starting = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(width: Int) { self.width = width }
+
+    func enter() async {
+        if starting < width {
+            starting += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty {
+            starting -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }

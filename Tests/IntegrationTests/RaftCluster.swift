@@ -81,15 +81,33 @@ final class RaftCluster: @unchecked Sendable {
     /// unseal` (see the type's description). The bootstrap manifest holds one policy; the
     /// lock mount its apply made is removed again, so the first apply of a test meets a
     /// cluster with nothing of vaultform's on it.
+    /// A cluster that does not form is started again on other ports, up to three times: the
+    /// ports are free when chosen, but a server another test starts at the same moment may
+    /// take one first (seen in CI: a node's cluster port refused every heartbeat). Its start
+    /// holds one of the dev servers' launch slots, so it does not start in a storm of them.
     static func bootstrapped(deadline: Duration = .seconds(60)) async throws -> RaftCluster {
-        let cluster = try await start()
-        do {
-            try await cluster.bootstrap(deadline: deadline)
-        } catch {
-            await cluster.stop()
-            throw error
+        var lastError: (any Error)?
+        for _ in 1...3 {
+            await LaunchGate.shared.enter()
+            let started: RaftCluster
+            do {
+                started = try await start()
+            } catch {
+                await LaunchGate.shared.leave()
+                lastError = error
+                continue
+            }
+            do {
+                try await started.bootstrap(deadline: deadline)
+                await LaunchGate.shared.leave()
+                return started
+            } catch {
+                await LaunchGate.shared.leave()
+                await started.stop()
+                lastError = error
+            }
         }
-        return cluster
+        throw lastError ?? DevServerError(message: "raft cluster: did not start")
     }
 
     private func bootstrap(deadline: Duration) async throws {
