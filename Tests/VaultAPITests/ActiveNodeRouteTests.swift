@@ -7,6 +7,11 @@ import Testing
 /// those rules refuse it, or it does not answer as active) they stay on the configured node.
 @Suite("Routing to the active node of an HA cluster, with a scripted transport")
 struct ActiveNodeRouteTests {
+    /// The recheck interval and leader wait of tests that check the sequence of requests: long
+    /// enough that a task starved on a loaded machine never looks again, or stops waiting,
+    /// where the scripted sequence does not expect it (the 2 s and 10 s defaults did, in CI).
+    static let unhurried: Duration = .seconds(600)
+
     static func leader(_ address: String, isSelf: Bool = false) -> ScriptedTransport.Step {
         .respond(200, #"{"ha_enabled":true,"is_self":\#(isSelf),"leader_address":"\#(address)","leader_cluster_address":""}"#)
     }
@@ -17,7 +22,7 @@ struct ActiveNodeRouteTests {
     @Test("a standby's leader on loopback that answers as active gets every request, the token's included")
     func routed() async throws {
         let transport = ScriptedTransport([Self.leader("http://127.0.0.2:8200"), Self.activeHealth, scriptedOK])
-        let (client, finding) = await VaultClient(transport: transport, token: "s.t").routedToActiveNode()
+        let (client, finding) = await VaultClient(transport: transport, token: "s.t").routedToActiveNode(recheckInterval: Self.unhurried, leaderWait: Self.unhurried)
         #expect(finding == .routed("http://127.0.0.2:8200"))
         _ = try await client.with(token: "s.other").request(.get, "sys/mounts")
         let origins = transport.requests.map { $0.origin?.absoluteString }
@@ -38,7 +43,7 @@ struct ActiveNodeRouteTests {
     func configuredIsActive() async throws {
         for answer in [Self.leader("http://127.0.0.1:8200", isSelf: true), .respond(200, #"{"ha_enabled":false,"is_self":false,"leader_address":""}"#)] {
             let transport = ScriptedTransport([answer, scriptedOK])
-            let (client, finding) = await VaultClient(transport: transport).routedToActiveNode()
+            let (client, finding) = await VaultClient(transport: transport).routedToActiveNode(recheckInterval: Self.unhurried, leaderWait: Self.unhurried)
             #expect(finding == .configuredIsActive)
             _ = try await client.request(.get, "sys/mounts")
             #expect(transport.requests.map(\.origin) == [nil, nil])
@@ -72,7 +77,7 @@ struct ActiveNodeRouteTests {
         let transport = ScriptedTransport([Self.leader("http://192.0.2.1:8200"), Self.activeHealth, scriptedOK])
         var client = VaultClient(transport: transport)
         client.allowInsecureHTTP = true
-        let (routed, finding) = await client.routedToActiveNode()
+        let (routed, finding) = await client.routedToActiveNode(recheckInterval: Self.unhurried, leaderWait: Self.unhurried)
         #expect(finding == .routed("http://192.0.2.1:8200"))
         _ = try await routed.request(.get, "sys/mounts")
         #expect(transport.requests.last?.origin?.absoluteString == "http://192.0.2.1:8200")
@@ -82,7 +87,7 @@ struct ActiveNodeRouteTests {
     func unreachable() async throws {
         for answer in [ScriptedTransport.Step.fail(.connectionRefused), .respond(200, #"{"initialized":true,"sealed":false,"standby":true,"version":"2.7.2"}"#)] {
             let transport = ScriptedTransport([Self.leader("http://127.0.0.2:8200"), answer, scriptedOK])
-            let (client, finding) = await VaultClient(transport: transport).routedToActiveNode()
+            let (client, finding) = await VaultClient(transport: transport).routedToActiveNode(recheckInterval: Self.unhurried, leaderWait: Self.unhurried)
             guard case .unroutable(let text) = finding else {
                 Issue.record("\(finding)")
                 continue
@@ -104,7 +109,7 @@ struct ActiveNodeRouteTests {
         var client = VaultClient(transport: transport, retryPolicy: Self.quick)
         // Generous: what is checked is where each attempt goes; a loaded machine can starve a task for seconds.
         client.requestDeadline = .seconds(120)
-        let (routed, _) = await client.routedToActiveNode()
+        let (routed, _) = await client.routedToActiveNode(recheckInterval: Self.unhurried, leaderWait: Self.unhurried)
         _ = try await routed.request(.get, "sys/mounts")
         let sent = transport.requests.map { "\($0.origin?.absoluteString ?? "configured") \($0.path.split(separator: "?")[0])" }
         #expect(sent == [
@@ -133,7 +138,7 @@ struct ActiveNodeRouteTests {
     @Test("within the recheck interval no request looks again")
     func noRecheckWhenRecent() async throws {
         let transport = ScriptedTransport([Self.leader("http://127.0.0.2:8200"), Self.activeHealth, scriptedOK])
-        let (routed, _) = await VaultClient(transport: transport).routedToActiveNode()
+        let (routed, _) = await VaultClient(transport: transport).routedToActiveNode(recheckInterval: Self.unhurried, leaderWait: Self.unhurried)
         for _ in 0..<3 { _ = try await routed.request(.get, "sys/mounts") }
         #expect(transport.requests.count == 5)
         #expect(transport.requests.dropFirst().allSatisfy { $0.origin?.absoluteString == "http://127.0.0.2:8200" })
@@ -142,7 +147,7 @@ struct ActiveNodeRouteTests {
     @Test("a standby that names no leader yet is asked again until it does (an election, a node just restarted)")
     func waitsForLeader() async throws {
         let transport = ScriptedTransport([Self.leader(""), Self.leader(""), Self.leader("http://127.0.0.2:8200"), Self.activeHealth, scriptedOK])
-        let (client, finding) = await VaultClient(transport: transport).routedToActiveNode()
+        let (client, finding) = await VaultClient(transport: transport).routedToActiveNode(recheckInterval: Self.unhurried, leaderWait: Self.unhurried)
         #expect(finding == .routed("http://127.0.0.2:8200"))
         _ = try await client.request(.get, "sys/mounts")
         #expect(transport.requests.last?.origin?.absoluteString == "http://127.0.0.2:8200")
@@ -155,7 +160,7 @@ struct ActiveNodeRouteTests {
             Self.leader("http://127.0.0.2:8200"), Self.activeHealth,
             Self.leader("http://127.0.0.3:8200"), Self.activeHealth,
         ])
-        let (client, _) = await VaultClient(transport: transport).routedToActiveNode()
+        let (client, _) = await VaultClient(transport: transport).routedToActiveNode(recheckInterval: Self.unhurried, leaderWait: Self.unhurried)
         #expect(await client.reconfirmActiveNode() == false)
         #expect(await client.reconfirmActiveNode() == true)
         #expect(client.activeNode == .routed("http://127.0.0.3:8200"))
@@ -173,7 +178,7 @@ struct ActiveNodeRouteTests {
         ])
         var client = VaultClient(transport: transport, retryPolicy: Self.quick)
         client.requestDeadline = .seconds(120)
-        let (routed, _) = await client.routedToActiveNode()
+        let (routed, _) = await client.routedToActiveNode(recheckInterval: Self.unhurried, leaderWait: Self.unhurried)
         _ = try await routed.request(.get, "sys/policies/acl/p")
         let origins = transport.requests.map { $0.origin?.absoluteString ?? "configured" }
         #expect(origins == [
