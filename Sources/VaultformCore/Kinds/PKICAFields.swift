@@ -38,6 +38,12 @@ enum PKICAFields {
         }
     }
 
+    /// What a CA's issuer and key read back that no manifest sets.
+    static let generated = [
+        "certificate", "serial_number", "issuer_id", "key_id", "expiration", "ca_chain", "subject_key_id",
+        "revoked and revocation_time* (revoking an issuer cannot be undone)",
+    ]
+
     /// A certificate's lifetime as asked: the server fixes its end when it reads the request
     /// and starts it 30s before the moment it signs, after generating the key, so the span
     /// falls short by however long that took (3s seen on a loaded machine; longer for big RSA

@@ -16,10 +16,7 @@ enum PKIIntermediateCAKind {
         fields: [
             .fixed("signed_by", nil, "the PKI engine whose root CA signs it", reason: PKICAFields.fixedReason("signed_by")),
         ] + PKICAFields.definitions,
-        generated: [
-            "certificate", "serial_number", "issuer_id", "key_id", "expiration", "ca_chain", "subject_key_id",
-            "revoked and revocation_time* (revoking an issuer cannot be undone)",
-        ],
+        generated: PKICAFields.generated,
         destructionLosesData: true,
         sameValue: PKICAFields.sameValue,
         reading: .perMountAssembled(

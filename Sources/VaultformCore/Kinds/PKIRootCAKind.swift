@@ -10,10 +10,7 @@ enum PKIRootCAKind {
         kind: .pkiRootCA, noun: "PKI root CA", section: "pki_root_cas", endpoint: "MOUNT/root/generate/internal",
         mount: .secretsEngine, holds: { $0.isMount(ofType: "pki") },
         fields: PKICAFields.definitions,
-        generated: [
-            "certificate", "serial_number", "issuer_id", "key_id", "expiration", "ca_chain", "subject_key_id",
-            "revoked and revocation_time* (revoking an issuer cannot be undone)",
-        ],
+        generated: PKICAFields.generated,
         destructionLosesData: true,
         sameValue: PKICAFields.sameValue,
         reading: .perMountAssembled(
