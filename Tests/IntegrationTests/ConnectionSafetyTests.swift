@@ -31,7 +31,7 @@ struct ConnectionSafetyTests {
             ]
             process.standardOutput = try FileHandle(forWritingTo: log)
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try process.start()
             for _ in 0..<200 where !FileManager.default.fileExists(atPath: ready.path) { try await Task.sleep(for: .milliseconds(50)) }
             return Stub(process: process, port: port, log: log)
         }

@@ -66,7 +66,7 @@ final class DevServer: @unchecked Sendable {
     }
 
     /// Whether the process is still alive.
-    var isRunning: Bool { process.isRunning }
+    var isRunning: Bool { process.isAlive }
 
     // MARK: - Starting
 
@@ -159,7 +159,7 @@ final class DevServer: @unchecked Sendable {
                 await server.stop()
             case .exited:
                 await server.stop()
-                throw server.failure("exited with status \(process.terminationStatus) before it was healthy")
+                throw server.failure("exited with status \(process.exitStatus ?? -1) before it was healthy")
             case .timedOut:
                 await server.stop()
                 throw server.failure("was not healthy within \(deadline)")
@@ -210,7 +210,7 @@ final class DevServer: @unchecked Sendable {
         let clock = ContinuousClock()
         let end = clock.now + deadline
         while clock.now < end {
-            guard process.isRunning else { throw server.failure("exited with status \(process.terminationStatus) before it answered") }
+            guard process.isAlive else { throw server.failure("exited with status \(process.exitStatus ?? -1) before it answered") }
             if (try? await client.sealStatus()) != nil { return server }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -248,7 +248,7 @@ final class DevServer: @unchecked Sendable {
         let clock = ContinuousClock()
         let end = clock.now + deadline
         while clock.now < end {
-            guard isRunning else { throw failure("exited with status \(process.terminationStatus) before it answered") }
+            guard isRunning else { throw failure("exited with status \(process.exitStatus ?? -1) before it answered") }
             if (try? await client.sealStatus()) != nil { return }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -263,7 +263,7 @@ final class DevServer: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = log
         process.standardError = log
-        try process.run()
+        try process.start()
         return process
     }
 
@@ -288,7 +288,7 @@ final class DevServer: @unchecked Sendable {
         case .healthy:
             return
         case .exited:
-            throw failure("exited with status \(process.terminationStatus) when relaunched")
+            throw failure("exited with status \(process.exitStatus ?? -1) when relaunched")
         case .timedOut:
             throw failure("was not healthy within \(deadline) when relaunched")
         }
@@ -314,7 +314,7 @@ final class DevServer: @unchecked Sendable {
                 address: address, tls: TLSOptions(caFile: caFile), timeout: .seconds(2), retryPolicy: .never)
         else { return .timedOut }
         while clock.now < end {
-            guard process.isRunning else { return .exited }
+            guard process.isAlive else { return .exited }
             if let health = try? await client.health(), health.initialized, !health.sealed {
                 return .healthy
             }
@@ -327,23 +327,14 @@ final class DevServer: @unchecked Sendable {
 
     /// Stops the server: SIGTERM, up to 10 s to exit, then SIGKILL. Safe to call twice.
     func stop() async {
-        if process.isRunning {
+        if process.isAlive {
             kill(pid, SIGTERM)
-            if await !waitForExit(within: .seconds(10)) {
+            if await process.waitForExit(within: .seconds(10)) == nil {
                 kill(pid, SIGKILL)
-                _ = await waitForExit(within: .seconds(5))
+                _ = await process.waitForExit(within: .seconds(5))
             }
         }
         ServerRegistry.shared.unregister(pid)
-    }
-
-    private func waitForExit(within limit: Duration) async -> Bool {
-        let clock = ContinuousClock()
-        let end = clock.now + limit
-        while process.isRunning && clock.now < end {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return !process.isRunning
     }
 
     // MARK: - Diagnostics

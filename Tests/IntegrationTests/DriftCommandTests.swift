@@ -206,7 +206,7 @@ struct DriftCommandTests {
         process.arguments = ["python3", "-c", script, secret, record.path, String(status), String(port)]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.start()
         return process
     }
 

@@ -34,7 +34,7 @@ struct FaultMatrixTests {
         process.environment = ProcessInfo.processInfo.environment.merging(["FAULT_DELAY_SECONDS": String(delaySeconds)]) { _, new in new }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.start()
         for _ in 0..<200 where !FileManager.default.fileExists(atPath: ready.path) { try await Task.sleep(for: .milliseconds(50)) }
         return (process, log)
     }

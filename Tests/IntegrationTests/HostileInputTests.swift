@@ -42,7 +42,7 @@ struct HostileInputTests {
                             String(port), item.mode, item.target, ready]
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
-        try server.run()
+        try server.start()
         defer { server.kill() }
         for _ in 0..<200 where !FileManager.default.fileExists(atPath: ready) { try await Task.sleep(for: .milliseconds(50)) }
         var arguments = [item.command]

@@ -50,7 +50,7 @@ final class PostgresServer: @unchecked Sendable {
     /// Starts a server, runs `body` with it and stops it, whether `body` returns or throws.
     static func with<T: Sendable>(_ body: (PostgresServer) async throws -> T) async throws -> T {
         let server = try await start()
-        return try await ensuring({ server.stop() }) { try await body(server) }
+        return try await ensuring({ await server.stop() }) { try await body(server) }
     }
 
     // MARK: - Using it
@@ -107,9 +107,9 @@ final class PostgresServer: @unchecked Sendable {
                 if await ready(process, data: data) {
                     return PostgresServer(port: port, superuserPassword: password, directory: directory, process: process, psql: binaries.psql)
                 }
-                if process.isRunning {
+                if process.isAlive {
                     kill(process.processIdentifier, SIGKILL)
-                    process.waitUntilExit()
+                    _ = await process.waitForExit(within: .seconds(30))
                 }
                 lastFailure = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             }
@@ -122,11 +122,11 @@ final class PostgresServer: @unchecked Sendable {
 
     /// Stops the server by its PID (SIGINT: fast shutdown), waits for it to end (SIGKILL
     /// after 30 s), and removes its directory.
-    func stop() {
+    func stop() async {
         let pid = self.pid
-        if process.isRunning, kill(pid, SIGINT) == 0 {
-            for _ in 0..<300 where process.isRunning { usleep(100_000) }
-            if process.isRunning { kill(pid, SIGKILL) }
+        if process.isAlive, kill(pid, SIGINT) == 0, await process.waitForExit(within: .seconds(30)) == nil {
+            kill(pid, SIGKILL)
+            _ = await process.waitForExit(within: .seconds(10))
         }
         try? FileManager.default.removeItem(at: directory)
     }
@@ -135,7 +135,7 @@ final class PostgresServer: @unchecked Sendable {
     /// false when the process ended (a port taken in between) or after a minute.
     private static func ready(_ process: Process, data: String) async -> Bool {
         for _ in 0..<600 {
-            guard process.isRunning else { return false }
+            guard process.isAlive else { return false }
             if let text = try? String(contentsOfFile: "\(data)/postmaster.pid", encoding: .utf8),
                text.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces) == "ready" {
                 return true
@@ -189,7 +189,7 @@ final class PostgresServer: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = handle
         process.standardError = handle
-        try process.run()
+        try process.start()
         return process
     }
 

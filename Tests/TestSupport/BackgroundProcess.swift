@@ -27,11 +27,11 @@ public final class BackgroundProcess: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.start()
     }
 
     deinit {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        if process.isAlive { Foundation.kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -39,7 +39,7 @@ public final class BackgroundProcess: @unchecked Sendable {
     public var pid: Int32 { process.processIdentifier }
 
     /// Whether the child is still running.
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { process.isAlive }
 
     /// What the child wrote to standard error so far.
     public var standardError: String { String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self) }
@@ -49,7 +49,7 @@ public final class BackgroundProcess: @unchecked Sendable {
 
     /// Sends `signal` to the child.
     public func send(_ signal: Int32) {
-        if process.isRunning { Foundation.kill(process.processIdentifier, signal) }
+        if process.isAlive { Foundation.kill(process.processIdentifier, signal) }
     }
 
     /// Polls standard error every 10 ms until `condition` holds for it (true), or the child
@@ -59,25 +59,23 @@ public final class BackgroundProcess: @unchecked Sendable {
         let end = clock.now + timeout
         while clock.now < end {
             if condition(standardError) { return true }
-            if !process.isRunning { return condition(standardError) }
+            if !process.isAlive { return condition(standardError) }
             try await Task.sleep(for: .milliseconds(10))
         }
         return false
     }
 
     /// Waits (polling, so no thread is blocked) for the child to exit, up to `timeout`, then
-    /// kills it; returns its output.
+    /// kills it; returns its output (exit code -1 if even SIGKILL did not end it within 30 s).
     public func finish(timeout: Duration = .seconds(120)) async throws -> ProcessOutput {
-        let clock = ContinuousClock()
-        let end = clock.now + timeout
-        while process.isRunning && clock.now < end { try await Task.sleep(for: .milliseconds(10)) }
-        if process.isRunning {
+        var status = await process.waitForExit(within: timeout)
+        if status == nil {
             Foundation.kill(process.processIdentifier, SIGKILL)
-            while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+            status = await process.waitForExit(within: .seconds(30))
         }
         for handle in handles { try? handle.close() }
         return ProcessOutput(
-            exitCode: process.terminationStatus, outputData: (try? Data(contentsOf: outURL)) ?? Data(),
+            exitCode: status ?? -1, outputData: (try? Data(contentsOf: outURL)) ?? Data(),
             standardError: standardError)
     }
 }

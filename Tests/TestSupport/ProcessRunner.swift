@@ -13,17 +13,19 @@ public struct ProcessOutput: Sendable {
 
 /// Runs child processes for the tests (the vaultform binary, `bao`, `openssl`, shell scripts).
 ///
-/// The wait is asynchronous: the caller's task is suspended until the process's termination
-/// handler fires, so no cooperative thread is blocked in `waitUntilExit` while other tests'
-/// timers (lock renewals, retry back-offs) need one. Output goes to files rather than pipes,
+/// The wait is asynchronous (polling the kernel, see ChildProcess.swift), so no cooperative
+/// thread is blocked in `waitUntilExit` while other tests' timers (lock renewals, retry
+/// back-offs) need one, and it is bounded. Output goes to files rather than pipes,
 /// so a large output can never fill a pipe and stall the child.
 public enum ProcessRunner {
     /// Runs `executable` with `arguments` and exactly `environment`, standard input from `input`
     /// (or /dev/null), and returns the exit code and both streams. With `mergeStandardError`,
-    /// both streams go to one file (in the order written) and `standardError` is empty.
+    /// both streams go to one file (in the order written) and `standardError` is empty. A child
+    /// still running after `timeout` is killed and `ProcessTimeout` thrown with its output.
     public static func run(
         _ executable: URL, _ arguments: [String], environment: [String: String],
-        input: Data? = nil, currentDirectory: URL? = nil, mergeStandardError: Bool = false
+        input: Data? = nil, currentDirectory: URL? = nil, mergeStandardError: Bool = false,
+        timeout: Duration = .seconds(600)
     ) async throws -> ProcessOutput {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vf-proc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -48,14 +50,17 @@ public enum ProcessRunner {
         } else {
             process.standardInput = FileHandle.nullDevice
         }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
+        try process.start()
+        guard let status = await process.waitForExit(within: timeout) else {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            _ = await process.waitForExit(within: .seconds(10))
+            try? outHandle.close()
+            if !mergeStandardError { try? errHandle.close() }
+            let output = String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self)
+            let errors = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
+            throw ProcessTimeout(
+                command: ([executable.lastPathComponent] + arguments).joined(separator: " "), limit: timeout,
+                output: String((output + errors).suffix(4000)))
         }
         try outHandle.close()
         if !mergeStandardError { try errHandle.close() }
@@ -116,12 +121,10 @@ public func ensuring<T>(
     }
 }
 
-extension Process {
-    /// Ends a helper process (a fake server, a proxy) for sure: SIGKILL, as a child started
-    /// from a test thread can inherit a mask that blocks SIGTERM, and then `terminate()` is
-    /// ignored and the helper outlives the test.
-    public func kill() {
-        guard isRunning else { return }
-        Foundation.kill(processIdentifier, SIGKILL)
-    }
+/// A child that did not end within its limit (it was killed).
+public struct ProcessTimeout: Error, CustomStringConvertible {
+    public var command: String
+    public var limit: Duration
+    public var output: String
+    public var description: String { "\(command) still ran after \(limit) and was killed; its output:\n\(output)" }
 }
