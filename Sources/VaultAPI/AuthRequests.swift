@@ -60,9 +60,13 @@ public struct TokenDetails: Sendable, Equatable, Decodable {
     public var path: String = ""
     /// The login's metadata (`role_name` for AppRole, `role` for JWT); string values only.
     public var meta: [String: String] = [:]
+    /// The namespace the token belongs to, from the root, without slashes at the ends ("" for
+    /// the root namespace, and on a server without namespaces): its policies are there.
+    public var namespacePath: String = ""
 
     private enum CodingKeys: String, CodingKey {
         case policies, ttl, renewable, type, accessor, path, meta
+        case namespacePath = "namespace_path"
         case displayName = "display_name"
         case identityPolicies = "identity_policies"
         case expireTime = "expire_time"
@@ -96,6 +100,8 @@ public struct TokenDetails: Sendable, Equatable, Decodable {
         path = (try? container.decodeIfPresent(String.self, forKey: .path)) ?? ""
         let rawMeta = (try? container.decodeIfPresent([String: String?].self, forKey: .meta)) ?? nil
         meta = rawMeta?.compactMapValues { $0 } ?? [:]
+        let namespace = (try? container.decodeIfPresent(String.self, forKey: .namespacePath)) ?? nil
+        namespacePath = (namespace ?? "").split(separator: "/").joined(separator: "/")
     }
 
     /// The remaining lifetime, zero for a token that never expires.

@@ -20,11 +20,26 @@ extension VaultClient {
               error.path != "sys/capabilities-self", error.path != "auth/token/lookup-self", !error.path.contains("<redacted>")
         else { return error }
         let once = with(retryPolicy: .never)
-        guard let granted = try? await once.capabilitiesSelf(on: error.path) else { return error }
+        let details = try? await once.lookUpSelf()
+        // The path as the token's policies name it: the server checks a LIST at the path with
+        // a trailing slash, and a request in a namespace below the token's at the path
+        // prefixed with the namespaces in between (policies live in the token's namespace).
+        var policyPath = error.method == .list && !error.path.hasSuffix("/") ? error.path + "/" : error.path
+        var asking = once
+        let requestNamespace = (error.namespace ?? "").split(separator: "/").joined(separator: "/")
+        if let details, details.namespacePath != requestNamespace {
+            let own = details.namespacePath
+            guard own.isEmpty || requestNamespace.hasPrefix(own + "/") else { return error }
+            policyPath = requestNamespace.dropFirst(own.isEmpty ? 0 : own.count + 1) + "/" + policyPath
+            asking = once.with(namespace: own.isEmpty ? nil : own)
+        }
+        guard let granted = try? await asking.capabilitiesSelf(on: policyPath) else { return error }
         var explained = error
         explained.granted = granted
-        if let details = try? await once.lookUpSelf() {
+        explained.policyPath = policyPath
+        if let details {
             explained.tokenPolicies = details.policies + details.identityPolicies.filter { !details.policies.contains($0) }
+            explained.policyNamespace = details.namespacePath
         }
         return explained
     }

@@ -87,6 +87,12 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
     /// For such a 403: the token's policies (from `auth/token/lookup-self`), one of which
     /// should grant what is missing; nil when the token may not look itself up.
     public var tokenPolicies: [String]?
+    /// For such a 403: the path as the token's policies must name it, when it is not `path`:
+    /// with a trailing slash for a LIST (the server checks that), prefixed with the namespaces
+    /// between the token's and the request's.
+    public var policyPath: String?
+    /// For such a 403: the namespace the token's policies live in ("" for the root one).
+    public var policyNamespace: String?
 
     /// How often and for how long a request was tried before it failed.
     public struct Retries: Sendable, Hashable {
@@ -135,6 +141,8 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
         self.messages = messages.map { VaultError.redact($0, secrets) }
         self.granted = nil
         self.tokenPolicies = nil
+        self.policyPath = nil
+        self.policyNamespace = nil
     }
 
     /// The same error with each message rewritten (and `secrets` redacted), everything else
@@ -146,6 +154,8 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
             messages: messages.map(transform), address: address, retries: retries, denial: denial, redacting: secrets)
         copy.granted = granted
         copy.tokenPolicies = tokenPolicies
+        copy.policyPath = policyPath
+        copy.policyNamespace = policyNamespace
         return copy
     }
 
@@ -256,11 +266,18 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
         let order = ["create", "read", "update", "patch", "delete", "list", "scan", "sudo"]
         let wanted = (has + missing).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             .sorted { (order.firstIndex(of: $0) ?? order.count) < (order.firstIndex(of: $1) ?? order.count) }
-        let block = "path \"\(path)\" { capabilities = [\(wanted.map { "\"\($0)\"" }.joined(separator: ", "))] }"
+        let rulePath = policyPath ?? path
+        let block = "path \"\(rulePath)\" { capabilities = [\(wanted.map { "\"\($0)\"" }.joined(separator: ", "))] }"
         // The default policy is every token's: a grant there would reach them all.
         let candidates = (tokenPolicies ?? []).filter { !["default", "root"].contains($0) }
-        let which = candidates.isEmpty ? "" : " (\(candidates.joined(separator: ", ")))"
-        return "the token lacks \(what) on \(path)\(owned); add to one of its policies\(which): \(block)"
+        var which = candidates.isEmpty ? "" : candidates.joined(separator: ", ")
+        let requestNamespace = (namespace ?? "").split(separator: "/").joined(separator: "/")
+        if let policyNamespace, policyNamespace != requestNamespace {
+            let place = policyNamespace.isEmpty ? "in the root namespace" : "in namespace \(policyNamespace)"
+            which = which.isEmpty ? place : "\(which), \(place)"
+        }
+        let policies = which.isEmpty ? "" : " (\(which))"
+        return "the token lacks \(what) on \(rulePath)\(owned); add to one of its policies\(policies): \(block)"
     }
 
     private static func tried(_ retries: Retries) -> String {

@@ -62,6 +62,38 @@ struct ErrorsPermissionTests {
         #expect(log.text.contains("GET \(target) → 403"), "the debug log shows the requests")
     }
 
+    @Test("a token of a parent namespace refused in a child: the rule to add names the child's path from the token's namespace, with a LIST's trailing slash")
+    func tokenOfParentNamespace() async throws {
+        let server = try await DevServer.shared()
+        let root = try server.client()
+        let parent = "perm-\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try await root.request(.post, "sys/namespaces/\(parent)", idempotent: true)
+        let inParent = root.with(namespace: parent)
+        _ = try await inParent.request(.post, "sys/namespaces/dev", idempotent: true)
+        // `+/sys/policies/acl` grants "list" at the path as written, but a LIST is checked at
+        // `dev/sys/policies/acl/`, where the more specific `+/sys/policies/acl/*` decides.
+        _ = try await inParent.request(
+            .put, "sys/policies/acl/tenant-admin",
+            body: ["policy": #"path "+/sys/policies/acl" { capabilities = ["list"] } path "+/sys/policies/acl/*" { capabilities = ["read"] }"#],
+            idempotent: true)
+        let created = try await inParent.request(.post, "auth/token/create", body: ["policies": ["tenant-admin"], "ttl": "10m"])
+        let token = try #require(created.json?["auth"]?["client_token"]?.stringValue)
+        let child = root.with(token: token).with(namespace: "\(parent)/dev")
+
+        let listing = try await #require(throws: VaultError.self) { try await child.request(.list, "sys/policies/acl") }
+        #expect(listing.description == #"LIST sys/policies/acl (namespace \#(parent)/dev): HTTP 403: permission denied (the token lacks "list" on dev/sys/policies/acl/; it has "read" there; add to one of its policies (tenant-admin, in namespace \#(parent)): path "dev/sys/policies/acl/" { capabilities = ["read", "list"] })"#)
+        let reading = try await #require(throws: VaultError.self) { try await child.request(.get, "sys/mounts") }
+        #expect(reading.description.hasSuffix(#"(the token lacks "read" on dev/sys/mounts; it has no capability there; add to one of its policies (tenant-admin, in namespace \#(parent)): path "dev/sys/mounts" { capabilities = ["read"] })"#), "\(reading)")
+
+        // The rule the message gives works.
+        _ = try await inParent.request(
+            .put, "sys/policies/acl/tenant-admin",
+            body: ["policy": #"path "+/sys/policies/acl/*" { capabilities = ["read"] } path "dev/sys/policies/acl/" { capabilities = ["read", "list"] }"#],
+            idempotent: true)
+        #expect(try await child.request(.list, "sys/policies/acl").data?["keys"] != nil)
+        #expect(!listing.description.contains(token) && !reading.description.contains(token))
+    }
+
     @Test("a canary token echoed back by the server is redacted from errors and from the log")
     func canary() async throws {
         let server = try await DevServer.shared()

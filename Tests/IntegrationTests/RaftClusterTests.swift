@@ -133,13 +133,32 @@ struct RaftClusterTests {
         #expect(!denied.all.contains(limited))
     }
 
+    /// The fault runs' workload: about 200 objects, or $VAULTFORM_HA_OBJECTS (the benchmark
+    /// script Benchmarks/ha_faults.sh runs them with 1,000): 31 of `manifest`'s objects, and
+    /// the rest as four policies for each role.
+    static var workload: (extraPolicies: Int, extraRoles: Int, total: Int) {
+        let wanted = max(Int(ProcessInfo.processInfo.environment["VAULTFORM_HA_OBJECTS"] ?? "") ?? 197, 31)
+        let extraRoles = (wanted - 31) / 5
+        return (wanted - 31 - extraRoles, extraRoles, wanted)
+    }
+
+    /// The generated secret is written once, whatever happened: version 1, with its field.
+    static func expectSecretKept(_ mount: String, _ cluster: RaftCluster) async throws {
+        let client = try cluster.client(node: try await cluster.leaderIndex())
+        let metadata = try await client.request(.get, "\(mount)/metadata/app").data
+        #expect(metadata?["current_version"]?.intValue == 1, "the secret was written more than once: \(String(describing: metadata?["current_version"]))")
+        let data = try await client.request(.get, "\(mount)/data/app").data?["data"]
+        #expect(data?["password"]?.stringValue?.count == 24)
+    }
+
     @Test("a leader step-down in the middle of an apply of 200 objects through a standby: the run ends converged (or a rerun does), the lock released")
     func stepDownDuringApply() async throws {
         let cluster = try await RaftCluster.shared()
         let directory = try scratchDirectory("vf-raft-stepdown")
         defer { try? FileManager.default.removeItem(at: directory) }
-        // 6 mounts, 150 policies, 40 roles, 1 secret: 197 objects.
-        let manifest = try Self.manifest("sd", extraPolicies: 134, extraRoles: 32, in: directory)
+        // 6 mounts, 150 policies, 40 roles, 1 secret: 197 objects (by default).
+        let workload = Self.workload
+        let manifest = try Self.manifest("sd", extraPolicies: workload.extraPolicies, extraRoles: workload.extraRoles, in: directory)
         let leader = try await cluster.leaderIndex()
         let standby = try #require(try await cluster.standbyIndexes().first)
         let observer = try cluster.client(node: leader)
@@ -161,7 +180,7 @@ struct RaftClusterTests {
             if let index = try? await cluster.leaderIndex() { newLeader = index; break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        print("step-down at \(steppedDownAt) into the apply; apply ended after \(took) with exit \(apply.code); active node now node\(newLeader + 1) (was node\(leader + 1))")
+        print("\(workload.total) objects: step-down at \(steppedDownAt) into the apply; apply ended after \(took) with exit \(apply.code); active node now node\(newLeader + 1) (was node\(leader + 1))")
         if apply.code != 0 {
             // A clear error, and the lock released or its force-unlock named; a rerun converges.
             print("the apply stopped with: \(apply.error.split(separator: "\n").first { $0.hasPrefix("error:") } ?? "?")")
@@ -171,7 +190,7 @@ struct RaftClusterTests {
             let again = try await cluster.vaultform(["apply", manifest, "--auto-approve"], node: standby)
             #expect(again.code == 0, "rerun after: \(apply.error)\n\(again.all)")
         } else {
-            #expect(apply.output.contains("Apply complete: 197 added"), "\(apply.all)")
+            #expect(apply.output.contains("Apply complete: \(workload.total) added"), "\(apply.all)")
         }
         for node in cluster.nodes.indices {
             let plan = try await cluster.vaultform(["plan", manifest, "--detailed-exitcode"], node: node)
@@ -179,6 +198,7 @@ struct RaftClusterTests {
         }
         let lock = try await cluster.client(node: try await cluster.leaderIndex()).request(.get, "vaultform-lock/data/apply")
         #expect(lock.data?["data"]?["state"]?.stringValue == "released")
+        try await Self.expectSecretKept("sd-kv1", cluster)
     }
 
     @Test("the leader killed (SIGKILL) in the middle of an apply of 200 objects through a standby: converged, or a clear error and a rerun converges; the node restarted and unsealed rejoins")
@@ -186,7 +206,8 @@ struct RaftClusterTests {
         let cluster = try await RaftCluster.shared()
         let directory = try scratchDirectory("vf-raft-kill")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let manifest = try Self.manifest("lk", extraPolicies: 134, extraRoles: 32, in: directory)
+        let workload = Self.workload
+        let manifest = try Self.manifest("lk", extraPolicies: workload.extraPolicies, extraRoles: workload.extraRoles, in: directory)
         let leader = try await cluster.leaderIndex()
         let standby = try #require(try await cluster.standbyIndexes().first)
         let observer = try cluster.client(node: standby)
@@ -208,7 +229,7 @@ struct RaftClusterTests {
         let electedAfter = clock.now - started - killedAt
         let apply = try await run.value
         let took = clock.now - started
-        print("leader node\(leader + 1) killed at \(killedAt) into the apply; node\(newLeader + 1) active \(electedAfter) later; apply ended after \(took) with exit \(apply.code)")
+        print("\(workload.total) objects: leader node\(leader + 1) killed at \(killedAt) into the apply; node\(newLeader + 1) active \(electedAfter) later; apply ended after \(took) with exit \(apply.code)")
         #expect(newLeader >= 0)
         if apply.code != 0 {
             print("the apply stopped with: \(apply.error.split(separator: "\n").first { $0.hasPrefix("error:") } ?? "?")")
@@ -218,7 +239,7 @@ struct RaftClusterTests {
             let again = try await cluster.vaultform(["apply", manifest, "--auto-approve"], node: standby)
             #expect(again.code == 0, "rerun after: \(apply.error)\n\(again.all)")
         } else {
-            #expect(apply.output.contains("Apply complete: 197 added"), "\(apply.all)")
+            #expect(apply.output.contains("Apply complete: \(workload.total) added"), "\(apply.all)")
         }
         for node in cluster.nodes.indices where node != leader {
             let plan = try await cluster.vaultform(["plan", manifest, "--detailed-exitcode"], node: node)
@@ -230,5 +251,6 @@ struct RaftClusterTests {
         print("node\(leader + 1) restarted, unsealed and a standby again after \(clock.now - restartStarted)")
         let plan = try await cluster.vaultform(["plan", manifest, "--detailed-exitcode"], node: leader)
         #expect(plan.code == 0, "plan through the restarted node\(leader + 1):\n\(plan.all)")
+        try await Self.expectSecretKept("lk-kv1", cluster)
     }
 }

@@ -44,7 +44,9 @@ struct ErrorsMessageTests {
         func denied(_ method: HTTPMethod, has: [String]) async throws -> VaultError {
             let answer = #"{"data":{"capabilities":["# + has.map { "\"\($0)\"" }.joined(separator: ",") + #"],"\#(path)":["#
                 + has.map { "\"\($0)\"" }.joined(separator: ",") + "]}}"
-            let client = VaultClient(transport: ScriptedTransport([.respond(403, Self.lacking), .respond(200, answer)]), token: "s.token")
+            // The refusal; lookup-self refused too (the token's policies stay unknown); the answer.
+            let client = VaultClient(
+                transport: ScriptedTransport([.respond(403, Self.lacking), .respond(403, Self.lacking), .respond(200, answer)]), token: "s.token")
             return try await #require(throws: VaultError.self) { try await client.request(method, path, body: method == .get ? nil : [:]) }
         }
         // A token that may update but not create: the entry is new, and "create" is missing.
@@ -57,7 +59,7 @@ struct ErrorsMessageTests {
         let answer = #"{"data":{"capabilities":["read"],"\#(path)":["read"]}}"#
         let lookup = #"{"data":{"display_name":"approle","policies":["default","hoodcloud-admin"],"path":"auth/approle/login","meta":{"role_name":"hoodcloud-admin"}}}"#
         let named = VaultClient(
-            transport: ScriptedTransport([.respond(403, Self.lacking), .respond(200, answer), .respond(200, lookup)]), token: "s.token")
+            transport: ScriptedTransport([.respond(403, Self.lacking), .respond(200, lookup), .respond(200, answer)]), token: "s.token")
         let withPolicies = try await #require(throws: VaultError.self) { try await named.request(.post, path, body: [:]) }
         #expect(withPolicies.tokenPolicies == ["default", "hoodcloud-admin"])
         #expect(withPolicies.description.hasSuffix(#"it has "read" there; add to one of its policies (hoodcloud-admin): path "vaultform-lock/data/apply" { capabilities = ["create", "read", "update"] })"#), "\(withPolicies)")

@@ -78,7 +78,9 @@ struct ExportCommand: AsyncParsableCommand {
         let summary = ResourceKind.allCases.compactMap { kind in counts[kind].map { kind.counted($0) } }
             + (secrets.isEmpty ? [] : [ResourceKind.kvSecret.counted(secrets.count)])
         Terminal.write("Exported \(summary.isEmpty ? "nothing" : summary.joined(separator: ", ")) from \(address) to \(output)/ (\(files.count) files).\n")
-        Terminal.write("Review it, then check it changes nothing: vaultform plan \(output) --detailed-exitcode\n")
+        // The plan must go to the namespace the export came from.
+        let namespace = connection.namespace.map { " --namespace " + Self.quoted($0) } ?? ""
+        Terminal.write("Review it, then check it changes nothing: vaultform plan \(Self.quoted(output))\(namespace) --detailed-exitcode\n")
         // Never silently: what the server holds that no kind can express is listed.
         let gaps = ExportGaps.skipped(Array(live.resources.values))
         if !gaps.isEmpty {
@@ -109,5 +111,13 @@ struct ExportCommand: AsyncParsableCommand {
     /// Glob matching with `*` (any run) and `?` (one character), as fnmatch without flags.
     static func matches(_ text: String, _ pattern: String) -> Bool {
         fnmatch(pattern, text, 0) == 0
+    }
+
+    /// `text` as one shell word: as it is when it holds only safe characters, else in single quotes.
+    static func quoted(_ text: String) -> String {
+        let safe = !text.isEmpty && text.unicodeScalars.allSatisfy {
+            CharacterSet.alphanumerics.contains($0) && $0.isASCII || "/._-:=+@%".unicodeScalars.contains($0)
+        }
+        return safe ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
