@@ -142,6 +142,12 @@ struct RaftClusterTests {
         return (wanted - 31 - extraRoles, extraRoles, wanted)
     }
 
+    /// Where in the apply the fault strikes: once policy `PREFIX-pol-N` exists, N from
+    /// $VAULTFORM_HA_FAULT_AFTER (default 1, the first policy written).
+    static var faultAfter: Int {
+        min(max(Int(ProcessInfo.processInfo.environment["VAULTFORM_HA_FAULT_AFTER"] ?? "") ?? 1, 1), 16 + workload.extraPolicies)
+    }
+
     /// The generated secret is written once, whatever happened: version 1, with its field.
     static func expectSecretKept(_ mount: String, _ cluster: RaftCluster) async throws {
         let client = try cluster.client(node: try await cluster.leaderIndex())
@@ -167,7 +173,7 @@ struct RaftClusterTests {
         let started = clock.now
         let run = Task { try await cluster.vaultform(["apply", manifest, "--auto-approve"], node: standby) }
         // Step down once the apply is writing (its first policies are there).
-        while (try? await observer.request(.get, "sys/policies/acl/sd-pol-1")) == nil {
+        while (try? await observer.request(.get, "sys/policies/acl/sd-pol-\(Self.faultAfter)")) == nil {
             guard clock.now - started < .seconds(30) else { break }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -180,7 +186,7 @@ struct RaftClusterTests {
             if let index = try? await cluster.leaderIndex() { newLeader = index; break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        print("\(workload.total) objects: step-down at \(steppedDownAt) into the apply; apply ended after \(took) with exit \(apply.code); active node now node\(newLeader + 1) (was node\(leader + 1))")
+        print("\(workload.total) objects, after policy \(Self.faultAfter): step-down at \(steppedDownAt) into the apply; apply ended after \(took) with exit \(apply.code); active node now node\(newLeader + 1) (was node\(leader + 1))")
         if apply.code != 0 {
             // A clear error, and the lock released or its force-unlock named; a rerun converges.
             print("the apply stopped with: \(apply.error.split(separator: "\n").first { $0.hasPrefix("error:") } ?? "?")")
@@ -215,7 +221,7 @@ struct RaftClusterTests {
         let clock = ContinuousClock()
         let started = clock.now
         let run = Task { try await cluster.vaultform(["apply", manifest, "--auto-approve"], node: standby) }
-        while (try? await observer.request(.get, "sys/policies/acl/lk-pol-1")) == nil {
+        while (try? await observer.request(.get, "sys/policies/acl/lk-pol-\(Self.faultAfter)")) == nil {
             guard clock.now - started < .seconds(30) else { break }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -229,7 +235,7 @@ struct RaftClusterTests {
         let electedAfter = clock.now - started - killedAt
         let apply = try await run.value
         let took = clock.now - started
-        print("\(workload.total) objects: leader node\(leader + 1) killed at \(killedAt) into the apply; node\(newLeader + 1) active \(electedAfter) later; apply ended after \(took) with exit \(apply.code)")
+        print("\(workload.total) objects, after policy \(Self.faultAfter): leader node\(leader + 1) killed at \(killedAt) into the apply; node\(newLeader + 1) active \(electedAfter) later; apply ended after \(took) with exit \(apply.code)")
         #expect(newLeader >= 0)
         if apply.code != 0 {
             print("the apply stopped with: \(apply.error.split(separator: "\n").first { $0.hasPrefix("error:") } ?? "?")")
