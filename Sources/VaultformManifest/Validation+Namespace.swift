@@ -16,19 +16,6 @@ extension Validator {
                     "`namespace` ownership belongs at the top level: namespaces are declared and owned there by path",
                     at: rule.location, hint: "write `{ kind: namespace, prefix: \(namespace.path)/ }` under the top-level `ownership`"))
             }
-            // vaultform keeps the fingerprints of write-only values beside its apply lock, in
-            // the connection's namespace; inside a namespace they are not supported yet.
-            let contents = namespace.contents
-            let writeOnly: [SourceLocation] = contents.userpassUsers.filter { $0.password != nil }.map(\.location)
-                + contents.jwtConfigs.filter { $0.oidcClientSecret != nil }.map(\.location)
-                + contents.kubernetesConfigs.filter { $0.tokenReviewerJWT != nil }.map(\.location)
-                + contents.databaseConnections.filter { $0.password != nil }.map(\.location)
-                + contents.totpKeys.filter { $0.key != nil }.map(\.location)
-            for location in writeOnly {
-                report(.error(
-                    "write-only values (passwords, client secrets, keys) inside a namespace are not supported yet",
-                    at: location, hint: "declare the object in the connection's namespace, or apply with `--namespace \(namespace.path)`"))
-            }
             var inside = Validator()
             inside.validate(&manifest.namespaces[index].contents)
             for diagnostic in inside.diagnostics { report(diagnostic) }

@@ -12,7 +12,7 @@ extension Applier {
         var routed = operation
         routed.address = local
         routed.desired?.address = local
-        return (Applier(client: client.within(namespace), environment: environment), routed)
+        return (Applier(client: client.within(namespace), environment: environment, state: state.below(namespace), fingerprintKey: fingerprintKey), routed)
     }
 
     /// Waits until a deleted namespace is gone: the server answers the DELETE at once
@@ -20,7 +20,7 @@ extension Applier {
     /// a namespace of the same name nor its parent's deletion may follow before it is done.
     /// Bounded: after `limit` seconds the apply fails, naming it.
     func awaitNamespaceGone(_ address: Address, limit: Double = 60) async throws {
-        let reader = LiveReader(client: client, environment: environment)
+        let reader = LiveReader(client: client, environment: environment, state: state)
         let start = Date()
         var pause: UInt64 = 50_000_000
         while try await reader.readOne(address) != nil {

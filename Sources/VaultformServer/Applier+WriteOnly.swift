@@ -43,8 +43,8 @@ extension Applier {
         }
         guard !pending.isEmpty else { return WriteOnlyWrite() }
         let key = try await fingerprintKey.key {
-            try await SecretApplier.ensureFingerprintKey(client: client)
-            guard let key = await SecretReader(client: client, environment: environment).fingerprintKey() else {
+            try await SecretApplier.ensureFingerprintKey(client: state.client)
+            guard let key = await SecretReader(client: state.client, environment: environment).fingerprintKey() else {
                 throw ApplyError("the fingerprint key (\(SecretReader.fingerprintKeyMount)\(SecretReader.fingerprintKeyPath)) cannot be read, so a write-only value's fingerprint cannot be recorded")
             }
             return key
@@ -60,7 +60,7 @@ extension Applier {
             case .success(nil):
                 throw ApplyError("`\(field)` (\(source)) has no value")
             case .success(let text?):
-                let fingerprint = SecretValues.fingerprint(.string(text), key: key, at: WriteOnlyRecords.place(address, field))
+                let fingerprint = SecretValues.fingerprint(.string(text), key: key, at: WriteOnlyRecords.place(state.full(address), field))
                 if let expected = planned.fingerprint, expected != fingerprint {
                     throw ApplyError("`\(field)` (\(source)) holds another value than when the plan was made; plan again")
                 }

@@ -65,11 +65,20 @@ public struct Applier: Sendable {
 
     /// An applier over a client.
     /// The fingerprint key, read once per apply by the first write-only value that needs it.
-    let fingerprintKey = FingerprintKeyCache()
+    let fingerprintKey: FingerprintKeyCache
+
+    /// Where vaultform's own state is, and the namespace this applier writes in.
+    let state: StateScope
 
     public init(client: VaultClient, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.init(client: client, environment: environment, state: StateScope(client: client))
+    }
+
+    init(client: VaultClient, environment: [String: String], state: StateScope, fingerprintKey: FingerprintKeyCache = FingerprintKeyCache()) {
         self.client = client
         self.environment = environment
+        self.state = state
+        self.fingerprintKey = fingerprintKey
     }
 
     /// Reasons the plan must not run at all, found before any write: destruction without
@@ -232,7 +241,7 @@ public struct Applier: Sendable {
             try await beforeWrite()
             previousAnswer = try await client.request(request.method, request.path, body: request.body, idempotent: request.isIdempotent).data
         }
-        let records = WriteOnlyRecords(client: client)
+        let records = WriteOnlyRecords(client: state.client, namespace: state.namespace)
         if operation.action == .delete || operation.action == .replace, definition.hasWriteOnlyFields {
             try await records.forget(address)
         }
@@ -257,7 +266,7 @@ public struct Applier: Sendable {
     /// apply has already read (`ServerIdentifiers.names`), not a fresh list per write; only
     /// when it then disagrees are the names read again (they may name what this apply created).
     func verify(_ operation: Operation, identifiers: ServerIdentifiers, written: [String: String] = [:]) async throws {
-        let reader = LiveReader(client: client)
+        let reader = LiveReader(client: client, environment: environment, state: state)
         let definition = operation.address.kind.definition
         let companions = definition.reading.companionFields.contains { operation.desired?.fields[$0] != nil }
         func readBack(freshNames: Bool) async throws -> Resource? {

@@ -60,7 +60,7 @@ extension LiveReader {
             }
         }
         let inside = try await concurrently(namespaces.map { MountPath.withoutSlash($0.address.name) }, window: 8) { namespace in
-            let reader = LiveReader(client: self.client.within(namespace), environment: self.environment)
+            let reader = self.sent(to: namespace)
             return try await reader.readAll(skipping: skipping.union(rootOnly), identity: false).resources.values.map { resource in
                 var resource = resource
                 resource.address = resource.address.inside(namespace)

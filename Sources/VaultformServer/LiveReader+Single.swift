@@ -17,7 +17,7 @@ extension LiveReader {
             // Read by a reader sent to the object's namespace (a namespace's: its parent's).
             var localDesired = desired
             localDesired?.address = local
-            let reader = LiveReader(client: client.within(namespace), environment: environment)
+            let reader = sent(to: namespace)
             guard var resource = try await reader.readOne(local, withCompanions: withCompanions, names: given, desired: localDesired) else { return nil }
             resource.address = address
             return resource
@@ -25,7 +25,7 @@ extension LiveReader {
         guard let resource = try await readOneAsServed(address, withCompanions: withCompanions, names: given, desired: desired) else {
             return nil
         }
-        return try await WriteOnlyRecords(client: client).merged(resource)
+        return try await WriteOnlyRecords(client: state.client, namespace: state.namespace).merged(resource)
     }
 
     /// The object as the server answers for it, without vaultform's write-only records.

@@ -14,11 +14,24 @@ public struct LiveReader: Sendable {
     public let client: VaultClient
     /// Where secret fields' `from_env` sources are read.
     public let environment: [String: String]
+    /// Where vaultform's own state is, and the namespace this reader reads in.
+    let state: StateScope
 
     /// A reader over a client.
     public init(client: VaultClient, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.init(client: client, environment: environment, state: StateScope(client: client))
+    }
+
+    init(client: VaultClient, environment: [String: String], state: StateScope) {
         self.client = client
         self.environment = environment
+        self.state = state
+    }
+
+    /// A reader over the same connection sent to `namespace` (relative to this reader's),
+    /// keeping vaultform's state where it is.
+    func sent(to namespace: String) -> LiveReader {
+        LiveReader(client: client.within(namespace), environment: environment, state: state.below(namespace))
     }
 
     /// Reads what `desired` names or owns. A manifest that declares namespaces has the
@@ -32,7 +45,7 @@ public struct LiveReader: Sendable {
         let namespaces = try await readNamespaces(for: desired)
         let existing = Set(namespaces.map { MountPath.withoutSlash($0.address.name) })
         let inside = try await concurrently(desired.namespacesWithContents.filter(existing.contains), window: 8) { namespace in
-            let reader = LiveReader(client: self.client.within(namespace), environment: self.environment)
+            let reader = self.sent(to: namespace)
             let state = try await reader.read(scope: ReadScope(desired.part(namespace)), schemas: [], identity: false)
             return state.resources.values.map { resource in
                 var resource = resource
@@ -55,7 +68,7 @@ public struct LiveReader: Sendable {
             !declared.contains(address) && desired.ownership.contains { Planner.owns($0, address) }
         }
         let lists = try await concurrently(owned, window: 8) { address -> [String] in
-            let reader = LiveReader(client: self.client.within(MountPath.withoutSlash(address.name)), environment: self.environment)
+            let reader = self.sent(to: MountPath.withoutSlash(address.name))
             async let mounts = reader.readIfPresent("sys/mounts")
             async let methods = reader.readIfPresent("sys/auth")
             async let policies = reader.list("sys/policies/acl")
@@ -76,7 +89,7 @@ public struct LiveReader: Sendable {
         var level = roots
         while !level.isEmpty {
             let children: [Resource] = try await concurrently(level, window: 8) { parent -> [Resource] in
-                let reader = LiveReader(client: self.client.within(parent), environment: self.environment)
+                let reader = self.sent(to: parent)
                 return try await reader.keyInfo("sys/namespaces").map { key, entry in
                     let path = parent.isEmpty ? key : parent + "/" + key
                     return NamespaceKindReading.live(Address(.namespace, MountPath.withSlash(path)), entry)
@@ -145,7 +158,7 @@ public struct LiveReader: Sendable {
     /// whose objects name their own write-only fields (generic endpoints), only those in
     /// `perObject` (declared with some) are: the others have nothing to compare.
     func withWriteOnlyRecords(_ resources: [Resource], perObject: Set<Address> = []) async throws -> [Resource] {
-        let records = WriteOnlyRecords(client: client)
+        let records = WriteOnlyRecords(client: state.client, namespace: state.namespace)
         let needsRecord = { (resource: Resource) -> Bool in
             let definition = resource.address.kind.definition
             return definition.writeOnlyPerObject ? perObject.contains(resource.address) : definition.hasWriteOnlyFields

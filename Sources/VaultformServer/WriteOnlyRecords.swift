@@ -16,16 +16,22 @@ struct WriteOnlyRecords: Sendable {
     /// The mount the records live on, beside the fingerprint key.
     static let mount = SecretReader.fingerprintKeyMount
 
+    /// The client of the connection's namespace, where the records are.
     let client: VaultClient
+    /// The namespace (relative to the connection's) of the objects this reads and writes
+    /// records for: an object's record is under its full address.
+    var namespace: String = ""
 
-    /// The record's path inside the mount.
+    /// The record's path inside the mount: `write-only/KIND/NAME`, or for an object inside a
+    /// namespace `write-only/namespaces/NAMESPACE/KIND/NAME` (no kind is named `namespaces`).
     static func key(_ address: Address) -> String {
         // A per-mount object's name is its mount (`k8s/`); KV refuses a path ending in `/`.
-        "write-only/\(address.kind.rawValue)/\(MountPath.withoutSlash(address.name))"
+        let object = "\(address.kind.rawValue)/\(MountPath.withoutSlash(address.name))"
+        return address.namespace.isEmpty ? "write-only/\(object)" : "write-only/namespaces/\(address.namespace)/\(object)"
     }
 
-    /// Where the fingerprint of `field` of the object at `address` is computed from, so equal
-    /// values of two objects or fields never show equal fingerprints.
+    /// Where the fingerprint of `field` of the object at `address` (its full address) is
+    /// computed from, so equal values of two objects or fields never show equal fingerprints.
     static func place(_ address: Address, _ field: String) -> String {
         "\(address).\(field)"
     }
@@ -34,7 +40,7 @@ struct WriteOnlyRecords: Sendable {
     /// not there yet). Any failure other than "not there" is an error: a record that cannot
     /// be read must not be taken for "never written", which would plan a needless write.
     func read(_ address: Address) async throws -> [String: String] {
-        let path = "\(Self.mount)data/\(Self.key(address))"
+        let path = "\(Self.mount)data/\(Self.key(address.inside(namespace)))"
         let response: VaultResponse
         do {
             response = try await client.request(.get, path)
@@ -66,7 +72,7 @@ struct WriteOnlyRecords: Sendable {
         var all = try await read(address)
         all.merge(fingerprints) { _, new in new }
         _ = try await client.request(
-            .post, "\(Self.mount)data/\(Self.key(address))", body: ["data": .object(all.mapValues(JSONValue.string))])
+            .post, "\(Self.mount)data/\(Self.key(address.inside(namespace)))", body: ["data": .object(all.mapValues(JSONValue.string))])
     }
 
     /// Empties the record of a deleted object, so one made again under its name is written
@@ -74,7 +80,7 @@ struct WriteOnlyRecords: Sendable {
     /// recording needs, not `delete` on the metadata (docs/permissions.md).
     func forget(_ address: Address) async throws {
         guard !(try await read(address)).isEmpty else { return }
-        _ = try await client.request(.post, "\(Self.mount)data/\(Self.key(address))", body: ["data": .object([:])])
+        _ = try await client.request(.post, "\(Self.mount)data/\(Self.key(address.inside(namespace)))", body: ["data": .object([:])])
     }
 }
 
@@ -82,15 +88,17 @@ struct WriteOnlyRecords: Sendable {
 enum WriteOnlySources {
     /// The value of a source now: an environment variable's, or a file's text without one
     /// trailing newline. Failures say what is missing and never repeat a value.
-    /// A generated value's store and field: `mount|path|field`, for `stored` maps.
-    static func storeKey(_ generator: WriteOnlyGenerator, field: String) -> String {
-        "\(generator.mount)|\(generator.path)|\(field)"
+    /// A generated value's store and field: `namespace|mount|path|field` (the store is in
+    /// the object's namespace), for `stored` maps.
+    static func storeKey(_ generator: WriteOnlyGenerator, field: String, namespace: String = "") -> String {
+        "\(namespace)|\(generator.mount)|\(generator.path)|\(field)"
     }
 
     /// The value of a source now, for the field `field`; a generated value is what its store
     /// holds (`stored`, by `storeKey`), or `.success(nil)` when it holds none yet.
     static func value(
-        _ source: WriteOnlySource, field: String, environment: [String: String], stored: [String: String] = [:]
+        _ source: WriteOnlySource, field: String, environment: [String: String], stored: [String: String] = [:],
+        namespace: String = ""
     ) -> Result<String?, SecretSources.Problem> {
         switch source {
         case .environment(let name):
@@ -98,25 +106,25 @@ enum WriteOnlySources {
         case .file(let path, let resolved):
             return SourceText.file(path, resolved: resolved, keepTrailingNewline: false).map { $0 }
         case .generated(let generator):
-            return .success(stored[storeKey(generator, field: field)])
+            return .success(stored[storeKey(generator, field: field, namespace: namespace)])
         }
     }
 
     /// The stores of the generated write-only values in `desired`, as `storeKey` → the value
     /// they hold (absent when none), read concurrently.
     static func stored(in desired: DesiredState, client: VaultClient) async throws -> [String: String] {
-        var wanted: [String: (WriteOnlyGenerator, String)] = [:]
+        var wanted: [String: (WriteOnlyGenerator, String, String)] = [:]
         for entry in desired.entries {
             for (field, value) in entry.resource.fields {
                 guard case .writeOnly(let writeOnly) = value, case .generated(let generator)? = writeOnly.source else { continue }
-                wanted[storeKey(generator, field: field)] = (generator, field)
+                let namespace = entry.address.namespace
+                wanted[storeKey(generator, field: field, namespace: namespace)] = (generator, field, namespace)
             }
         }
         var values: [String: String] = [:]
-        for (key, (generator, field)) in wanted {
-            if case .string(let text)? = try await StoredSecret.read(generator.mount, generator.path, client: client).data[field] {
-                values[key] = text
-            }
+        for (key, (generator, field, namespace)) in wanted {
+            let store = try await StoredSecret.read(generator.mount, generator.path, client: client.within(namespace))
+            if case .string(let text)? = store.data[field] { values[key] = text }
         }
         return values
     }
@@ -131,7 +139,7 @@ enum WriteOnlySources {
             var fields = fields
             for (field, value) in fields {
                 guard case .writeOnly(var writeOnly) = value, let source = writeOnly.source else { continue }
-                switch Self.value(source, field: field, environment: environment, stored: stored) {
+                switch Self.value(source, field: field, environment: environment, stored: stored, namespace: address.namespace) {
                 case .success(let text?):
                     writeOnly.fingerprint = key.map { SecretValues.fingerprint(.string(text), key: $0, at: WriteOnlyRecords.place(address, field)) }
                 case .success(nil):

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TestSupport
+import VaultAPI
+
+/// Write-only values of objects inside namespaces: the records of what vaultform wrote stay
+/// in the connection's namespace (beside the apply lock), keyed by the object's full address,
+/// so the same user in two namespaces (and in the root) keeps a record each; a generated
+/// value is kept in a KV store inside the object's own namespace.
+@Suite("write-only values inside namespaces")
+struct NamespaceWriteOnlyTests {
+    @Test("a user in each of two namespaces and the root: each password follows its own source; a generated one is kept in its namespace; never shown")
+    func passwordsPerNamespace() async throws {
+        let server = try await DevServer.shared()
+        let root = try server.client()
+        let directory = try scratchDirectory("vf-ns-writeonly")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let id = "nw\(UUID().uuidString.prefix(8).lowercased())"
+        let rootMount = PlanExactnessTests.unique("up")
+        let manifest = try SecretSchemaTests.write("""
+            auth_methods: [{ path: \(rootMount), type: userpass }]
+            userpass_users: [{ name: alice, mount: \(rootMount), password: { from_env: ROOT_PASSWORD } }]
+            namespaces:
+              - path: \(id)
+              - path: \(id)/${each.team}
+                for_each: { team: [a, b] }
+                contents:
+                  secrets_engines: [{ path: people, type: kv-v2 }]
+                  auth_methods: [{ path: userpass, type: userpass }]
+                  userpass_users:
+                    - { name: alice, mount: userpass, password: { from_env: "ALICE_${each.team}" } }
+                    - { name: bob, mount: userpass, password: { generate: { kind: password, length: 24 }, store: people/bob } }
+            """, in: directory)
+        var environment = ["ROOT_PASSWORD": "canary-root-\(UUID().uuidString)", "ALICE_a": "canary-a-\(UUID().uuidString)",
+                           "ALICE_b": "canary-b-\(UUID().uuidString)"]
+        var outputs: [String] = []
+        let applied = try await server.vaultform(["apply", manifest, "--auto-approve"], environment: environment)
+        #expect(applied.code == 0, "\(applied.all)")
+        outputs.append(applied.all)
+        let again = try await server.vaultform(["plan", manifest, "--detailed-exitcode"], environment: environment)
+        #expect(again.code == 0, "\(again.all)")
+        outputs.append(again.all)
+
+        let inA = root.with(namespace: "\(id)/a"), inB = root.with(namespace: "\(id)/b")
+        func logsIn(_ client: VaultClient, _ mount: String, _ user: String, _ password: String) async -> Bool {
+            (try? await client.request(.post, "auth/\(mount)/login/\(user)", body: ["password": .string(password)])) != nil
+        }
+        #expect(await logsIn(inA, "userpass", "alice", environment["ALICE_a"] ?? ""))
+        #expect(await logsIn(inB, "userpass", "alice", environment["ALICE_b"] ?? ""))
+        #expect(await logsIn(root, rootMount, "alice", environment["ROOT_PASSWORD"] ?? ""))
+        // Bob's generated password is in each namespace's own store, and logs in there.
+        var generated: [String] = []
+        for client in [inA, inB] {
+            let stored = try await client.request(.get, "people/data/bob").data?["data"]?["password"]?.stringValue
+            let password = try #require(stored)
+            #expect(password.count == 24)
+            #expect(await logsIn(client, "userpass", "bob", password))
+            generated.append(password)
+        }
+        #expect(generated[0] != generated[1])
+        // The records are in the connection's namespace, one per full address; none inside.
+        let record = try await root.request(.get, "vaultform-lock/data/write-only/namespaces/\(id)/a/userpass-user/userpass/alice")
+        #expect(record.data?["data"]?["password"]?.stringValue?.isEmpty == false)
+        #expect((try? await inA.request(.get, "sys/mounts"))?.data?["vaultform-lock/"] == nil)
+
+        // One namespace's source changes: only that user is planned and written.
+        environment["ALICE_b"] = "canary-b2-\(UUID().uuidString)"
+        let json = try await server.vaultform(["plan", manifest, "--format", "json"], environment: environment)
+        #expect(try BothWays.changed(json.output) == ["\(id)/b::userpass-user:userpass/alice password"], "\(json.output)")
+        outputs.append(json.all)
+        let changed = try await server.vaultform(["apply", manifest, "--auto-approve"], environment: environment)
+        #expect(changed.code == 0, "\(changed.all)")
+        outputs.append(changed.all)
+        #expect(await logsIn(inB, "userpass", "alice", environment["ALICE_b"] ?? ""))
+        #expect(await logsIn(inA, "userpass", "alice", environment["ALICE_a"] ?? ""))
+        let settled = try await server.vaultform(["plan", manifest, "--detailed-exitcode"], environment: environment)
+        #expect(settled.code == 0, "\(settled.all)")
+        outputs.append(settled.all)
+
+        let secrets = Array(environment.values) + generated
+        #expect(!outputs.contains { output in secrets.contains { output.contains($0) } }, "a password reached the output")
+    }
+}
