@@ -44,7 +44,13 @@ public struct DesiredState: Sendable {
     /// Resolves a manifest.
     public init(_ manifest: Manifest) {
         var all = DesiredResources.entries(manifest)
+        var schemas = manifest.secretSchemas
         for namespace in manifest.namespaces {
+            schemas += namespace.contents.secretSchemas.map { schema in
+                var schema = schema
+                schema.namespace = namespace.path
+                return schema
+            }
             all += DesiredResources.entries(namespace.contents).map { entry in
                 var entry = entry
                 entry.resource.address = entry.address.inside(namespace.path)
@@ -53,7 +59,7 @@ public struct DesiredState: Sendable {
             if !namespace.contents.ownership.isEmpty { namespaceOwnership[namespace.path] = namespace.contents.ownership }
         }
         entries = all.sorted { $0.address < $1.address }
-        schemas = manifest.secretSchemas
+        self.schemas = schemas
         ownership = manifest.ownership
         managesEndpoints = manifest.managesEndpoints
         positions = Self.positions(entries)
@@ -100,12 +106,14 @@ public struct DesiredState: Sendable {
     /// The namespaces whose objects the manifest declares or owns, sorted (the connection's
     /// own, empty, not among them).
     public var namespacesWithContents: [String] {
-        Set(entries.map(\.address.namespace)).union(namespaceOwnership.keys).filter { !$0.isEmpty }.sorted()
+        Set(entries.map(\.address.namespace)).union(namespaceOwnership.keys).union(schemas.map(\.namespace))
+            .filter { !$0.isEmpty }.sorted()
     }
 
     /// The part of the desired state inside `namespace`, under the addresses the objects have
     /// there (no namespace), with what the manifest owns there: what a reader sent to that
-    /// namespace reads. The connection's own part (`""`) keeps the secret schemas and endpoints.
+    /// namespace reads, and its secret schemas (as there). The connection's own part (`""`)
+    /// keeps the endpoints.
     public func part(_ namespace: String) -> DesiredState {
         var part = DesiredState(entries: entries.filter { $0.address.namespace.hasSameBytes(as: namespace) }.map { entry in
             var entry = entry
@@ -113,10 +121,12 @@ public struct DesiredState: Sendable {
             return entry
         })
         part.ownership = ownership(in: namespace)
-        if namespace.isEmpty {
-            part.schemas = schemas
-            part.managesEndpoints = managesEndpoints
+        part.schemas = schemas.filter { $0.namespace.hasSameBytes(as: namespace) }.map { schema in
+            var schema = schema
+            schema.namespace = ""
+            return schema
         }
+        if namespace.isEmpty { part.managesEndpoints = managesEndpoints }
         return part
     }
 

@@ -91,7 +91,7 @@ public enum Planner {
             let address = SecretPlanner.address(schema)
             guard wanted(address) else { continue }
             let result = SecretPlanner.plan(
-                schema, live.secrets[schema.path] ?? SecretObservation(), rotate: options.rotations[address] ?? [])
+                schema, live.secrets[SecretPlanner.observationKey(schema)] ?? SecretObservation(), rotate: options.rotations[address] ?? [])
             findings += result.findings
             if let operation = result.operation { operations.append(operation) } else { unchanged.append(address) }
         }

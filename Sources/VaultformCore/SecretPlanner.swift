@@ -14,7 +14,13 @@ import VaultPath
 /// - forbidden fields present, and fields the schema does not describe: warnings; never deleted.
 public enum SecretPlanner {
     /// The address of a schema's secret: `kv-secret:secret/hoodcloud/master-key`.
-    public static func address(_ schema: SecretSchema) -> Address { Address(.kvSecret, schema.path) }
+    public static func address(_ schema: SecretSchema) -> Address { Address(.kvSecret, schema.path, namespace: schema.namespace) }
+
+    /// The key of a schema's observation in `LiveState.secrets`: its path, after
+    /// `NAMESPACE::` for a secret inside a namespace.
+    public static func observationKey(_ schema: SecretSchema) -> String {
+        schema.namespace.isEmpty ? schema.path : "\(schema.namespace)::\(schema.path)"
+    }
 
     /// The operation (nil when nothing is to be written) and the findings for one secret.
     public static func plan(
@@ -222,7 +228,7 @@ public enum SecretPlanner {
 
     /// The schema as text for the desired-state digest (names, types, constraints, sources).
     public static func digestText(_ schema: SecretSchema) -> String {
-        var lines = ["schema \(schema.path) unexpected=\(schema.allowUnexpected) forbidden=\(schema.forbidden.sorted())"]
+        var lines = ["schema \(observationKey(schema)) unexpected=\(schema.allowUnexpected) forbidden=\(schema.forbidden.sorted())"]
         for field in schema.fields.sorted(by: { $0.name < $1.name }) {
             let declaration = FieldDeclaration(field)
             var source = "none"

@@ -718,6 +718,9 @@ public struct SecretSchema: Sendable, Equatable {
     public var allowUnexpected: Bool
     public var pairs: [SecretPair]
     public var location: SourceLocation
+    /// The namespace the secret is in, relative to the connection's ("" for it): set for a
+    /// schema declared in a namespace's `contents`.
+    public var namespace: String = ""
 }
 
 /// A rate-limit quota (`sys/quotas/rate-limit/NAME`): requests a second allowed to a path,

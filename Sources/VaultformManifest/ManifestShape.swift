@@ -613,10 +613,13 @@ public enum ManifestShape {
             Field("totp_keys", .list(.object(totpKey), unique: false), "Keys of TOTP engines."),
     ]
 
+    /// `secret_schemas`, at the top level and in a namespace's `contents`.
+    static let secretSchemas = Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold.")
+
     static let namespaceContents = ObjectShape(
         "a namespace's contents",
-        summary: "The objects inside a namespace: any sections of a manifest but version, variables, server, namespaces, secret_schemas, endpoints, audit_devices and quotas (the server keeps audit devices and quotas in the root namespace only).",
-        fields: sections.filter { !["endpoints", "audit_devices", "quotas"].contains($0.key) })
+        summary: "The objects inside a namespace: any sections of a manifest but version, variables, server, namespaces, endpoints, audit_devices and quotas (the server keeps audit devices and quotas in the root namespace only).",
+        fields: sections.filter { !["endpoints", "audit_devices", "quotas"].contains($0.key) } + [secretSchemas])
 
     static let namespace = ObjectShape(
         "a namespace", summary: "A namespace (sys/namespaces/NAME), created before its contents and deleted after them.",
@@ -638,7 +641,7 @@ public enum ManifestShape {
             Field("variables", .map(.object(variable)), "Values that differ per environment."),
             Field("server", .object(server), "Non-secret connection settings."),
         ] + sections + [
-            Field("secret_schemas", .list(.object(secretSchema), unique: false), "Which fields KV v2 secrets must hold."),
+            secretSchemas,
             Field("namespaces", .list(.object(namespace), unique: false), "Namespaces, each with the objects inside it."),
         ]
     )

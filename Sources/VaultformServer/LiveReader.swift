@@ -41,20 +41,29 @@ public struct LiveReader: Sendable {
         guard desired.readsNamespaces || !desired.namespacesWithContents.isEmpty else {
             return try await read(scope: ReadScope(desired), schemas: desired.schemas)
         }
-        async let own = read(scope: ReadScope(desired.part("")), schemas: desired.schemas)
+        async let own = read(scope: ReadScope(desired.part("")), schemas: desired.part("").schemas)
         let namespaces = try await readNamespaces(for: desired)
         let existing = Set(namespaces.map { MountPath.withoutSlash($0.address.name) })
         let inside = try await concurrently(desired.namespacesWithContents.filter(existing.contains), window: 8) { namespace in
             let reader = self.sent(to: namespace)
-            let state = try await reader.read(scope: ReadScope(desired.part(namespace)), schemas: [], identity: false)
-            return state.resources.values.map { resource in
+            let part = desired.part(namespace)
+            let state = try await reader.read(scope: ReadScope(part), schemas: part.schemas, identity: false)
+            let resources = state.resources.values.map { resource in
                 var resource = resource
                 resource.address = resource.address.inside(namespace)
                 return resource
             }
+            // Secrets as the whole manifest keys them (`NAMESPACE::PATH`).
+            let secrets = state.secrets.map { ("\(namespace)::\($0.key)", $0.value) }
+            return (resources, secrets)
         }
         var state = try await own
-        for resource in namespaces + inside.joined() { state.resources[resource.address] = resource }
+        for resource in namespaces + inside.flatMap(\.0) { state.resources[resource.address] = resource }
+        for (key, observation) in inside.flatMap(\.1) { state.secrets[key] = observation }
+        // A secret in a namespace not made yet is absent; its sources are read all the same.
+        for schema in desired.schemas where !schema.namespace.isEmpty && !existing.contains(schema.namespace) {
+            state.secrets[SecretPlanner.observationKey(schema)] = SecretObservation(sources: SecretSources.observe(schema, environment: environment))
+        }
         state.held = try await held(byOwned: namespaces, desired: desired)
         return state
     }
@@ -126,7 +135,7 @@ public struct LiveReader: Sendable {
         // reads, the secrets and the identity. Reads of objects on a mount do not wait for
         // the mount tables: they treat "no such mount" as absent, and are kept below only if
         // their mount is there.
-        async let secrets = SecretReader(client: client, environment: environment).read(schemas)
+        async let secrets = SecretReader(client: client, environment: environment, state: state).read(schemas)
         async let identity = readIdentity(when: readsIdentity)
         // Group members and aliases hold IDs and accessors: read the names they stand for
         // once (three requests), before the kinds that need them.

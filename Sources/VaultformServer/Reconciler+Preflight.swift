@@ -14,7 +14,7 @@ extension Reconciler {
     public func refusalsOnEmptyServer() -> [String] {
         var secrets: [String: SecretObservation] = [:]
         for schema in desired.schemas {
-            secrets[schema.path] = SecretObservation(sources: SecretSources.observe(schema, environment: environment))
+            secrets[SecretPlanner.observationKey(schema)] = SecretObservation(sources: SecretSources.observe(schema, environment: environment))
         }
         let live = LiveState(secrets: secrets)
         return refusals(Reconciliation(plan: Planner.plan(desired: desired, live: live), live: live), options: ApplyOptions(allowDestroy: false))

@@ -44,7 +44,8 @@ public struct SavedPlan: Sendable {
         let names = needsNames ? try await reader.readServerNames() : nil
         for (operation, change) in zip(plan.operations, file.changes) {
             if let write = operation.secretWrite {
-                let version = try await reader.secretVersion(write)
+                // Read in the secret's namespace (its address says which).
+                let version = try await reader.sent(to: operation.address.namespace).secretVersion(write)
                 if "version:\(version)" != change.liveFingerprint { stale.append(change.address) }
                 continue
             }

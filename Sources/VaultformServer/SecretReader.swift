@@ -16,10 +16,19 @@ public struct SecretReader: Sendable {
     /// Where `from_env` sources are read.
     public let environment: [String: String]
 
+    /// Where the fingerprint key is (the connection's namespace), and the namespace the
+    /// secrets are in, whose full addresses bind their fingerprints.
+    let state: StateScope
+
     /// A reader.
     public init(client: VaultClient, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.init(client: client, environment: environment, state: StateScope(client: client))
+    }
+
+    init(client: VaultClient, environment: [String: String], state: StateScope) {
         self.client = client
         self.environment = environment
+        self.state = state
     }
 
     /// The KV v2 entry holding the key that fingerprints are made with, next to the apply
@@ -43,7 +52,7 @@ public struct SecretReader: Sendable {
 
     /// The fingerprint key, or nil when there is none (or it may not be read).
     public func fingerprintKey() async -> SymmetricKey? {
-        guard let stored = try? await StoredSecret.read(Self.fingerprintKeyMount, Self.fingerprintKeyPath, client: client),
+        guard let stored = try? await StoredSecret.read(Self.fingerprintKeyMount, Self.fingerprintKeyPath, client: state.client),
               case .string(let text)? = stored.data["key"], let bytes = Data(base64Encoded: text), bytes.count >= 32
         else { return nil }
         return SymmetricKey(data: bytes)
@@ -61,7 +70,7 @@ public struct SecretReader: Sendable {
             observation.heldEarlier = history.heldEarlier
             observation.currentDeleted = !stored.exists && history.currentDeleted
         }
-        let address = SecretPlanner.address(schema)
+        let address = state.full(SecretPlanner.address(schema))
         let declared = Dictionary(schema.fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for (name, value) in stored.data {
             var verdict = ValueVerdict.valid

@@ -41,7 +41,7 @@ struct RotateOptions: ParsableArguments {
     @Option(
         name: .customLong("rotate"),
         help: ArgumentHelp(
-            "Regenerate (or re-read from its source) a secret field that already has a value: kv-secret:PATH.FIELD or PATH.FIELD; repeatable.",
+            "Regenerate (or re-read from its source) a secret field that already has a value: kv-secret:PATH.FIELD or PATH.FIELD (NAMESPACE::kv-secret:PATH.FIELD inside a namespace); repeatable.",
             valueName: "address.field"))
     var rotate: [String] = []
 
@@ -49,12 +49,16 @@ struct RotateOptions: ParsableArguments {
     func rotations(in desired: DesiredState) throws -> [Address: Set<String>] {
         var rotations: [Address: Set<String>] = [:]
         for text in rotate {
-            let spec = text.hasPrefix("kv-secret:") ? String(text.dropFirst("kv-secret:".count)) : text
+            // A secret inside a namespace: `NAMESPACE::kv-secret:PATH.FIELD`.
+            let namespaced = text.range(of: "::")
+            let namespace = namespaced.map { String(text[..<$0.lowerBound]) } ?? ""
+            let local = namespaced.map { String(text[$0.upperBound...]) } ?? text
+            let spec = local.hasPrefix("kv-secret:") ? String(local.dropFirst("kv-secret:".count)) : local
             guard let dot = spec.lastIndex(of: "."), dot != spec.startIndex, spec.index(after: dot) != spec.endIndex else {
                 throw ValidationError("--rotate \(text) is not kv-secret:PATH.FIELD (for example kv-secret:secret/app/config.api_key)")
             }
             let path = String(spec[..<dot]), field = String(spec[spec.index(after: dot)...])
-            guard let schema = desired.schemas.first(where: { $0.path == path }) else {
+            guard let schema = desired.schemas.first(where: { $0.path == path && $0.namespace == namespace }) else {
                 throw ValidationError("--rotate \(text): the manifest has no secret schema for \(path)")
             }
             guard let declared = schema.fields.first(where: { $0.name == field }) else {

@@ -45,7 +45,9 @@ struct NamespaceTests {
         let error = try await #require(throws: VaultError.self) {
             try await client.request(.put, "sys/policies/acl/x", body: ["policy": ""])
         }
-        #expect(error.description == #"PUT sys/policies/acl/x (namespace \#(namespace)): HTTP 403: permission denied (the token lacks "create" or "update" on sys/policies/acl/x; add to one of its policies: path "sys/policies/acl/x" { capabilities = ["create", "update"] })"#)
+        // The token's policies are in the root namespace, where a rule for this namespace's
+        // path is written with the namespace in front.
+        #expect(error.description == #"PUT sys/policies/acl/x (namespace \#(namespace)): HTTP 403: permission denied (the token lacks "create" or "update" on \#(namespace)/sys/policies/acl/x; it has no capability there; add to one of its policies (in the root namespace): path "\#(namespace)/sys/policies/acl/x" { capabilities = ["create", "update"] })"#)
         #expect(!error.description.contains(token))
     }
 

@@ -7,7 +7,7 @@ import VaultAPI
 /// in the connection's namespace (beside the apply lock), keyed by the object's full address,
 /// so the same user in two namespaces (and in the root) keeps a record each; a generated
 /// value is kept in a KV store inside the object's own namespace.
-@Suite("write-only values inside namespaces")
+@Suite("write-only values and secret schemas inside namespaces")
 struct NamespaceWriteOnlyTests {
     @Test("a user in each of two namespaces and the root: each password follows its own source; a generated one is kept in its namespace; never shown")
     func passwordsPerNamespace() async throws {
@@ -77,7 +77,89 @@ struct NamespaceWriteOnlyTests {
         #expect(settled.code == 0, "\(settled.all)")
         outputs.append(settled.all)
 
-        let secrets = Array(environment.values) + generated
-        #expect(!outputs.contains { output in secrets.contains { output.contains($0) } }, "a password reached the output")
+        let secrets: [String] = Array(environment.values) + generated
+        let leaked = outputs.contains { (text: String) -> Bool in secrets.contains { (value: String) -> Bool in text.contains(value) } }
+        #expect(!leaked, "a password reached the output")
+    }
+
+    @Test("a secret schema in each of two namespaces: filled in its namespace, rotated alone, a saved plan stale when its secret changed; never shown")
+    func secretSchemasPerNamespace() async throws {
+        let server = try await DevServer.shared()
+        let root = try server.client()
+        let directory = try scratchDirectory("vf-ns-secrets")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let id = "ns\(UUID().uuidString.prefix(8).lowercased())"
+        let manifest = try SecretSchemaTests.write("""
+            namespaces:
+              - path: \(id)
+              - path: \(id)/${each.env}
+                for_each: { env: [dev, prod] }
+                contents:
+                  secrets_engines: [{ path: secret, type: kv-v2 }]
+                  secret_schemas:
+                    - path: secret/app
+                      fields:
+                        password: { type: string, generate: { kind: password, length: 32 } }
+                        api_key: { type: string, from_env: "API_KEY_${each.env}" }
+            """, in: directory)
+        let environment: [String: String] = ["API_KEY_dev": "canary-dev-\(UUID().uuidString)", "API_KEY_prod": "canary-prod-\(UUID().uuidString)"]
+        var outputs: [String] = []
+        let applied = try await server.vaultform(["apply", manifest, "--auto-approve"], environment: environment)
+        #expect(applied.code == 0, "\(applied.all)")
+        #expect(applied.output.contains("\(id)/dev::kv-secret:secret/app"), "\(applied.all)")
+        outputs.append(applied.all)
+        let again = try await server.vaultform(["plan", manifest, "--detailed-exitcode"], environment: environment)
+        #expect(again.code == 0, "\(again.all)")
+        outputs.append(again.all)
+
+        let dev = root.with(namespace: "\(id)/dev"), prod = root.with(namespace: "\(id)/prod")
+        func fields(_ client: VaultClient) async throws -> [String: JSONValue] {
+            try await client.request(.get, "secret/data/app").data?["data"]?.objectValue ?? [:]
+        }
+        let devFields = try await fields(dev), prodFields = try await fields(prod)
+        #expect(devFields["api_key"]?.stringValue == environment["API_KEY_dev"])
+        #expect(prodFields["api_key"]?.stringValue == environment["API_KEY_prod"])
+        let devPassword = try #require(devFields["password"]?.stringValue)
+        let prodPassword = try #require(prodFields["password"]?.stringValue)
+        #expect(devPassword.count == 32 && devPassword != prodPassword)
+
+        // --rotate names a secret inside a namespace by its full address; only that one changes.
+        let rotate = "\(id)/prod::kv-secret:secret/app.password"
+        let rotated = try await server.vaultform(["apply", manifest, "--auto-approve", "--rotate", rotate], environment: environment)
+        #expect(rotated.code == 0, "\(rotated.all)")
+        outputs.append(rotated.all)
+        #expect(try await fields(dev)["password"]?.stringValue == devPassword)
+        let newProd = try #require(try await fields(prod)["password"]?.stringValue)
+        #expect(newProd != prodPassword)
+        #expect(try await fields(prod)["api_key"]?.stringValue == environment["API_KEY_prod"])
+
+        // A saved plan is stale when its secret changed in its namespace since: a rotation is
+        // planned (-out), then the secret is written out of band.
+        let out = directory.appendingPathComponent("p.plan").path
+        let saved = try await server.vaultform(
+            ["plan", manifest, "-out", out, "--rotate", "\(id)/dev::kv-secret:secret/app.password"], environment: environment)
+        outputs.append(saved.all)
+        #expect(saved.code == 0 && saved.output.contains("\(id)/dev::kv-secret:secret/app"), "\(saved.all)")
+        let planBytes = try String(contentsOfFile: out, encoding: .utf8)
+        let withNote: JSONValue = ["data": [
+            "password": JSONValue.string(devPassword), "api_key": JSONValue.string(environment["API_KEY_dev"] ?? ""),
+            "note": JSONValue.string("x"),
+        ]]
+        _ = try await dev.request(.post, "secret/data/app", body: withNote)
+        let stale = try await server.vaultform(["apply", out, "--auto-approve"], environment: environment)
+        #expect(stale.code != 0 && stale.all.contains("\(id)/dev::kv-secret:secret/app"), "\(stale.all)")
+        outputs.append(stale.all)
+        let repaired = try await server.vaultform(["apply", manifest, "--auto-approve"], environment: environment)
+        #expect(repaired.code == 0, "\(repaired.all)")
+        outputs.append(repaired.all)
+        let devAfter = try await fields(dev)
+        #expect(devAfter["api_key"]?.stringValue == environment["API_KEY_dev"])
+        #expect(devAfter["note"]?.stringValue == "x" && devAfter["password"]?.stringValue == devPassword)
+        #expect(try await server.vaultform(["plan", manifest, "--detailed-exitcode"], environment: environment).code == 0)
+
+        let secrets: [String] = Array(environment.values) + [devPassword, prodPassword, newProd]
+        let texts: [String] = outputs + [planBytes]
+        let leaked = texts.contains { (text: String) -> Bool in secrets.contains { (value: String) -> Bool in text.contains(value) } }
+        #expect(!leaked, "a secret value reached the output")
     }
 }

@@ -36,15 +36,23 @@ struct TenantsExampleTests {
             #expect(plan.code == 0, "\(plan.all)")
 
             let root = try server.client()
+            var keys: Set<String> = []
             for tenant in ["acme", "globex", "initech"] {
                 for environment in ["dev", "prod"] {
                     let inside = root.with(namespace: "tenants/\(tenant)/\(environment)")
+                    // The generated secret, made in its namespace: 32 bytes, one per environment.
+                    let stored = try await inside.request(.get, "secret/data/app/session").data?["data"]?["signing_key"]?.stringValue
+                    let key = try #require(stored)
+                    #expect(Data(base64Encoded: key)?.count == 32)
+                    #expect(!(applied.all + plan.all).contains(key), "a generated key reached the output")
+                    keys.insert(key)
                     let role = try await inside.request(.get, "auth/approle/role/app").data
                     #expect(role?["token_policies"]?.arrayValue?.compactMap(\.stringValue) == ["app"])
                     let mounts = try await inside.request(.get, "sys/mounts").data
                     #expect(mounts?["secret/"]?["description"]?.stringValue == "\(tenant) \(environment) secrets")
                 }
             }
+            #expect(keys.count == 6, "each environment has its own key")
 
             // The whole tree exported plans no changes; so does one tenant's part, planned in
             // its namespace (as the export's hint says).
