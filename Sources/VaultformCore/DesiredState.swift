@@ -37,6 +37,8 @@ public struct DesiredState: Sendable {
     /// The manifest has an `endpoints:` key: vaultform's record of applied endpoints is read,
     /// and those it no longer declares are deleted by their recorded recipe.
     public private(set) var managesEndpoints = false
+    /// The namespaces whose `contents` have an `endpoints:` key (relative paths).
+    public private(set) var endpointNamespaces: Set<String> = []
     /// Each entry's position by address: apply looks entries up once per operation, and a
     /// scan made N operations cost N² (an apply of 20,000 objects took 85 s instead of ~40).
     private var positions: [Address: Int] = [:]
@@ -57,6 +59,7 @@ public struct DesiredState: Sendable {
                 return entry
             }
             if !namespace.contents.ownership.isEmpty { namespaceOwnership[namespace.path] = namespace.contents.ownership }
+            if namespace.contents.managesEndpoints { endpointNamespaces.insert(namespace.path) }
         }
         entries = all.sorted { $0.address < $1.address }
         self.schemas = schemas
@@ -106,14 +109,13 @@ public struct DesiredState: Sendable {
     /// The namespaces whose objects the manifest declares or owns, sorted (the connection's
     /// own, empty, not among them).
     public var namespacesWithContents: [String] {
-        Set(entries.map(\.address.namespace)).union(namespaceOwnership.keys).union(schemas.map(\.namespace))
+        Set(entries.map(\.address.namespace)).union(namespaceOwnership.keys).union(schemas.map(\.namespace)).union(endpointNamespaces)
             .filter { !$0.isEmpty }.sorted()
     }
 
     /// The part of the desired state inside `namespace`, under the addresses the objects have
     /// there (no namespace), with what the manifest owns there: what a reader sent to that
-    /// namespace reads, and its secret schemas (as there). The connection's own part (`""`)
-    /// keeps the endpoints.
+    /// namespace reads, its secret schemas (as there), and whether it manages endpoints.
     public func part(_ namespace: String) -> DesiredState {
         var part = DesiredState(entries: entries.filter { $0.address.namespace.hasSameBytes(as: namespace) }.map { entry in
             var entry = entry
@@ -126,7 +128,7 @@ public struct DesiredState: Sendable {
             schema.namespace = ""
             return schema
         }
-        if namespace.isEmpty { part.managesEndpoints = managesEndpoints }
+        part.managesEndpoints = namespace.isEmpty ? managesEndpoints : endpointNamespaces.contains(namespace)
         return part
     }
 

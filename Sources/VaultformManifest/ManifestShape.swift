@@ -618,8 +618,8 @@ public enum ManifestShape {
 
     static let namespaceContents = ObjectShape(
         "a namespace's contents",
-        summary: "The objects inside a namespace: any sections of a manifest but version, variables, server, namespaces, endpoints, audit_devices and quotas (the server keeps audit devices and quotas in the root namespace only).",
-        fields: sections.filter { !["endpoints", "audit_devices", "quotas"].contains($0.key) } + [secretSchemas])
+        summary: "The objects inside a namespace: any sections of a manifest but version, variables, server, namespaces, audit_devices and quotas (the server keeps audit devices and quotas in the root namespace only).",
+        fields: sections.filter { !["audit_devices", "quotas"].contains($0.key) } + [secretSchemas])
 
     static let namespace = ObjectShape(
         "a namespace", summary: "A namespace (sys/namespaces/NAME), created before its contents and deleted after them.",

@@ -11,6 +11,11 @@ extension Validator {
         for index in manifest.endpoints.indices {
             let endpoint = manifest.endpoints[index]
             checkSegments(endpoint.path, what: "the endpoint's path", at: endpoint.location(of: "path"))
+            if endpoint.path.contains("::") {
+                report(.error(
+                    "endpoint path `\(endpoint.path)` must not contain `::` (addresses write `NAMESPACE::KIND:NAME`)",
+                    at: endpoint.location(of: "path")))
+            }
             if case .request(_, let path) = endpoint.delete, path != endpoint.path {
                 checkSegments(path, what: "the endpoint's `delete` path", at: endpoint.location(of: "delete"))
             }

@@ -5,15 +5,15 @@ extension Applier {
     /// out: a written endpoint is recorded with the delete recipe the plan carries, a deleted
     /// (or forgotten) one leaves the record.
     func recordApplied(_ operation: Operation) async throws {
-        let records = EndpointRecords(client: client)
+        let records = EndpointRecords(client: state.client, namespace: state.namespace)
         switch operation.action {
         case .delete:
-            try await records.set(operation.address.name, recipe: nil)
+            try await records.setHere(operation.address.name, recipe: nil)
         case .create, .update, .replace:
             guard case .string(let recipe)? = operation.desired?.fields[EndpointKind.deleteField] else {
                 throw ApplyError("the plan does not say how \(operation.address) is deleted")
             }
-            try await records.set(operation.address.name, recipe: recipe)
+            try await records.setHere(operation.address.name, recipe: recipe)
         case .noop:
             return
         }

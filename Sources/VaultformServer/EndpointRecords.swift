@@ -12,9 +12,28 @@ struct EndpointRecords: Sendable {
     /// The entry's API path.
     static var path: String { "\(WriteOnlyRecords.mount)data/\(key)" }
 
+    /// The client of the connection's namespace, where the record is.
     let client: VaultClient
+    /// The namespace (relative to the connection's) whose endpoints this reads and records:
+    /// one inside a namespace is recorded as `NAMESPACE::PATH` (an endpoint path holds no `::`).
+    var namespace: String = ""
 
-    /// Path → recorded recipe; empty when nothing was recorded (or the mount is not there
+    /// This namespace's endpoints: path → recorded recipe.
+    func readHere() async throws -> [String: String] {
+        let all = try await read()
+        guard !namespace.isEmpty else { return all.filter { !$0.key.contains("::") } }
+        let prefix = namespace + "::"
+        return Dictionary(uniqueKeysWithValues: all.compactMap { key, recipe in
+            key.hasPrefix(prefix) ? (String(key.dropFirst(prefix.count)), recipe) : nil
+        })
+    }
+
+    /// Records `recipe` for the endpoint at `path` in this namespace (nil: forgets it).
+    func setHere(_ path: String, recipe: String?) async throws {
+        try await set(namespace.isEmpty ? path : "\(namespace)::\(path)", recipe: recipe)
+    }
+
+    /// Every record, each namespace's included: key → recorded recipe; empty when nothing was recorded (or the mount is not there
     /// yet). Any other failure is an error: a record that cannot be read must not be taken
     /// for "nothing applied", which would leave dropped endpoints behind unsaid.
     func read() async throws -> [String: String] {

@@ -75,7 +75,7 @@ extension LiveReader {
             return definition.live(LiveRecord(address: address, data: data, names: names))
         case .declared:
             guard let data = try await readIfPresent(address.name) else { return nil }
-            return Self.recorded(definition.live(LiveRecord(address: address, data: data)), try await EndpointRecords(client: client).read())
+            return Self.recorded(definition.live(LiveRecord(address: address, data: data)), try await EndpointRecords(client: state.client, namespace: state.namespace).readHere())
         case .elsewhere:
             return nil  // secrets are read with their schema: see SecretReader and secretVersion
         }

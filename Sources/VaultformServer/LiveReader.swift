@@ -238,7 +238,7 @@ public struct LiveReader: Sendable {
             }
         case .declared:
             // The declared objects, and those vaultform recorded applying (to delete them).
-            let recorded = try await EndpointRecords(client: client).read()
+            let recorded = try await EndpointRecords(client: state.client, namespace: state.namespace).readHere()
             let declared = (scope.mounts[""] ?? [:]).keys.map(\.name)
             let names = Set(declared).union(recorded.keys).sorted()
             let objects = try await concurrently(names) { name -> Resource? in

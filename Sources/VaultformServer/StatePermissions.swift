@@ -54,7 +54,7 @@ public enum StatePermissions {
                 path: mount + "data/" + WriteOnlyRecords.key(writeOnly.address), capabilities: [.create, .read, .update],
                 purpose: "the fingerprints of write-only values, one entry per object under \(mount)data/write-only/"))
         }
-        if desired.managesEndpoints {
+        if desired.managesEndpoints || !desired.endpointNamespaces.isEmpty {
             all.append(Requirement(
                 path: mount + "data/" + EndpointRecords.key, capabilities: [.create, .read, .update], purpose: "the record of applied endpoints"))
         }

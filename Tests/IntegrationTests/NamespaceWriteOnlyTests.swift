@@ -7,7 +7,7 @@ import VaultAPI
 /// in the connection's namespace (beside the apply lock), keyed by the object's full address,
 /// so the same user in two namespaces (and in the root) keeps a record each; a generated
 /// value is kept in a KV store inside the object's own namespace.
-@Suite("write-only values and secret schemas inside namespaces")
+@Suite("write-only values, secret schemas and endpoints inside namespaces")
 struct NamespaceWriteOnlyTests {
     @Test("a user in each of two namespaces and the root: each password follows its own source; a generated one is kept in its namespace; never shown")
     func passwordsPerNamespace() async throws {
@@ -161,5 +161,67 @@ struct NamespaceWriteOnlyTests {
         let texts: [String] = outputs + [planBytes]
         let leaked = texts.contains { (text: String) -> Bool in secrets.contains { (value: String) -> Bool in text.contains(value) } }
         #expect(!leaked, "a secret value reached the output")
+    }
+
+    @Test("endpoints in two namespaces: written there, recorded apart in the connection's namespace, drift repaired in one, dropped ones deleted by their recipes")
+    func endpointsPerNamespace() async throws {
+        let server = try await DevServer.shared()
+        let root = try server.client()
+        let directory = try scratchDirectory("vf-ns-endpoints")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let id = "ne\(UUID().uuidString.prefix(8).lowercased())"
+        func manifest(withScope: Bool) throws -> String {
+            let scope = withScope ? """
+
+                          - path: identity/oidc/scope/team
+                            data: { description: "team ${each.team}" }
+                """ : ""
+            return try SecretSchemaTests.write("""
+                namespaces:
+                  - path: \(id)
+                  - path: \(id)/${each.team}
+                    for_each: { team: [a, b] }
+                    contents:
+                      secrets_engines: [{ path: tr, type: transit }]
+                      endpoints:
+                          - path: tr/cache-config
+                            data: { size: 500 }
+                            delete: never
+                            after: ["mount:tr"]\(scope)
+                """, in: directory)
+        }
+        let full = try manifest(withScope: true)
+        let applied = try await server.vaultform(["apply", full, "--auto-approve"])
+        #expect(applied.code == 0, "\(applied.all)")
+        #expect(applied.output.contains("\(id)/a::endpoint:identity/oidc/scope/team"), "\(applied.all)")
+        let clean = try await server.vaultform(["plan", full, "--detailed-exitcode"])
+        #expect(clean.code == 0, "\(clean.all)")
+        let inA = root.with(namespace: "\(id)/a"), inB = root.with(namespace: "\(id)/b")
+        for (team, client) in [("a", inA), ("b", inB)] {
+            #expect(try await client.request(.get, "tr/cache-config").data?["size"]?.intValue == 500)
+            #expect(try await client.request(.get, "identity/oidc/scope/team").data?["description"]?.stringValue == "team \(team)")
+        }
+        let records = try await root.request(.get, "vaultform-lock/data/applied-endpoints").data?["data"]?.objectValue ?? [:]
+        #expect(records["\(id)/a::identity/oidc/scope/team"]?.stringValue == "DELETE identity/oidc/scope/team", "\(records)")
+        #expect(records["\(id)/b::tr/cache-config"]?.stringValue == "never", "\(records)")
+
+        // Drift in one namespace is that namespace's endpoint, and apply repairs it.
+        _ = try await inB.request(.post, "identity/oidc/scope/team", body: ["description": "changed"])
+        let json = try await server.vaultform(["plan", full, "--format", "json"])
+        #expect(try BothWays.changed(json.output) == ["\(id)/b::endpoint:identity/oidc/scope/team description"], "\(json.output)")
+        #expect(try await server.vaultform(["apply", full, "--auto-approve"]).code == 0)
+        #expect(try await inB.request(.get, "identity/oidc/scope/team").data?["description"]?.stringValue == "team b")
+
+        // Dropped from both: each deleted in its namespace by its recorded recipe.
+        let dropped = try manifest(withScope: false)
+        let plan = try await server.vaultform(["plan", dropped, "--no-color"])
+        #expect(plan.output.contains("\(id)/a::endpoint:identity/oidc/scope/team") && plan.output.contains("0 to add, 0 to change, 2 to destroy"), "\(plan.all)")
+        let deleted = try await server.vaultform(["apply", dropped, "--auto-approve"])
+        #expect(deleted.code == 0, "\(deleted.all)")
+        for client in [inA, inB] {
+            #expect((try? await client.request(.get, "identity/oidc/scope/team")) == nil)
+            #expect(try await client.request(.get, "tr/cache-config").data?["size"]?.intValue == 500)
+        }
+        #expect(try await server.vaultform(["plan", dropped, "--detailed-exitcode"]).code == 0)
     }
 }
