@@ -26,6 +26,8 @@ let package = Package(
     targets: [
         // ACL policies: parser, comparison by meaning, canonical HCL, evaluation; ExactText.
         .target(name: "VaultformPolicy"),
+        // Who can do what: the server's ACL evaluation over the manifest's policies (pure).
+        .target(name: "VaultformAccess", dependencies: ["VaultformPolicy"]),
         // The one check for names that become API path segments and the one mount-path
         // normalisation (MountPath), shared by the manifest, the core, the client and the server stages.
         .target(name: "VaultPath"),
@@ -65,7 +67,7 @@ let package = Package(
         .target(
             name: "VaultformServer",
             dependencies: [
-                "VaultAPI", "VaultformCore", "VaultformManifest", "VaultformPolicy", "VaultformSecrets", "VaultPath",
+                "VaultAPI", "VaultformAccess", "VaultformCore", "VaultformManifest", "VaultformPolicy", "VaultformSecrets", "VaultPath",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -101,6 +103,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "VaultformPolicyTests", dependencies: ["VaultformPolicy"]),
+        .testTarget(name: "VaultformAccessTests", dependencies: ["VaultformAccess", "VaultformPolicy"]),
         .testTarget(name: "VaultWireTests", dependencies: ["VaultWire"]),
         .testTarget(name: "VaultAPITests", dependencies: ["VaultAPI", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "VaultformCoreTests", dependencies: ["VaultformCore", "VaultformManifest", "VaultformPolicy", "VaultWire", "VaultPath"]),
@@ -136,7 +139,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "VaultAPI", "VaultformServer", "VaultformCore", "VaultformManifest", "VaultformPolicy", "VaultformRender", "vaultform",
-                "TestSupport",
+                "VaultformAccess", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]

@@ -1,3 +1,4 @@
+import VaultformAccess
 import VaultformCore
 import VaultformPolicy
 import VaultPath
@@ -64,7 +65,9 @@ public enum StatePermissions {
     /// What `documents` (a token's policies, together) lack of `requirements(lock:)`.
     public static func shortfalls(of documents: [PolicyDocument], lock: LockLocation = .standard, for desired: DesiredState? = nil) -> [Shortfall] {
         requirements(lock: lock, for: desired).compactMap { requirement in
-            let granted = PolicyEvaluation.capabilities(on: requirement.path, in: documents)
+            // Decided as the server decides (VaultformAccess, checked against the server).
+            let acl = ACL(documents.enumerated().map { ("policy-\($0.offset)", $0.element) })
+            let granted = acl.decide(requirement.path).map { $0.capabilities.contains(.deny) ? [] : $0.capabilities } ?? []
             let missing = requirement.capabilities.filter { !granted.contains($0) }
             return missing.isEmpty ? nil : Shortfall(requirement: requirement, missing: missing)
         }
