@@ -27,7 +27,7 @@ let package = Package(
         // ACL policies: parser, comparison by meaning, canonical HCL, evaluation; ExactText.
         .target(name: "VaultformPolicy"),
         // Who can do what: the server's ACL evaluation over the manifest's policies (pure).
-        .target(name: "VaultformAccess", dependencies: ["VaultformPolicy"]),
+        .target(name: "VaultformAccess", dependencies: ["VaultformPolicy", "VaultformManifest", "VaultPath"]),
         // The one check for names that become API path segments and the one mount-path
         // normalisation (MountPath), shared by the manifest, the core, the client and the server stages.
         .target(name: "VaultPath"),
@@ -91,8 +91,8 @@ let package = Package(
         .executableTarget(
             name: "vaultform",
             dependencies: [
-                "VaultformManifest", "VaultformCore", "VaultformRender", "VaultAPI", "VaultformServer", "VaultPath",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VaultformManifest", "VaultformCore", "VaultformRender", "VaultAPI", "VaultformServer", "VaultPath", "VaultformAccess",
+                "VaultWire", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

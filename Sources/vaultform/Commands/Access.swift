@@ -1,0 +1,184 @@
+import ArgumentParser
+import Foundation
+import VaultformAccess
+import VaultformManifest
+import VaultformRender
+import VaultWire
+
+/// `vaultform access`: who can do what, from the manifest's policies and principals, decided
+/// as the server decides (VaultformAccess, proved against a real server's sys/capabilities).
+struct AccessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "access",
+        abstract: "Who can do what, from the manifest alone.",
+        discussion: """
+            Evaluates the manifest's policies for the principals it declares (AppRole, \
+            Kubernetes, JWT/OIDC and cert roles, userpass users, identity groups) the way the \
+            server does. Sends no request to any server.
+
+            Examples:
+              vaultform access can approle-role:approle/hoodcloud-payment-service update \\
+                transit/encrypt/hoodcloud-master --manifest manifests/hoodcloud
+              vaultform access who-can read secret/data/hoodcloud/master-key \\
+                --manifest manifests/hoodcloud --format json
+            """,
+        subcommands: [Can.self, WhoCan.self]
+    )
+
+    /// The manifest's access model, or an exit after printing its diagnostics.
+    static func model(_ options: AccessManifestOptions) throws -> AccessModel {
+        let result = options.loader().load(path: options.manifest)
+        guard let manifest = result.manifest, !result.diagnostics.hasErrors else {
+            Terminal.writeError(DiagnosticRendering.text(result.diagnostics, color: false))
+            throw ExitCode.failure
+        }
+        return AccessModel(manifest)
+    }
+
+    static func decision(_ answer: AccessAnswer) -> JSONValue {
+        guard let decision = answer.decidedBy else { return .null }
+        return .object([
+            "path": .string(decision.pattern), "policies": .array(decision.policies.map(JSONValue.string)),
+            "location": decision.location.map { .string("\($0.file):\($0.line):\($0.column)") } ?? .null,
+        ])
+    }
+
+    static func describe(_ answer: AccessAnswer) -> String {
+        guard let decision = answer.decidedBy else { return "no rule matches" }
+        let place = decision.location.map { " (\($0.file):\($0.line))" } ?? " (built in)"
+        return "decided by path \"\(decision.pattern)\" in \(decision.policies.joined(separator: ", "))\(place)"
+    }
+
+    static func write(_ value: JSONValue) throws {
+        Terminal.write(String(decoding: try value.encoded(), as: UTF8.self) + "\n")
+    }
+}
+
+/// The manifest and its variables, for the access commands (the manifest is an option there).
+struct AccessManifestOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A manifest file, or a directory of .yaml/.yml files merged together.", valueName: "path"))
+    var manifest: String = "."
+
+    @Option(name: .customLong("var-file"), help: ArgumentHelp("A YAML file of variable values; repeatable, later files win.", valueName: "file"))
+    var varFiles: [String] = []
+
+    @Option(name: .customLong("var"), help: ArgumentHelp("Set a variable; repeatable, wins over var files.", valueName: "name=value"))
+    var assignments: [String] = []
+
+    func loader() -> ManifestLoader {
+        ManifestLoader(inputs: VariableInputs(environment: ProcessInfo.processInfo.environment, varFiles: varFiles, assignments: assignments))
+    }
+}
+
+/// The capabilities a policy rule can grant, as `access` takes them.
+let accessCapabilities = ["create", "read", "update", "patch", "delete", "list", "scan", "sudo"]
+
+extension AccessCommand {
+    /// `access can PRINCIPAL CAPABILITY PATH`: exit 0 when allowed, 2 when not.
+    struct Can: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Whether a principal may do something on a path: exit 0 when allowed, 2 when not.",
+            discussion: """
+                PRINCIPAL is its plan address. The capabilities are exactly what the server's \
+                sys/capabilities answers for a token of the principal.
+
+                Example:
+                  vaultform access can approle-role:approle/ci read secret/data/ci/token \\
+                    --manifest examples/approle-ci-runner.yaml --format json
+                """)
+
+        @Argument(help: "The principal's plan address: approle-role:MOUNT/NAME, userpass-user:MOUNT/NAME, identity-group:NAME, …")
+        var principal: String
+        @Argument(help: "create, read, update, patch, delete, list, scan or sudo.")
+        var capability: String
+        @Argument(help: "The request path, as the API has it (secret/data/app).")
+        var path: String
+        @OptionGroup var options: AccessManifestOptions
+        @Option(help: "Output format: text for people, json for machines.")
+        var format: OutputFormat = .text
+
+        func validate() throws {
+            guard accessCapabilities.contains(capability) else {
+                throw ValidationError("\(capability) is not a capability; one of \(accessCapabilities.joined(separator: ", "))")
+            }
+        }
+
+        func run() throws {
+            let model = try AccessCommand.model(options)
+            guard let principal = model.principal(principal) else {
+                let known = model.principals.map(\.address)
+                throw ValidationError("the manifest declares no principal \(principal)"
+                    + (known.isEmpty ? "" : "; it declares: " + known.joined(separator: ", ")))
+            }
+            let answer = model.query(principal, path: path)
+            let allowed = answer.allows(capability)
+            switch format {
+            case .json:
+                try AccessCommand.write(.object([
+                    "principal": .string(principal.address), "capability": .string(capability), "path": .string(path),
+                    "allowed": .bool(allowed), "capabilities": .array(answer.capabilities.map(JSONValue.string)),
+                    "decided_by": AccessCommand.decision(answer), "policies": .array(principal.policies.map(JSONValue.string)),
+                    "unknown_policies": .array(answer.unknownPolicies.map(JSONValue.string)),
+                ]))
+            case .text:
+                Terminal.write("\(allowed ? "allowed" : "denied"): \(principal.address) \(allowed ? "may" : "may not") \(capability) \(path)\n")
+                Terminal.write("  capabilities: \(answer.capabilities.joined(separator: ", ")); \(AccessCommand.describe(answer))\n")
+                if !answer.unknownPolicies.isEmpty {
+                    Terminal.write("  not evaluated (not in the manifest): \(answer.unknownPolicies.joined(separator: ", "))\n")
+                }
+            }
+            if !allowed { throw ExitCode(2) }
+        }
+    }
+
+    /// `access who-can CAPABILITY PATH`: every principal that may.
+    struct WhoCan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "who-can",
+            abstract: "Every principal the manifest declares that may do something on a path.",
+            discussion: """
+                Example:
+                  vaultform access who-can read secret/data/hoodcloud/master-key \\
+                    --manifest manifests/hoodcloud
+                """)
+
+        @Argument(help: "create, read, update, patch, delete, list, scan or sudo.")
+        var capability: String
+        @Argument(help: "The request path, as the API has it (secret/data/app).")
+        var path: String
+        @OptionGroup var options: AccessManifestOptions
+        @Option(help: "Output format: text for people, json for machines.")
+        var format: OutputFormat = .text
+
+        func validate() throws {
+            guard accessCapabilities.contains(capability) else {
+                throw ValidationError("\(capability) is not a capability; one of \(accessCapabilities.joined(separator: ", "))")
+            }
+        }
+
+        func run() throws {
+            let model = try AccessCommand.model(options)
+            let allowed = model.principals.compactMap { principal -> (Principal, AccessAnswer)? in
+                let answer = model.query(principal, path: path)
+                return answer.allows(capability) ? (principal, answer) : nil
+            }
+            switch format {
+            case .json:
+                try AccessCommand.write(.object([
+                    "capability": .string(capability), "path": .string(path),
+                    "principals": .array(allowed.map { principal, answer in
+                        .object([
+                            "principal": .string(principal.address), "capabilities": .array(answer.capabilities.map(JSONValue.string)),
+                            "decided_by": AccessCommand.decision(answer),
+                        ])
+                    }),
+                ]))
+            case .text:
+                if allowed.isEmpty { Terminal.write("No principal the manifest declares may \(capability) \(path).\n") }
+                for (principal, answer) in allowed {
+                    Terminal.write("\(principal.address): \(answer.capabilities.joined(separator: ", ")); \(AccessCommand.describe(answer))\n")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import TestSupport
+import VaultAPI
+import VaultformAccess
+import VaultformPolicy
+
+/// `vaultform access` against the server: for principals of a manifest applied to a dev
+/// server, a real login gives a token whose `sys/capabilities` on each path must equal the
+/// capabilities `access can --format json` computes from the manifest alone; the exit code
+/// says allowed (0) or not (2), and `who-can` lists exactly the principals allowed.
+@Suite("vaultform access against a dev server")
+struct AccessCommandTests {
+    @Test("access can answers what sys/capabilities answers for a real login of each principal; who-can lists those allowed")
+    func matchesTheServer() async throws {
+        try await DevServer.with { server in
+            let directory = try scratchDirectory("vf-access")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let manifest = try SecretSchemaTests.write("""
+                secrets_engines: [{ path: secret, type: kv-v2 }, { path: transit, type: transit }]
+                policies:
+                  - name: payments
+                    rules:
+                      - { path: "secret/data/payments/*", capabilities: [read, list] }
+                      - { path: "secret/data/payments/admin", capabilities: [deny] }
+                      - { path: "transit/encrypt/+", capabilities: [update] }
+                  - name: ops
+                    hcl: |
+                      path "secret/+/payments/*" { capabilities = ["create", "update"] }
+                      path "sys/mounts/*" { capabilities = ["sudo", "read"] }
+                auth_methods: [{ path: approle, type: approle }, { path: userpass, type: userpass }]
+                approle_roles:
+                  - { name: payments, token_policies: [payments] }
+                  - { name: ops, token_policies: [payments, ops], token_no_default_policy: true }
+                userpass_users:
+                  - { name: alice, mount: userpass, password: { from_env: ALICE_PASSWORD }, token_policies: [ops] }
+                """, in: directory)
+            let password = "canary-\(UUID().uuidString)"
+            let applied = try await server.vaultform(["apply", manifest, "--auto-approve"], environment: ["ALICE_PASSWORD": password])
+            #expect(applied.code == 0, "\(applied.all)")
+
+            let root = try server.client()
+            func approleToken(_ role: String) async throws -> String {
+                let roleID = try #require(try await root.request(.get, "auth/approle/role/\(role)/role-id").data?["role_id"]?.stringValue)
+                let secretID = try #require(try await root.request(.post, "auth/approle/role/\(role)/secret-id").data?["secret_id"]?.stringValue)
+                let login = try await root.with(token: nil).request(.post, "auth/approle/login", body: ["role_id": .string(roleID), "secret_id": .string(secretID)])
+                return try #require(login.json?["auth"]?["client_token"]?.stringValue)
+            }
+            let userLogin = try await root.with(token: nil).request(.post, "auth/userpass/login/alice", body: ["password": .string(password)])
+            let tokens: [(String, String)] = [
+                ("approle-role:approle/payments", try await approleToken("payments")),
+                ("approle-role:approle/ops", try await approleToken("ops")),
+                ("userpass-user:userpass/alice", try #require(userLogin.json?["auth"]?["client_token"]?.stringValue)),
+            ]
+            let paths = [
+                "secret/data/payments/card", "secret/data/payments/admin", "secret/data/payments/", "secret/metadata/payments/x",
+                "transit/encrypt/k1", "transit/encrypt/", "sys/mounts/secret", "auth/token/lookup-self", "cubbyhole/x", "other",
+            ]
+            for (principal, token) in tokens {
+                let answer = try await root.request(.post, "sys/capabilities", body: ["token": .string(token), "paths": .array(paths.map(JSONValue.string))])
+                for path in paths {
+                    let server = answer.data?[path]?.arrayValue?.compactMap(\.stringValue) ?? []
+                    let run = try await Self.server(principal, path, manifest)
+                    guard let json = try? JSONValue(decoding: Data(run.output.utf8)) else {
+                        Issue.record("access can \(principal) read \(path) printed no JSON: \(run.all)")
+                        continue
+                    }
+                    let computed = json["capabilities"]?.arrayValue?.compactMap(\.stringValue) ?? ["(none)"]
+                    #expect(computed == server, "\(principal) on \(path): server \(server), access \(computed)")
+                    let allowed = json["allowed"]?.boolValue == true
+                    #expect(run.code == (allowed ? 0 : 2), "\(run.all)")
+                    #expect(allowed == (server.contains("read") || server == ["root"]), "\(principal) read \(path)")
+                }
+            }
+
+            // who-can: exactly the principals whose tokens may. The ops role holds `ops` too,
+            // but its `payments` glob is the more specific rule for this path (its wildcard
+            // comes later), so it may only read, as the server says above.
+            let who = try await StatusCommandTests.run(["access", "who-can", "update", "secret/data/payments/x", "--manifest", manifest, "--format", "json"])
+            let listed = try JSONValue(decoding: Data(who.output.utf8))["principals"]?.arrayValue?.compactMap { $0["principal"]?.stringValue }
+            #expect(listed == ["userpass-user:userpass/alice"], "\(who.all)")
+            let denied = try await StatusCommandTests.run(["access", "can", "approle-role:approle/payments", "read", "secret/data/payments/admin", "--manifest", manifest])
+            #expect(denied.code == 2 && denied.output.contains("decided by path \"secret/data/payments/admin\" in payments"), "\(denied.all)")
+            let unknown = try await StatusCommandTests.run(["access", "can", "approle-role:approle/nobody", "read", "x", "--manifest", manifest])
+            #expect(unknown.code != 0 && unknown.all.contains("approle-role:approle/ops"), "\(unknown.all)")
+        }
+    }
+
+    /// `access can PRINCIPAL read PATH --format json` (the capability asked does not change
+    /// the capabilities listed).
+    static func server(_ principal: String, _ path: String, _ manifest: String) async throws -> StatusCommandTests.Run {
+        try await StatusCommandTests.run(["access", "can", principal, "read", path, "--manifest", manifest, "--format", "json"], environment: [:])
+    }
+
+    @Test("the built-in default policy the evaluator uses is the server's")
+    func defaultPolicy() async throws {
+        let server = try await DevServer.shared()
+        let text = try #require(try await server.client().request(.get, "sys/policies/acl/default").data?["policy"]?.stringValue)
+        let parsed = try PolicyParser.parse(text).get()
+        #expect(parsed == BuiltinPolicies.default)
+    }
+}
