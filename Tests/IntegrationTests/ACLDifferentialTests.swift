@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import VaultAPI
 import VaultformAccess
 import VaultformPolicy
@@ -11,20 +12,7 @@ import VaultformPolicy
 /// bug in the evaluator; its seed reproduces it (`VAULTFORM_ACL_SEED`).
 @Suite("the ACL evaluator against the server's sys/capabilities-self")
 struct ACLDifferentialTests {
-    /// SplitMix64: small, seeded, the same sequence everywhere.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    }
+    typealias Generator = SeededGenerator
 
     static let segments = ["a", "b", "ab", "abc", "c"]
     static let grantable: [Capability] = [.create, .read, .update, .patch, .delete, .list, .scan, .sudo]
@@ -92,7 +80,7 @@ struct ACLDifferentialTests {
             var next = 0
             func start(_ index: Int) {
                 tasks.addTask {
-                    var random = Generator(state: seed &+ UInt64(index) &* 1_000_003)
+                    var random = Generator(seed: seed &+ UInt64(index) &* 1_000_003)
                     let (policies, paths) = Self.group(&random, paths: pathsPerGroup)
                     var named: [(name: String, document: PolicyDocument)] = []
                     for (number, rules) in policies.enumerated() {

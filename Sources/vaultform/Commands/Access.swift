@@ -70,8 +70,25 @@ struct AccessManifestOptions: ParsableArguments {
     }
 }
 
-/// The capabilities a policy rule can grant, as `access` takes them.
-let accessCapabilities = ["create", "read", "update", "patch", "delete", "list", "scan", "sudo"]
+/// What both access commands ask about: a capability on a path, from a manifest.
+struct AccessQuestion: ParsableArguments {
+    /// The capabilities a policy rule can grant, as `access` takes them.
+    static let capabilities = ["create", "read", "update", "patch", "delete", "list", "scan", "sudo"]
+
+    @Argument(help: "create, read, update, patch, delete, list, scan or sudo.")
+    var capability: String
+    @Argument(help: "The request path, as the API has it (secret/data/app).")
+    var path: String
+    @OptionGroup var options: AccessManifestOptions
+    @Option(help: "Output format: text for people, json for machines.")
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        guard Self.capabilities.contains(capability) else {
+            throw ValidationError("\(capability) is not a capability; one of \(Self.capabilities.joined(separator: ", "))")
+        }
+    }
+}
 
 extension AccessCommand {
     /// `access can PRINCIPAL CAPABILITY PATH`: exit 0 when allowed, 2 when not.
@@ -83,36 +100,25 @@ extension AccessCommand {
                 sys/capabilities answers for a token of the principal.
 
                 Example:
-                  vaultform access can approle-role:approle/ci read secret/data/ci/token \\
+                  vaultform access can approle-role:approle/ci-runner read ci/data/deploy/token \\
                     --manifest examples/approle-ci-runner.yaml --format json
                 """)
 
         @Argument(help: "The principal's plan address: approle-role:MOUNT/NAME, userpass-user:MOUNT/NAME, identity-group:NAME, …")
         var principal: String
-        @Argument(help: "create, read, update, patch, delete, list, scan or sudo.")
-        var capability: String
-        @Argument(help: "The request path, as the API has it (secret/data/app).")
-        var path: String
-        @OptionGroup var options: AccessManifestOptions
-        @Option(help: "Output format: text for people, json for machines.")
-        var format: OutputFormat = .text
-
-        func validate() throws {
-            guard accessCapabilities.contains(capability) else {
-                throw ValidationError("\(capability) is not a capability; one of \(accessCapabilities.joined(separator: ", "))")
-            }
-        }
+        @OptionGroup var question: AccessQuestion
 
         func run() throws {
-            let model = try AccessCommand.model(options)
+            let model = try AccessCommand.model(question.options)
             guard let principal = model.principal(principal) else {
                 let known = model.principals.map(\.address)
                 throw ValidationError("the manifest declares no principal \(principal)"
                     + (known.isEmpty ? "" : "; it declares: " + known.joined(separator: ", ")))
             }
+            let (capability, path) = (question.capability, question.path)
             let answer = model.query(principal, path: path)
             let allowed = answer.allows(capability)
-            switch format {
+            switch question.format {
             case .json:
                 try AccessCommand.write(.object([
                     "principal": .string(principal.address), "capability": .string(capability), "path": .string(path),
@@ -142,27 +148,16 @@ extension AccessCommand {
                     --manifest manifests/hoodcloud
                 """)
 
-        @Argument(help: "create, read, update, patch, delete, list, scan or sudo.")
-        var capability: String
-        @Argument(help: "The request path, as the API has it (secret/data/app).")
-        var path: String
-        @OptionGroup var options: AccessManifestOptions
-        @Option(help: "Output format: text for people, json for machines.")
-        var format: OutputFormat = .text
-
-        func validate() throws {
-            guard accessCapabilities.contains(capability) else {
-                throw ValidationError("\(capability) is not a capability; one of \(accessCapabilities.joined(separator: ", "))")
-            }
-        }
+        @OptionGroup var question: AccessQuestion
 
         func run() throws {
-            let model = try AccessCommand.model(options)
+            let model = try AccessCommand.model(question.options)
+            let (capability, path) = (question.capability, question.path)
             let allowed = model.principals.compactMap { principal -> (Principal, AccessAnswer)? in
                 let answer = model.query(principal, path: path)
                 return answer.allows(capability) ? (principal, answer) : nil
             }
-            switch format {
+            switch question.format {
             case .json:
                 try AccessCommand.write(.object([
                     "capability": .string(capability), "path": .string(path),
