@@ -33,8 +33,8 @@ struct EndpointRecords: Sendable {
         try await set(namespace.isEmpty ? path : "\(namespace)::\(path)", recipe: recipe)
     }
 
-    /// Every record, each namespace's included: key → recorded recipe; empty when nothing was recorded (or the mount is not there
-    /// yet). Any other failure is an error: a record that cannot be read must not be taken
+    /// Every record, each namespace's included: key → recorded recipe; empty when nothing
+    /// was recorded (or the mount is not there yet). Any other failure is an error: a record that cannot be read must not be taken
     /// for "nothing applied", which would leave dropped endpoints behind unsaid.
     func read() async throws -> [String: String] {
         let response: VaultResponse

@@ -36,11 +36,14 @@ struct WriteOnlyRecords: Sendable {
         "\(address).\(field)"
     }
 
+    /// The API path of the record of the object at `address` (local to `namespace`).
+    private func path(_ address: Address) -> String { "\(Self.mount)data/\(Self.key(address.inside(namespace)))" }
+
     /// The recorded fingerprints by field; empty when nothing was recorded (or the mount is
     /// not there yet). Any failure other than "not there" is an error: a record that cannot
     /// be read must not be taken for "never written", which would plan a needless write.
     func read(_ address: Address) async throws -> [String: String] {
-        let path = "\(Self.mount)data/\(Self.key(address.inside(namespace)))"
+        let path = path(address)
         let response: VaultResponse
         do {
             response = try await client.request(.get, path)
@@ -72,7 +75,7 @@ struct WriteOnlyRecords: Sendable {
         var all = try await read(address)
         all.merge(fingerprints) { _, new in new }
         _ = try await client.request(
-            .post, "\(Self.mount)data/\(Self.key(address.inside(namespace)))", body: ["data": .object(all.mapValues(JSONValue.string))])
+            .post, path(address), body: ["data": .object(all.mapValues(JSONValue.string))])
     }
 
     /// Empties the record of a deleted object, so one made again under its name is written
@@ -80,7 +83,7 @@ struct WriteOnlyRecords: Sendable {
     /// recording needs, not `delete` on the metadata (docs/permissions.md).
     func forget(_ address: Address) async throws {
         guard !(try await read(address)).isEmpty else { return }
-        _ = try await client.request(.post, "\(Self.mount)data/\(Self.key(address.inside(namespace)))", body: ["data": .object([:])])
+        _ = try await client.request(.post, path(address), body: ["data": .object([:])])
     }
 }
 

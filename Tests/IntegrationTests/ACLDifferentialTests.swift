@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TestSupport
 import VaultAPI
 import VaultformAccess
 import VaultformPolicy
@@ -12,7 +11,8 @@ import VaultformPolicy
 /// bug in the evaluator; its seed reproduces it (`VAULTFORM_ACL_SEED`).
 @Suite("the ACL evaluator against the server's sys/capabilities-self")
 struct ACLDifferentialTests {
-    typealias Generator = SeededGenerator
+    /// The project's seeded SplitMix64 (VaultAPI), with the few draws the generator needs.
+    typealias Generator = SeededRandomNumberGenerator
 
     static let segments = ["a", "b", "ab", "abc", "c"]
     static let grantable: [Capability] = [.create, .read, .update, .patch, .delete, .list, .scan, .sudo]
@@ -124,4 +124,13 @@ struct ACLDifferentialTests {
         #expect(results.0 >= 10_000)
         #expect(results.1.isEmpty, "\(results.1.count) mismatches; the first:\n\(results.1.prefix(5).joined(separator: "\n---\n"))")
     }
+}
+
+extension SeededRandomNumberGenerator {
+    /// A number in 0..<bound.
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    /// True `percent` times in a hundred.
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    /// One of `items`.
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }

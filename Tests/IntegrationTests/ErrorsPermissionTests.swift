@@ -91,7 +91,8 @@ struct ErrorsPermissionTests {
             body: ["policy": #"path "+/sys/policies/acl/*" { capabilities = ["read"] } path "dev/sys/policies/acl/" { capabilities = ["read", "list"] }"#],
             idempotent: true)
         #expect(try await child.request(.list, "sys/policies/acl").data?["keys"] != nil)
-        #expect(!listing.description.contains(token) && !reading.description.contains(token))
+        let tokenShown = listing.description.contains(token) || reading.description.contains(token)
+        #expect(!tokenShown)
     }
 
     @Test("a canary token echoed back by the server is redacted from errors and from the log")
