@@ -17,7 +17,8 @@ struct ExpansionBudgetTests {
         return text
     }
 
-    /// Loads within a time limit: the budget is 5 s for any manifest under 1 MB.
+    /// Loads and times it. The refusal is by count, not time; the bound only shows the load ends
+    /// (an unbounded expansion runs for minutes or exhausts memory), loose for a loaded machine.
     static func timedLoad(_ text: String, inputs: VariableInputs = VariableInputs()) -> (ManifestLoader.Result, Duration) {
         let clock = ContinuousClock()
         let start = clock.now
@@ -28,7 +29,7 @@ struct ExpansionBudgetTests {
     @Test("a billion-laughs bomb is refused at the alias that crosses the budget", arguments: ["variables", "x-unknown", "secrets_engines"])
     func bombRefused(key: String) {
         let (result, elapsed) = Self.timedLoad(Self.bomb(under: key))
-        #expect(elapsed < .seconds(5))
+        #expect(elapsed < .seconds(60))
         #expect(result.manifest == nil)
         let error = result.diagnostics.first { $0.message.contains("YAML aliases expand this file past") }
         // Aliases of levels a to e add 74,718 nodes; the first `*e` (66,430 more) on line 8 crosses 100,000.
@@ -39,7 +40,7 @@ struct ExpansionBudgetTests {
     func keyBomb() {
         let text = Self.bomb(under: "anchors") + "keys:\n  ? *i\n  : 1\n"
         let (result, elapsed) = Self.timedLoad(text)
-        #expect(elapsed < .seconds(5))
+        #expect(elapsed < .seconds(60))
         #expect(result.diagnostics.contains { $0.message.contains("YAML aliases expand") })
     }
 
@@ -53,7 +54,7 @@ struct ExpansionBudgetTests {
             .replacingOccurrences(of: "  ", with: "").write(to: varFile, atomically: true, encoding: .utf8)
         let manifest = "version: 1\nvariables:\n  v: { type: list }\n"
         let (fromFile, elapsed) = Self.timedLoad(manifest, inputs: VariableInputs(varFiles: [varFile.path]))
-        #expect(elapsed < .seconds(5))
+        #expect(elapsed < .seconds(60))
         #expect(fromFile.diagnostics.contains { $0.message.contains("YAML aliases expand") && $0.location?.file == varFile.path }, "\(fromFile.diagnostics)")
 
         let flow = "[" + (0..<9).map { _ in "*a" }.joined(separator: ",") + "]"
@@ -61,7 +62,7 @@ struct ExpansionBudgetTests {
         for level in 1..<8 { value += "&\(Character(UnicodeScalar(97 + level)!)) " + flow.replacingOccurrences(of: "*a", with: "*\(Character(UnicodeScalar(96 + level)!))") + ", " }
         value += "x]"
         let (fromFlag, flagElapsed) = Self.timedLoad(manifest, inputs: VariableInputs(assignments: ["v=" + value]))
-        #expect(flagElapsed < .seconds(5))
+        #expect(flagElapsed < .seconds(60))
         #expect(fromFlag.diagnostics.contains { $0.message.contains("YAML aliases expand") }, "\(fromFlag.diagnostics)")
     }
 
@@ -70,7 +71,7 @@ struct ExpansionBudgetTests {
         var text = "version: 1\nvariables:\n  v: { type: list, default: [" + (0..<100).map { "i\($0)" }.joined(separator: ",") + "] }\nexternal_policies:\n"
         text += String(repeating: "  - ${var.v}\n", count: 2_000)
         let (result, elapsed) = Self.timedLoad(text)
-        #expect(elapsed < .seconds(5))
+        #expect(elapsed < .seconds(60))
         let error = result.diagnostics.first { $0.message.contains("variable references expand the manifest past") }
         // Each use adds 101 nodes: the 991st crosses 100,000.
         #expect(error?.location == SourceLocation(file: "m.yaml", line: 4 + 991, column: 5), "\(result.diagnostics.prefix(3))")
