@@ -103,7 +103,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "VaultformPolicyTests", dependencies: ["VaultformPolicy"]),
-        .testTarget(name: "VaultformAccessTests", dependencies: ["VaultformAccess", "VaultformPolicy"]),
+        .testTarget(name: "VaultformAccessTests", dependencies: ["VaultformAccess", "VaultformPolicy", "VaultformManifest"]),
         .testTarget(name: "VaultWireTests", dependencies: ["VaultWire"]),
         .testTarget(name: "VaultAPITests", dependencies: ["VaultAPI", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "VaultformCoreTests", dependencies: ["VaultformCore", "VaultformManifest", "VaultformPolicy", "VaultWire", "VaultPath"]),

@@ -29,6 +29,14 @@ public struct ACL: Sendable {
         public var capabilities: Set<Capability>
         /// The policies whose rules for this pattern are merged here, in the order given.
         public var policies: [String]
+
+        /// The pattern as a policy writes it (a prefix rule with its `*`).
+        public var written: String { form == .prefix ? pattern + "*" : pattern }
+
+        /// The capabilities as the server lists them: only `deny`, or sorted by name.
+        public var names: [String] {
+            capabilities.contains(.deny) ? ["deny"] : capabilities.map(\.rawValue).sorted { String.lexicallyBefore($0, $1) }
+        }
     }
 
     /// How a pattern matches a path.
@@ -80,6 +88,12 @@ public struct ACL: Sendable {
         case .prefix: merge(&prefixes)
         case .segmentWildcards: merge(&wildcards)
         }
+    }
+
+    /// Every merged pattern, sorted by how it is written (by bytes).
+    public var grants: [Grant] {
+        (Array(exact.values) + Array(prefixes.values) + Array(wildcards.values))
+            .sorted { String.lexicallyBefore($0.written, $1.written) }
     }
 
     /// What `sys/capabilities-self` answers for `path` (from the token's namespace, no

@@ -15,12 +15,24 @@ public struct Principal: Sendable, Equatable {
     public var location: SourceLocation
 }
 
+/// A policy the access model evaluates, with where it and each of its rules are written.
+public struct AccessPolicy: Sendable {
+    public var document: PolicyDocument
+    /// Where the manifest declares it; nil for the server's built-in `default`.
+    public var location: SourceLocation?
+    /// Where each rule is written, by its path (no leading `/`).
+    public var ruleLocations: [String: SourceLocation]
+}
+
 /// The principals a manifest declares, and the policies by name it can evaluate them with.
 public struct AccessModel: Sendable {
     public let principals: [Principal]
     /// The manifest's policies by name, with the server's built-in `default` unless the
     /// manifest declares its own.
-    public let policies: [String: (document: PolicyDocument, location: SourceLocation?)]
+    public let policies: [String: AccessPolicy]
+    /// The paths of the manifest's mounts as requests name them (`secret/`, `auth/approle/`),
+    /// longest first: what groups rules in the access map.
+    public let mounts: [String]
 
     public init(_ manifest: Manifest) {
         var principals: [Principal] = []
@@ -40,27 +52,62 @@ public struct AccessModel: Sendable {
                 location: group.location))
         }
         self.principals = principals.sorted { $0.address.utf8.lexicographicallyPrecedes($1.address.utf8) }
-        var policies: [String: (document: PolicyDocument, location: SourceLocation?)] = ["default": (BuiltinPolicies.default, nil)]
-        for policy in manifest.policies { policies[policy.name.lowercased()] = (policy.document, policy.location) }
+        var policies: [String: AccessPolicy] = ["default": AccessPolicy(document: BuiltinPolicies.default, location: nil, ruleLocations: [:])]
+        for policy in manifest.policies {
+            policies[policy.name.lowercased()] = AccessPolicy(document: policy.document, location: policy.location, ruleLocations: policy.ruleLocations)
+        }
         self.policies = policies
+        let mounts = manifest.secretsEngines.map { MountPath.withSlash($0.path) }
+            + manifest.authMethods.map { "auth/" + MountPath.withSlash($0.path) }
+        self.mounts = Set(mounts).sorted { $0.utf8.count != $1.utf8.count ? $0.utf8.count > $1.utf8.count : $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// The principal at `address`, if the manifest declares it.
     public func principal(_ address: String) -> Principal? { principals.first { $0.address == address } }
 
+    /// The policies `principal` holds that the manifest declares (or are built in).
+    public func knownPolicies(of principal: Principal) -> [String] {
+        principal.policies.filter { $0 == "root" || policies[$0] != nil }
+    }
+
+    /// The ACL of a token of `principal`, from the policies the model knows.
+    public func acl(for principal: Principal) -> ACL {
+        ACL(knownPolicies(of: principal).map { name in (name, name == "root" ? PolicyDocument(rules: []) : policies[name]!.document) })
+    }
+
+    /// Where the rule for `grant` is written: in the first of its policies the manifest
+    /// declares (the rule's own line; the policy's when the rule cannot be placed).
+    public func location(of grant: ACL.Grant) -> SourceLocation? {
+        for name in grant.policies {
+            guard let policy = policies[name] else { continue }
+            if let location = policy.ruleLocations[grant.written] { return location }
+            if let location = policy.location { return location }
+        }
+        return nil
+    }
+
     /// What `principal` may do on `path`.
     public func query(_ principal: Principal, path: String) -> AccessAnswer {
-        let known = principal.policies.filter { $0 == "root" || policies[$0] != nil }
-        let acl = ACL(known.map { name in (name, name == "root" ? PolicyDocument(rules: []) : policies[name]!.document) })
-        let grant = acl.decide(path)
-        let decidedBy = grant.map { grant in
-            AccessAnswer.Decision(
-                pattern: grant.pattern + (grant.form == .prefix ? "*" : ""), policies: grant.policies,
-                location: grant.policies.lazy.compactMap { self.policies[$0]?.location }.first)
+        let known = knownPolicies(of: principal)
+        let acl = acl(for: principal)
+        let decidedBy = acl.decide(path).map { grant in
+            AccessAnswer.Decision(pattern: grant.written, policies: grant.policies, location: location(of: grant))
         }
         return AccessAnswer(
             capabilities: acl.capabilities(on: path), decidedBy: decidedBy,
             unknownPolicies: principal.policies.filter { !known.contains($0) })
+    }
+
+    /// The group a rule's pattern belongs to in the map: the longest mount of the manifest it
+    /// lies under, else `sys/NAME/` or `auth/NAME/` or `identity/NAME/`, else its first segment.
+    public func group(of pattern: String) -> String {
+        if let mount = mounts.first(where: { pattern.utf8.starts(with: $0.utf8) }) { return mount }
+        let segments = pattern.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        if segments.count >= 2, !segments[1].isEmpty, ["sys", "auth", "identity"].contains(segments[0]) {
+            return "\(segments[0])/\(segments[1].hasSuffix("*") ? String(segments[1].dropLast()) : String(segments[1]))/"
+        }
+        if segments.count >= 2 { return "\(segments[0])/" }
+        return pattern
     }
 }
 

@@ -28,6 +28,18 @@ struct Builder {
     }
 
     mutating func add(_ root: CheckedObject, to manifest: inout Manifest) {
+        if let lint = root.object("lint") {
+            for item in objects(lint, "accept") {
+                guard let id = item.locatedString("id"), let reason = item.string("reason") else { continue }
+                if let first = manifest.lintAcceptances.first(where: { $0.id.value == id.value }) {
+                    diagnostics.append(.error("\(id.value) is accepted twice (first at \(first.id.location))", at: id.location))
+                    continue
+                }
+                manifest.lintAcceptances.append(LintAcceptance(id: id, reason: reason))
+            }
+            if let prefix = lint.integer("min_ipv4_prefix") { manifest.lintSettings.minIPv4Prefix = prefix }
+            if let prefix = lint.integer("min_ipv6_prefix") { manifest.lintSettings.minIPv6Prefix = prefix }
+        }
         if let server = root.object("server") {
             func take(_ key: String, _ keyPath: WritableKeyPath<ServerSettings, Located<String>?>) {
                 if let value = server.locatedString(key) { manifest.server[keyPath: keyPath] = value }
@@ -106,6 +118,7 @@ struct Builder {
             guard let name = item.string("name") else { continue }
             let source: Policy.Source
             let document: PolicyDocument
+            var ruleLocations: [String: SourceLocation] = [:]
             if let hcl = item.locatedString("hcl") {
                 switch PolicyParser.parse(hcl.value) {
                 case .success(let parsed): document = parsed
@@ -114,6 +127,9 @@ struct Builder {
                     continue
                 }
                 source = .hcl(hcl.value)
+                for block in PolicyParser.pathLocations(hcl.value) where ruleLocations[block.path] == nil {
+                    ruleLocations[block.path] = inlineLocation(line: block.line, column: block.column, in: hcl.location)
+                }
             } else if let path = item.locatedString("file") {
                 let resolved = resolve(path.value)
                 switch readFile(resolved) {
@@ -127,6 +143,9 @@ struct Builder {
                         continue
                     }
                     source = .file(path: path.value, resolvedPath: resolved, text: text)
+                    for block in PolicyParser.pathLocations(text) where ruleLocations[block.path] == nil {
+                        ruleLocations[block.path] = SourceLocation(file: resolved, line: block.line, column: block.column)
+                    }
                 case .failure(let reason):
                     diagnostics.append(.error("cannot read policy file `\(path.value)`: \(reason)", at: path.location))
                     continue
@@ -137,6 +156,10 @@ struct Builder {
                     return policyRule(rule)
                 }
                 source = .rules(parsedRules)
+                for rule in parsedRules {
+                    let path = rule.path.hasPrefix("/") ? String(rule.path.dropFirst()) : rule.path
+                    if ruleLocations[path] == nil { ruleLocations[path] = rule.location }
+                }
                 document = Self.document(parsedRules)
             } else {
                 continue
@@ -144,7 +167,8 @@ struct Builder {
             manifest.policies.append(Policy(
                 name: name, source: source, document: document,
                 allowSlashesInIdentityTemplates: item.boolean("allow_slashes_in_identity_templates"),
-                allowWildcardsInIdentityTemplates: item.boolean("allow_wildcards_in_identity_templates"), location: item.location))
+                allowWildcardsInIdentityTemplates: item.boolean("allow_wildcards_in_identity_templates"),
+                ruleLocations: ruleLocations, location: item.location))
         }
         manifest.externalPolicies += root.strings("external_policies") ?? []
         for item in objects(root, "auth_methods") {
@@ -385,6 +409,11 @@ struct Builder {
     /// scalar (`hcl: |`) starts on the next line at the block's indentation; a quoted one
     /// starts one column after its quote; a plain one at its first character.
     func inlineLocation(of error: PolicySyntaxError, in scalar: SourceLocation) -> SourceLocation {
+        inlineLocation(line: error.line, column: error.column, in: scalar)
+    }
+
+    /// The manifest location of a 1-based line and column of a string scalar's text.
+    func inlineLocation(line textLine: Int, column textColumn: Int, in scalar: SourceLocation) -> SourceLocation {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard scalar.line >= 1, scalar.line <= lines.count else { return scalar }
         let line = Array(lines[scalar.line - 1].unicodeScalars)
@@ -392,11 +421,11 @@ struct Builder {
         if indicator == "|" || indicator == ">" {
             let body = lines.dropFirst(scalar.line)
             let indentation = body.first { !$0.allSatisfy { $0 == " " } }?.prefix { $0 == " " }.count ?? 0
-            return SourceLocation(file: file, line: scalar.line + error.line, column: indentation + error.column)
+            return SourceLocation(file: file, line: scalar.line + textLine, column: indentation + textColumn)
         }
         let offset = indicator == "\"" || indicator == "'" ? 1 : 0
-        if error.line == 1 { return SourceLocation(file: file, line: scalar.line, column: scalar.column + offset + error.column - 1) }
-        return SourceLocation(file: file, line: scalar.line + error.line - 1, column: error.column)
+        if textLine == 1 { return SourceLocation(file: file, line: scalar.line, column: scalar.column + offset + textColumn - 1) }
+        return SourceLocation(file: file, line: scalar.line + textLine - 1, column: textColumn)
     }
 
     func objects(_ root: CheckedObject, _ key: String) -> [CheckedObject] {

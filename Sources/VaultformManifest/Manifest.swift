@@ -77,6 +77,10 @@ public struct Manifest: Sendable, Equatable {
     public var secretSchemas: [SecretSchema] = []
     /// Namespaces, each with the objects it holds (`namespaces:`); only at the top level.
     public var namespaces: [NamespaceDeclaration] = []
+    /// Lint findings the manifest accepts, each with its reason (`lint.accept`).
+    public var lintAcceptances: [LintAcceptance] = []
+    /// Lint thresholds (`lint:`).
+    public var lintSettings = LintSettings()
 
     /// An empty manifest.
     public init() {}
@@ -273,6 +277,9 @@ public struct Policy: Sendable, Equatable {
     /// OpenBao's identity-template settings of the policy.
     public var allowSlashesInIdentityTemplates: Bool?
     public var allowWildcardsInIdentityTemplates: Bool?
+    /// Where each rule is written, by its path as the rules have it (no leading `/`): the
+    /// first block for the path, in the HCL file, the inline text or the structured rules.
+    public var ruleLocations: [String: SourceLocation] = [:]
     public var location: SourceLocation
 }
 
@@ -738,4 +745,27 @@ public struct RateLimitQuota: Sendable, Equatable {
     public var blockInterval: TimeSpan?
     public var inheritable: Bool?
     public var location: SourceLocation
+}
+
+/// A lint finding the manifest accepts (`lint.accept`), so CI fails on new findings only.
+public struct LintAcceptance: Sendable, Equatable {
+    /// The finding's stable id, as `vaultform lint` prints it.
+    public var id: Located<String>
+    /// Why it is accepted; shown next to the finding.
+    public var reason: String
+}
+
+/// Lint thresholds (`lint:`).
+public struct LintSettings: Sendable, Equatable {
+    public static let defaultMinIPv4Prefix = 16
+    public static let defaultMinIPv6Prefix = 48
+    /// A bound CIDR with a shorter IPv4 prefix is reported as wide.
+    public var minIPv4Prefix: Int?
+    /// A bound CIDR with a shorter IPv6 prefix is reported as wide.
+    public var minIPv6Prefix: Int?
+
+    public init(minIPv4Prefix: Int? = nil, minIPv6Prefix: Int? = nil) {
+        self.minIPv4Prefix = minIPv4Prefix
+        self.minIPv6Prefix = minIPv6Prefix
+    }
 }

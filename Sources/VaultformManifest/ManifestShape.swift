@@ -633,6 +633,23 @@ public enum ManifestShape {
         ]
     )
 
+    static let lintAcceptance = ObjectShape(
+        "an accepted lint finding", summary: "A finding `vaultform lint` reports that this manifest accepts, with the reason.",
+        fields: [
+            Field("id", .string(.nonEmpty), required: true, "The finding's id, as `vaultform lint` prints it (`escalation:approle-role:approle/admin`)."),
+            Field("reason", .string(.nonEmpty), required: true, "Why it is accepted; shown next to the finding."),
+        ]
+    )
+
+    static let lint = ObjectShape(
+        "lint settings", summary: "What `vaultform lint` accepts and its thresholds.",
+        fields: [
+            Field("accept", .list(.object(lintAcceptance), unique: false), "Findings accepted, each with its reason; CI then fails on new ones only."),
+            Field("min_ipv4_prefix", .integer(min: 0, max: 32), "A bound IPv4 CIDR with a shorter prefix is wide (default 16)."),
+            Field("min_ipv6_prefix", .integer(min: 0, max: 128), "A bound IPv6 CIDR with a shorter prefix is wide (default 48)."),
+        ]
+    )
+
     /// The top level of every manifest file.
     public static let root = ObjectShape(
         "a vaultform manifest", summary: "A vaultform manifest: the desired state of a Vault or OpenBao server.",
@@ -643,6 +660,7 @@ public enum ManifestShape {
         ] + sections + [
             secretSchemas,
             Field("namespaces", .list(.object(namespace), unique: false), "Namespaces, each with the objects inside it."),
+            Field("lint", .object(lint), "What `vaultform lint` accepts, and its thresholds."),
         ]
     )
 }

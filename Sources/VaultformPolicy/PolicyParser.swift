@@ -56,4 +56,26 @@ public enum PolicyParser {
             return .failure(error)
         }
     }
+
+    /// Where each path block starts (its path's 1-based line and column), in text order, with
+    /// the path as the rules have it (no leading `/`); empty when the text does not parse.
+    /// For naming the rule that decides an access question.
+    public static func pathLocations(_ text: String) -> [(path: String, line: Int, column: Int)] {
+        let isJSON = text.unicodeScalars.first { !$0.properties.isWhitespace } == "{"
+        guard case .success(let tokens) = PolicyLexer.tokenize(text, isJSON: isJSON),
+            let items = try? isJSON ? JSONSyntaxParser.parse(tokens) : HCLSyntaxParser.parse(tokens)
+        else { return [] }
+        var keys: [SyntaxKey] = []
+        for item in items where item.name == "path" {
+            if item.keys.count == 2 {
+                keys.append(item.keys[1])
+            } else if isJSON {
+                let maps: [SyntaxValue] = if case let .list(elements, _) = item.value { elements } else { [item.value] }
+                for case let .object(entries, _) in maps { keys += entries.compactMap(\.keys.first) }
+            }
+        }
+        return keys.map { key in
+            (key.text.hasPrefix("/") ? String(key.text.dropFirst()) : key.text, key.location.line, key.location.column)
+        }
+    }
 }

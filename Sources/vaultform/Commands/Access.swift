@@ -22,21 +22,33 @@ struct AccessCommand: ParsableCommand {
               vaultform access who-can read secret/data/hoodcloud/master-key \\
                 --manifest manifests/hoodcloud --format json
             """,
-        subcommands: [Can.self, WhoCan.self]
+        subcommands: [Can.self, WhoCan.self, Map.self, Diff.self]
     )
 
     /// The manifest's access model, or an exit after printing its diagnostics.
     static func model(_ options: AccessManifestOptions) throws -> AccessModel {
-        let result = options.loader().load(path: options.manifest)
+        AccessModel(try manifest(path: options.manifest, varFiles: options.varFiles, assignments: options.assignments))
+    }
+
+    static func model(path: String, varFiles: [String], assignments: [String]) throws -> AccessModel {
+        AccessModel(try manifest(path: path, varFiles: varFiles, assignments: assignments))
+    }
+
+    /// The manifest at `path`, or an exit after printing its diagnostics.
+    static func manifest(path: String, varFiles: [String], assignments: [String]) throws -> Manifest {
+        let loader = ManifestLoader(inputs: VariableInputs(environment: ProcessInfo.processInfo.environment, varFiles: varFiles, assignments: assignments))
+        let result = loader.load(path: path)
         guard let manifest = result.manifest, !result.diagnostics.hasErrors else {
             Terminal.writeError(DiagnosticRendering.text(result.diagnostics, color: false))
             throw ExitCode.failure
         }
-        return AccessModel(manifest)
+        return manifest
     }
 
-    static func decision(_ answer: AccessAnswer) -> JSONValue {
-        guard let decision = answer.decidedBy else { return .null }
+    static func decision(_ answer: AccessAnswer) -> JSONValue { decision(answer.decidedBy) }
+
+    static func decision(_ decision: AccessAnswer.Decision?) -> JSONValue {
+        guard let decision else { return .null }
         return .object([
             "path": .string(decision.pattern), "policies": .array(decision.policies.map(JSONValue.string)),
             "location": decision.location.map { .string("\($0.file):\($0.line):\($0.column)") } ?? .null,
@@ -65,9 +77,6 @@ struct AccessManifestOptions: ParsableArguments {
     @Option(name: .customLong("var"), help: ArgumentHelp("Set a variable; repeatable, wins over var files.", valueName: "name=value"))
     var assignments: [String] = []
 
-    func loader() -> ManifestLoader {
-        ManifestLoader(inputs: VariableInputs(environment: ProcessInfo.processInfo.environment, varFiles: varFiles, assignments: assignments))
-    }
 }
 
 /// What both access commands ask about: a capability on a path, from a manifest.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VaultformAccess
 import VaultformCore
 import VaultformManifest
 import VaultformRender
@@ -30,7 +31,10 @@ struct Validate: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        let result = manifest.loader().load(path: manifest.path)
+        var result = manifest.loader().load(path: manifest.path)
+        if let parsed = result.manifest, !result.diagnostics.hasErrors {
+            result.diagnostics += Self.lintWarnings(parsed)
+        }
         GitHubActions.annotate(result.diagnostics)
         switch format {
         case .json:
@@ -48,5 +52,15 @@ struct Validate: ParsableCommand {
             }
         }
         if result.diagnostics.hasErrors { throw ExitCode.failure }
+    }
+
+    /// `vaultform lint`'s findings the manifest does not accept, errors and warnings alike, as
+    /// warnings: validate still passes, and lint decides what fails CI.
+    static func lintWarnings(_ manifest: Manifest) -> [Diagnostic] {
+        Lint(manifest, model: AccessModel(manifest)).open(atLeast: .warning).map { finding in
+            .warning(
+                "\(finding.message) [lint \(finding.id)]", at: finding.location,
+                hint: "see `vaultform lint`; accept it under lint.accept with a reason, or change the manifest")
+        }
     }
 }
