@@ -7,7 +7,7 @@ public enum AccessMarkdown {
     /// own rules are left out (every token that carries it gets them); `source` names where
     /// the manifest came from.
     public static func map(_ map: AccessMap, source: String) -> String {
-        var out = "## Access map\n\n"
+        var out = "### Access map\n\n"
         out += "From \(code(source)), evaluated as the server evaluates policies. "
         out += "Rules of the built-in `default` policy alone are not listed.\n\n"
         if map.principals.isEmpty { return out + "The manifest declares no principal.\n" }
@@ -32,7 +32,7 @@ public enum AccessMarkdown {
         }
         out += diagram.rendered + "\n"
         for access in map.principals {
-            out += "### \(code(access.principal.address))\n\n"
+            out += "#### \(code(access.principal.address))\n\n"
             out += "Policies: " + access.principal.policies.map(code).joined(separator: ", ")
             out += " (declared at \(place(access.principal.location)))\n\n"
             if !access.unknownPolicies.isEmpty {
@@ -55,7 +55,7 @@ public enum AccessMarkdown {
 
     /// The diff: a summary line, a diagram of what changes, then one table per principal.
     public static func diff(_ diff: AccessDiff, old: String, new: String) -> String {
-        var out = "## Access changes\n\nFrom \(code(old)) to \(code(new)).\n\n"
+        var out = "### Access changes\n\nFrom \(code(old)) to \(code(new)).\n\n"
         if diff.isEmpty { return out + "No principal gains or loses access.\n" }
         let gaining = diff.principals.filter(\.gains).count
         let losing = diff.principals.filter(\.losses).count
@@ -72,7 +72,7 @@ public enum AccessMarkdown {
         }
         out += diagram.rendered + "\n"
         for principal in diff.principals {
-            out += "### \(code(principal.address)) (\(principal.status.rawValue))\n\n"
+            out += "#### \(code(principal.address)) (\(principal.status.rawValue))\n\n"
             if !principal.policiesAdded.isEmpty { out += "Policies added: " + principal.policiesAdded.map(code).joined(separator: ", ") + "\n\n" }
             if !principal.policiesRemoved.isEmpty { out += "Policies removed: " + principal.policiesRemoved.map(code).joined(separator: ", ") + "\n\n" }
             guard !principal.changes.isEmpty else { continue }

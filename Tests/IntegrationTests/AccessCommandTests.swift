@@ -86,6 +86,58 @@ struct AccessCommandTests {
         }
     }
 
+    @Test("an escalation lint reports is real: the principal's own token writes a policy and a role, and the role's login holds what it did not")
+    func escalationIsReal() async throws {
+        try await DevServer.with { server in
+            let directory = try scratchDirectory("vf-escalation")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let manifest = try SecretSchemaTests.write("""
+                auth_methods: [{ path: approle, type: approle }]
+                policies:
+                  - name: team-admin
+                    rules:
+                      - { path: "sys/policies/acl/app-*", capabilities: [create, update] }
+                      - { path: "auth/approle/role/*", capabilities: [create, update, read] }
+                  - name: writer
+                    rules: [{ path: "sys/policies/acl/app-*", capabilities: [create, update] }]
+                approle_roles:
+                  - { name: admin, token_policies: [team-admin], secret_id_ttl: 1h, secret_id_bound_cidrs: [127.0.0.1/32] }
+                  - { name: writer, token_policies: [writer], secret_id_ttl: 1h, secret_id_bound_cidrs: [127.0.0.1/32] }
+                """, in: directory)
+            let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
+            #expect(applied.code == 0, "\(applied.all)")
+            let lint = try await StatusCommandTests.run(["lint", manifest, "--format", "json"])
+            let ids = try JSONValue(decoding: Data(lint.output.utf8))["findings"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+            #expect(ids.contains("escalation:approle-role:approle/admin"), "\(lint.all)")
+            #expect(!ids.contains("escalation:approle-role:approle/writer"), "\(lint.all)")
+
+            let root = try server.client()
+            func login(_ role: String, with client: VaultClient) async throws -> String {
+                let roleID = try #require(try await client.request(.get, "auth/approle/role/\(role)/role-id").data?["role_id"]?.stringValue)
+                let secretID = try #require(try await client.request(.post, "auth/approle/role/\(role)/secret-id").data?["secret_id"]?.stringValue)
+                let login = try await root.with(token: nil).request(.post, "auth/approle/login", body: ["role_id": .string(roleID), "secret_id": .string(secretID)])
+                return try #require(login.json?["auth"]?["client_token"]?.stringValue)
+            }
+            func capabilities(_ token: String, _ path: String) async throws -> [String] {
+                try await root.request(.post, "sys/capabilities", body: ["token": .string(token), "path": .string(path)])
+                    .data?["capabilities"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            }
+            let adminToken = try await login("admin", with: root)
+            let admin = root.with(token: adminToken)
+            #expect(try await capabilities(adminToken, "sys/raw/x") == ["deny"])
+            // The chain lint printed, with the admin's own token.
+            _ = try await admin.request(.put, "sys/policies/acl/app-everything", body: ["policy": .string(#"path "*" { capabilities = ["read", "sudo"] }"#)])
+            _ = try await admin.request(.post, "auth/approle/role/escalated", body: ["token_policies": .string("app-everything")])
+            let escalated = try await login("escalated", with: admin)
+            #expect(try await capabilities(escalated, "sys/raw/x") == ["read", "sudo"])
+            // The writer alone cannot hand its policy to a login.
+            let writer = root.with(token: try await login("writer", with: root))
+            await #expect(throws: VaultError.self) {
+                _ = try await writer.request(.post, "auth/approle/role/escalated2", body: ["token_policies": .string("app-everything")])
+            }
+        }
+    }
+
     /// `access can PRINCIPAL read PATH --format json` (the capability asked does not change
     /// the capabilities listed).
     static func server(_ principal: String, _ path: String, _ manifest: String) async throws -> StatusCommandTests.Run {
