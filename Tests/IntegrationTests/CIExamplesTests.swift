@@ -23,7 +23,7 @@ struct CIExamplesTests {
         var commands: [[String]] = []
         for line in text.split(separator: "\n") {
             // A command, not prose such as systemd's Description=vaultform drift check…
-            guard let range = line.range(of: #"(^|[\s/])vaultform (validate|plan|apply|drift) "#, options: .regularExpression) else { continue }
+            guard let range = line.range(of: #"(^|[\s/])vaultform (validate|plan|apply|drift|lint|access) "#, options: .regularExpression) else { continue }
             var command = String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
             if command.hasPrefix("/") { command = String(command[command.range(of: "vaultform ")!.lowerBound...]) }
             for end in [" >", " ||", " &&"] { if let cut = command.range(of: end) { command = String(command[..<cut.lowerBound]) } }
@@ -54,20 +54,30 @@ struct CIExamplesTests {
         let before = try Self.repositoryEntries()
         defer { #expect((try? Self.repositoryEntries()) == before, "\(file): a command wrote into the repository") }
         for command in commands {
-            for argument in command where argument.contains("://") {
+            // (access diff's first operand is a git revision, not an address.)
+            for (index, argument) in command.enumerated() where argument.contains("://") && !(command.count > 3 && command[1] == "access" && index == 3) {
                 #expect(argument.hasPrefix("http://127.0.0.1:"), "\(file): `\(argument)` would leave the machine")
             }
             // Paths of this repository made absolute: the test may run from anywhere.
-            let arguments = command.dropFirst().map { $0.hasPrefix("manifests/") ? Self.root.appendingPathComponent($0).path : $0 }
+            var arguments = command.dropFirst().map { $0.hasPrefix("manifests/") ? Self.root.appendingPathComponent($0).path : $0 }
+            // access diff BASE:PATH PATH: the base branch is this checkout (the diff is empty),
+            // and PATH is the manifest to validate.
+            if arguments.first == "access", arguments.count > 3, arguments[1] == "diff" {
+                arguments[2] = arguments[3]
+                arguments.remove(at: 1)
+                arguments[0] = "access diff"
+            }
             // Against a closed port with short timeouts: anything but a usage error (64) is fine.
-            let connection = arguments.first == "validate" ? [] : ["--address", "http://127.0.0.1:\(closed)", "--request-timeout", "1s", "--deadline", "3s"]
+            let offline = ["validate", "lint", "access diff"].contains(arguments.first ?? "")
+            let connection = offline ? [] : ["--address", "http://127.0.0.1:\(closed)", "--request-timeout", "1s", "--deadline", "3s"]
+            if arguments.first == "access diff" { arguments = ["access", "diff"] + arguments.dropFirst() }
             let run = try await StatusCommandTests.run(
                 arguments + connection,
                 environment: ["HOME": FileManager.default.temporaryDirectory.path])
             #expect(run.code != 64, "\(file): `\(command.joined(separator: " "))` does not parse:\n\(run.error)")
             #expect(!run.error.contains("Unknown option"), "\(file): \(run.error)")
 
-            guard let manifest = arguments.dropFirst().first, manifest.hasPrefix(Self.root.appendingPathComponent("manifests/").path) else {
+            guard let manifest = arguments.dropFirst(arguments.first == "access" ? 2 : 1).first, manifest.hasPrefix(Self.root.appendingPathComponent("manifests/").path) else {
                 Issue.record("\(file): `\(command.joined(separator: " "))` names no manifest of this repository")
                 continue
             }
