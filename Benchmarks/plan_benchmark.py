@@ -166,11 +166,16 @@ def bench(n, binary):
             subprocess.run(["bash", os.path.join(ROOT, "scripts/dev-server.sh"), "stop", state], capture_output=True)
 
 
-def main():
-    sizes = [int(a) for a in sys.argv[1:]] or [10, 100, 1000]
+def release_binary():
+    """Builds vaultform in release mode; its path."""
     subprocess.run(["swift", "build", "-c", "release", "--product", "vaultform"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
-    binary = os.path.join(sh("swift", "build", "-c", "release", "--show-bin-path", cwd=ROOT).strip(), "vaultform")
+    return os.path.join(sh("swift", "build", "-c", "release", "--show-bin-path", cwd=ROOT).strip(), "vaultform")
+
+
+def main():
+    sizes = [int(a) for a in sys.argv[1:]] or [10, 100, 1000]
+    binary = release_binary()
     print("| N | plan wall (s) | floor wall (s) | plan / floor | plan requests | floor requests | peak RSS (MiB) |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:

@@ -11,10 +11,14 @@ struct Builder {
     let readFile: (String) -> Result<String, ReadFailure>
     private(set) var diagnostics: [Diagnostic] = []
 
+    /// The file's lines, split once (inline policies place every path block with them).
+    let lines: [Substring]
+
     init(file: String, text: String, readFile: @escaping (String) -> Result<String, ReadFailure>) {
         self.file = file
         self.text = text
         self.readFile = readFile
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     }
 
     /// Records a problem found while building (for the checks in `Builder+*.swift`).
@@ -414,7 +418,6 @@ struct Builder {
 
     /// The manifest location of a 1-based line and column of a string scalar's text.
     func inlineLocation(line textLine: Int, column textColumn: Int, in scalar: SourceLocation) -> SourceLocation {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard scalar.line >= 1, scalar.line <= lines.count else { return scalar }
         let line = Array(lines[scalar.line - 1].unicodeScalars)
         let indicator = scalar.column - 1 < line.count ? line[scalar.column - 1] : " "
