@@ -32,8 +32,8 @@ public struct AccessMap: Sendable {
             let known = model.knownPolicies(of: principal)
             let entries = model.acl(for: principal).grants.map { grant in
                 Entry(
-                    pattern: grant.written, capabilities: grant.names, policies: grant.policies, location: model.location(of: grant),
-                    group: model.group(of: grant.written))
+                    pattern: grant.written, capabilities: grant.names, policies: grant.policies,
+                    location: model.location(of: grant, in: principal.namespace), group: model.group(of: grant.written, in: principal.namespace))
             }
             return PrincipalAccess(principal: principal, entries: entries, unknownPolicies: principal.policies.filter { !known.contains($0) })
         }
@@ -85,6 +85,7 @@ public struct AccessDiff: Sendable {
         for address in addresses {
             let was = before[address]
             let now = after[address]
+            let namespace = (now ?? was)?.namespace ?? ""
             let oldACL = was.map { old.acl(for: $0) } ?? ACL([])
             let newACL = now.map { new.acl(for: $0) } ?? ACL([])
             var patterns = Set(oldACL.grants.map(\.written))
@@ -101,9 +102,9 @@ public struct AccessDiff: Sendable {
                     gained: newCapabilities.filter { !oldCapabilities.contains($0) },
                     lost: oldCapabilities.filter { !newCapabilities.contains($0) },
                     decidedBy: deciding.map { model, grant in
-                        AccessAnswer.Decision(pattern: grant.written, policies: grant.policies, location: model.location(of: grant))
+                        AccessAnswer.Decision(pattern: grant.written, policies: grant.policies, location: model.location(of: grant, in: namespace))
                     },
-                    group: (now == nil ? old : new).group(of: pattern)))
+                    group: (now == nil ? old : new).group(of: pattern, in: namespace)))
             }
             let oldPolicies = was?.policies ?? []
             let newPolicies = now?.policies ?? []

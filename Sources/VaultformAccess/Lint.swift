@@ -35,12 +35,16 @@ public struct Lint: Sendable {
 
     public init(_ manifest: Manifest, model: AccessModel) {
         var findings: [LintFinding] = []
-        findings += Self.escalations(model, manifest)
+        let scopes = AccessModel.scopes(manifest)
+        findings += Self.escalations(model, carriers: Dictionary(scopes.map { ($0.namespace, Self.policyCarriers($0.contents)) }) { first, _ in first })
         findings += Self.policyRules(model)
-        findings += Self.appRoles(manifest, model)
-        findings += Self.wideCIDRs(manifest, model)
-        findings += Self.tokenRoles(manifest)
-        findings += Self.unusedPolicies(manifest, model)
+        for (namespace, contents) in scopes {
+            let prefix = namespace.isEmpty ? "" : namespace + "::"
+            findings += Self.appRoles(contents, prefix: prefix)
+            findings += Self.wideCIDRs(contents, settings: manifest.lintSettings, prefix: prefix)
+            findings += Self.tokenRoles(contents, prefix: prefix)
+            findings += Self.unusedPolicies(contents, model, namespace: namespace)
+        }
         var accepted: [String: String] = [:]
         for acceptance in manifest.lintAcceptances { accepted[acceptance.id.value] = acceptance.reason }
         findings = findings.map { finding in
@@ -116,16 +120,16 @@ public struct Lint: Sendable {
         return nil
     }
 
-    static func escalations(_ model: AccessModel, _ manifest: Manifest) -> [LintFinding] {
+    static func escalations(_ model: AccessModel, carriers byNamespace: [String: [(area: String, what: String)]]) -> [LintFinding] {
         let write: Set<Capability> = [.create, .update]
-        let carriers = policyCarriers(manifest)
         var findings: [LintFinding] = []
         for principal in model.principals {
             let acl = model.acl(for: principal)
             guard !acl.isRoot else { continue }
+            let carriers = byNamespace[principal.namespace] ?? []
             func rule(_ grant: ACL.Grant) -> String {
                 "rule \"\(grant.written)\" in \(grant.policies.joined(separator: ", "))"
-                    + (model.location(of: grant).map { " (\($0.file):\($0.line))" } ?? "")
+                    + (model.location(of: grant, in: principal.namespace).map { " (\($0.file):\($0.line))" } ?? "")
             }
             let holds = "\(principal.address) holds \(principal.policies.joined(separator: ", "))"
             // A policy it holds, rewritten: nothing else needed.
@@ -200,10 +204,10 @@ public struct Lint: Sendable {
 
     // MARK: Roles and CIDRs
 
-    static func appRoles(_ manifest: Manifest, _ model: AccessModel) -> [LintFinding] {
+    static func appRoles(_ manifest: Manifest, prefix: String) -> [LintFinding] {
         var findings: [LintFinding] = []
         for role in manifest.appRoleRoles {
-            let address = "approle-role:\(MountPath.withSlash(role.mount.value))\(role.name.lowercased())"
+            let address = "\(prefix)approle-role:\(MountPath.withSlash(role.mount.value))\(role.name.lowercased())"
             if role.bindSecretID == false {
                 findings.append(LintFinding(
                     id: "approle-no-secret-id:\(address)", severity: .error,
@@ -223,23 +227,23 @@ public struct Lint: Sendable {
         return findings
     }
 
-    static func wideCIDRs(_ manifest: Manifest, _ model: AccessModel) -> [LintFinding] {
-        let ipv4 = manifest.lintSettings.minIPv4Prefix ?? LintSettings.defaultMinIPv4Prefix
-        let ipv6 = manifest.lintSettings.minIPv6Prefix ?? LintSettings.defaultMinIPv6Prefix
+    static func wideCIDRs(_ manifest: Manifest, settings: LintSettings, prefix: String) -> [LintFinding] {
+        let ipv4 = settings.minIPv4Prefix ?? LintSettings.defaultMinIPv4Prefix
+        let ipv6 = settings.minIPv6Prefix ?? LintSettings.defaultMinIPv6Prefix
         var bound: [(address: String, field: String, cidrs: [CIDR], location: SourceLocation)] = []
         for role in manifest.appRoleRoles {
-            let address = "approle-role:\(MountPath.withSlash(role.mount.value))\(role.name.lowercased())"
+            let address = "\(prefix)approle-role:\(MountPath.withSlash(role.mount.value))\(role.name.lowercased())"
             bound.append((address, "secret_id_bound_cidrs", role.secretIDBoundCIDRs ?? [], role.location))
             bound.append((address, "token_bound_cidrs", role.token.tokenBoundCIDRs ?? [], role.location))
         }
-        func token(_ kind: String, _ mount: String, _ name: String, _ settings: TokenSettings, _ location: SourceLocation) {
-            bound.append(("\(kind):\(MountPath.withSlash(mount))\(name.lowercased())", "token_bound_cidrs", settings.tokenBoundCIDRs ?? [], location))
+        func token(_ kind: String, _ mount: String, _ name: String, _ token: TokenSettings, _ location: SourceLocation) {
+            bound.append(("\(prefix)\(kind):\(MountPath.withSlash(mount))\(name.lowercased())", "token_bound_cidrs", token.tokenBoundCIDRs ?? [], location))
         }
         for item in manifest.kubernetesRoles { token("kubernetes-role", item.mount.value, item.name, item.token, item.location) }
         for item in manifest.jwtRoles { token("jwt-role", item.mount.value, item.name, item.token, item.location) }
         for item in manifest.certRoles { token("cert-role", item.mount.value, item.name, item.token, item.location) }
         for item in manifest.userpassUsers { token("userpass-user", item.mount.value, item.name, item.token, item.location) }
-        for item in manifest.tokenRoles { bound.append(("token-role:\(item.name.lowercased())", "token_bound_cidrs", item.tokenBoundCIDRs ?? [], item.location)) }
+        for item in manifest.tokenRoles { bound.append(("\(prefix)token-role:\(item.name.lowercased())", "token_bound_cidrs", item.tokenBoundCIDRs ?? [], item.location)) }
         // One finding per principal and CIDR, naming every field that binds it.
         var wide: [(id: String, fields: [String], cidr: CIDR, address: String, location: SourceLocation)] = []
         for entry in bound {
@@ -261,26 +265,25 @@ public struct Lint: Sendable {
         }
     }
 
-    static func tokenRoles(_ manifest: Manifest) -> [LintFinding] {
+    static func tokenRoles(_ manifest: Manifest, prefix: String) -> [LintFinding] {
         manifest.tokenRoles.compactMap { role in
             guard (role.allowedPoliciesGlob ?? []).contains(where: { $0 == "*" }) else { return nil }
             return LintFinding(
-                id: "token-role-any-policy:token-role:\(role.name.lowercased())", severity: .error,
+                id: "token-role-any-policy:\(prefix)token-role:\(role.name.lowercased())", severity: .error,
                 message: "token role \(role.name) allows any policy (allowed_policies_glob \"*\"): whoever may create tokens with it holds every policy",
                 location: role.location)
         }
     }
 
-    static func unusedPolicies(_ manifest: Manifest, _ model: AccessModel) -> [LintFinding] {
-        var used = Set(model.principals.flatMap(\.policies))
+    static func unusedPolicies(_ manifest: Manifest, _ model: AccessModel, namespace: String) -> [LintFinding] {
+        var used = Set(model.principals.filter { $0.namespace == namespace }.flatMap(\.policies))
         for role in manifest.tokenRoles { used.formUnion((role.allowedPolicies ?? []).map { $0.value.lowercased() }) }
-        for entity in manifest.identityEntities { used.formUnion((entity.policies ?? []).map { $0.value.lowercased() }) }
         return manifest.policies.compactMap { policy in
             let name = policy.name.lowercased()
             guard !used.contains(name), name != "default" else { return nil }
             return LintFinding(
-                id: "unused-policy:\(name)", severity: .info,
-                message: "policy \(name) is held by no principal, token role or entity the manifest declares", location: policy.location)
+                id: "unused-policy:\(AccessModel.key(name, in: namespace))", severity: .info,
+                message: "policy \(name) is held by no principal or token role the manifest declares", location: policy.location)
         }
     }
 }

@@ -3,16 +3,21 @@ import VaultformPolicy
 import VaultPath
 
 /// Something that gets a token with policies: a role of a role-issuing auth method, a
-/// userpass user, or an identity group (whose policies join its members' tokens). Named by
-/// its plan address (`approle-role:approle/payments`).
+/// userpass user, or an identity entity or group (whose policies join the tokens of their
+/// logins). Named by its plan address (`approle-role:approle/payments`; inside a namespace
+/// the manifest declares, `tenants/acme::approle-role:approle/app`).
 public struct Principal: Sendable, Equatable {
     /// Its plan address.
     public var address: String
     /// The policies its token holds, lower-cased as the server stores them; `default` unless
-    /// `token_no_default_policy` (identity groups add only their own).
+    /// `token_no_default_policy` (identity entities and groups add only their own). Names of
+    /// policies in the principal's namespace.
     public var policies: [String]
     /// Where the manifest declares it.
     public var location: SourceLocation
+    /// The namespace it lives in, from the connection's (no slashes at either end); empty for
+    /// the connection's own. Its policies and the paths asked about are that namespace's.
+    public var namespace: String = ""
 }
 
 /// A policy the access model evaluates, with where it and each of its rules are written.
@@ -24,84 +29,115 @@ public struct AccessPolicy: Sendable {
     public var ruleLocations: [String: SourceLocation]
 }
 
-/// The principals a manifest declares, and the policies by name it can evaluate them with.
+/// The principals a manifest declares, in the connection's namespace and in every namespace
+/// it declares, and the policies they can be evaluated with.
 public struct AccessModel: Sendable {
     public let principals: [Principal]
-    /// The manifest's policies by name, with the server's built-in `default` unless the
-    /// manifest declares its own.
+    /// The manifest's policies by scoped name (`reader`, or `tenants/acme::reader` inside a
+    /// namespace), with the server's built-in `default` in each namespace unless the manifest
+    /// declares its own there.
     public let policies: [String: AccessPolicy]
-    /// The paths of the manifest's mounts as requests name them (`secret/`, `auth/approle/`),
-    /// longest first: what groups rules in the access map.
-    public let mounts: [String]
+    /// For each namespace, the paths of its mounts as requests name them (`secret/`,
+    /// `auth/approle/`), longest first: what groups rules in the access map.
+    public let mounts: [String: [String]]
+
+    /// A policy's key in `policies`.
+    public static func key(_ name: String, in namespace: String) -> String { namespace.isEmpty ? name : "\(namespace)::\(name)" }
+
+    /// The manifest's scopes: the connection's namespace, then each namespace it declares with
+    /// its path (no slashes at either end) and contents.
+    public static func scopes(_ manifest: Manifest) -> [(namespace: String, contents: Manifest)] {
+        [("", manifest)] + manifest.namespaces.map { declaration in
+            (declaration.path.split(separator: "/").joined(separator: "/"), declaration.contents)
+        }
+    }
 
     public init(_ manifest: Manifest) {
         var principals: [Principal] = []
-        func role(_ kind: String, _ mount: String, _ name: String, _ token: TokenSettings, _ location: SourceLocation) {
-            var names = (token.tokenPolicies ?? []).map { $0.value.lowercased() }
-            if token.tokenNoDefaultPolicy != true && !names.contains("default") { names.append("default") }
-            principals.append(Principal(address: "\(kind):\(MountPath.withSlash(mount))\(name.lowercased())", policies: names, location: location))
-        }
-        for item in manifest.appRoleRoles { role("approle-role", item.mount.value, item.name, item.token, item.location) }
-        for item in manifest.kubernetesRoles { role("kubernetes-role", item.mount.value, item.name, item.token, item.location) }
-        for item in manifest.jwtRoles { role("jwt-role", item.mount.value, item.name, item.token, item.location) }
-        for item in manifest.certRoles { role("cert-role", item.mount.value, item.name, item.token, item.location) }
-        for item in manifest.userpassUsers { role("userpass-user", item.mount.value, item.name, item.token, item.location) }
-        for group in manifest.identityGroups {
-            principals.append(Principal(
-                address: "identity-group:\(group.name.lowercased())", policies: (group.policies ?? []).map { $0.value.lowercased() },
-                location: group.location))
+        var policies: [String: AccessPolicy] = [:]
+        var mounts: [String: [String]] = [:]
+        for (namespace, contents) in Self.scopes(manifest) {
+            let prefix = namespace.isEmpty ? "" : namespace + "::"
+            func add(_ address: String, _ names: [String], _ location: SourceLocation) {
+                principals.append(Principal(address: prefix + address, policies: names, location: location, namespace: namespace))
+            }
+            func role(_ kind: String, _ mount: String, _ name: String, _ token: TokenSettings, _ location: SourceLocation) {
+                var names = (token.tokenPolicies ?? []).map { $0.value.lowercased() }
+                if token.tokenNoDefaultPolicy != true && !names.contains("default") { names.append("default") }
+                add("\(kind):\(MountPath.withSlash(mount))\(name.lowercased())", names, location)
+            }
+            for item in contents.appRoleRoles { role("approle-role", item.mount.value, item.name, item.token, item.location) }
+            for item in contents.kubernetesRoles { role("kubernetes-role", item.mount.value, item.name, item.token, item.location) }
+            for item in contents.jwtRoles { role("jwt-role", item.mount.value, item.name, item.token, item.location) }
+            for item in contents.certRoles { role("cert-role", item.mount.value, item.name, item.token, item.location) }
+            for item in contents.userpassUsers { role("userpass-user", item.mount.value, item.name, item.token, item.location) }
+            for entity in contents.identityEntities {
+                add("identity-entity:\(entity.name.lowercased())", (entity.policies ?? []).map { $0.value.lowercased() }, entity.location)
+            }
+            for group in contents.identityGroups {
+                add("identity-group:\(group.name.lowercased())", (group.policies ?? []).map { $0.value.lowercased() }, group.location)
+            }
+            policies[Self.key("default", in: namespace)] = AccessPolicy(document: BuiltinPolicies.default, location: nil, ruleLocations: [:])
+            for policy in contents.policies {
+                policies[Self.key(policy.name.lowercased(), in: namespace)] = AccessPolicy(
+                    document: policy.document, location: policy.location, ruleLocations: policy.ruleLocations)
+            }
+            let paths = contents.secretsEngines.map { MountPath.withSlash($0.path) }
+                + contents.authMethods.map { "auth/" + MountPath.withSlash($0.path) }
+            mounts[namespace] = Set(paths).sorted {
+                $0.utf8.count != $1.utf8.count ? $0.utf8.count > $1.utf8.count : $0.utf8.lexicographicallyPrecedes($1.utf8)
+            }
         }
         self.principals = principals.sorted { $0.address.utf8.lexicographicallyPrecedes($1.address.utf8) }
-        var policies: [String: AccessPolicy] = ["default": AccessPolicy(document: BuiltinPolicies.default, location: nil, ruleLocations: [:])]
-        for policy in manifest.policies {
-            policies[policy.name.lowercased()] = AccessPolicy(document: policy.document, location: policy.location, ruleLocations: policy.ruleLocations)
-        }
         self.policies = policies
-        let mounts = manifest.secretsEngines.map { MountPath.withSlash($0.path) }
-            + manifest.authMethods.map { "auth/" + MountPath.withSlash($0.path) }
-        self.mounts = Set(mounts).sorted { $0.utf8.count != $1.utf8.count ? $0.utf8.count > $1.utf8.count : $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        self.mounts = mounts
     }
 
     /// The principal at `address`, if the manifest declares it.
     public func principal(_ address: String) -> Principal? { principals.first { $0.address == address } }
 
+    /// The policy `name` of `namespace`, if the manifest declares it or it is built in.
+    public func policy(_ name: String, in namespace: String) -> AccessPolicy? { policies[Self.key(name, in: namespace)] }
+
     /// The policies `principal` holds that the manifest declares (or are built in).
     public func knownPolicies(of principal: Principal) -> [String] {
-        principal.policies.filter { $0 == "root" || policies[$0] != nil }
+        principal.policies.filter { $0 == "root" || policy($0, in: principal.namespace) != nil }
     }
 
     /// The ACL of a token of `principal`, from the policies the model knows.
     public func acl(for principal: Principal) -> ACL {
-        ACL(knownPolicies(of: principal).map { name in (name, name == "root" ? PolicyDocument(rules: []) : policies[name]!.document) })
+        ACL(knownPolicies(of: principal).map { name in
+            (name, name == "root" ? PolicyDocument(rules: []) : policy(name, in: principal.namespace)!.document)
+        })
     }
 
     /// Where the rule for `grant` is written: in the first of its policies the manifest
     /// declares (the rule's own line; the policy's when the rule cannot be placed).
-    public func location(of grant: ACL.Grant) -> SourceLocation? {
+    public func location(of grant: ACL.Grant, in namespace: String) -> SourceLocation? {
         for name in grant.policies {
-            guard let policy = policies[name] else { continue }
+            guard let policy = policy(name, in: namespace) else { continue }
             if let location = policy.ruleLocations[grant.written] { return location }
             if let location = policy.location { return location }
         }
         return nil
     }
 
-    /// What `principal` may do on `path`.
+    /// What `principal` may do on `path` (in its namespace).
     public func query(_ principal: Principal, path: String) -> AccessAnswer {
         let known = knownPolicies(of: principal)
         let acl = acl(for: principal)
         let decidedBy = acl.decide(path).map { grant in
-            AccessAnswer.Decision(pattern: grant.written, policies: grant.policies, location: location(of: grant))
+            AccessAnswer.Decision(pattern: grant.written, policies: grant.policies, location: location(of: grant, in: principal.namespace))
         }
         return AccessAnswer(
             capabilities: acl.capabilities(on: path), decidedBy: decidedBy,
             unknownPolicies: principal.policies.filter { !known.contains($0) })
     }
 
-    /// The group a rule's pattern belongs to in the map: the longest mount of the manifest it
-    /// lies under, else `sys/NAME/` or `auth/NAME/` or `identity/NAME/`, else its first segment.
-    public func group(of pattern: String) -> String {
-        if let mount = mounts.first(where: { pattern.utf8.starts(with: $0.utf8) }) { return mount }
+    /// The group a rule's pattern belongs to in the map: the longest mount of the namespace
+    /// it lies under, else `sys/NAME/`, `auth/NAME/` or `identity/NAME/`, else its first segment.
+    public func group(of pattern: String, in namespace: String) -> String {
+        if let mount = (mounts[namespace] ?? []).first(where: { pattern.utf8.starts(with: $0.utf8) }) { return mount }
         let segments = pattern.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
         if segments.count >= 2, !segments[1].isEmpty, ["sys", "auth", "identity"].contains(segments[0]) {
             return "\(segments[0])/\(segments[1].hasSuffix("*") ? String(segments[1].dropLast()) : String(segments[1]))/"

@@ -86,6 +86,42 @@ struct AccessCommandTests {
         }
     }
 
+    @Test("inside a namespace: access can answers what sys/capabilities answers there for a real login of the namespace's role")
+    func namespacedPrincipal() async throws {
+        try await DevServer.with { server in
+            let directory = try scratchDirectory("vf-access-ns")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let manifest = try SecretSchemaTests.write("""
+                policies: [{ name: app, rules: [{ path: "kv/*", capabilities: [read, update, delete, list] }] }]
+                namespaces:
+                  - path: acme
+                    contents:
+                      secrets_engines: [{ path: kv, type: kv-v2 }]
+                      auth_methods: [{ path: approle, type: approle }]
+                      policies:
+                        - name: app
+                          rules:
+                            - { path: "kv/data/app/*", capabilities: [read, list] }
+                            - { path: "kv/data/app/admin", capabilities: [deny] }
+                      approle_roles: [{ name: app, token_policies: [app] }]
+                """, in: directory)
+            let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
+            #expect(applied.code == 0, "\(applied.all)")
+            let acme = try server.client().with(namespace: "acme")
+            let roleID = try #require(try await acme.request(.get, "auth/approle/role/app/role-id").data?["role_id"]?.stringValue)
+            let secretID = try #require(try await acme.request(.post, "auth/approle/role/app/secret-id").data?["secret_id"]?.stringValue)
+            let login = try await acme.with(token: nil).request(.post, "auth/approle/login", body: ["role_id": .string(roleID), "secret_id": .string(secretID)])
+            let token = try #require(login.json?["auth"]?["client_token"]?.stringValue)
+            for path in ["kv/data/app/x", "kv/data/app/admin", "kv/data/other", "kv/metadata/app/x", "cubbyhole/x", "sys/mounts"] {
+                let answer = try await acme.request(.post, "sys/capabilities", body: ["token": .string(token), "path": .string(path)])
+                let expected = answer.data?["capabilities"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                let run = try await Self.server("acme::approle-role:approle/app", path, manifest)
+                let computed = (try? JSONValue(decoding: Data(run.output.utf8)))?["capabilities"]?.arrayValue?.compactMap(\.stringValue)
+                #expect(computed == expected, "\(path): server \(expected), access \(String(describing: computed)): \(run.all)")
+            }
+        }
+    }
+
     @Test("an escalation lint reports is real: the principal's own token writes a policy and a role, and the role's login holds what it did not")
     func escalationIsReal() async throws {
         try await DevServer.with { server in

@@ -110,6 +110,45 @@ import VaultformManifest
         #expect(markdown.contains("-->|\"+update\"|"), "\(markdown)")
     }
 
+    @Test("principals inside namespaces and identity entities: addressed as plans address them, evaluated with their own namespace's policies")
+    func namespacesAndEntities() throws {
+        let model = try Self.model("""
+            policies: [{ name: app, rules: [{ path: "secret/*", capabilities: [read, create, update, delete, list, sudo] }] }]
+            identity_entities: [{ name: Alice, policies: [app] }]
+            namespaces:
+              - path: tenants/acme
+                contents:
+                  auth_methods: [{ path: approle, type: approle }]
+                  secrets_engines: [{ path: kv, type: kv-v2 }]
+                  policies: [{ name: app, rules: [{ path: "kv/data/app/*", capabilities: [read] }] }]
+                  approle_roles: [{ name: app, token_policies: [app], secret_id_ttl: 1h, token_bound_cidrs: [10.0.0.0/8] }]
+            """)
+        #expect(model.principals.map(\.address) == ["identity-entity:alice", "tenants/acme::approle-role:approle/app"])
+        let tenant = try #require(model.principal("tenants/acme::approle-role:approle/app"))
+        #expect(tenant.namespace == "tenants/acme" && tenant.policies == ["app", "default"])
+        // Its `app` is the namespace's, not the root's of the same name.
+        #expect(model.query(tenant, path: "kv/data/app/x").capabilities == ["read"])
+        #expect(model.query(tenant, path: "secret/x").capabilities == ["deny"])
+        #expect(model.query(tenant, path: "kv/data/app/x").decidedBy?.location?.line == 9)
+        #expect(model.query(tenant, path: "cubbyhole/x").capabilities == ["create", "delete", "list", "read", "update"])
+        let alice = try #require(model.principal("identity-entity:alice"))
+        #expect(model.query(alice, path: "secret/x").capabilities == ["create", "delete", "list", "read", "sudo", "update"])
+        let map = AccessMap(model)
+        #expect(map.principals.last?.entries.first { $0.pattern == "kv/data/app/*" }?.group == "kv/")
+
+        let manifest = try Self.manifest("""
+            namespaces:
+              - path: tenants/acme
+                contents:
+                  auth_methods: [{ path: approle, type: approle }]
+                  policies: [{ name: admin, rules: [{ path: "sys/policies/acl/*", capabilities: [update] }] }]
+                  approle_roles: [{ name: admin, token_policies: [admin], secret_id_ttl: 1h, token_bound_cidrs: [10.0.0.0/8] }]
+            """)
+        let ids = Lint(manifest, model: AccessModel(manifest)).findings.map(\.id)
+        #expect(ids.contains("escalation:tenants/acme::approle-role:approle/admin"), "\(ids)")
+        #expect(ids.contains("wide-cidr:tenants/acme::approle-role:approle/admin:10.0.0.0/8"), "\(ids)")
+    }
+
     @Test("Markdown and Mermaid hold hostile names as written: backticks, pipes, quotes and newlines")
     func escaping() throws {
         #expect(AccessMarkdown.map(AccessMap(try Self.model("""

@@ -89,7 +89,7 @@ import Testing
         for shell in ["bash", "zsh", "fish"] {
             let result = try await runVaultform(["--generate-completion-script", shell])
             #expect(result.exitCode == 0, "\(shell): \(result.standardError)")
-            for word in ["drift", "force-unlock", "notify-webhook", "rotate", "auto-approve"] {
+            for word in ["drift", "force-unlock", "notify-webhook", "rotate", "auto-approve", "lint", "who-can", "fail-on"] {
                 #expect(result.standardOutput.contains(word), "\(shell) completion lacks \(word)")
             }
         }

@@ -13,8 +13,10 @@ struct AccessCommand: ParsableCommand {
         abstract: "Who can do what, from the manifest alone.",
         discussion: """
             Evaluates the manifest's policies for the principals it declares (AppRole, \
-            Kubernetes, JWT/OIDC and cert roles, userpass users, identity groups) the way the \
-            server does. Sends no request to any server.
+            Kubernetes, JWT/OIDC and cert roles, userpass users, identity entities and groups), \
+            in the connection's namespace and in every namespace the manifest declares \
+            (NAMESPACE::KIND:NAME, paths from that namespace), the way the server does. Sends \
+            no request to any server.
 
             Examples:
               vaultform access can approle-role:approle/hoodcloud-payment-service update \\
@@ -113,7 +115,7 @@ extension AccessCommand {
                     --manifest examples/approle-ci-runner.yaml --format json
                 """)
 
-        @Argument(help: "The principal's plan address: approle-role:MOUNT/NAME, userpass-user:MOUNT/NAME, identity-group:NAME, …")
+        @Argument(help: "The principal's plan address: approle-role:MOUNT/NAME, userpass-user:MOUNT/NAME, identity-group:NAME, NAMESPACE::approle-role:MOUNT/NAME, …")
         var principal: String
         @OptionGroup var question: AccessQuestion
 
