@@ -9,9 +9,9 @@ import VaultPath
 public struct Principal: Sendable, Equatable {
     /// Its plan address.
     public var address: String
-    /// The policies its token holds, lower-cased as the server stores them; `default` unless
-    /// `token_no_default_policy` (identity entities and groups add only their own). Names of
-    /// policies in the principal's namespace.
+    /// The policies its token holds, lower-cased as the server stores them, in byte order
+    /// with `default` last; `default` unless `token_no_default_policy` (identity entities and
+    /// groups add only their own). Names of policies in the principal's namespace.
     public var policies: [String]
     /// Where the manifest declares it.
     public var location: SourceLocation
@@ -58,8 +58,14 @@ public struct AccessModel: Sendable {
         var mounts: [String: [String]] = [:]
         for (namespace, contents) in Self.scopes(manifest) {
             let prefix = namespace.isEmpty ? "" : namespace + "::"
+            // Policies in byte order, `default` last: the order a token's policies are written
+            // in means nothing, and the server keeps its own.
             func add(_ address: String, _ names: [String], _ location: SourceLocation) {
-                principals.append(Principal(address: prefix + address, policies: names, location: location, namespace: namespace))
+                var unique: [String] = []
+                for name in names where !unique.contains(name) { unique.append(name) }
+                let sorted = unique.filter { $0 != "default" }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                    + (unique.contains("default") ? ["default"] : [])
+                principals.append(Principal(address: prefix + address, policies: sorted, location: location, namespace: namespace))
             }
             func role(_ kind: String, _ mount: String, _ name: String, _ token: TokenSettings, _ location: SourceLocation) {
                 var names = (token.tokenPolicies ?? []).map { $0.value.lowercased() }

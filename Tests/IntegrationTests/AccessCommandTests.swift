@@ -122,6 +122,63 @@ struct AccessCommandTests {
         }
     }
 
+    @Test("access map --live reads the server's principals and policies and maps them exactly as the manifest that was applied")
+    func liveMapMatchesTheManifest() async throws {
+        try await DevServer.with { server in
+            let directory = try scratchDirectory("vf-access-live")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let manifest = try SecretSchemaTests.write("""
+                secrets_engines: [{ path: secret, type: kv-v2 }]
+                auth_methods: [{ path: approle, type: approle }]
+                policies:
+                  - name: reader
+                    hcl: |
+                      path "secret/data/app/*" { capabilities = ["read", "list"] }
+                      path "secret/data/app/admin" { capabilities = ["deny"] }
+                  - name: ops
+                    rules: [{ path: "sys/mounts/*", capabilities: [read, sudo] }]
+                approle_roles:
+                  - { name: app, token_policies: [reader] }
+                  - { name: ops, token_policies: [reader, ops], token_no_default_policy: true }
+                identity_entities: [{ name: carol, policies: [ops] }]
+                identity_groups: [{ name: readers, policies: [reader] }]
+                namespaces:
+                  - path: acme
+                    contents:
+                      auth_methods: [{ path: approle, type: approle }]
+                      policies: [{ name: reader, rules: [{ path: "kv/*", capabilities: [read] }] }]
+                      approle_roles: [{ name: app, token_policies: [reader] }]
+                """, in: directory)
+            let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
+            #expect(applied.code == 0, "\(applied.all)")
+            /// Principals, their policies and grants without locations (which name files).
+            func shape(_ run: StatusCommandTests.Run) throws -> [String] {
+                let json = try JSONValue(decoding: Data(run.output.utf8))
+                return (json["principals"]?.arrayValue ?? []).map { principal in
+                    let grants = (principal["grants"]?.arrayValue ?? []).map { grant in
+                        "\(grant["path"]?.stringValue ?? "")=\(grant["capabilities"]?.arrayValue?.compactMap(\.stringValue) ?? [])"
+                            + "\(grant["policies"]?.arrayValue?.compactMap(\.stringValue) ?? [])"
+                    }
+                    return "\(principal["principal"]?.stringValue ?? "") \(principal["policies"]?.arrayValue?.compactMap(\.stringValue) ?? []): "
+                        + grants.joined(separator: " ")
+                }
+            }
+            let fromManifest = try await StatusCommandTests.run(["access", "map", "--manifest", manifest, "--format", "json"])
+            let fromServer = try await server.vaultform(["access", "map", "--live", "--format", "json"])
+            #expect(fromServer.code == 0, "\(fromServer.all)")
+            let expected = try shape(fromManifest)
+            #expect(expected.count == 5)
+            let live = try shape(fromServer)
+            #expect(live == expected)
+            // A policy widened by hand shows at once, with where the server's copy says it.
+            _ = try await server.client().request(.put, "sys/policies/acl/reader", body: ["policy": .string(#"path "secret/data/*" { capabilities = ["read", "update"] }"#)])
+            let widened = try await server.vaultform(["access", "can", "approle-role:approle/app", "update", "secret/data/other", "--live"])
+            #expect(widened.code == 0 && widened.output.contains("policies/reader.hcl:1"), "\(widened.all)")
+            let fromManifestNow = try await StatusCommandTests.run(["access", "can", "approle-role:approle/app", "update", "secret/data/other", "--manifest", manifest])
+            #expect(fromManifestNow.code == 2, "\(fromManifestNow.all)")
+        }
+    }
+
     @Test("an escalation lint reports is real: the principal's own token writes a policy and a role, and the role's login holds what it did not")
     func escalationIsReal() async throws {
         try await DevServer.with { server in

@@ -13,7 +13,7 @@ enum AccessReportFormat: String, ExpressibleByArgument, CaseIterable {
 
 extension AccessCommand {
     /// `access map`: every principal's paths and capabilities, with the deciding rules.
-    struct Map: ParsableCommand {
+    struct Map: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Every principal the manifest declares, the paths its token may use, and the rules that say so.",
             discussion: """
@@ -22,17 +22,18 @@ extension AccessCommand {
 
                 Example:
                   vaultform access map --manifest manifests/hoodcloud --format markdown
+                  vaultform access map --live --format json
                 """)
 
         @OptionGroup var options: AccessManifestOptions
         @Option(help: "Output format: text, markdown or json.")
         var format: AccessReportFormat = .text
 
-        func run() throws {
-            let map = AccessMap(try AccessCommand.model(options))
+        func run() async throws {
+            let map = AccessMap(try await AccessCommand.model(options))
             switch format {
             case .markdown:
-                Terminal.write(AccessMarkdown.map(map, source: options.manifest))
+                Terminal.write(AccessMarkdown.map(map, source: options.source))
             case .json:
                 try AccessCommand.write(.object([
                     "principals": .array(map.principals.map { access in

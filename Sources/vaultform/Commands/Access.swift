@@ -27,9 +27,11 @@ struct AccessCommand: ParsableCommand {
         subcommands: [Can.self, WhoCan.self, Map.self, Diff.self]
     )
 
-    /// The manifest's access model, or an exit after printing its diagnostics.
-    static func model(_ options: AccessManifestOptions) throws -> AccessModel {
-        AccessModel(try manifest(path: options.manifest, varFiles: options.varFiles, assignments: options.assignments))
+    /// The manifest's access model (or an exit after printing its diagnostics), or the
+    /// server's with --live.
+    static func model(_ options: AccessManifestOptions) async throws -> AccessModel {
+        if options.live { return AccessModel(try await LiveManifest.read(options.connection)) }
+        return AccessModel(try manifest(path: options.manifest, varFiles: options.varFiles, assignments: options.assignments))
     }
 
     static func model(path: String, varFiles: [String], assignments: [String]) throws -> AccessModel {
@@ -79,6 +81,13 @@ struct AccessManifestOptions: ParsableArguments {
     @Option(name: .customLong("var"), help: ArgumentHelp("Set a variable; repeatable, wins over var files.", valueName: "name=value"))
     var assignments: [String] = []
 
+    @Flag(help: "Evaluate what the server holds now (read as export reads it: principals, policies, mounts, namespaces) instead of the manifest.")
+    var live = false
+
+    @OptionGroup(title: "Connection options (with --live)") var connection: ConnectionOptions
+
+    /// Where the answers come from, for reports.
+    var source: String { live ? "the server" : manifest }
 }
 
 /// What both access commands ask about: a capability on a path, from a manifest.
@@ -103,7 +112,7 @@ struct AccessQuestion: ParsableArguments {
 
 extension AccessCommand {
     /// `access can PRINCIPAL CAPABILITY PATH`: exit 0 when allowed, 2 when not.
-    struct Can: ParsableCommand {
+    struct Can: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Whether a principal may do something on a path: exit 0 when allowed, 2 when not.",
             discussion: """
@@ -119,8 +128,8 @@ extension AccessCommand {
         var principal: String
         @OptionGroup var question: AccessQuestion
 
-        func run() throws {
-            let model = try AccessCommand.model(question.options)
+        func run() async throws {
+            let model = try await AccessCommand.model(question.options)
             guard let principal = model.principal(principal) else {
                 let known = model.principals.map(\.address)
                 throw ValidationError("the manifest declares no principal \(principal)"
@@ -149,7 +158,7 @@ extension AccessCommand {
     }
 
     /// `access who-can CAPABILITY PATH`: every principal that may.
-    struct WhoCan: ParsableCommand {
+    struct WhoCan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "who-can",
             abstract: "Every principal the manifest declares that may do something on a path.",
@@ -161,8 +170,8 @@ extension AccessCommand {
 
         @OptionGroup var question: AccessQuestion
 
-        func run() throws {
-            let model = try AccessCommand.model(question.options)
+        func run() async throws {
+            let model = try await AccessCommand.model(question.options)
             let (capability, path) = (question.capability, question.path)
             let allowed = model.principals.compactMap { principal -> (Principal, AccessAnswer)? in
                 let answer = model.query(principal, path: path)
