@@ -128,12 +128,29 @@ public struct AccessModel: Sendable {
         return nil
     }
 
+    /// The request constraints of the rules merged into `grant`, policy by policy.
+    public func constraints(of grant: ACL.Grant, in namespace: String) -> [AccessAnswer.Constraint] {
+        grant.policies.flatMap { name -> [AccessAnswer.Constraint] in
+            (policy(name, in: namespace)?.document.rules ?? []).compactMap { rule in
+                guard rule.path == grant.written,
+                    !rule.requiredParameters.isEmpty || !rule.allowedParameters.isEmpty || !rule.deniedParameters.isEmpty
+                        || rule.minWrappingTTL != nil || rule.maxWrappingTTL != nil
+                else { return nil }
+                return AccessAnswer.Constraint(
+                    policy: name, requiredParameters: rule.requiredParameters, allowedParameters: rule.allowedParameters,
+                    deniedParameters: rule.deniedParameters, minWrappingTTL: rule.minWrappingTTL, maxWrappingTTL: rule.maxWrappingTTL)
+            }
+        }
+    }
+
     /// What `principal` may do on `path` (in its namespace).
     public func query(_ principal: Principal, path: String) -> AccessAnswer {
         let known = knownPolicies(of: principal)
         let acl = acl(for: principal)
         let decidedBy = acl.decide(path).map { grant in
-            AccessAnswer.Decision(pattern: grant.written, policies: grant.policies, location: location(of: grant, in: principal.namespace))
+            AccessAnswer.Decision(
+                pattern: grant.written, policies: grant.policies, location: location(of: grant, in: principal.namespace),
+                constraints: constraints(of: grant, in: principal.namespace))
         }
         return AccessAnswer(
             capabilities: acl.capabilities(on: path), decidedBy: decidedBy,
@@ -167,6 +184,34 @@ public struct AccessAnswer: Sendable, Equatable {
         public var pattern: String
         public var policies: [String]
         public var location: SourceLocation?
+        /// The deciding rules that constrain requests further (parameters, wrapping TTLs):
+        /// reported, not evaluated, since they depend on each request's body.
+        public var constraints: [Constraint] = []
+    }
+
+    /// One deciding rule's request constraints, as its policy writes them.
+    public struct Constraint: Sendable, Equatable {
+        public var policy: String
+        public var requiredParameters: [String]
+        public var allowedParameters: [String: [String]]
+        public var deniedParameters: [String: [String]]
+        public var minWrappingTTL: Int?
+        public var maxWrappingTTL: Int?
+
+        /// How a person reads it: `payments requires parameters a; allows ttl only as 1h`.
+        public var summary: String {
+            var parts: [String] = []
+            func values(_ map: [String: [String]]) -> String {
+                map.keys.sorted().map { key in map[key]!.isEmpty ? key : "\(key) = \(map[key]!.joined(separator: " or "))" }
+                    .joined(separator: ", ")
+            }
+            if !requiredParameters.isEmpty { parts.append("requires \(requiredParameters.joined(separator: ", "))") }
+            if !allowedParameters.isEmpty { parts.append("allows only \(values(allowedParameters))") }
+            if !deniedParameters.isEmpty { parts.append("denies \(values(deniedParameters))") }
+            if let minWrappingTTL { parts.append("wrapping TTL at least \(minWrappingTTL)s") }
+            if let maxWrappingTTL { parts.append("wrapping TTL at most \(maxWrappingTTL)s") }
+            return "\(policy): " + parts.joined(separator: "; ")
+        }
     }
 
     /// Whether the capabilities allow `capability` (root allows everything).

@@ -46,6 +46,28 @@ import VaultformManifest
         #expect(structured.decidedBy?.location?.line == 13)
     }
 
+    @Test("parameter and wrapping constraints of the deciding rules are reported, policy by policy, not evaluated")
+    func constraints() throws {
+        let model = try Self.model("""
+            policies:
+              - name: issuer
+                rules:
+                  - { path: "pki/issue/web", capabilities: [update], allowed_parameters: { common_name: ["*.example.com"], ttl: [] }, required_parameters: [common_name] }
+                  - { path: "sys/wrapping/wrap", capabilities: [update], max_wrapping_ttl: 5m }
+              - name: plain
+                rules: [{ path: "pki/issue/web", capabilities: [read] }]
+            identity_groups: [{ name: certs, policies: [issuer, plain] }]
+            """)
+        let group = try #require(model.principal("identity-group:certs"))
+        let answer = model.query(group, path: "pki/issue/web")
+        #expect(answer.capabilities == ["read", "update"])
+        let constraint = try #require(answer.decidedBy?.constraints.first)
+        #expect(answer.decidedBy?.constraints.count == 1 && constraint.policy == "issuer")
+        #expect(constraint.requiredParameters == ["common_name"] && constraint.allowedParameters == ["common_name": ["*.example.com"], "ttl": []])
+        #expect(constraint.summary == "issuer: requires common_name; allows only common_name = *.example.com, ttl")
+        #expect(model.query(group, path: "sys/wrapping/wrap").decidedBy?.constraints.first?.maxWrappingTTL == 300)
+    }
+
     @Test("the map lists each principal's merged grants with their groups, and the default policy's rules as built in")
     func map() throws {
         let map = AccessMap(try Self.model(Self.base))

@@ -56,13 +56,25 @@ struct AccessCommand: ParsableCommand {
         return .object([
             "path": .string(decision.pattern), "policies": .array(decision.policies.map(JSONValue.string)),
             "location": decision.location.map { .string("\($0.file):\($0.line):\($0.column)") } ?? .null,
+            "constraints": .array(decision.constraints.map { constraint in
+                .object([
+                    "policy": .string(constraint.policy),
+                    "required_parameters": .array(constraint.requiredParameters.map(JSONValue.string)),
+                    "allowed_parameters": .object(constraint.allowedParameters.mapValues { .array($0.map(JSONValue.string)) }),
+                    "denied_parameters": .object(constraint.deniedParameters.mapValues { .array($0.map(JSONValue.string)) }),
+                    "min_wrapping_ttl": constraint.minWrappingTTL.map { .number(Double($0)) } ?? .null,
+                    "max_wrapping_ttl": constraint.maxWrappingTTL.map { .number(Double($0)) } ?? .null,
+                ])
+            }),
         ])
     }
 
     static func describe(_ answer: AccessAnswer) -> String {
         guard let decision = answer.decidedBy else { return "no rule matches" }
         let place = decision.location.map { " (\($0.file):\($0.line))" } ?? " (built in)"
-        return "decided by path \"\(decision.pattern)\" in \(decision.policies.joined(separator: ", "))\(place)"
+        let constraints = decision.constraints.isEmpty
+            ? "" : "; request constraints, not evaluated: " + decision.constraints.map(\.summary).joined(separator: "; ")
+        return "decided by path \"\(decision.pattern)\" in \(decision.policies.joined(separator: ", "))\(place)\(constraints)"
     }
 
     static func write(_ value: JSONValue) throws {
