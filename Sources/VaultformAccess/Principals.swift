@@ -3,7 +3,7 @@ import VaultformPolicy
 import VaultPath
 
 /// Something that gets a token with policies: a role of a role-issuing auth method, a
-/// userpass user, or an identity entity or group (whose policies join the tokens of their
+/// userpass user, a token role with allowed policies, or an identity entity or group (whose policies join the tokens of their
 /// logins). Named by its plan address (`approle-role:approle/payments`; inside a namespace
 /// the manifest declares, `tenants/acme::approle-role:approle/app`).
 public struct Principal: Sendable, Equatable {
@@ -77,6 +77,16 @@ public struct AccessModel: Sendable {
             for item in contents.jwtRoles { role("jwt-role", item.mount.value, item.name, item.token, item.location) }
             for item in contents.certRoles { role("cert-role", item.mount.value, item.name, item.token, item.location) }
             for item in contents.userpassUsers { role("userpass-user", item.mount.value, item.name, item.token, item.location) }
+            // A token role's tokens get its allowed policies (and `default`, unless the role
+            // leaves it out or disallows it) when the request names none; without allowed
+            // policies they inherit their creator's, which no manifest says.
+            for role in contents.tokenRoles {
+                guard let allowed = role.allowedPolicies, !allowed.isEmpty else { continue }
+                var names = allowed.map { $0.value.lowercased() }
+                let disallowed = (role.disallowedPolicies ?? []).map { $0.value.lowercased() }
+                if role.tokenNoDefaultPolicy != true && !disallowed.contains("default") { names.append("default") }
+                add("token-role:\(role.name.lowercased())", names, role.location)
+            }
             for entity in contents.identityEntities {
                 add("identity-entity:\(entity.name.lowercased())", (entity.policies ?? []).map { $0.value.lowercased() }, entity.location)
             }

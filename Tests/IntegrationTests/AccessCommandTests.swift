@@ -34,6 +34,7 @@ struct AccessCommandTests {
                   - { name: ops, token_policies: [payments, ops], token_no_default_policy: true }
                 userpass_users:
                   - { name: alice, mount: userpass, password: { from_env: ALICE_PASSWORD }, token_policies: [ops] }
+                token_roles: [{ name: ci, allowed_policies: [payments] }]
                 """, in: directory)
             let password = "canary-\(UUID().uuidString)"
             let applied = try await server.vaultform(["apply", manifest, "--auto-approve"], environment: ["ALICE_PASSWORD": password])
@@ -47,7 +48,9 @@ struct AccessCommandTests {
                 return try #require(login.json?["auth"]?["client_token"]?.stringValue)
             }
             let userLogin = try await root.with(token: nil).request(.post, "auth/userpass/login/alice", body: ["password": .string(password)])
+            let fromRole = try await root.request(.post, "auth/token/create/ci", body: [:])
             let tokens: [(String, String)] = [
+                ("token-role:ci", try #require(fromRole.json?["auth"]?["client_token"]?.stringValue)),
                 ("approle-role:approle/payments", try await approleToken("payments")),
                 ("approle-role:approle/ops", try await approleToken("ops")),
                 ("userpass-user:userpass/alice", try #require(userLogin.json?["auth"]?["client_token"]?.stringValue)),

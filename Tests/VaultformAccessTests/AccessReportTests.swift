@@ -137,6 +137,9 @@ import VaultformManifest
         let model = try Self.model("""
             policies: [{ name: app, rules: [{ path: "secret/*", capabilities: [read, create, update, delete, list, sudo] }] }]
             identity_entities: [{ name: Alice, policies: [app] }]
+            token_roles:
+              - { name: ci, allowed_policies: [app], disallowed_policies: [default] }
+              - { name: inherits }
             namespaces:
               - path: tenants/acme
                 contents:
@@ -145,18 +148,19 @@ import VaultformManifest
                   policies: [{ name: app, rules: [{ path: "kv/data/app/*", capabilities: [read] }] }]
                   approle_roles: [{ name: app, token_policies: [app], secret_id_ttl: 1h, token_bound_cidrs: [10.0.0.0/8] }]
             """)
-        #expect(model.principals.map(\.address) == ["identity-entity:alice", "tenants/acme::approle-role:approle/app"])
+        #expect(model.principals.map(\.address) == ["identity-entity:alice", "tenants/acme::approle-role:approle/app", "token-role:ci"])
+        #expect(model.principal("token-role:ci")?.policies == ["app"], "default is disallowed; inherits names no policy")
         let tenant = try #require(model.principal("tenants/acme::approle-role:approle/app"))
         #expect(tenant.namespace == "tenants/acme" && tenant.policies == ["app", "default"])
         // Its `app` is the namespace's, not the root's of the same name.
         #expect(model.query(tenant, path: "kv/data/app/x").capabilities == ["read"])
         #expect(model.query(tenant, path: "secret/x").capabilities == ["deny"])
-        #expect(model.query(tenant, path: "kv/data/app/x").decidedBy?.location?.line == 9)
+        #expect(model.query(tenant, path: "kv/data/app/x").decidedBy?.location?.line == 12)
         #expect(model.query(tenant, path: "cubbyhole/x").capabilities == ["create", "delete", "list", "read", "update"])
         let alice = try #require(model.principal("identity-entity:alice"))
         #expect(model.query(alice, path: "secret/x").capabilities == ["create", "delete", "list", "read", "sudo", "update"])
         let map = AccessMap(model)
-        #expect(map.principals.last?.entries.first { $0.pattern == "kv/data/app/*" }?.group == "kv/")
+        #expect(map.principals.first { $0.principal.namespace == "tenants/acme" }?.entries.first { $0.pattern == "kv/data/app/*" }?.group == "kv/")
 
         let manifest = try Self.manifest("""
             namespaces:
