@@ -41,18 +41,12 @@ struct AccessCommandTests {
             #expect(applied.code == 0, "\(applied.all)")
 
             let root = try server.client()
-            func approleToken(_ role: String) async throws -> String {
-                let roleID = try #require(try await root.request(.get, "auth/approle/role/\(role)/role-id").data?["role_id"]?.stringValue)
-                let secretID = try #require(try await root.request(.post, "auth/approle/role/\(role)/secret-id").data?["secret_id"]?.stringValue)
-                let login = try await root.with(token: nil).request(.post, "auth/approle/login", body: ["role_id": .string(roleID), "secret_id": .string(secretID)])
-                return try #require(login.json?["auth"]?["client_token"]?.stringValue)
-            }
             let userLogin = try await root.with(token: nil).request(.post, "auth/userpass/login/alice", body: ["password": .string(password)])
             let fromRole = try await root.request(.post, "auth/token/create/ci", body: [:])
             let tokens: [(String, String)] = [
                 ("token-role:ci", try #require(fromRole.json?["auth"]?["client_token"]?.stringValue)),
-                ("approle-role:approle/payments", try await approleToken("payments")),
-                ("approle-role:approle/ops", try await approleToken("ops")),
+                ("approle-role:approle/payments", try await Self.login("payments", with: root)),
+                ("approle-role:approle/ops", try await Self.login("ops", with: root)),
                 ("userpass-user:userpass/alice", try #require(userLogin.json?["auth"]?["client_token"]?.stringValue)),
             ]
             let paths = [
@@ -111,10 +105,7 @@ struct AccessCommandTests {
             let applied = try await server.vaultform(["apply", manifest, "--auto-approve"])
             #expect(applied.code == 0, "\(applied.all)")
             let acme = try server.client().with(namespace: "acme")
-            let roleID = try #require(try await acme.request(.get, "auth/approle/role/app/role-id").data?["role_id"]?.stringValue)
-            let secretID = try #require(try await acme.request(.post, "auth/approle/role/app/secret-id").data?["secret_id"]?.stringValue)
-            let login = try await acme.with(token: nil).request(.post, "auth/approle/login", body: ["role_id": .string(roleID), "secret_id": .string(secretID)])
-            let token = try #require(login.json?["auth"]?["client_token"]?.stringValue)
+            let token = try await Self.login("app", with: acme)
             for path in ["kv/data/app/x", "kv/data/app/admin", "kv/data/other", "kv/metadata/app/x", "cubbyhole/x", "sys/mounts"] {
                 let answer = try await acme.request(.post, "sys/capabilities", body: ["token": .string(token), "path": .string(path)])
                 let expected = answer.data?["capabilities"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -208,30 +199,33 @@ struct AccessCommandTests {
             #expect(!ids.contains("escalation:approle-role:approle/writer"), "\(lint.all)")
 
             let root = try server.client()
-            func login(_ role: String, with client: VaultClient) async throws -> String {
-                let roleID = try #require(try await client.request(.get, "auth/approle/role/\(role)/role-id").data?["role_id"]?.stringValue)
-                let secretID = try #require(try await client.request(.post, "auth/approle/role/\(role)/secret-id").data?["secret_id"]?.stringValue)
-                let login = try await root.with(token: nil).request(.post, "auth/approle/login", body: ["role_id": .string(roleID), "secret_id": .string(secretID)])
-                return try #require(login.json?["auth"]?["client_token"]?.stringValue)
-            }
             func capabilities(_ token: String, _ path: String) async throws -> [String] {
                 try await root.request(.post, "sys/capabilities", body: ["token": .string(token), "path": .string(path)])
                     .data?["capabilities"]?.arrayValue?.compactMap(\.stringValue) ?? []
             }
-            let adminToken = try await login("admin", with: root)
+            let adminToken = try await Self.login("admin", with: root)
             let admin = root.with(token: adminToken)
             #expect(try await capabilities(adminToken, "sys/raw/x") == ["deny"])
             // The chain lint printed, with the admin's own token.
             _ = try await admin.request(.put, "sys/policies/acl/app-everything", body: ["policy": .string(#"path "*" { capabilities = ["read", "sudo"] }"#)])
             _ = try await admin.request(.post, "auth/approle/role/escalated", body: ["token_policies": .string("app-everything")])
-            let escalated = try await login("escalated", with: admin)
+            let escalated = try await Self.login("escalated", with: admin)
             #expect(try await capabilities(escalated, "sys/raw/x") == ["read", "sudo"])
             // The writer alone cannot hand its policy to a login.
-            let writer = root.with(token: try await login("writer", with: root))
+            let writer = root.with(token: try await Self.login("writer", with: root))
             await #expect(throws: VaultError.self) {
                 _ = try await writer.request(.post, "auth/approle/role/escalated2", body: ["token_policies": .string("app-everything")])
             }
         }
+    }
+
+    /// A token from an AppRole login to `role` at `approle/`, its role ID read and a secret ID
+    /// made with `client` (whose token and namespace it uses).
+    static func login(_ role: String, with client: VaultClient) async throws -> String {
+        let roleID = try #require(try await client.request(.get, "auth/approle/role/\(role)/role-id").data?["role_id"]?.stringValue)
+        let secretID = try #require(try await client.request(.post, "auth/approle/role/\(role)/secret-id").data?["secret_id"]?.stringValue)
+        let login = try await client.with(token: nil).request(.post, "auth/approle/login", body: ["role_id": .string(roleID), "secret_id": .string(secretID)])
+        return try #require(login.json?["auth"]?["client_token"]?.stringValue)
     }
 
     /// `access can PRINCIPAL read PATH --format json` (the capability asked does not change
