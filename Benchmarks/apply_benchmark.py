@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Apply benchmark: `vaultform apply` from an empty server, against a shell script that calls
-the `bao` CLI once per object (how vault-init.sh works), and a second apply on the converged
+"""Apply benchmark: `vaultform apply` from an empty server, against the sequential write
+floor (every object written once, one request after another over one kept-alive connection,
+by curl, on its own fresh server in the same run), against a shell script that calls the
+`bao` CLI once per object (how vault-init.sh works), and a second apply on the converged
 server (which must write nothing).
 
 For each N (default 10 100 1000): N policies, N AppRole roles, N/10 KV v2 mounts with config.
 Writes are counted from each server's file audit log (create, update and delete operations).
+apply runs once per --parallelism value (default: 1 and vaultform's default, 8), each on a
+fresh server.
 
-Usage: python3 Benchmarks/apply_benchmark.py [--no-script] [N ...]
+Usage: python3 Benchmarks/apply_benchmark.py [--no-script] [--parallelism 1,8] [N ...]
   --no-script  skip the bao script (at N = 10,000 it alone takes about an hour)
 """
 import os
@@ -66,33 +70,41 @@ def bao_script(n, mounts, path):
         handle.write("\n".join(lines) + "\n")
 
 
-def bench(n, binary, with_script=True):
+def floor_requests(n, mounts):
+    """Every object of the workload written once, in two parts: mounts, the auth method,
+    policies and roles; then the KV configs, once the new KV v2 mounts finished upgrading."""
+    requests = [("POST", "sys/mounts/%s" % m, {"type": "kv", "options": {"version": "2"}}) for m in mounts]
+    requests.append(("POST", "sys/auth/approle", {"type": "approle"}))
+    requests += [("PUT", "sys/policies/acl/p%d" % i, {"policy": 'path "secret/data/p%d/*" { capabilities = ["read"] }' % i})
+                 for i in range(n)]
+    requests += [("POST", "auth/approle/role/r%d" % i, {"token_ttl": "1h", "token_policies": ["p%d" % i],
+                                                         "token_bound_cidrs": ["10.0.%d.%d/32" % (i // 250, i % 250 + 1)]})
+                 for i in range(n)]
+    return requests, [("POST", "%s/config" % m, {"max_versions": 7}) for m in mounts]
+
+
+def bench(n, binary, with_script=True, parallelisms=(1, 8)):
     with tempfile.TemporaryDirectory(prefix="vf-apply-bench-") as workdir:
         mounts = ["kv%d" % i for i in range(max(1, n // 10))]
         manifest = os.path.join(workdir, "manifest.yaml")
         with open(manifest, "w") as handle:
             handle.write(common.manifest_text(n, mounts))
-        results = {"n": n}
+        results = {"n": n, "runs": []}
 
-        state, address, token, log = fresh_server(workdir, "vaultform")
+        state, address, token, log = fresh_server(workdir, "floor")
         try:
-            env = dict(os.environ, VAULT_ADDR=address, VAULT_TOKEN=token, NO_COLOR="1")
+            time.sleep(1)  # the dev server's own secret/ upgrade
             before = count_writes(log)
-            started = time.perf_counter()
-            result = subprocess.run([binary, "apply", manifest, "--auto-approve"], env=env, capture_output=True, text=True)
-            results["apply_s"] = time.perf_counter() - started
-            if result.returncode != 0:
-                raise SystemExit("apply failed:\n" + result.stderr[-3000:])
-            results["apply_writes"], results["apply_lock_writes"] = writes_since(log, before)
-            before = count_writes(log)
-            started = time.perf_counter()
-            result = subprocess.run([binary, "apply", manifest, "--auto-approve"], env=env, capture_output=True, text=True)
-            results["second_s"] = time.perf_counter() - started
-            results["second_writes"] = sum(writes_since(log, before))
-            if result.returncode != 0 or "No changes." not in result.stdout:
-                raise SystemExit("second apply did not converge:\n" + result.stdout[-2000:] + result.stderr[-2000:])
+            first, configs = floor_requests(n, mounts)
+            results["floor_s"] = common.curl_parallel(first, address, token, state, connections=1)
+            time.sleep(2)  # the new mounts' upgrade, not timed
+            results["floor_s"] += common.curl_parallel(configs, address, token, state, connections=1)
+            results["floor_writes"] = sum(writes_since(log, before))
         finally:
             subprocess.run(["bash", os.path.join(common.ROOT, "scripts/dev-server.sh"), "stop", state], capture_output=True)
+
+        for parallelism in parallelisms:
+            results["runs"].append(apply_run(n, binary, manifest, workdir, parallelism))
 
         if not with_script:
             results["script_s"], results["script_writes"] = float("nan"), 0
@@ -112,20 +124,52 @@ def bench(n, binary, with_script=True):
         return results
 
 
+def apply_run(n, binary, manifest, workdir, parallelism):
+    """Apply from empty at `parallelism` on a fresh server, then a second apply."""
+    results = {"parallelism": parallelism}
+    state, address, token, log = fresh_server(workdir, "vaultform-p%d" % parallelism)
+    try:
+        env = dict(os.environ, VAULT_ADDR=address, VAULT_TOKEN=token, NO_COLOR="1")
+        before = count_writes(log)
+        started = time.perf_counter()
+        result = subprocess.run([binary, "apply", manifest, "--auto-approve", "--parallelism", str(parallelism)],
+                                env=env, capture_output=True, text=True)
+        results["apply_s"] = time.perf_counter() - started
+        if result.returncode != 0:
+            raise SystemExit("apply failed:\n" + result.stderr[-3000:])
+        results["apply_writes"], results["apply_lock_writes"] = writes_since(log, before)
+        before = count_writes(log)
+        started = time.perf_counter()
+        result = subprocess.run([binary, "apply", manifest, "--auto-approve"], env=env, capture_output=True, text=True)
+        results["second_s"] = time.perf_counter() - started
+        results["second_writes"] = sum(writes_since(log, before))
+        if result.returncode != 0 or "No changes." not in result.stdout:
+            raise SystemExit("second apply did not converge:\n" + result.stdout[-2000:] + result.stderr[-2000:])
+    finally:
+        subprocess.run(["bash", os.path.join(common.ROOT, "scripts/dev-server.sh"), "stop", state], capture_output=True)
+    return results
+
+
 def main():
-    with_script = "--no-script" not in sys.argv
-    sizes = [int(a) for a in sys.argv[1:] if a != "--no-script"] or [10, 100, 1000]
-    subprocess.run(["swift", "build", "-c", "release", "--product", "vaultform"], cwd=common.ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    binary = os.path.join(common.sh("swift", "build", "-c", "release", "--show-bin-path", cwd=common.ROOT).strip(),
-                          "vaultform")
-    print("| N | apply (s) | apply writes (+ lock) | bao script (s) | script writes | apply / script | second apply (s) | second apply writes |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    arguments = sys.argv[1:]
+    with_script = "--no-script" not in arguments
+    parallelisms = (1, 8)
+    if "--parallelism" in arguments:
+        at = arguments.index("--parallelism")
+        parallelisms = tuple(int(p) for p in arguments[at + 1].split(","))
+        del arguments[at:at + 2]
+    sizes = [int(a) for a in arguments if a != "--no-script"] or [10, 100, 1000]
+    binary = common.release_binary()
+    print("| N | parallelism | apply (s) | apply writes (+ lock) | write floor (s) | floor writes | apply / floor "
+          "| bao script (s) | apply / script | second apply (s) | second apply writes |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
-        r = bench(n, binary, with_script)
-        print("| %d | %.2f | %d (+ %d) | %.2f | %d | %.3f× | %.2f | %d |" % (
-            r["n"], r["apply_s"], r["apply_writes"], r["apply_lock_writes"], r["script_s"], r["script_writes"],
-            r["apply_s"] / r["script_s"], r["second_s"], r["second_writes"]))
+        r = bench(n, binary, with_script, parallelisms)
+        for run in r["runs"]:
+            print("| %d | %d | %.2f | %d (+ %d) | %.2f | %d | %.2f× | %.2f | %.3f× | %.2f | %d |" % (
+                n, run["parallelism"], run["apply_s"], run["apply_writes"], run["apply_lock_writes"], r["floor_s"],
+                r["floor_writes"], run["apply_s"] / r["floor_s"], r["script_s"], run["apply_s"] / r["script_s"],
+                run["second_s"], run["second_writes"]))
         sys.stdout.flush()
 
 

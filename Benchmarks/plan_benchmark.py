@@ -36,8 +36,9 @@ def start_server(state):
     return address, token
 
 
-def curl_parallel(requests, address, token, workdir):
-    """Runs (method, path, body) requests through curl with 8 parallel connections."""
+def curl_parallel(requests, address, token, workdir, connections=8):
+    """Runs (method, path, body) requests through curl with 8 parallel connections (or
+    `connections`; 1 sends them one after another over one kept-alive connection)."""
     config = os.path.join(workdir, "curl.cfg")
     with open(config, "w") as out:
         for index, (method, path, body) in enumerate(requests):
@@ -54,7 +55,7 @@ def curl_parallel(requests, address, token, workdir):
             out.write('output = "/dev/null"\n')
     started = time.perf_counter()
     result = subprocess.run(["curl", "--silent", "--show-error", "--fail", "--no-progress-meter", "--parallel",
-                             "--parallel-max", "8", "-K", config], capture_output=True, text=True)
+                             "--parallel-max", str(connections), "-K", config], capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit("curl failed: %s" % result.stderr)
     return time.perf_counter() - started

@@ -124,10 +124,19 @@ public struct Applier: Sendable {
     /// never cut short (the task is not cancelled), so its writes and read-back complete.
     /// `afterWrites` runs once an operation's writes are done, before its read-back (where the
     /// lock starts its next check, `LockLease.prefetch()`, so the two overlap).
+    ///
+    /// With `parallelism` above 1, a run of consecutive operations that create or update
+    /// independent objects of one kind (`runsConcurrently`) is carried out up to
+    /// `parallelism` at a time; the plan's order between kinds, and every other operation's
+    /// place, stay as they are. Each write still checks the lock just before it (`afterWrites`
+    /// is not used there: every write reads the lock itself), a stop request or a failure
+    /// starts nothing new while the writes in flight complete and are read back, and the
+    /// report lists done and not done in the plan's order.
     public func apply(
         _ plan: Plan,
-        progress: @Sendable (ApplyEvent) -> Void = { _ in },
-        beforeWrite: @Sendable () async throws -> Void = {},
+        parallelism: Int = 1,
+        progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in },
+        beforeWrite: @escaping @Sendable () async throws -> Void = {},
         afterWrites: @Sendable () -> Void = {},
         stop: StopRequest? = nil,
         beforeSelfLockout: @Sendable () async -> Void = {}
@@ -143,11 +152,39 @@ public struct Applier: Sendable {
         await identifiers.prefetch(plan.operations.filter { $0.action == .delete || $0.action == .replace }.flatMap { operation in
             operation.address.kind.definition.delete(operation.address).compactMap(\.pathIdentifier)
         })
-        for (index, operation) in plan.operations.enumerated() {
+        var index = 0
+        while index < plan.operations.count {
+            let operation = plan.operations[index]
+            defer { index += 1 }
             if let reason = stop?.reason {
                 report.stopped = reason
                 report.notDone = Array(plan.operations[index...])
                 return report
+            }
+            let run = parallelism > 1 ? Self.concurrentRun(plan.operations, from: index) : index..<(index + 1)
+            if run.count > 1 {
+                let outcome = await carryOut(
+                    run, of: plan.operations, parallelism: parallelism, identifiers: identifiers, progress: progress, beforeWrite: beforeWrite,
+                    stop: stop)
+                report.done += outcome.done.map { plan.operations[$0] }
+                // Not done: the run's operations neither done nor the one reported as failed,
+                // then everything after the run.
+                let failedAt = outcome.failure?.0
+                let notDone = run.filter { !outcome.done.contains($0) && $0 != failedAt }.map { plan.operations[$0] }
+                    + plan.operations[run.upperBound...]
+                if let (failedAt, failure) = outcome.failure {
+                    report.failure = failure
+                    report.notDone = notDone
+                    progress(.failed(index: failedAt + 1, total: total, plan.operations[failedAt], failure))
+                    return report
+                }
+                if let reason = outcome.stopped {
+                    report.stopped = reason
+                    report.notDone = notDone
+                    return report
+                }
+                index = run.upperBound - 1
+                continue
             }
             // The allowed self-lockouts come last (the planner puts them there); after the
             // first, this identity may not write anything, its lock's release included. So
@@ -175,6 +212,80 @@ public struct Applier: Sendable {
             }
         }
         return report
+    }
+
+    /// Whether an operation may run beside others of its kind: a create or an update (no
+    /// deletion or replacement, whose order matters) of an object no other object of its kind
+    /// depends on, that takes nobody's access away.
+    static func runsConcurrently(_ operation: Operation) -> Bool {
+        guard operation.action == .create || operation.action == .update, operation.selfLockout == nil else { return false }
+        return independentKinds.contains(operation.address.kind)
+    }
+
+    /// Kinds whose objects never name another object of the same kind. Left out: namespaces
+    /// (parents first), identity groups (member groups), aliases (looked up by their entity
+    /// or group), CAs (a rotation's issuers), audit devices (logging first), secrets and
+    /// endpoints (ordered by `after:`).
+    static let independentKinds: Set<ResourceKind> = [
+        .secretsEngine, .authMethod, .kvConfig, .transitKey, .pkiRole, .sshRole, .policy, .appRoleRole, .kubernetesRole,
+        .userpassUser, .jwtRole, .certRole, .tokenRole, .identityEntity, .rateLimitQuota, .databaseRole, .databaseStaticRole,
+    ]
+
+    /// The operations from `start` on that may run together: consecutive, of one kind, each
+    /// `runsConcurrently`.
+    static func concurrentRun(_ operations: [Operation], from start: Int) -> Range<Int> {
+        guard runsConcurrently(operations[start]) else { return start..<(start + 1) }
+        var end = start + 1
+        while end < operations.count, operations[end].address.kind == operations[start].address.kind, runsConcurrently(operations[end]) {
+            end += 1
+        }
+        return start..<end
+    }
+
+    /// Carries out `run` of `operations` up to `parallelism` at a time. A failure or a stop
+    /// request starts nothing new; what is in flight completes. Returns the indices done (in
+    /// the plan's order), the first failure by the plan's order, and the stop's reason.
+    func carryOut(
+        _ run: Range<Int>, of operations: [Operation], parallelism: Int, identifiers: ServerIdentifiers,
+        progress: @escaping @Sendable (ApplyEvent) -> Void, beforeWrite: @escaping @Sendable () async throws -> Void, stop: StopRequest?
+    ) async -> (done: [Int], failure: (Int, ApplyFailure)?, stopped: String?) {
+        let total = operations.count
+        var done: [Int] = []
+        var failures: [(Int, ApplyFailure)] = []
+        var stopped: String?
+        await withTaskGroup(of: (Int, ApplyFailure?).self) { group in
+            var next = run.lowerBound
+            func startNext() {
+                guard next < run.upperBound, failures.isEmpty, stopped == nil else { return }
+                if let reason = stop?.reason {
+                    stopped = reason
+                    return
+                }
+                let index = next
+                let operation = operations[index]
+                next += 1
+                progress(.started(index: index + 1, total: total, operation))
+                group.addTask {
+                    do {
+                        try await carryOut(operation, identifiers: identifiers, beforeWrite: beforeWrite)
+                        return (index, nil)
+                    } catch {
+                        return (index, Self.failure(error, operation: operation))
+                    }
+                }
+            }
+            for _ in 0..<min(parallelism, run.count) { startNext() }
+            for await (index, failure) in group {
+                if let failure {
+                    failures.append((index, failure))
+                } else {
+                    done.append(index)
+                    progress(.finished(index: index + 1, total: total, operations[index]))
+                }
+                startNext()
+            }
+        }
+        return (done.sorted(), failures.min { $0.0 < $1.0 }, stopped)
     }
 
     func carryOut(

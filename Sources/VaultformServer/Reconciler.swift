@@ -65,18 +65,19 @@ public struct Reconciler: Sendable {
         Applier.refusals(reconciliation.plan, live: reconciliation.live, options: options)
     }
 
-    /// Carries out the plan through `client`, one checked write at a time; see `Applier.apply`
-    /// for the hooks. The client holds the applying token: whoever calls decides which.
+    /// Carries out the plan through `client`, each write checked, independent objects of a kind
+    /// up to `parallelism` at a time; see `Applier.apply` for the hooks. The client holds the applying token: whoever calls decides which.
     public func apply(
         _ reconciliation: Reconciliation, client: VaultClient,
-        progress: @Sendable (ApplyEvent) -> Void = { _ in },
-        beforeWrite: @Sendable () async throws -> Void = {},
+        parallelism: Int = 1,
+        progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in },
+        beforeWrite: @escaping @Sendable () async throws -> Void = {},
         afterWrites: @Sendable () -> Void = {},
         stop: StopRequest? = nil,
         beforeSelfLockout: @Sendable () async -> Void = {}
     ) async -> ApplyReport {
         await Applier(client: client, environment: environment).apply(
-            reconciliation.plan, progress: progress, beforeWrite: beforeWrite,
+            reconciliation.plan, parallelism: parallelism, progress: progress, beforeWrite: beforeWrite,
             afterWrites: afterWrites, stop: stop, beforeSelfLockout: beforeSelfLockout)
     }
 }

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import TestSupport
+import VaultAPI
+
+/// `apply --parallelism`: independent objects of one kind are written side by side. A proxy
+/// holds one policy write; with parallelism the other policies are written while it is held,
+/// without it none is. No clock decides: a sequential apply cannot write past a held write.
+@Suite("concurrent apply")
+struct ConcurrentApplyTests {
+    static func apply(_ manifest: String, _ server: DevServer, address: String, parallelism: Int, home: URL) throws -> BackgroundProcess {
+        var environment = ProcessRunner.cleanEnvironment
+        environment["HOME"] = home.path
+        environment["VAULT_TOKEN"] = server.rootToken
+        return try BackgroundProcess(
+            ProcessRunner.vaultform,
+            ["apply", manifest, "--auto-approve", "--address", address, "--request-timeout", "120s", "--parallelism", String(parallelism)],
+            environment: environment)
+    }
+
+    @Test("with --parallelism 8 the other policies are written while one write is held; with 1, none; both converge", arguments: [8, 1])
+    func writesBesideAHeldWrite(parallelism: Int) async throws {
+        try await DevServer.with { server in
+            let directory = try scratchDirectory("vf-concurrent")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let manifest = try ApplySafetyTests.policies("c", count: 40, in: directory)
+            // The 12th write is a policy (the lock's mount, claim and fingerprint key come first).
+            let port = try FreePort.loopback()
+            let (proxy, log) = try await FaultMatrixTests.proxy(
+                port: port, upstream: server.address, fault: "delay", point: 12, token: server.rootToken, directory: directory,
+                delaySeconds: 20)
+            defer { proxy.kill() }
+            let apply = try Self.apply(manifest, server, address: "http://127.0.0.1:\(port)", parallelism: parallelism, home: directory)
+            let client = try server.client()
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(60)
+            while clock.now < deadline, !((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("delayed 20 s") {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let heldAt = try #require(((try? String(contentsOf: log, encoding: .utf8)) ?? "").components(separatedBy: "\n")
+                .first { $0.contains("delayed 20 s") })
+            let held = try #require(heldAt.split(separator: " ").first { $0.contains("/c-") }.map { String($0.split(separator: "/").last ?? "") })
+            // While the write is held (20 s): concurrent, the rest of the run goes on; sequential,
+            // nothing more is written (checked after a pause, which only a concurrent apply could use).
+            var written = Set<String>()
+            if parallelism > 1 {
+                while clock.now < deadline {
+                    written = try await ApplyInterruptTests.policies("c", client)
+                    if written.count >= 39 { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(written.count == 39 && !written.contains(held), "\(written.count) written while \(held) was held")
+            } else {
+                try await Task.sleep(for: .seconds(3))
+                written = try await ApplyInterruptTests.policies("c", client)
+                #expect(!written.contains(held) && written.count < 39, "\(written.count) written while \(held) was held")
+            }
+            let run = try await apply.finish(timeout: .seconds(300))
+            #expect(run.exitCode == 0, "\(run.all)")
+            #expect(run.standardOutput.contains("Apply complete: 40 added, 0 changed, 0 destroyed."), "\(run.standardOutput)")
+            #expect(try await ApplyInterruptTests.policies("c", client).count == 40)
+            let again = try await server.vaultform(["plan", manifest])
+            #expect(again.code == 0 && again.output.contains("No changes."), "\(again.all)")
+        }
+    }
+}
