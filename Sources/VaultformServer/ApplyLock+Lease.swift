@@ -27,6 +27,8 @@ public final class LockLease: @unchecked Sendable {
     private let renewal: Task<Void, Never>
     private let prefetchLock = NSLock()
     private var prefetched: Task<LockAssessment, any Error>?
+    /// The lock's entry, read for `verify()`: concurrent writes share a read sent after each asked.
+    private var reads: FreshRead<LockAssessment>!
 
     init(
         lock: ApplyLock, store: LockStore, client: @escaping @Sendable () async throws -> VaultClient, version: Int,
@@ -45,6 +47,10 @@ public final class LockLease: @unchecked Sendable {
         self.origin = origin
         self.renewal = Task {
             await Self.renew(state: state, store: store, client: client, claim: claim, origin: origin)
+        }
+        reads = FreshRead { [weak self] in
+            guard let self else { throw CancellationError() }
+            return try await self.assess()
         }
     }
 
@@ -73,8 +79,9 @@ public final class LockLease: @unchecked Sendable {
 
     /// Reads the lock's entry and throws `ApplyLockError` with code `.lost` unless it still
     /// holds this process's claim; call it before every write. One read of one KV entry (a
-    /// storage read, no write): a force-unlock or a takeover is seen before the very next
-    /// write, not at the next renewal. A renewal landing in between is fine: the entry is
+    /// storage read, no write), sent after the call (writes in flight together share one:
+    /// `FreshRead`): a force-unlock or a takeover is seen before the very next write, not at
+    /// the next renewal. A renewal landing in between is fine: the entry is
     /// compared by owner ID, not by version.
     /// - Throws: `ApplyLockError` (`.lost`), or the server's error when the entry cannot be
     ///   read (the holder stops then too: it cannot know the claim is still its own).
@@ -84,7 +91,7 @@ public final class LockLease: @unchecked Sendable {
             defer { prefetched = nil }
             return prefetched
         }
-        let assessment = try await (pending ?? Task { try await self.assess() }).value
+        let assessment = if let pending { try await pending.value } else { try await reads.value() }
         switch assessment {
         case .ours:
             return

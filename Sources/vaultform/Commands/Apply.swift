@@ -19,11 +19,13 @@ struct ApplyCommand: AsyncParsableCommand {
             every object the plan touches and refuses the plan if any of them changed since it \
             was made.
 
-            Operations run one at a time in dependency order; each write is read back and \
-            checked. On a failure apply stops, says what was done and what was not, and exits 1; \
-            running it again converges from there. The lock is read before each write: if it was \
-            removed (force-unlock) or taken over, apply stops the same way. Ctrl-C (or SIGTERM) \
-            stops it after the operation in flight, with the same summary, releases the lock and \
+            Operations run in dependency order; creates and updates of independent objects of \
+            one kind (policies, roles, mounts, …) run up to --parallelism at a time (default 8). \
+            Each write is read back and checked. On a failure apply starts nothing new, lets the \
+            writes in flight finish, says what was done and what was not, and exits 1; running it \
+            again converges from there. The lock is read before each write: if it was removed \
+            (force-unlock) or taken over, apply stops the same way. Ctrl-C (or SIGTERM) stops it \
+            after the operations in flight, with the same summary, releases the lock and \
             exits 130 (143 for SIGTERM); a second Ctrl-C aborts at once. Deleting or replacing mounts, Transit keys, \
             auth methods and audit devices needs --allow-destroy. A server that already matches \
             gets no write at all, not even the lock's.
@@ -228,8 +230,8 @@ struct ApplyCommand: AsyncParsableCommand {
         }
     }
 
-    /// Carries out the plan, one checked write at a time, checking the lock (a read of its
-    /// entry) before each write. The first SIGINT or SIGTERM stops it after the operation in
+    /// Carries out the plan, each write checked, independent objects of a kind up to
+    /// `parallelism` at a time, checking the lock (a read of its entry) before each write. The first SIGINT or SIGTERM stops it after the operation in
     /// flight; it then reports like a failure and exits with `128 + signal` (130 for Ctrl-C).
     func execute(_ reconciliation: Reconciliation, reconciler: Reconciler, client: VaultClient, lease: LockLease, trap: SignalTrap) async throws {
         let plan = reconciliation.plan
