@@ -17,14 +17,16 @@ public enum ProgressBar {
             + counter + " " + percentText
     }
 
-    /// What to write when operation `index` of `total` starts: erase the bar, print the
-    /// operation's line, redraw the bar below it with the operations finished so far.
-    public static func started(index: Int, total: Int, line: String) -> String {
-        clearLine + line + "\n" + render(done: index - 1, total: total)
+    /// What to write when an operation of `total` starts, `done` having finished (apply
+    /// runs some side by side, so this is a count, not the operation's place): erase the
+    /// bar, print the operation's line, redraw the bar below it.
+    public static func started(done: Int, total: Int, line: String) -> String {
+        clearLine + line + "\n" + render(done: done, total: total)
     }
 
-    /// What to write when operation `index` finishes: the bar, advanced.
-    public static func finished(index: Int, total: Int) -> String {
-        clearLine + render(done: index, total: total)
+    /// What to write when an operation finishes, `done` (this one included) of `total`: the
+    /// bar, advanced.
+    public static func finished(done: Int, total: Int) -> String {
+        clearLine + render(done: done, total: total)
     }
 }

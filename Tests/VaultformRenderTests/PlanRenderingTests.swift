@@ -120,8 +120,8 @@ struct ProgressBarTests {
 
     @Test("each operation's line is printed above the bar, which is erased and redrawn")
     func sequence() {
-        let text = ProgressBar.started(index: 2, total: 4, line: "[2/4] create policy:a…")
-            + ProgressBar.finished(index: 2, total: 4)
+        let text = ProgressBar.started(done: 1, total: 4, line: "[2/4] create policy:a…")
+            + ProgressBar.finished(done: 2, total: 4)
         #expect(text == "\r\u{1B}[2K[2/4] create policy:a…\n[#######-----------------------] 1/4  25%"
             + "\r\u{1B}[2K[###############---------------] 2/4  50%")
     }

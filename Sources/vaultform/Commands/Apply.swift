@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import VaultAPI
 import VaultformCore
 import VaultformManifest
@@ -244,13 +245,23 @@ struct ApplyCommand: AsyncParsableCommand {
         // On a terminal, a bar on the last line of stderr under the [k/n] lines; elsewhere
         // (CI logs, files) the lines alone.
         let bar = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        // Operations finish out of order when they run side by side: the bar counts them.
+        let finished = Mutex(0)
         let report = await reconciler.apply(reconciliation, client: client, parallelism: parallelism, progress: { event in
             switch event {
             case .started(let index, let total, let operation):
                 let line = "[\(index)/\(total)] \(operation.action.name) \(operation.address)…"
-                Terminal.writeError(bar ? ProgressBar.started(index: index, total: total, line: line) : line + "\n")
-            case .finished(let index, let total, _):
-                if bar { Terminal.writeError(ProgressBar.finished(index: index, total: total) + (index == total ? "\n" : "")) }
+                if bar {
+                    finished.withLock { Terminal.writeError(ProgressBar.started(done: $0, total: total, line: line)) }
+                } else {
+                    Terminal.writeError(line + "\n")
+                }
+            case .finished(_, let total, _):
+                guard bar else { return }
+                finished.withLock { done in
+                    done += 1
+                    Terminal.writeError(ProgressBar.finished(done: done, total: total) + (done == total ? "\n" : ""))
+                }
             case .failed:
                 if bar { Terminal.writeError(ProgressBar.clearLine) }
             }

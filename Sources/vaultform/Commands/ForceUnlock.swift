@@ -21,7 +21,8 @@ struct ForceUnlock: AsyncParsableCommand {
             when) and changes nothing. With OWNER-ID, removes the lock if, and only if, that owner \
             still holds it; asks for confirmation on a terminal unless --force. If the apply \
             holding it is in fact still running, it reads the lock before each write, so it \
-            stops before its next write (at most the one write already past that check lands) \
+            stops before its next write (at most the writes already past that check land: one, \
+            or up to its --parallelism when it writes objects side by side) \
             and lists what it did and did not do; still, check that the process is gone first.
 
             Exits 0 when the lock was shown, removed, or not held; 1 when the owner ID does not \
