@@ -30,6 +30,9 @@ public struct ApplyReport: Sendable {
     public var notDone: [Operation] = []
     /// The failure that stopped the apply, if any.
     public var failure: ApplyFailure?
+    /// Other operations that failed beside it (running side by side), in the plan's order;
+    /// they are in `notDone` too.
+    public var alsoFailed: [ApplyFailure] = []
     /// Why the apply stopped between two operations without a failure (a `StopRequest`'s
     /// reason), if it did.
     public var stopped: String?
@@ -167,13 +170,14 @@ public struct Applier: Sendable {
                     run, of: plan.operations, parallelism: parallelism, identifiers: identifiers, progress: progress, beforeWrite: beforeWrite,
                     stop: stop)
                 report.done += outcome.done.map { plan.operations[$0] }
-                // Not done: the run's operations neither done nor the one reported as failed,
+                // Not done: the run's operations neither done nor the failure reported first,
                 // then everything after the run.
-                let failedAt = outcome.failure?.0
+                let failedAt = outcome.failures.first?.0
                 let notDone = run.filter { !outcome.done.contains($0) && $0 != failedAt }.map { plan.operations[$0] }
                     + plan.operations[run.upperBound...]
-                if let (failedAt, failure) = outcome.failure {
+                if let (failedAt, failure) = outcome.failures.first {
                     report.failure = failure
+                    report.alsoFailed = outcome.failures.dropFirst().map(\.1)
                     report.notDone = notDone
                     progress(.failed(index: failedAt + 1, total: total, plan.operations[failedAt], failure))
                     return report
@@ -243,12 +247,12 @@ public struct Applier: Sendable {
     }
 
     /// Carries out `run` of `operations` up to `parallelism` at a time. A failure or a stop
-    /// request starts nothing new; what is in flight completes. Returns the indices done (in
-    /// the plan's order), the first failure by the plan's order, and the stop's reason.
+    /// request starts nothing new; what is in flight completes. Returns the indices done and
+    /// the failures, both in the plan's order, and the stop's reason.
     func carryOut(
         _ run: Range<Int>, of operations: [Operation], parallelism: Int, identifiers: ServerIdentifiers,
         progress: @escaping @Sendable (ApplyEvent) -> Void, beforeWrite: @escaping @Sendable () async throws -> Void, stop: StopRequest?
-    ) async -> (done: [Int], failure: (Int, ApplyFailure)?, stopped: String?) {
+    ) async -> (done: [Int], failures: [(Int, ApplyFailure)], stopped: String?) {
         let total = operations.count
         var done: [Int] = []
         var failures: [(Int, ApplyFailure)] = []
@@ -285,7 +289,7 @@ public struct Applier: Sendable {
                 startNext()
             }
         }
-        return (done.sorted(), failures.min { $0.0 < $1.0 }, stopped)
+        return (done.sorted(), failures.sorted { $0.0 < $1.0 }, stopped)
     }
 
     func carryOut(

@@ -63,4 +63,37 @@ struct ConcurrentApplyTests {
             #expect(again.code == 0 && again.output.contains("No changes."), "\(again.all)")
         }
     }
+
+    @Test("two writes failing side by side are both reported, the first as the failure and the other beside it; the rest converges on a rerun")
+    func twoFailuresSideBySide() async throws {
+        try await DevServer.with { server in
+            let directory = try scratchDirectory("vf-concurrent-failures")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let root = try server.client()
+            // Everything but writing the two bad-* policies (reading them is allowed, so the plan is made).
+            _ = try await root.request(.put, "sys/policies/acl/almost-root", body: ["policy": .string("""
+                path "*" { capabilities = ["create", "read", "update", "delete", "list", "sudo"] }
+                path "sys/policies/acl/bad-*" { capabilities = ["read", "list"] }
+                """)])
+            let token = try #require(try await root.request(.post, "auth/token/create", body: ["policies": ["almost-root"], "ttl": "1h"])
+                .json?["auth"]?["client_token"]?.stringValue)
+            let manifest = directory.appendingPathComponent("m.yaml").path
+            let names = ["bad-a", "bad-b"] + (0..<20).map { "good-\($0)" }
+            try (["version: 1", "policies:"] + names.map { "  - { name: \($0), hcl: 'path \"\($0)/*\" { capabilities = [\"read\"] }' }" })
+                .joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+            let run = try await server.vaultform(["apply", manifest, "--auto-approve", "--parallelism", "8"], token: token)
+            #expect(run.code == 1, "\(run.all)")
+            #expect(run.error.contains("create policy:bad-a: "), "\(run.error)")
+            #expect(run.error.contains("also failed, beside it: create policy:bad-b: "), "\(run.error)")
+            let notDone = try ApplyInterruptTests.listed("Not done", in: run.error)
+            let done = try ApplyInterruptTests.listed("Done before the failure", in: run.error)
+            #expect(notDone.contains("bad-a") && notDone.contains("bad-b"), "\(notDone)")
+            #expect(Set(done + notDone).count == names.count, "done \(done), not done \(notDone)")
+            #expect(try await ApplyInterruptTests.policies("good", root) == Set(done))
+            // A rerun with a token that may write them converges.
+            let again = try await server.vaultform(["apply", manifest, "--auto-approve"])
+            #expect(again.code == 0, "\(again.all)")
+            #expect(try await ApplyInterruptTests.policies("bad", root).count == 2)
+        }
+    }
 }

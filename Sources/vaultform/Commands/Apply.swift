@@ -287,6 +287,7 @@ struct ApplyCommand: AsyncParsableCommand {
         throw CommandFailure.error(
             "\(failure)",
             notes: (failure.hint.map { ["hint: \($0)"] } ?? [])
+                + report.alsoFailed.map { "also failed, beside it: \($0)" + ($0.hint.map { " (hint: \($0))" } ?? "") }
                 + ["Done before the failure: \(list(report.done)).", "Not done: \(list([failure.operation] + report.notDone)).", Self.convergeAgain])
     }
 }
