@@ -17,15 +17,16 @@ import VaultformServer
 struct ApplyInterruptTests {
     /// Starts `vaultform apply MANIFEST --auto-approve` against `server` in the background.
     static func startApply(
-        _ manifest: String, _ server: DevServer, token: String? = nil, home: URL, address: String? = nil, parallelism: Int? = nil
+        _ manifest: String, _ server: DevServer, token: String? = nil, home: URL, address: String? = nil, parallelism: Int? = nil,
+        requestTimeout: String = "30s", extra: [String] = []
     ) throws -> BackgroundProcess {
         var environment = ProcessRunner.cleanEnvironment
         environment["HOME"] = home.path
         environment["VAULT_TOKEN"] = token ?? server.rootToken
         return try BackgroundProcess(
             ProcessRunner.vaultform,
-            ["apply", manifest, "--auto-approve", "--address", address ?? server.address.absoluteString, "--request-timeout", "30s"]
-                + (parallelism.map { ["--parallelism", String($0)] } ?? []),
+            ["apply", manifest, "--auto-approve", "--address", address ?? server.address.absoluteString, "--request-timeout", requestTimeout]
+                + (parallelism.map { ["--parallelism", String($0)] } ?? []) + extra,
             environment: environment)
     }
 

@@ -8,16 +8,6 @@ import VaultAPI
 /// without it none is. No clock decides: a sequential apply cannot write past a held write.
 @Suite("concurrent apply")
 struct ConcurrentApplyTests {
-    static func apply(_ manifest: String, _ server: DevServer, address: String, parallelism: Int, home: URL) throws -> BackgroundProcess {
-        var environment = ProcessRunner.cleanEnvironment
-        environment["HOME"] = home.path
-        environment["VAULT_TOKEN"] = server.rootToken
-        return try BackgroundProcess(
-            ProcessRunner.vaultform,
-            ["apply", manifest, "--auto-approve", "--address", address, "--request-timeout", "120s", "--parallelism", String(parallelism)],
-            environment: environment)
-    }
-
     @Test("with --parallelism 8 the other policies are written while one write is held; with 1, none; both converge", arguments: [8, 1])
     func writesBesideAHeldWrite(parallelism: Int) async throws {
         try await DevServer.with { server in
@@ -28,19 +18,21 @@ struct ConcurrentApplyTests {
             let port = try FreePort.loopback()
             let (proxy, log) = try await FaultMatrixTests.proxy(
                 port: port, upstream: server.address, fault: "delay", point: 12, token: server.rootToken, directory: directory,
-                delaySeconds: 20)
+                delaySeconds: 60)
             defer { proxy.kill() }
-            let apply = try Self.apply(manifest, server, address: "http://127.0.0.1:\(port)", parallelism: parallelism, home: directory)
+            let apply = try ApplyInterruptTests.startApply(
+                manifest, server, home: directory, address: "http://127.0.0.1:\(port)", parallelism: parallelism, requestTimeout: "180s",
+                extra: ["--timeout", "180s"])
             let client = try server.client()
             let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(60)
-            while clock.now < deadline, !((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("delayed 20 s") {
+            let deadline = clock.now + .seconds(120)
+            while clock.now < deadline, !((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("delayed 60 s") {
                 try await Task.sleep(for: .milliseconds(20))
             }
             let heldAt = try #require(((try? String(contentsOf: log, encoding: .utf8)) ?? "").components(separatedBy: "\n")
-                .first { $0.contains("delayed 20 s") })
+                .first { $0.contains("delayed 60 s") })
             let held = try #require(heldAt.split(separator: " ").first { $0.contains("/c-") }.map { String($0.split(separator: "/").last ?? "") })
-            // While the write is held (20 s): concurrent, the rest of the run goes on; sequential,
+            // While the write is held (60 s, far longer than 39 writes take even on a loaded machine): concurrent, the rest of the run goes on; sequential,
             // nothing more is written (checked after a pause, which only a concurrent apply could use).
             var written = Set<String>()
             if parallelism > 1 {
