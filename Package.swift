@@ -128,7 +128,10 @@ let package = Package(
         // state permissions); tests that start `bao server -dev` are in IntegrationTests.
         .testTarget(
             name: "VaultformServerTests",
-            dependencies: ["VaultformServer", "VaultAPI", "VaultformCore", "VaultformManifest", "VaultformPolicy", "TestSupport"]
+            dependencies: [
+                "VaultformServer", "VaultAPI", "VaultformCore", "VaultformManifest", "VaultformPolicy", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "VaultformCLITests",

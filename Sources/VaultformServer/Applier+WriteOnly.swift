@@ -104,14 +104,21 @@ extension Applier {
 
 /// The server's fingerprint key as one apply uses it: made (if missing) and read by the first
 /// write-only value, then kept, so an apply of N users makes two requests for it, not 2N.
+/// Callers that ask while it is being loaded wait for that load (an actor alone would let
+/// each of them load it again while the first awaits the server).
 actor FingerprintKeyCache {
-    private var cached: SymmetricKey?
+    private var loading: Task<SymmetricKey, any Error>?
 
-    /// The key, from `load` the first time.
-    func key(_ load: @Sendable () async throws -> SymmetricKey) async throws -> SymmetricKey {
-        if let cached { return cached }
-        let key = try await load()
-        cached = key
-        return key
+    /// The key, from `load` the first time; a failed load is tried again by the next caller.
+    func key(_ load: @escaping @Sendable () async throws -> SymmetricKey) async throws -> SymmetricKey {
+        if let loading { return try await loading.value }
+        let task = Task { try await load() }
+        loading = task
+        do {
+            return try await task.value
+        } catch {
+            loading = nil
+            throw error
+        }
     }
 }

@@ -223,7 +223,9 @@ public struct Applier: Sendable {
     /// depends on, that takes nobody's access away.
     static func runsConcurrently(_ operation: Operation) -> Bool {
         guard operation.action == .create || operation.action == .update, operation.selfLockout == nil else { return false }
-        return independentKinds.contains(operation.address.kind)
+        // Objects with write-only values (userpass users) go one at a time: their values'
+        // sources, stores and records are kept simple to reason about, and they are few.
+        return independentKinds.contains(operation.address.kind) && !operation.address.kind.definition.hasWriteOnlyFields
     }
 
     /// Kinds whose objects never name another object of the same kind. Left out: namespaces

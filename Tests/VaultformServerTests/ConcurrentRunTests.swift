@@ -29,10 +29,12 @@ import VaultformCore
         #expect(Applier.concurrentRun(operations, from: 9) == 9..<10, "a replacement runs alone")
         #expect(Applier.concurrentRun(operations, from: 10) == 10..<11, "a self-lockout ends the run")
         #expect(Applier.concurrentRun(operations, from: 11) == 11..<12)
+        #expect(Applier.runsConcurrently(Self.operation(.policy, "p")) && Applier.runsConcurrently(Self.operation(.appRoleRole, "approle/r")))
     }
 
     @Test func kindsThatNameEachOtherOrMustComeFirstNeverRunTogether() {
-        for kind in [ResourceKind.namespace, .auditDevice, .identityGroup, .entityAlias, .groupAlias, .kvSecret, .endpoint, .pkiRootCA, .pkiIntermediateCA] {
+        // Userpass users hold write-only passwords: one at a time too.
+        for kind in [ResourceKind.namespace, .auditDevice, .identityGroup, .entityAlias, .groupAlias, .kvSecret, .endpoint, .pkiRootCA, .pkiIntermediateCA, .userpassUser] {
             #expect(!Applier.runsConcurrently(Self.operation(kind, "x")), "\(kind)")
         }
     }

@@ -1,3 +1,4 @@
+import Crypto
 import Testing
 @testable import VaultformServer
 
@@ -58,5 +59,39 @@ import Testing
         }
         await #expect(throws: Refused.self) { _ = try await reads.value() }
         #expect(try await reads.value() == 2)
+    }
+}
+
+/// The fingerprint key is loaded once per apply, however many writes ask for it at once: an
+/// actor alone let each caller load (and make) it again while the first awaited the server.
+@Suite struct FingerprintKeyCacheTests {
+    actor Loads {
+        var count = 0
+        func add() { count += 1 }
+    }
+
+    @Test func concurrentCallersShareOneLoadAndAFailedLoadIsTriedAgain() async throws {
+        let cache = FingerprintKeyCache()
+        let loads = Loads()
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            _ = try await cache.key {
+                await loads.add()
+                throw Refused()
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<30 {
+                group.addTask {
+                    _ = try await cache.key {
+                        await loads.add()
+                        try await Task.sleep(for: .milliseconds(50))
+                        return SymmetricKey(size: .bits256)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(await loads.count == 2, "one failed load, then one shared by 30 callers")
     }
 }
