@@ -117,8 +117,11 @@ struct StoredSecret {
     }
 
     /// Reads `MOUNT/data/PATH`; on a 404 (absent, deleted or destroyed, or no such mount yet)
-    /// the metadata, for the version a write must check-and-set against.
-    static func read(_ mount: String, _ path: String, client: VaultClient) async throws -> StoredSecret {
+    /// the metadata, for the version a write must check-and-set against. A current version
+    /// the metadata shows neither deleted nor destroyed was written between the two reads: the
+    /// data is read again, so "absent at version N" never stands for a secret that exists
+    /// (a check-and-set on N would then overwrite what was just written).
+    static func read(_ mount: String, _ path: String, client: VaultClient, attempts: Int = 3) async throws -> StoredSecret {
         do {
             let response = try await client.request(.get, "\(mount)data/\(path)")
             guard let data = response.data?["data"]?.objectValue, let version = response.data?["metadata"]?["version"]?.intValue else {
@@ -131,6 +134,11 @@ struct StoredSecret {
         } catch let error as VaultError where error.isNotFound {
             do {
                 let metadata = try await client.request(.get, "\(mount)metadata/\(path)").data
+                let current = metadata?["current_version"]?.intValue ?? 0
+                if current > 0, attempts > 1, let entry = metadata?["versions"]?[String(current)],
+                   entry["deletion_time"]?.stringValue?.isEmpty == true, entry["destroyed"]?.boolValue == false {
+                    return try await read(mount, path, client: client, attempts: attempts - 1)
+                }
                 return StoredSecret(
                     version: metadata?["current_version"]?.intValue ?? 0, exists: false, data: [:],
                     customMetadata: strings(metadata?["custom_metadata"]))
