@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import VaultformCore
 import VaultformManifest
@@ -36,12 +35,12 @@ enum LiveManifest {
         }
         // Loaded from the scratch directory's top, so locations read `policies/NAME.hcl:3`.
         let here = FileManager.default.currentDirectoryPath
-        guard FileManager.default.changeCurrentDirectoryPath(scratch) else { throw ValidationError("cannot enter \(scratch)") }
+        guard FileManager.default.changeCurrentDirectoryPath(scratch) else { throw CommandFailure.error("cannot enter \(scratch)") }
         defer { _ = FileManager.default.changeCurrentDirectoryPath(here) }
         let result = ManifestLoader(inputs: VariableInputs()).load(path: ".")
         guard let manifest = result.manifest, !result.diagnostics.hasErrors else {
-            throw CommandFailure(lines: ["the server's state does not load as a manifest: "
-                + result.diagnostics.map(\.message).joined(separator: "; ")])
+            throw CommandFailure.error("the server's state does not load as a manifest: "
+                + result.diagnostics.map(\.message).joined(separator: "; "))
         }
         return manifest
     }

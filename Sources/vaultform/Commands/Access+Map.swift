@@ -152,7 +152,7 @@ extension AccessCommand {
             let tree = try GitRevision.extract(revision: revision, path: path, into: scratch)
             let here = FileManager.default.currentDirectoryPath
             let absolute = varFiles.map { $0.hasPrefix("/") ? $0 : here + "/" + $0 }
-            guard FileManager.default.changeCurrentDirectoryPath(tree) else { throw ValidationError("cannot enter \(tree)") }
+            guard FileManager.default.changeCurrentDirectoryPath(tree) else { throw CommandFailure.error("cannot enter \(tree)") }
             defer { _ = FileManager.default.changeCurrentDirectoryPath(here) }
             return try AccessCommand.model(path: path, varFiles: absolute, assignments: assignments)
         }
@@ -172,7 +172,7 @@ enum GitRevision {
         let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((base + "/vaultform-access-XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw ValidationError("cannot create a scratch directory under \(base): \(String(cString: strerror(errno)))")
+            throw CommandFailure.error("cannot create a scratch directory under \(base): \(String(cString: strerror(errno)))")
         }
         return String(cString: made)
     }
@@ -189,16 +189,16 @@ enum GitRevision {
             throw ValidationError("\(path) must be a path from the repository's top, without empty, . or .. segments")
         }
         guard mkdir(directory, 0o700) == 0 else {
-            throw ValidationError("cannot create \(directory): \(String(cString: strerror(errno)))")
+            throw CommandFailure.error("cannot create \(directory): \(String(cString: strerror(errno)))")
         }
         let top = try run(["git", "rev-parse", "--show-toplevel"], in: directory).trimmingCharacters(in: .newlines)
         let archive = directory + "/tree.tar"
         _ = try run(["git", "-C", top, "archive", "--format=tar", "-o", archive, revision, "--", trimmed], in: directory)
         let tree = directory + "/tree"
-        guard mkdir(tree, 0o700) == 0 else { throw ValidationError("cannot create \(tree): \(String(cString: strerror(errno)))") }
+        guard mkdir(tree, 0o700) == 0 else { throw CommandFailure.error("cannot create \(tree): \(String(cString: strerror(errno)))") }
         _ = try run(["tar", "-x", "--no-same-owner", "--no-same-permissions", "-f", archive, "-C", tree], in: directory)
         guard FileManager.default.fileExists(atPath: tree + "/" + trimmed) else {
-            throw ValidationError("\(revision):\(path) holds no manifest")
+            throw CommandFailure.error("\(revision):\(path) holds no manifest")
         }
         return tree
     }
@@ -212,7 +212,7 @@ enum GitRevision {
         for path in [outputPath, errorPath] {
             _ = unlink(path)
             let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else { throw ValidationError("cannot create \(path): \(String(cString: strerror(errno)))") }
+            guard descriptor >= 0 else { throw CommandFailure.error("cannot create \(path): \(String(cString: strerror(errno)))") }
             close(descriptor)
         }
         let process = Process()
@@ -223,15 +223,15 @@ enum GitRevision {
         process.standardError = FileHandle(forWritingAtPath: errorPath)
         let done = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in done.signal() }
-        do { try process.run() } catch { throw ValidationError("cannot run \(what): \(error.localizedDescription)") }
+        do { try process.run() } catch { throw CommandFailure.error("cannot run \(what): \(error.localizedDescription)") }
         if done.wait(timeout: .now() + 60) == .timedOut {
             process.terminate()
-            throw ValidationError("\(what) ran past 60 s")
+            throw CommandFailure.error("\(what) ran past 60 s")
         }
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             let message = ((try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            throw ValidationError("\(what) failed (exit \(process.terminationStatus)): \(message)")
+            throw CommandFailure.error("\(what) failed (exit \(process.terminationStatus)): \(message)")
         }
         return output
     }
