@@ -132,13 +132,25 @@ struct Validator {
             }
         }
         // The server refuses a mount inside another mount ("path is already in use").
+        // `inner` lies inside `outer` when its path, without slashes, continues `outer`'s at a
+        // slash: so only the prefixes ending before one of its slashes can be an outer mount.
+        // Looked up by bytes (the server compares paths as bytes), not pair by pair: a
+        // manifest with thousands of mounts is checked in linear time.
         func nested<T>(_ items: [T], path: (T) -> String, location: (T) -> SourceLocation, noun: String) {
-            for outer in items {
-                for inner in items where MountPath.relative(path(inner), to: path(outer)) != nil {
-                    diagnostics.append(.error(
-                        "\(noun) `\(path(inner))` lies inside \(noun) `\(path(outer))`; the server refuses nested mounts",
-                        at: location(inner), related: [.init("`\(path(outer))` is declared here", at: location(outer))]))
+            let normalized = items.map { Array(MountPath.withoutSlash(path($0)).utf8) }
+            var byPath: [[UInt8]: [Int]] = [:]
+            for (index, bytes) in normalized.enumerated() { byPath[bytes, default: []].append(index) }
+            var pairs: [(outer: Int, inner: Int)] = []
+            for (inner, bytes) in normalized.enumerated() {
+                for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "/") {
+                    for outer in byPath[Array(bytes[..<offset])] ?? [] { pairs.append((outer, inner)) }
                 }
+            }
+            for pair in pairs.sorted(by: { ($0.outer, $0.inner) < ($1.outer, $1.inner) }) {
+                let outer = items[pair.outer], inner = items[pair.inner]
+                diagnostics.append(.error(
+                    "\(noun) `\(path(inner))` lies inside \(noun) `\(path(outer))`; the server refuses nested mounts",
+                    at: location(inner), related: [.init("`\(path(outer))` is declared here", at: location(outer))]))
             }
         }
         nested(manifest.secretsEngines, path: \.path, location: \.location, noun: "secrets engine")

@@ -60,6 +60,26 @@ import VaultPath
         #expect(placed.isEmpty, "\(placed)")
     }
 
+    @Test("every nested pair is reported, in file order; a look-alike prefix is not nesting")
+    func nestedPairs() {
+        let found = Self.diagnostics("""
+            version: 1
+            secrets_engines:
+              - { path: a/b/c, type: kv-v2 }
+              - { path: a, type: kv-v2 }
+              - { path: a/b, type: kv-v2 }
+              - { path: ab/c, type: kv-v2 }
+              - { path: b/a, type: kv-v2 }
+            auth_methods: [{ path: x/y, type: approle }, { path: x, type: userpass }]
+            """).filter { $0.contains("lies inside") }
+        #expect(found == [
+            "secrets engine `a/b/c` lies inside secrets engine `a`; the server refuses nested mounts",
+            "secrets engine `a/b/c` lies inside secrets engine `a/b`; the server refuses nested mounts",
+            "secrets engine `a/b` lies inside secrets engine `a`; the server refuses nested mounts",
+            "auth method `x/y` lies inside auth method `x`; the server refuses nested mounts",
+        ])
+    }
+
     @Test("an object under a mount splits from its address name at the last slash")
     func splitNames() {
         #expect(MountPath.split("transit/k") == ("transit/", "k"))
