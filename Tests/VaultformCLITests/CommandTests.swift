@@ -65,6 +65,42 @@ import Testing
         }
     }
 
+    /// Every command's help, at the 80 columns a pipe or CI log gets: examples are copied
+    /// line by line, so each must fit on one line (`swift-argument-parser` wraps a long one
+    /// mid-command) and start with the command or a comment.
+    @Test("every command's --help has examples, each on one unwrapped line starting with vaultform")
+    func examplesAreCopyable() async throws {
+        var pending: [[String]] = [[]], checked = 0
+        while let command = pending.popLast() {
+            let help = try await runVaultform(command + ["--help"], environment: ["COLUMNS": "80"])
+            #expect(help.exitCode == 0, "\(command): \(help.standardError)")
+            let lines = help.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if let start = lines.firstIndex(of: "Examples:") {
+                var continued = false
+                for line in lines[(start + 1)...].prefix(while: { !$0.isEmpty }) {
+                    let text = line.drop { $0 == " " }
+                    // A continuation the author wrote follows a trailing backslash, indented
+                    // further; a wrapped line follows none (and starts in column 0).
+                    let starts = ["vaultform ", "#", "VAULT_", "BAO_", "VAULTFORM_", "export "].contains { text.hasPrefix($0) }
+                    #expect(line.hasPrefix("  ") && (starts || (continued && line.hasPrefix("    "))),
+                            "\(command) --help: example line is wrapped or not a command: \(line)")
+                    #expect(line.count <= 80, "\(command) --help: example line over 80 columns: \(line)")
+                    continued = line.hasSuffix(" \\")
+                }
+            } else {
+                #expect(Bool(false), "\(command) --help has no worked example")
+            }
+            // Subcommands are listed two spaces in, their abstract from column 26.
+            if let start = lines.firstIndex(of: "SUBCOMMANDS:") {
+                for line in lines[(start + 1)...].prefix(while: { !$0.isEmpty }) where line.hasPrefix("  ") && !line.hasPrefix("   ") {
+                    if let name = line.split(separator: " ").first { pending.append(command + [String(name)]) }
+                }
+            }
+            checked += 1
+        }
+        #expect(checked >= 19, "\(checked) commands checked")
+    }
+
     /// The JSON Schema must accept every manifest we ship, or editors would flag valid files.
     @Test func committedManifestsPassTheJSONSchema() async throws {
         let python = URL(fileURLWithPath: "/usr/bin/env")

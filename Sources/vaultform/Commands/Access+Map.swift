@@ -20,7 +20,7 @@ extension AccessCommand {
                 The Markdown form has a Mermaid diagram of principals, policies and path groups, \
                 for a README or a pull request.
 
-                Example:
+                Examples:
                   vaultform access map --manifest manifests/hoodcloud --format markdown
                   vaultform access map --live --format json
                 """)

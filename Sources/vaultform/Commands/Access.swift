@@ -131,8 +131,9 @@ extension AccessCommand {
                 PRINCIPAL is its plan address. The capabilities are exactly what the server's \
                 sys/capabilities answers for a token of the principal.
 
-                Example:
-                  vaultform access can approle-role:approle/ci-runner read ci/data/deploy/token \\
+                Examples:
+                  vaultform access can approle-role:approle/ci-runner \\
+                    read ci/data/deploy/token \\
                     --manifest examples/approle-ci-runner.yaml --format json
                 """)
 
@@ -175,7 +176,7 @@ extension AccessCommand {
             commandName: "who-can",
             abstract: "Every principal the manifest declares that may do something on a path.",
             discussion: """
-                Example:
+                Examples:
                   vaultform access who-can read secret/data/hoodcloud/master-key \\
                     --manifest manifests/hoodcloud
                 """)

@@ -37,10 +37,13 @@ struct ApplyCommand: AsyncParsableCommand {
             required field with no value to fill it) is refused.
 
             Examples:
-              vaultform apply manifests/hoodcloud --var-file manifests/hoodcloud/env/dev.yaml
+              vaultform apply manifests/hoodcloud \\
+                --var-file manifests/hoodcloud/env/dev.yaml
               vaultform apply manifests/hoodcloud --auto-approve
-              vaultform plan manifests/hoodcloud -out hood.plan && vaultform apply hood.plan
-              vaultform apply manifests/hoodcloud --rotate kv-secret:secret/hoodcloud/app-credentials.db_password
+              vaultform plan manifests/hoodcloud -out hood.plan
+              vaultform apply hood.plan
+              vaultform apply manifests/hoodcloud \\
+                --rotate kv-secret:secret/hoodcloud/app-credentials.db_password
             """
     )
 
@@ -92,9 +95,12 @@ struct ApplyCommand: AsyncParsableCommand {
     static func planFile(at path: String) throws -> PlanFile? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              !path.hasSuffix(".yaml"), !path.hasSuffix(".yml"),
-              let data = FileManager.default.contents(atPath: path), data.first == UInt8(ascii: "{")
+              !path.hasSuffix(".yaml"), !path.hasSuffix(".yml")
         else { return nil }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > ShowCommand.maximumBytes {
+            throw CommandFailure.error("\(path): the file is \(size >> 20) MiB; vaultform reads plan files of up to \(ShowCommand.maximumBytes >> 20) MiB")
+        }
+        guard let data = FileManager.default.contents(atPath: path), data.first == UInt8(ascii: "{") else { return nil }
         do {
             return try PlanFile.decode(data)
         } catch {

@@ -31,12 +31,14 @@ struct BootstrapCommand: AsyncParsableCommand {
               6. print what to store where.
 
             Examples:
-              vaultform bootstrap manifests/hoodcloud --var-file manifests/hoodcloud/env/prod.yaml \\
-                --address https://192.0.2.5:8200 --ca-cert vault-ca.crt --keys-file /root/vault-keys.json \\
+              vaultform bootstrap manifests/hoodcloud \\
+                --var-file manifests/hoodcloud/env/prod.yaml \\
+                --address https://192.0.2.5:8200 --ca-cert vault-ca.crt \\
+                --keys-file /root/vault-keys.json \\
                 --admin-role hoodcloud-admin --admin-credentials-dir /root/vault-admin
               vaultform bootstrap manifests/hoodcloud --key-shares 5 --key-threshold 3 \\
-                --pgp-key alice.b64 --pgp-key bob.b64 --pgp-key carol.b64 --pgp-key dan.b64 --pgp-key erin.b64 \\
-                --keys-file vault-keys.json
+                --pgp-key alice.b64 --pgp-key bob.b64 --pgp-key carol.b64 \\
+                --pgp-key dan.b64 --pgp-key erin.b64 --keys-file vault-keys.json
             """
     )
 

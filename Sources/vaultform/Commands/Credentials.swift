@@ -33,12 +33,16 @@ struct CredentialsCommand: AsyncParsableCommand {
             text or as a Prometheus textfile (--format prometheus, --output FILE).
 
             Examples:
-              vaultform credentials hoodcloud-control-plane --role-id-file /opt/hoodcloud/secrets/vault-role-id \\
+              vaultform credentials hoodcloud-control-plane \\
+                --role-id-file /opt/hoodcloud/secrets/vault-role-id \\
                 --secret-id-file /opt/hoodcloud/secrets/vault-secret-id --mode 0644
-              vaultform credentials hoodcloud-admin --secret-id-file admin.secret-id --wrap-ttl 10m
+              vaultform credentials hoodcloud-admin \\
+                --secret-id-file admin.secret-id --wrap-ttl 10m
               vaultform credentials hoodcloud-control-plane --secret-id-file ... --rotate
-              vaultform credentials --all --output-dir /vault/config --manifest manifests/hoodcloud
-              vaultform credentials --check --format prometheus --output /var/lib/node_exporter/textfile_collector/approle.prom
+              vaultform credentials --all --output-dir /vault/config \\
+                --manifest manifests/hoodcloud
+              vaultform credentials --check --format prometheus \\
+                --output /var/lib/node_exporter/textfile_collector/approle.prom
             """
     )
 

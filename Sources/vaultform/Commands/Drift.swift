@@ -28,9 +28,12 @@ struct DriftCommand: AsyncParsableCommand {
             sha256=HMAC). A failed notification is reported and never changes the exit code.
 
             Examples:
-              vaultform drift manifests/hoodcloud --var-file manifests/hoodcloud/env/prod.yaml
-              vaultform drift . --format prometheus --output /var/lib/node_exporter/textfile/vaultform.prom
-              vaultform drift . --format json --notify-webhook https://hooks.example/vault --notify-on always
+              vaultform drift manifests/hoodcloud \\
+                --var-file manifests/hoodcloud/env/prod.yaml
+              vaultform drift . --format prometheus \\
+                --output /var/lib/node_exporter/textfile/vaultform.prom
+              vaultform drift . --format json \\
+                --notify-webhook https://hooks.example/vault --notify-on always
               vaultform drift . --notify-webhook "$SLACK_WEBHOOK_URL" --notify-format slack
             """
     )

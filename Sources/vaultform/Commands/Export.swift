@@ -26,8 +26,10 @@ struct ExportCommand: AsyncParsableCommand {
 
             Examples:
               vaultform export --output manifests/adopted
-              vaultform export --output adopted --with-secret-schemas --exclude 'approle-role:approle/ci-*'
-              vaultform export --output adopted && vaultform plan adopted --detailed-exitcode
+              vaultform export --output adopted --with-secret-schemas \\
+                --exclude 'approle-role:approle/ci-*'
+              vaultform export --output adopted
+              vaultform plan adopted --detailed-exitcode
             """
     )
 

@@ -28,13 +28,15 @@ struct ForceUnlock: AsyncParsableCommand {
             Exits 0 when the lock was shown, removed, or not held; 1 when the owner ID does not \
             match, confirmation was refused, or the server could not be asked.
 
-            Examples (an apply was killed on host ci-7, and the next one said
-              error: the server is locked by vaultform apply on host ci-7 (pid 4242),
-              since …, until …; wait, or run vaultform force-unlock 0f1e2d3c-… if that
-              process is gone):
+            An apply was killed on host ci-7, and the next one said "error: the server is \
+            locked by vaultform apply on host ci-7 (pid 4242), since …, until …; wait, or run \
+            vaultform force-unlock 0f1e2d3c-… if that process is gone". The first example shows \
+            the holder, the second removes its lock, the third a lock kept elsewhere (apply's \
+            --lock-path).
+
+            Examples:
               vaultform force-unlock --address https://vault.example:8200
               vaultform force-unlock 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 --force
-            A lock kept elsewhere needs apply's --lock-path:
               vaultform force-unlock 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 \\
                 --lock-path kv/ops/vaultform-lock
             """

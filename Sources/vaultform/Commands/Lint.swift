@@ -27,8 +27,10 @@ struct LintCommand: ParsableCommand {
             Exits 0 when no finding that is not accepted reaches --fail-on, 2 otherwise, 1 \
             when the manifest is not valid. Sends no request to any server.
 
-            Example:
-              vaultform lint manifests/hoodcloud --var-file manifests/hoodcloud/env/prod.yaml
+            Examples:
+              vaultform lint manifests/hoodcloud \\
+                --var-file manifests/hoodcloud/env/prod.yaml
+              vaultform lint . --fail-on warning --format json
             """
     )
 

@@ -31,7 +31,8 @@ struct PlanCommand: AsyncParsableCommand {
               vaultform plan . --format json > plan.json
               vaultform plan . --format markdown > plan.md   # for a pull-request comment
               vaultform plan . --target policy:hoodcloud-admin --detailed-exitcode
-              vaultform plan . --rotate kv-secret:secret/hoodcloud/app-credentials.db_password
+              vaultform plan . \\
+                --rotate kv-secret:secret/hoodcloud/app-credentials.db_password
             """
     )
 

@@ -19,7 +19,8 @@ struct UnsealCommand: AsyncParsableCommand {
             Examples:
               vaultform unseal --address https://vault.example:8200
               vaultform unseal --key-file /root/vault-keys.json
-              vaultform unseal --key-file share-alice --key-file share-bob --key-file share-carol
+              vaultform unseal --key-file share-alice --key-file share-bob \\
+                --key-file share-carol
             """
     )
 
