@@ -3,7 +3,7 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: deps build test demo schema completions man clean-demo
+.PHONY: deps build test demo schema completions man release clean-demo
 
 deps:
 	@bash scripts/install-deps.sh
@@ -16,6 +16,11 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+# An optimised, stripped binary with the Swift runtime linked in, in a tarball with the man
+# page, completions, JSON Schema and licence, and dist/SHA256SUMS (scripts/release.sh).
+release: deps
+	@bash scripts/release.sh
 
 # Validates the HoodCloud manifest for each environment, then starts a local OpenBao dev
 # server on a free loopback port, shows it is reachable with `vaultform status`, and stops it.

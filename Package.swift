@@ -85,7 +85,7 @@ let package = Package(
         // Values → bytes: diagnostics, plans (text, JSON, Markdown), drift reports, export, kinds.md.
         .target(
             name: "VaultformRender",
-            dependencies: ["VaultformManifest", "VaultformCore", "VaultformPolicy", "VaultPath", .product(name: "Yams", package: "Yams")]
+            dependencies: ["VaultformManifest", "VaultformCore", "VaultformPolicy", "VaultPath", "VaultformAccess", .product(name: "Yams", package: "Yams")]
         ),
         // The command line: a file per subcommand in Commands/, connection options, signals, terminal.
         .executableTarget(
@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "VaultformCoreTests", dependencies: ["VaultformCore", "VaultformManifest", "VaultformPolicy", "VaultWire", "VaultPath"]),
         .testTarget(
             name: "VaultformRenderTests",
-            dependencies: ["VaultformRender", "VaultformManifest", "VaultformCore", "VaultformPolicy"],
+            dependencies: ["VaultformRender", "VaultformManifest", "VaultformCore", "VaultformPolicy", "VaultformAccess"],
             exclude: ["Golden"]
         ),
         .testTarget(

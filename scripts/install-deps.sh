@@ -36,6 +36,14 @@ else
     apt_install libcurl4-openssl-dev
 fi
 
+# strip (binutils) for `make release`; the Swift toolchain's images usually have it.
+if command -v strip >/dev/null 2>&1; then
+    log "strip is on PATH"
+else
+    log "installing binutils (strip)"
+    apt_install binutils
+fi
+
 for tool in openssl jq; do
     if command -v "$tool" >/dev/null 2>&1; then
         log "$tool is on PATH"

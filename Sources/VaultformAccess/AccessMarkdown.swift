@@ -126,7 +126,7 @@ public enum AccessMarkdown {
 }
 
 /// A Mermaid flowchart built node by node; each distinct label is one node.
-struct MermaidGraph {
+public struct MermaidGraph {
     enum Shape {
         case box, stadium, parallelogram
     }
@@ -160,7 +160,7 @@ struct MermaidGraph {
 
     /// Label text Mermaid shows as written: quotes, angle brackets, `#` and backticks as
     /// entity codes, control characters as spaces.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {

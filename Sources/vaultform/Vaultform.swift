@@ -19,8 +19,8 @@ struct Vaultform: AsyncParsableCommand {
               vaultform schema --output schema/vaultform.schema.json
               vaultform status --address http://127.0.0.1:8200
             """,
-        version: version,
-        subcommands: [Validate.self, Schema.self, Status.self, PlanCommand.self, ShowCommand.self, ApplyCommand.self, DriftCommand.self, ExportCommand.self, BootstrapCommand.self, UnsealCommand.self, CredentialsCommand.self, ForceUnlock.self, AccessCommand.self, LintCommand.self]
+        version: BuildInfo.versionLine(version),
+        subcommands: [Validate.self, Schema.self, Status.self, PlanCommand.self, ShowCommand.self, GraphCommand.self, ApplyCommand.self, DriftCommand.self, ExportCommand.self, BootstrapCommand.self, UnsealCommand.self, CredentialsCommand.self, ForceUnlock.self, AccessCommand.self, LintCommand.self]
     )
 
     /// Parses the command line and runs the command; a failure is reported by `ErrorReport`,

@@ -43,6 +43,29 @@ struct CIExamplesTests {
         Set(try FileManager.default.contentsOfDirectory(atPath: root.path))
     }
 
+    /// action.yml runs vaultform through shell variables, so its commands are checked by their
+    /// words: each subcommand exists and takes every option the action passes it.
+    @Test("the GitHub Action and the pre-commit hooks call subcommands and options that exist")
+    func actionAndHooks() async throws {
+        var checked = 0
+        for file in ["action.yml", ".pre-commit-hooks.yaml"] {
+            let text = try String(contentsOf: Self.root.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
+                guard let range = line.range(of: #"vaultform (plan|show|drift|validate|lint|access diff)( |$)"#, options: .regularExpression) else { continue }
+                let words = line[range.lowerBound...].split(separator: " ").map(String.init)
+                let command = words[1] == "access" ? ["access", "diff"] : [words[1]]
+                let help = try await StatusCommandTests.run(command + ["--help"])
+                #expect(help.code == 0, "\(file): vaultform \(command.joined(separator: " ")) --help: \(help.error)")
+                for option in words where option.hasPrefix("-") && option.count > 1 && !option.hasPrefix("--var-file") {
+                    #expect(help.output.contains(option + " ") || help.output.contains(option + "\n") || help.output.contains(option + ","),
+                            "\(file): vaultform \(command.joined(separator: " ")) has no option \(option)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked >= 6, "\(checked) options checked")
+    }
+
     @Test("every vaultform command in the examples parses, and the manifests they name validate", arguments: files)
     func examples(file: String) async throws {
         let closedPort = try Listener.closed()
