@@ -99,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VaultformManifestTests",
-            dependencies: ["VaultformManifest"],
+            dependencies: ["VaultformManifest", "VaultformCore"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "VaultformPolicyTests", dependencies: ["VaultformPolicy"]),

@@ -20,7 +20,7 @@ struct Vaultform: AsyncParsableCommand {
               vaultform status --address http://127.0.0.1:8200
             """,
         version: BuildInfo.versionLine(version),
-        subcommands: [Validate.self, Schema.self, Status.self, PlanCommand.self, ShowCommand.self, GraphCommand.self, ApplyCommand.self, DriftCommand.self, ExportCommand.self, BootstrapCommand.self, UnsealCommand.self, CredentialsCommand.self, ForceUnlock.self, AccessCommand.self, LintCommand.self]
+        subcommands: [Validate.self, Schema.self, Status.self, PlanCommand.self, ShowCommand.self, GraphCommand.self, FmtCommand.self, ApplyCommand.self, DriftCommand.self, ExportCommand.self, BootstrapCommand.self, UnsealCommand.self, CredentialsCommand.self, ForceUnlock.self, AccessCommand.self, LintCommand.self]
     )
 
     /// Parses the command line and runs the command; a failure is reported by `ErrorReport`,

@@ -51,7 +51,7 @@ struct CIExamplesTests {
         for file in ["action.yml", ".pre-commit-hooks.yaml"] {
             let text = try String(contentsOf: Self.root.appendingPathComponent(file), encoding: .utf8)
             for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
-                guard let range = line.range(of: #"vaultform (plan|show|drift|validate|lint|access diff)( |$)"#, options: .regularExpression) else { continue }
+                guard let range = line.range(of: #"vaultform (plan|show|drift|validate|lint|fmt|graph|access diff)( |$)"#, options: .regularExpression) else { continue }
                 let words = line[range.lowerBound...].split(separator: " ").map(String.init)
                 let command = words[1] == "access" ? ["access", "diff"] : [words[1]]
                 let help = try await StatusCommandTests.run(command + ["--help"])

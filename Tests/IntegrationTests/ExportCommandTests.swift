@@ -74,6 +74,14 @@ struct ExportCommandTests {
             #expect(plan.code == 0, "\(plan.all)")
             #expect(plan.output.hasPrefix("No changes. The server matches the manifest."))
             #expect(!plan.all.contains(canary))
+
+            // fmt on export's output: formatting it again changes nothing, and it still plans clean.
+            let formatted = try await StatusCommandTests.run(["fmt", output.path])
+            #expect(formatted.code == 0, "\(formatted.all)")
+            let check = try await StatusCommandTests.run(["fmt", "--check", output.path])
+            #expect(check.code == 0, "\(check.all)")
+            let replan = try await Self.vaultform(["plan", output.path, "--detailed-exitcode"], server)
+            #expect(replan.code == 0, "\(replan.all)")
         }
     }
 
