@@ -27,6 +27,13 @@ import TestSupport
         #expect(check.standardError.contains("2 files are not formatted"), "\(check.standardError)")
         #expect(try String(contentsOf: manifest, encoding: .utf8) == messy, "--check changed the file")
 
+        // A link to a manifest elsewhere is formatted through; the link stays a link.
+        let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("vf-fmt-target-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        try "version:    1\n\n\n".write(to: elsewhere, atomically: true, encoding: .utf8)
+        let link = directory.appendingPathComponent("link.yaml")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: elsewhere)
+
         let write = try await runVaultform(["fmt", directory.path])
         #expect(write.exitCode == 0, "\(write.standardError)")
         #expect(try String(contentsOf: manifest, encoding: .utf8)
@@ -35,6 +42,8 @@ import TestSupport
         #expect(mode == 0o640)
         #expect(try String(contentsOf: nested, encoding: .utf8) == "admin_cidrs:   [\"10.0.0.0/8\"]\n")
         #expect(try String(contentsOf: hidden, encoding: .utf8) == "b:    1\n\n\n", "a hidden directory was formatted")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == elsewhere.path)
+        #expect(try String(contentsOf: elsewhere, encoding: .utf8) == "version:    1\n")
         let again = try await runVaultform(["fmt", "--check", directory.path])
         #expect(again.exitCode == 0, "\(again.standardOutput)\(again.standardError)")
         #expect(again.standardOutput.isEmpty)

@@ -57,8 +57,10 @@ struct FmtCommand: ParsableCommand {
                 unformatted.append(file)
                 if check || diff { Terminal.write(Self.unifiedDiff(old: text, new: formatted, path: file)) }
                 if !check {
-                    let permissions = ((try? FileManager.default.attributesOfItem(atPath: file))?[.posixPermissions] as? Int) ?? 0o644
-                    try AtomicFile.write(Data(formatted.utf8), to: file, permissions: permissions)
+                    // Through a symlink to the file it names: the link stays a link.
+                    let target = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
+                    let permissions = ((try? FileManager.default.attributesOfItem(atPath: target))?[.posixPermissions] as? Int) ?? 0o644
+                    try AtomicFile.write(Data(formatted.utf8), to: target, permissions: permissions)
                     Terminal.writeError("formatted \(file)\n")
                 }
             }
