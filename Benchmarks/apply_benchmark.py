@@ -96,9 +96,16 @@ def bench(n, binary, with_script=True, parallelisms=(1, 8)):
             time.sleep(1)  # the dev server's own secret/ upgrade
             before = count_writes(log)
             first, configs = floor_requests(n, mounts)
+            server_before, children_before = common.server_cpu(state), os.times()
             results["floor_s"] = common.curl_parallel(first, address, token, state, connections=1)
+            results["floor_server_cpu"] = common.server_cpu(state) - server_before
             time.sleep(2)  # the new mounts' upgrade, not timed
+            server_before = common.server_cpu(state)
             results["floor_s"] += common.curl_parallel(configs, address, token, state, connections=1)
+            results["floor_server_cpu"] += common.server_cpu(state) - server_before
+            children_after = os.times()
+            results["floor_cpu"] = (children_after.children_user + children_after.children_system
+                                    - children_before.children_user - children_before.children_system)
             results["floor_writes"] = sum(writes_since(log, before))
         finally:
             subprocess.run(["bash", os.path.join(common.ROOT, "scripts/dev-server.sh"), "stop", state], capture_output=True)
@@ -131,10 +138,15 @@ def apply_run(n, binary, manifest, workdir, parallelism):
     try:
         env = dict(os.environ, VAULT_ADDR=address, VAULT_TOKEN=token, NO_COLOR="1")
         before = count_writes(log)
+        server_before, children_before = common.server_cpu(state), os.times()
         started = time.perf_counter()
         result = subprocess.run([binary, "apply", manifest, "--auto-approve", "--parallelism", str(parallelism)],
                                 env=env, capture_output=True, text=True)
         results["apply_s"] = time.perf_counter() - started
+        children_after = os.times()
+        results["apply_cpu"] = (children_after.children_user + children_after.children_system
+                                - children_before.children_user - children_before.children_system)
+        results["apply_server_cpu"] = common.server_cpu(state) - server_before
         if result.returncode != 0:
             raise SystemExit("apply failed:\n" + result.stderr[-3000:])
         results["apply_writes"], results["apply_lock_writes"] = writes_since(log, before)
@@ -160,16 +172,21 @@ def main():
         del arguments[at:at + 2]
     sizes = [int(a) for a in arguments if a != "--no-script"] or [10, 100, 1000]
     binary = common.release_binary()
+    print("Machine: " + common.machine())
+    print()
     print("| N | parallelism | apply (s) | apply writes (+ lock) | write floor (s) | floor writes | apply / floor "
+          "| CPU (s): vaultform / its server | CPU (s): floor's curl / its server | server share of apply's CPU "
           "| bao script (s) | apply / script | second apply (s) | second apply writes |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
         r = bench(n, binary, with_script, parallelisms)
         for run in r["runs"]:
-            print("| %d | %d | %.2f | %d (+ %d) | %.2f | %d | %.2f× | %.2f | %.3f× | %.2f | %d |" % (
+            print("| %d | %d | %.2f | %d (+ %d) | %.2f | %d | %.2f× | %.2f / %.2f | %.2f / %.2f | %.0f%% | %.2f | %.3f× | %.2f | %d |" % (
                 n, run["parallelism"], run["apply_s"], run["apply_writes"], run["apply_lock_writes"], r["floor_s"],
-                r["floor_writes"], run["apply_s"] / r["floor_s"], r["script_s"], run["apply_s"] / r["script_s"],
-                run["second_s"], run["second_writes"]))
+                r["floor_writes"], run["apply_s"] / r["floor_s"], run["apply_cpu"], run["apply_server_cpu"],
+                r["floor_cpu"], r["floor_server_cpu"],
+                100 * run["apply_server_cpu"] / max(1e-9, run["apply_cpu"] + run["apply_server_cpu"]),
+                r["script_s"], run["apply_s"] / r["script_s"], run["second_s"], run["second_writes"]))
         sys.stdout.flush()
 
 

@@ -10,6 +10,9 @@ a manifest that matches them exactly, and measures:
   * the floor: the same requests issued by `curl --parallel --parallel-max 8`, a minimal
     concurrent HTTP loop over 8 connections, in the same run (median of 5, interleaved).
 
+It also reports the CPU time of one plan and of one floor run, and the server's CPU time
+during each, so the server's share of the work is visible.
+
 Usage: python3 Benchmarks/plan_benchmark.py [N ...]   (default: 10 100 1000)
 Prints a Markdown table; docs/performance.md records the figures.
 """
@@ -59,6 +62,39 @@ def curl_parallel(requests, address, token, workdir, connections=8):
     if result.returncode != 0:
         raise SystemExit("curl failed: %s" % result.stderr)
     return time.perf_counter() - started
+
+
+def server_cpu(state):
+    """The dev server's CPU seconds so far (user + system), from /proc/PID/stat."""
+    pid = int(open(os.path.join(state, "pid")).read().strip())
+    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_measured(argv, env):
+    """Runs argv to completion; (wall seconds, CPU seconds of the process and its children,
+    peak RSS in MiB, exit code)."""
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.execve(argv[0], argv, env)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - started
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status)
+
+
+def machine():
+    """One line about the machine: CPUs, their model, memory."""
+    model = "unknown CPU"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    memory = int(open("/proc/meminfo").readline().split()[1]) // (1024 * 1024)
+    return "%d CPUs (%s), %d GiB, %s" % (os.cpu_count(), model, memory, sh("bao", "version").strip())
 
 
 def count_requests(log):
@@ -145,6 +181,11 @@ def bench(n, binary):
             run_vaultform(binary, manifest, address, token)
             requests = count_requests(log) - before
             rss = peak_rss_of(binary, manifest, address, token)
+            # CPU: vaultform's own and the server's, for one plan and one floor run.
+            env = dict(os.environ, VAULT_ADDR=address, VAULT_TOKEN=token, NO_COLOR="1")
+            server_before = server_cpu(state)
+            _, plan_cpu, _, _ = run_measured([binary, "plan", manifest], env)
+            plan_server_cpu = server_cpu(state) - server_before
 
             # The floor: the same reads, 8 connections.
             floor_requests = [("GET", "sys/mounts", None), ("GET", "sys/auth", None), ("LIST", "sys/policies/acl", None),
@@ -154,6 +195,12 @@ def bench(n, binary):
             floor_requests += [("GET", "auth/approle/role/r%d" % i, None) for i in range(n)]
             floor_requests += [("GET", "auth/token/lookup-self", None), ("GET", "sys/seal-status", None)]
             curl_parallel(floor_requests, address, token, workdir)  # warm
+            server_before, children_before = server_cpu(state), os.times()
+            curl_parallel(floor_requests, address, token, workdir)
+            children_after = os.times()
+            floor_cpu = (children_after.children_user + children_after.children_system
+                         - children_before.children_user - children_before.children_system)
+            floor_server_cpu = server_cpu(state) - server_before
             before = count_requests(log)
             curl_parallel(floor_requests, address, token, workdir)
             floor_count = count_requests(log) - before
@@ -162,7 +209,9 @@ def bench(n, binary):
                 plans.append(run_vaultform(binary, manifest, address, token))
                 floors.append(curl_parallel(floor_requests, address, token, workdir))
             return {"n": n, "plan_s": statistics.median(plans), "floor_s": statistics.median(floors),
-                    "requests": requests, "floor_requests": floor_count, "rss_mib": rss}
+                    "requests": requests, "floor_requests": floor_count, "rss_mib": rss,
+                    "plan_cpu": plan_cpu, "plan_server_cpu": plan_server_cpu, "floor_cpu": floor_cpu,
+                    "floor_server_cpu": floor_server_cpu}
         finally:
             subprocess.run(["bash", os.path.join(ROOT, "scripts/dev-server.sh"), "stop", state], capture_output=True)
 
@@ -177,13 +226,17 @@ def release_binary():
 def main():
     sizes = [int(a) for a in sys.argv[1:]] or [10, 100, 1000]
     binary = release_binary()
-    print("| N | plan wall (s) | floor wall (s) | plan / floor | plan requests | floor requests | peak RSS (MiB) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("Machine: " + machine())
+    print()
+    print("| N | plan wall (s) | floor wall (s) | plan / floor | plan requests | floor requests | peak RSS (MiB) "
+          "| CPU (s): vaultform / its server | CPU (s): curl / its server | server share of plan's CPU |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
         r = bench(n, binary)
-        print("| %d | %.3f | %.3f | %.2f× | %d | %d | %.1f |" % (
+        print("| %d | %.3f | %.3f | %.2f× | %d | %d | %.1f | %.2f / %.2f | %.2f / %.2f | %.0f%% |" % (
             r["n"], r["plan_s"], r["floor_s"], r["plan_s"] / r["floor_s"], r["requests"], r["floor_requests"],
-            r["rss_mib"]))
+            r["rss_mib"], r["plan_cpu"], r["plan_server_cpu"], r["floor_cpu"], r["floor_server_cpu"],
+            100 * r["plan_server_cpu"] / max(1e-9, r["plan_cpu"] + r["plan_server_cpu"])))
         sys.stdout.flush()
 
 

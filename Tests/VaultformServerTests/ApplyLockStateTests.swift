@@ -160,6 +160,35 @@ struct ApplyLockStateTests {
 
     // MARK: - Times, locations, messages
 
+    @Test("the byte-level time parsers agree with Foundation's over a sweep of dates, offsets and malformed text")
+    func timesAgreeWithFoundation() throws {
+        let iso = ISO8601DateFormatter()
+        let http = DateFormatter()
+        http.locale = Locale(identifier: "en_US_POSIX")
+        http.timeZone = TimeZone(identifier: "GMT")
+        http.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            // Any second from 1900 to 2400, leap days and year ends included.
+            let date = Date(timeIntervalSince1970: Double(Int64.random(in: -2_208_988_800...13_569_465_600, using: &generator)))
+            let text = iso.string(from: date)
+            #expect(LockTime.parse(text) == iso.date(from: text), "\(text)")
+            #expect(LockTime.parse(text) == date, "\(text)")
+            let header = http.string(from: date)
+            #expect(LockTime.parseHTTP(header) == date, "\(header)")
+        }
+        #expect(LockTime.parse("2026-11-29T04:27:50+01:00") == Self.t0)
+        #expect(LockTime.parse("2026-11-28T22:57:50-04:30") == Self.t0)
+        #expect(LockTime.parse("2024-02-29T00:00:00Z") != nil)
+        for bad in ["2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-29T24:00:00Z", "2026-11-29T03:27:50", "2026-11-29T03:27:50.Z",
+                    "2026-11-29 03:27:50Z", "2026-11-29T03:27:50Zjunk", "２026-11-29T03:27:50Z", "", "2026-11-29T03:27:50+0100"] {
+            #expect(LockTime.parse(bad) == nil, "\(bad)")
+        }
+        for bad in ["Sun, 29 Nov 2026 03:27:50 UTC", "Sun, 31 Nov 2026 03:27:50 GMT", "Sun 29 Nov 2026 03:27:50 GMT", "Xyz, 29 Nov 2026 03:27:50 GMT"] {
+            #expect(LockTime.parseHTTP(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test("server times with nanoseconds and HTTP dates are read; durations are described briefly")
     func times() throws {
         let parsed = try #require(LockTime.parse("2026-11-29T03:27:50.250042798Z"))
