@@ -16,15 +16,9 @@ import plan_benchmark as common  # noqa: E402
 
 
 def timed(binary, arguments, env):
-    started = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        os.execve(binary, [binary] + arguments, env)
-    _, status, usage = os.wait4(pid, 0)
-    return time.perf_counter() - started, os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024.0
+    """(wall seconds, exit code, peak RSS in MiB) of one vaultform run."""
+    wall, _, rss, code = common.run_measured([binary] + arguments, env)
+    return wall, code, rss
 
 
 def bench(n, binary):
