@@ -40,7 +40,10 @@ extension VaultClient {
             self.path = path
             namespace = client.namespace.flatMap { $0.isEmpty ? nil : $0 }
             secrets = (client.token.map { [$0.value] } ?? []) + client.redactions.filter { $0.count >= 4 }.flatMap { value in
-                // As sent, and as it appears inside a JSON string (a PEM's newlines as \n).
+                // As sent, and as it appears inside a JSON string (a PEM's newlines as \n):
+                // encoded only when it holds a character JSON escapes.
+                let needsEscaping = value.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+                guard needsEscaping else { return [value] }
                 let escaped = (try? JSONValue.string(value).encoded()).map { String(decoding: $0.dropFirst().dropLast(), as: UTF8.self) }
                 return [value] + (escaped.map { $0 == value ? [] : [$0] } ?? [])
             }

@@ -162,7 +162,36 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
     static func redact(_ text: String, _ secrets: [String]) -> String {
         // Under four characters a "secret" would blot out ordinary words; no real token,
         // key or secret value is that short.
-        secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
+        let secrets = secrets.filter { $0.count >= 4 }
+        guard !secrets.isEmpty else { return text }
+        // Every request's path goes through here. When the text and the secrets are ASCII,
+        // canonical equivalence (what Foundation's search also matches) is byte equality, so
+        // a byte search finds exactly what Foundation's would, without bridging to NSString.
+        if text.utf8.allSatisfy({ $0 < 0x80 }), secrets.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
+            return secrets.reduce(text) { replacingBytes(of: $1, in: $0) }
+        }
+        return secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
+    }
+
+    /// `text` with every non-overlapping occurrence of `secret`'s bytes, left to right,
+    /// replaced by `<redacted>`.
+    static func replacingBytes(of secret: String, in text: String) -> String {
+        let needle = Array(secret.utf8), haystack = Array(text.utf8)
+        guard !needle.isEmpty, haystack.count >= needle.count else { return text }
+        var out: [UInt8] = [], index = 0, found = false
+        out.reserveCapacity(haystack.count)
+        while index < haystack.count {
+            if haystack[index] == needle[0], index + needle.count <= haystack.count,
+               haystack[index..<(index + needle.count)].elementsEqual(needle) {
+                out += Array("<redacted>".utf8)
+                index += needle.count
+                found = true
+            } else {
+                out.append(haystack[index])
+                index += 1
+            }
+        }
+        return found ? String(decoding: out, as: UTF8.self) : text
     }
 
     /// A 403: the token lacks a capability on the path, or the token is not valid.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-import VaultAPI
+@testable import VaultAPI
 
 /// How errors are worded, from the server's real bodies (OpenBao 2.7.2), without a server.
 @Suite("Error messages")
@@ -122,5 +122,30 @@ struct ErrorsMessageTests {
         #expect(!error.description.contains(canary))
         #expect(error.description.contains("<redacted>"))
         #expect(log.text.contains("POST auth/token/lookup/<redacted> → 400"))
+    }
+}
+
+/// The redaction every request's path and every error message goes through: its byte-level
+/// path for ASCII must hide exactly what Foundation's search hides.
+@Suite struct ByteRedactionTests {
+    @Test("ASCII redaction matches Foundation's replacingOccurrences on random text, overlaps and repeats included")
+    func asciiMatchesFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ab/-x")
+        for _ in 0..<3000 {
+            let text = String((0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let secret = String((0..<Int.random(in: 4...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let expected = text.replacingOccurrences(of: secret, with: "<redacted>")
+            #expect(VaultError.redact(text, [secret]) == expected, "\(text) / \(secret)")
+        }
+        #expect(VaultError.redact("sys/aaaaa", ["aaaa"]) == "sys/<redacted>a")
+        #expect(VaultError.redact("abc", ["abc"]) == "abc", "a secret under four characters is not redacted")
+    }
+
+    @Test("non-ASCII text or secrets go through Foundation, canonical equivalents included")
+    func nonASCII() {
+        let composed = "s\u{E9}cret-value", decomposed = "se\u{301}cret-value"
+        #expect(VaultError.redact("path/\(decomposed)/x", [composed]) == "path/\(decomposed)/x".replacingOccurrences(of: composed, with: "<redacted>"))
+        #expect(VaultError.redact("path/\(composed)/x", [composed]) == "path/<redacted>/x")
     }
 }
