@@ -110,55 +110,82 @@ import VaultformManifest
         #expect(kept.contains("path \"a\" {  \n\n\n        capabilities"), "\(kept)")
     }
 
-    @Test("every manifest in the repository: formatting is idempotent, keeps every comment, and plans exactly like the original")
+    /// The repository's manifests as they were before `vaultform fmt` was run on them.
+    static let unformatted = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/unformatted")
+
+    @Test("every manifest in the repository is formatted: fmt changes nothing")
+    func repositoryIsFormatted() throws {
+        var checked = 0
+        for directory in ["examples", "manifests/hoodcloud", "manifests/hoodcloud/env", "manifests/ci-auth"] {
+            let folder = Self.root.appendingPathComponent(directory)
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".yaml") {
+                let path = folder.appendingPathComponent(name).path
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                #expect(try ManifestFormatter.format(text, file: path).get() == text, "\(path) is not formatted: run vaultform fmt \(directory)")
+                checked += 1
+            }
+        }
+        #expect(checked >= 15)
+    }
+
+    @Test("the repository's manifests as written before fmt: formatting gives the committed files, keeps every comment, and plans exactly the same")
     func repositoryManifests() throws {
         var sources: [(directory: String, files: [String])] = []
         let examples = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("examples").path)
             .filter { $0.hasSuffix(".yaml") }.sorted()
         sources += examples.map { ("examples", [$0]) }
-        let hood = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("manifests/hoodcloud").path)
-            .filter { $0.hasSuffix(".yaml") }.sorted()
-        sources.append(("manifests/hoodcloud", hood))
+        for directory in ["manifests/hoodcloud", "manifests/ci-auth"] {
+            let files = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent(directory).path)
+                .filter { $0.hasSuffix(".yaml") }.sorted()
+            sources.append((directory, files))
+        }
         let varFile = Self.root.appendingPathComponent("manifests/hoodcloud/env/prod.yaml").path
-        var formattedFiles = 0
+        var reformatted = 0
         for source in sources {
+            // `before` holds each file as written before fmt (the fixture, where fmt changed
+            // it), `after` what fmt makes of it; both beside the manifest's other files.
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vf-fmt-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            let (before, after) = (scratch.appendingPathComponent("before"), scratch.appendingPathComponent("after"))
             defer { try? FileManager.default.removeItem(at: scratch) }
-            for name in source.files {
-                let path = Self.root.appendingPathComponent(source.directory).appendingPathComponent(name).path
-                let text = try String(contentsOfFile: path, encoding: .utf8)
-                let formatted = try ManifestFormatter.format(text, file: path).get()
-                #expect(try ManifestFormatter.format(formatted, file: path).get() == formatted, "\(path): not idempotent")
-                #expect(Self.comments(formatted) == Self.comments(text), "\(path): a comment was lost or changed")
-                if formatted != text { formattedFiles += 1 }
-                try formatted.write(to: scratch.appendingPathComponent(name), atomically: true, encoding: .utf8)
-            }
-            // Policies given as files (`file: policies/x.hcl`) resolve next to the manifest.
-            for extra in ["policies", "files"] {
-                let from = Self.root.appendingPathComponent(source.directory).appendingPathComponent(extra)
-                if FileManager.default.fileExists(atPath: from.path) {
-                    try FileManager.default.copyItem(at: from, to: scratch.appendingPathComponent(extra))
+            for side in [before, after] {
+                try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+                for extra in ["policies", "files"] {
+                    let from = Self.root.appendingPathComponent(source.directory).appendingPathComponent(extra)
+                    if FileManager.default.fileExists(atPath: from.path) {
+                        try FileManager.default.copyItem(at: from, to: side.appendingPathComponent(extra))
+                    }
                 }
             }
+            for name in source.files {
+                let committedPath = Self.root.appendingPathComponent(source.directory).appendingPathComponent(name).path
+                let committed = try String(contentsOfFile: committedPath, encoding: .utf8)
+                let fixture = Self.unformatted.appendingPathComponent(source.directory).appendingPathComponent(name).path
+                let text = FileManager.default.fileExists(atPath: fixture) ? try String(contentsOfFile: fixture, encoding: .utf8) : committed
+                let formatted = try ManifestFormatter.format(text, file: committedPath).get()
+                #expect(formatted == committed, "\(committedPath): fmt of the file as written differs from the committed file")
+                #expect(try ManifestFormatter.format(formatted, file: committedPath).get() == formatted, "\(committedPath): not idempotent")
+                #expect(Self.comments(formatted) == Self.comments(text), "\(committedPath): a comment was lost or changed")
+                if formatted != text { reformatted += 1 }
+                try text.write(to: before.appendingPathComponent(name), atomically: true, encoding: .utf8)
+                try formatted.write(to: after.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            }
             let inputs = VariableInputs(environment: [:], varFiles: source.directory == "manifests/hoodcloud" ? [varFile] : [], assignments: [])
-            let originalPath = source.files.count == 1
-                ? Self.root.appendingPathComponent(source.directory).appendingPathComponent(source.files[0]).path
-                : Self.root.appendingPathComponent(source.directory).path
-            let formattedPath = source.files.count == 1 ? scratch.appendingPathComponent(source.files[0]).path : scratch.path
-            let before = ManifestLoader(inputs: inputs).load(path: originalPath)
-            let after = ManifestLoader(inputs: inputs).load(path: formattedPath)
-            let old = try #require(before.manifest, "\(originalPath): \(before.diagnostics.map(\.message))")
-            let new = try #require(after.manifest, "\(formattedPath): \(after.diagnostics.map(\.message))")
-            let (oldState, newState) = (DesiredState(old), DesiredState(new))
+            let paths = source.files.count == 1
+                ? (before.appendingPathComponent(source.files[0]).path, after.appendingPathComponent(source.files[0]).path)
+                : (before.path, after.path)
+            let old = ManifestLoader(inputs: inputs).load(path: paths.0)
+            let new = ManifestLoader(inputs: inputs).load(path: paths.1)
+            let oldManifest = try #require(old.manifest, "\(source): \(old.diagnostics.map(\.message))")
+            let newManifest = try #require(new.manifest, "\(source): \(new.diagnostics.map(\.message))")
+            let (oldState, newState) = (DesiredState(oldManifest), DesiredState(newManifest))
             let newByAddress = Dictionary(newState.entries.map { ($0.address, $0.resource) }, uniquingKeysWith: { a, _ in a })
             for entry in oldState.entries {
                 let other = newByAddress[entry.address]
                 let fields = Set(entry.resource.fields.keys).union(other?.fields.keys ?? [:].keys)
                     .filter { !Self.sameMeaning(entry.resource.fields[$0], other?.fields[$0]) }
-                #expect(fields.isEmpty, "\(originalPath): \(entry.address) differs in \(fields.sorted())")
+                #expect(fields.isEmpty, "\(source.directory): \(entry.address) differs in \(fields.sorted())")
             }
-            #expect(oldState.entries.map(\.address) == newState.entries.map(\.address), "\(originalPath): the formatted manifest plans differently")
+            #expect(oldState.entries.map(\.address) == newState.entries.map(\.address), "\(source.directory): the formatted manifest plans differently")
             let unplaced = { (fields: [SecretField]) in fields.map { field -> SecretField in
                 var field = field
                 field.location = SourceLocation(file: "", line: 0, column: 0)
@@ -175,10 +202,10 @@ import VaultformManifest
             } }
             #expect(oldState.schemas.map(\.path) == newState.schemas.map(\.path)
                     && oldState.schemas.map { unplaced($0.fields) } == newState.schemas.map { unplaced($0.fields) },
-                    "\(originalPath): secret schemas differ")
-            #expect(oldState.entries.count > 0 || oldState.schemas.count > 0, "\(originalPath): nothing compared")
+                    "\(source.directory): secret schemas differ")
+            #expect(oldState.entries.count > 0 || oldState.schemas.count > 0, "\(source.directory): nothing compared")
         }
-        #expect(sources.count >= 8)
-        #expect(formattedFiles >= 3, "\(formattedFiles) files changed: the meaning check exercised too little")
+        #expect(sources.count >= 9)
+        #expect(reformatted >= 9, "\(reformatted) files changed: the meaning check exercised too little")
     }
 }
