@@ -23,7 +23,7 @@ struct CIExamplesTests {
         var commands: [[String]] = []
         for line in text.split(separator: "\n") {
             // A command, not prose such as systemd's Description=vaultform drift check…
-            guard let range = line.range(of: #"(^|[\s/])vaultform (validate|plan|apply|drift|lint|access) "#, options: .regularExpression) else { continue }
+            guard let range = line.range(of: #"(^|[\s/])vaultform (validate|plan|apply|drift|lint|fmt|access) "#, options: .regularExpression) else { continue }
             var command = String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
             if command.hasPrefix("/") { command = String(command[command.range(of: "vaultform ")!.lowerBound...]) }
             for end in [" >", " ||", " &&"] { if let cut = command.range(of: end) { command = String(command[..<cut.lowerBound]) } }
@@ -91,7 +91,7 @@ struct CIExamplesTests {
                 arguments[0] = "access diff"
             }
             // Against a closed port with short timeouts: anything but a usage error (64) is fine.
-            let offline = ["validate", "lint", "access diff"].contains(arguments.first ?? "")
+            let offline = ["validate", "lint", "fmt", "access diff"].contains(arguments.first ?? "")
             let connection = offline ? [] : ["--address", "http://127.0.0.1:\(closed)", "--request-timeout", "1s", "--deadline", "3s"]
             if arguments.first == "access diff" { arguments = ["access", "diff"] + arguments.dropFirst() }
             let run = try await StatusCommandTests.run(
@@ -99,6 +99,11 @@ struct CIExamplesTests {
                 environment: ["HOME": FileManager.default.temporaryDirectory.path])
             #expect(run.code != 64, "\(file): `\(command.joined(separator: " "))` does not parse:\n\(run.error)")
             #expect(!run.error.contains("Unknown option"), "\(file): \(run.error)")
+            // fmt --check: the repository's manifests are formatted, so the step passes.
+            if arguments.first == "fmt" {
+                #expect(run.code == 0, "\(file): `\(command.joined(separator: " "))`: \(run.all)")
+                continue
+            }
 
             guard let manifest = arguments.dropFirst(arguments.first == "access" ? 2 : 1).first, manifest.hasPrefix(Self.root.appendingPathComponent("manifests/").path) else {
                 Issue.record("\(file): `\(command.joined(separator: " "))` names no manifest of this repository")
