@@ -43,6 +43,11 @@ struct ShowCommandTests {
         #expect(markdown.output.contains("vaultform plan (p.plan)"), "\(markdown.output)")
         let detailed = try await StatusCommandTests.run(["show", planFile, "--detailed-exitcode"])
         #expect(detailed.code == 2, "\(detailed.all)")
+        // Through a symlink, as CI artefact directories often hold them.
+        let link = directory.appendingPathComponent("latest.plan")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: planFile)
+        let linked = try await StatusCommandTests.run(["show", link.path])
+        #expect(linked.code == 0 && linked.output == text.output, "\(linked.all)")
 
         let applicable = try await server.vaultform(["show", planFile, "--check"])
         #expect(applicable.code == 0, "\(applicable.all)")

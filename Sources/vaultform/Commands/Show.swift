@@ -83,9 +83,11 @@ struct ShowCommand: AsyncParsableCommand {
 
     /// Reads and decodes a plan file, with errors that name the file.
     static func read(_ path: String) throws -> PlanFile {
+        // A link is followed to the file it names (the attributes are the link's own otherwise).
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         let attributes: [FileAttributeKey: Any]
         do {
-            attributes = try FileManager.default.attributesOfItem(atPath: path)
+            attributes = try FileManager.default.attributesOfItem(atPath: target)
         } catch {
             throw CommandFailure.error("\(path): cannot read the plan file (\((error as NSError).localizedDescription))")
         }
@@ -95,7 +97,7 @@ struct ShowCommand: AsyncParsableCommand {
         if let size = attributes[.size] as? Int, size > maximumBytes {
             throw CommandFailure.error("\(path): the file is \(size >> 20) MiB; vaultform reads plan files of up to \(maximumBytes >> 20) MiB")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileManager.default.contents(atPath: target) else {
             throw CommandFailure.error("\(path): cannot read the plan file")
         }
         do {
