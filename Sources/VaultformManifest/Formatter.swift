@@ -28,7 +28,7 @@ public enum ManifestFormatter {
         }
         guard let original else { return .success(normalizedWhitespace(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))) }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var layout = Layout(lines: lines)
+        let layout = Layout(lines: lines)
         let laidOut = layout.render(original, span: 0..<Layout.contentEnd(lines), shape: .object(ManifestShape.root), column: 0)
             + lines[Layout.contentEnd(lines)...]
         // Whitespace normalised if that keeps the meaning (trailing spaces and blank lines can
@@ -129,7 +129,7 @@ public enum ManifestFormatter {
 
         /// Lines of `node`, which occupies `span`, laid out with its block collection at
         /// `column`: a mapping's keys, or a sequence's dashes, start there.
-        mutating func render(_ node: Node, span: Range<Int>, shape: Shape?, column: Int) -> [String] {
+        func render(_ node: Node, span: Range<Int>, shape: Shape?, column: Int) -> [String] {
             switch node {
             case .mapping(let mapping) where isBlock(node):
                 return renderMapping(mapping, span: span, shape: shape, column: column).lines
@@ -169,7 +169,7 @@ public enum ManifestFormatter {
         /// A block mapping laid out at `column`: its head (lines before its first key), then its
         /// entries, reordered when every key is one the shape knows. `firstKey` is the index
         /// of the first key's line in `lines` (a sequence puts its dash there).
-        mutating func renderMapping(_ mapping: Node.Mapping, span: Range<Int>, shape: Shape?, column: Int) -> (lines: [String], firstKey: Int) {
+        func renderMapping(_ mapping: Node.Mapping, span: Range<Int>, shape: Shape?, column: Int) -> (lines: [String], firstKey: Int) {
             let pairs = Array(mapping)
             guard let firstMark = pairs.first?.key.mark else { return (shifted(span, by: 0), 0) }
             let keyColumn = firstMark.column - 1
@@ -216,7 +216,7 @@ public enum ManifestFormatter {
         }
 
         /// A block sequence laid out with its dashes at `column`.
-        mutating func renderSequence(_ sequence: Node.Sequence, span: Range<Int>, shape: Shape?, column: Int) -> [String] {
+        func renderSequence(_ sequence: Node.Sequence, span: Range<Int>, shape: Shape?, column: Int) -> [String] {
             let items = Array(sequence)
             let itemShape: Shape? = { if case .list(let item, _)? = shape { return item } else { return nil } }()
             // Each item's dash: the last `-` before its content on the content's line.

@@ -64,5 +64,12 @@ import TestSupport
         #expect(run.standardError.contains("\(aliased.path):1:1: error: cannot lay this file out without changing it"), "\(run.standardError)")
         #expect(run.standardError.contains(broken.path), "\(run.standardError)")
         #expect(try String(contentsOf: aliased, encoding: .utf8) == text)
+
+        // A file over the loader's 8 MiB limit is refused before it is read.
+        let huge = directory.appendingPathComponent("huge.yaml")
+        try Data(repeating: UInt8(ascii: "#"), count: 9 << 20).write(to: huge)
+        let refused = try await runVaultform(["fmt", huge.path])
+        #expect(refused.exitCode == 1)
+        #expect(refused.standardError.contains("\(huge.path): the file is 9 MiB; vaultform reads files of up to 8 MiB"), "\(refused.standardError)")
     }
 }

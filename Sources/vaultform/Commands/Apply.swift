@@ -97,11 +97,8 @@ struct ApplyCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
               !path.hasSuffix(".yaml"), !path.hasSuffix(".yml")
         else { return nil }
-        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        if let size = (try? FileManager.default.attributesOfItem(atPath: target))?[.size] as? Int, size > ShowCommand.maximumBytes {
-            throw CommandFailure.error("\(path): the file is \(size >> 20) MiB; vaultform reads plan files of up to \(ShowCommand.maximumBytes >> 20) MiB")
-        }
-        guard let data = FileManager.default.contents(atPath: path), data.first == UInt8(ascii: "{") else { return nil }
+        let data = try ShowCommand.bytes(of: path)
+        guard data.first == UInt8(ascii: "{") else { return nil }
         do {
             return try PlanFile.decode(data)
         } catch {

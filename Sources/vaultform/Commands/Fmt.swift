@@ -43,6 +43,13 @@ struct FmtCommand: ParsableCommand {
         let files = try Self.files(paths.isEmpty ? ["."] : paths)
         var unformatted: [String] = [], failures = 0
         for file in files {
+            // Bounded before reading, like the loader: a manifest file is at most a few MiB.
+            let size = ((try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path))?[.size] as? Int) ?? 0
+            if size > ExpansionBudget.maxFileBytes {
+                Terminal.writeError("\(file): the file is \(size >> 20) MiB; vaultform reads files of up to \(ExpansionBudget.maxFileBytes >> 20) MiB\n")
+                failures += 1
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
                 Terminal.writeError("\(file): cannot read the file as UTF-8\n")
                 failures += 1

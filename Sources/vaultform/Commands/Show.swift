@@ -83,7 +83,17 @@ struct ShowCommand: AsyncParsableCommand {
 
     /// Reads and decodes a plan file, with errors that name the file.
     static func read(_ path: String) throws -> PlanFile {
-        // A link is followed to the file it names (the attributes are the link's own otherwise).
+        let data = try bytes(of: path)
+        do {
+            return try PlanFile.decode(data)
+        } catch {
+            throw CommandFailure.error("\(path): \(error)")
+        }
+    }
+
+    /// The bytes of the regular file at `path` (a link followed to the file it names), up to
+    /// `maximumBytes`: what show and apply read a plan file with.
+    static func bytes(of path: String) throws -> Data {
         let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         let attributes: [FileAttributeKey: Any]
         do {
@@ -100,11 +110,7 @@ struct ShowCommand: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: target) else {
             throw CommandFailure.error("\(path): cannot read the plan file")
         }
-        do {
-            return try PlanFile.decode(data)
-        } catch {
-            throw CommandFailure.error("\(path): \(error)")
-        }
+        return data
     }
 
     /// Why `apply FILE` would refuse the plan now; empty when it would not.
