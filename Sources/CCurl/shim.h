@@ -3,7 +3,7 @@
 
 #include <curl/curl.h>
 
-// curl_easy_setopt, curl_easy_getinfo and curl_share_setopt are variadic, which Swift cannot
+// curl_easy_setopt, curl_easy_getinfo, curl_multi_setopt and curl_share_setopt are variadic, which Swift cannot
 // call. These typed wrappers are the only way the Swift code sets options or reads results.
 
 static inline CURLcode vf_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
@@ -21,7 +21,12 @@ static inline CURLcode vf_setopt_xferinfo_function(CURL *h, int (*f)(void *, cur
     return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f);
 }
 static inline CURLcode vf_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode vf_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode vf_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
+
+static inline CURLMcode vf_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+/// The result of a finished transfer, from the union in CURLMsg.
+static inline CURLcode vf_multi_message_result(CURLMsg *m) { return m->data.result; }
 
 static inline CURLSHcode vf_share_setopt_long(CURLSH *s, CURLSHoption o, long v) { return curl_share_setopt(s, o, v); }
 static inline CURLSHcode vf_share_setopt_pointer(CURLSH *s, CURLSHoption o, void *v) { return curl_share_setopt(s, o, v); }

@@ -1,8 +1,10 @@
 import Foundation
 
-// The threads that run blocking libcurl transfers, so they never occupy Swift's cooperative
-// thread pool. Each worker owns one easy handle (CurlEasy) for its whole life, which is what
-// keeps its connection to the server open between requests.
+// The one thread that runs a transport's transfers, so they never occupy Swift's cooperative
+// thread pool: it drives libcurl's multi handle (CurlMulti), which runs up to `limit`
+// transfers at once over its connection cache, the way `curl --parallel` does. One thread
+// waiting on all the sockets replaces a thread per connection: a request costs one hand-over
+// each way instead of a thread's wake-up and sleep per transfer.
 
 /// One queued transfer and the continuation of the task waiting for it.
 final class CurlJob: @unchecked Sendable {
@@ -31,76 +33,140 @@ final class CurlJob: @unchecked Sendable {
     }
 }
 
-/// A queue of jobs served by up to `limit` threads, each owning one easy handle.
-final class CurlWorkerPool: @unchecked Sendable {
+/// A queue of jobs run by one thread through the multi handle, at most `limit` at a time.
+final class CurlLoop: @unchecked Sendable {
     private let limit: Int
     private let share: CurlShare
-    private let condition = NSCondition()
+    private let multi: CurlMulti
+    private let lock = NSLock()
+    // Under `lock`: what other threads hand over.
     private var queue: [CurlJob] = []
-    private var workers = 0
-    private var idle = 0
+    private var queueStart = 0
     private var shuttingDown = false
+    private var started = false
+    /// Set when a job was cancelled: the queue is searched for cancelled jobs only then.
+    private var cancellations = false
+    // The loop thread's own.
+    private var running: [ObjectIdentifier: CurlEasy] = [:]
+    private var spare: [CurlEasy] = []
 
-    init(limit: Int, share: CurlShare) {
+    init(limit: Int, share: CurlShare, url: String) throws {
         self.limit = limit
         self.share = share
+        self.multi = try CurlMulti(url: url)
     }
 
     func enqueue(_ job: CurlJob) {
-        condition.lock()
-        if shuttingDown {
-            condition.unlock()
+        let startThread: Bool? = lock.withLock {
+            if shuttingDown { return nil }
+            queue.append(job)
+            defer { started = true }
+            return !started
+        }
+        guard let startThread else {
             job.finish(.failure(CancellationError()))
             return
         }
-        queue.append(job)
-        let spawn = queue.count > idle && workers < limit
-        if spawn { workers += 1 }
-        condition.signal()
-        condition.unlock()
-        if spawn {
-            let thread = Thread { [self] in work() }
+        if startThread {
+            let thread = Thread { [self] in run() }
             thread.name = "vaultform.curl"
             thread.start()
+        } else {
+            multi.wakeup()
         }
     }
 
-    /// Lets the workers drain the queue and exit; they release the pool (and so the share
-    /// handle) only after cleaning up their easy handles.
+    /// A job was cancelled: the loop notices at once and stops its transfer, or drops it
+    /// from the queue if it is still waiting for a place.
+    func jobCancelled() {
+        lock.withLock { cancellations = true }
+        multi.wakeup()
+    }
+
+    /// Lets the loop finish the queued work and exit; it releases the loop (and so the
+    /// share handle) only after cleaning up its easy handles.
     func shutdown() {
-        condition.lock()
-        shuttingDown = true
-        condition.broadcast()
-        condition.unlock()
+        lock.withLock { shuttingDown = true }
+        multi.wakeup()
     }
 
-    private func nextJob() -> CurlJob? {
-        condition.lock()
-        defer { condition.unlock() }
-        while queue.isEmpty && !shuttingDown {
-            idle += 1
-            condition.wait()
-            idle -= 1
-        }
-        if queue.isEmpty {
-            workers -= 1
-            return nil
-        }
-        return queue.removeFirst()
-    }
-
-    private func work() {
-        let easy = CurlEasy(share: share)
-        while let job = nextJob() {
-            if job.isCancelled {
-                job.finish(.failure(CancellationError()))
-            } else if let easy {
-                job.finish(easy.perform(job))
-            } else {
-                let error = HTTPTransportError(code: .other, url: job.spec.displayURL, detail: "curl_easy_init failed")
-                job.finish(.failure(error))
+    /// Up to `room` queued jobs, the queued jobs that were cancelled (now out of the queue),
+    /// and whether the loop is done (shut down with nothing left).
+    private func take(_ room: Int) -> (jobs: ArraySlice<CurlJob>, cancelled: [CurlJob], done: Bool) {
+        lock.withLock {
+            var cancelled: [CurlJob] = []
+            if cancellations {
+                cancellations = false
+                let waiting = queue[queueStart...]
+                cancelled = waiting.filter(\.isCancelled)
+                if !cancelled.isEmpty {
+                    queue = waiting.filter { !$0.isCancelled }
+                    queueStart = 0
+                }
             }
+            let count = min(room, queue.count - queueStart)
+            let jobs = queue[queueStart..<queueStart + count]
+            queueStart += count
+            if queueStart == queue.count {
+                queue.removeAll(keepingCapacity: true)
+                queueStart = 0
+            } else if queueStart > 1024 && queueStart * 2 > queue.count {
+                queue.removeFirst(queueStart)
+                queueStart = 0
+            }
+            return (jobs, cancelled, shuttingDown && queue.isEmpty && running.isEmpty && jobs.isEmpty)
         }
-        withExtendedLifetime(easy) {}
+    }
+
+    private func run() {
+        while true {
+            let (jobs, cancelled, done) = take(limit - running.count)
+            for job in cancelled { job.finish(.failure(CancellationError())) }
+            if done { break }
+            for job in jobs { start(job) }
+            for easy in running.values {
+                guard let job = easy.job, job.isCancelled else { continue }
+                multi.remove(easy)
+                easy.release()
+                running[ObjectIdentifier(easy)] = nil
+                spare.append(easy)
+                job.finish(.failure(CancellationError()))
+            }
+            multi.perform()
+            let finished = multi.finished()
+            for (easy, job, result) in finished {
+                running[ObjectIdentifier(easy)] = nil
+                spare.append(easy)
+                job.finish(result)
+            }
+            // A finished transfer frees a place for a queued one: take it before waiting.
+            if finished.isEmpty { multi.wait(milliseconds: 1000) }
+        }
+        for easy in running.values { multi.remove(easy) }
+        running = [:]
+        spare = []
+    }
+
+    private func start(_ job: CurlJob) {
+        if job.isCancelled {
+            job.finish(.failure(CancellationError()))
+            return
+        }
+        guard let easy = spare.popLast() ?? CurlEasy(share: share) else {
+            job.finish(.failure(HTTPTransportError(code: .other, url: job.spec.displayURL, detail: "curl_easy_init failed")))
+            return
+        }
+        if let error = easy.start(job) {
+            spare.append(easy)
+            job.finish(.failure(error))
+            return
+        }
+        guard multi.add(easy) else {
+            easy.release()
+            spare.append(easy)
+            job.finish(.failure(HTTPTransportError(code: .other, url: job.spec.displayURL, detail: "curl_multi_add_handle failed")))
+            return
+        }
+        running[ObjectIdentifier(easy)] = easy
     }
 }

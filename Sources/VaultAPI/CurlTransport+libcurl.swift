@@ -87,9 +87,9 @@ final class CurlTransferContext {
     init(job: CurlJob) { self.job = job }
 }
 
-/// One easy handle, used by one worker thread at a time.
+/// One easy handle: one transfer at a time, run by the multi handle on the transport's thread.
 final class CurlEasy {
-    private let handle: UnsafeMutableRawPointer
+    fileprivate let handle: UnsafeMutableRawPointer
     private let share: CurlShare
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
@@ -102,6 +102,8 @@ final class CurlEasy {
 
     deinit {
         curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+        curl_slist_free_all(connectToList)
         errorBuffer.deallocate()
     }
 
@@ -125,22 +127,30 @@ final class CurlEasy {
         try check(value.withCString { vf_setopt_string(handle, option, $0) }, name)
     }
 
-    func perform(_ job: CurlJob) -> Result<HTTPResponse, any Error> {
+    /// What the transfer in flight needs kept alive until it finishes: its callbacks' context
+    /// and the header lists libcurl reads from.
+    private var context: CurlTransferContext?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var connectToList: UnsafeMutablePointer<curl_slist>?
+
+    /// The job in flight on this handle, if any.
+    var job: CurlJob? { context?.job }
+
+    /// Configures the handle for `job`; the multi handle then runs it. Nil when it is ready,
+    /// otherwise the error to finish the job with.
+    func start(_ job: CurlJob) -> HTTPTransportError? {
         let spec = job.spec
+        release()
         let context = CurlTransferContext(job: job)
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        var connectToList: UnsafeMutablePointer<curl_slist>?
-        defer {
-            curl_slist_free_all(headerList)
-            curl_slist_free_all(connectToList)
-        }
+        self.context = context
         for line in spec.headerLines { headerList = curl_slist_append(headerList, line) }
         if let connectTo = spec.connectTo { connectToList = curl_slist_append(nil, connectTo) }
 
-        curl_easy_reset(handle)  // keeps the connection cache, DNS cache and TLS sessions
+        curl_easy_reset(handle)  // keeps the DNS cache and TLS sessions; connections belong to the multi handle
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let contextPointer = Unmanaged.passUnretained(context).toOpaque()
         do {
+            try check(vf_setopt_pointer(handle, CURLOPT_PRIVATE, Unmanaged.passUnretained(self).toOpaque()), "CURLOPT_PRIVATE")
             try check(vf_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
             try check(vf_setopt_share(handle, share.handle), "CURLOPT_SHARE")
             try set(CURLOPT_NOSIGNAL, 1, "CURLOPT_NOSIGNAL")
@@ -187,11 +197,21 @@ final class CurlEasy {
             }, "CURLOPT_XFERINFOFUNCTION")
             try check(vf_setopt_pointer(handle, CURLOPT_XFERINFODATA, contextPointer), "CURLOPT_XFERINFODATA")
         } catch {
-            return .failure(HTTPTransportError(
-                code: .other, url: spec.displayURL, detail: "cannot set \(error.option): \(Self.text(error.code))"))
+            release()
+            return HTTPTransportError(
+                code: .other, url: spec.displayURL, detail: "cannot set \(error.option): \(Self.text(error.code))")
         }
+        return nil
+    }
 
-        let result = withExtendedLifetime(context) { curl_easy_perform(handle) }
+    /// The outcome of the transfer that ended with `result`; the handle is free again.
+    func finish(_ result: CURLcode) -> Result<HTTPResponse, any Error> {
+        guard let context else {
+            return .failure(HTTPTransportError(code: .other, url: "", detail: "a transfer finished with no request"))
+        }
+        defer { release() }
+        let job = context.job
+        let spec = job.spec
         guard result == CURLE_OK else {
             if result == CURLE_ABORTED_BY_CALLBACK && job.isCancelled { return .failure(CancellationError()) }
             if context.tooLarge {
@@ -207,6 +227,15 @@ final class CurlEasy {
         _ = vf_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &newConnections)
         return .success(HTTPResponse(
             status: status, headers: context.headers, body: context.body, reusedConnection: newConnections == 0))
+    }
+
+    /// Frees what the last transfer kept alive (after it finished or was abandoned).
+    func release() {
+        curl_slist_free_all(headerList)
+        curl_slist_free_all(connectToList)
+        headerList = nil
+        connectToList = nil
+        context = nil
     }
 
     private func configureMethod(_ spec: CurlTransferSpec) throws(OptionFailure) {
@@ -298,4 +327,68 @@ final class CurlEasy {
         }
         return HTTPTransportError(code: code, url: url, detail: detail)
     }
+}
+
+/// The multi handle that runs all of one transport's transfers on its one thread. It keeps the
+/// connection cache, so any transfer reuses a connection another one left open. Only
+/// `wakeup()` may be called from another thread; everything else runs on the transport's.
+final class CurlMulti {
+    private let handle: UnsafeMutableRawPointer
+
+    init(url: String) throws {
+        guard let handle = curl_multi_init() else {
+            throw HTTPTransportError(code: .other, url: url, detail: "curl_multi_init failed")
+        }
+        // One transfer per connection, as HTTP/1.1 has it: no HTTP/2 multiplexing, so a
+        // transfer that must have a fresh connection has one to itself.
+        let status = vf_multi_setopt_long(handle, CURLMOPT_PIPELINING, Int(CURLPIPE_NOTHING))
+        guard status == CURLM_OK else {
+            curl_multi_cleanup(handle)
+            throw HTTPTransportError(
+                code: .other, url: url, detail: "curl_multi_setopt failed: \(String(cString: curl_multi_strerror(status)))")
+        }
+        self.handle = handle
+    }
+
+    deinit { curl_multi_cleanup(handle) }
+
+    /// Starts running `easy`'s configured transfer; false when the multi handle refused it.
+    func add(_ easy: CurlEasy) -> Bool { curl_multi_add_handle(handle, easy.handle) == CURLM_OK }
+
+    /// Stops `easy`'s transfer (finished or not) and takes it off the multi handle.
+    func remove(_ easy: CurlEasy) { _ = curl_multi_remove_handle(handle, easy.handle) }
+
+    /// Moves every transfer along as far as it can go without waiting.
+    func perform() {
+        var running: Int32 = 0
+        _ = curl_multi_perform(handle, &running)
+    }
+
+    /// The transfers that finished since the last call, each taken off the multi handle with
+    /// its job and outcome; their easy handles are free again.
+    func finished() -> [(easy: CurlEasy, job: CurlJob, result: Result<HTTPResponse, any Error>)] {
+        var done: [(easy: CurlEasy, job: CurlJob, result: Result<HTTPResponse, any Error>)] = []
+        var queued: Int32 = 0
+        while let message = curl_multi_info_read(handle, &queued) {
+            guard message.pointee.msg == CURLMSG_DONE, let easyHandle = message.pointee.easy_handle else { continue }
+            var pointer: UnsafeMutableRawPointer?
+            _ = vf_getinfo_pointer(easyHandle, CURLINFO_PRIVATE, &pointer)
+            guard let pointer else { continue }
+            let easy = Unmanaged<CurlEasy>.fromOpaque(pointer).takeUnretainedValue()
+            guard let job = easy.job else { continue }
+            let result = easy.finish(vf_multi_message_result(message))
+            remove(easy)
+            done.append((easy, job, result))
+        }
+        return done
+    }
+
+    /// Waits until a transfer's socket is ready, a libcurl timer is due, `wakeup()` is
+    /// called, or `milliseconds` pass.
+    func wait(milliseconds: Int32) {
+        _ = curl_multi_poll(handle, nil, 0, milliseconds, nil)
+    }
+
+    /// Ends a `wait` early (or the next one, if none is under way). Safe from any thread.
+    func wakeup() { _ = curl_multi_wakeup(handle) }
 }

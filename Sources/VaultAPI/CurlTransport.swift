@@ -1,17 +1,14 @@
 import Foundation
 
 // How the transport works:
-// - `curl_easy_perform` blocks, so transfers run on the transport's own worker threads
-//   (CurlTransport+Workers.swift), never on Swift's cooperative pool; the calling task
-//   suspends on a continuation until its worker finishes.
-// - Each worker owns one easy handle for its whole life. An easy handle keeps its connections
-//   open between transfers, so a worker's next request to the server reuses its connection.
-//   libcurl does not support sharing one connection cache between concurrent threads (see
-//   CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT), so connections stay per worker; the DNS cache and
-//   TLS sessions are shared through one share handle, with one lock per kind of data, so a new
-//   worker's first TLS connection resumes an existing session.
-// - Workers start on demand up to `maxConcurrentTransfers` and stay until the transport is
-//   released; then they finish the queued work, clean up their handles and exit.
+// - Transfers run on the transport's own thread (CurlTransport+Workers.swift), never on
+//   Swift's cooperative pool: it drives one libcurl multi handle, which runs up to
+//   `maxConcurrentTransfers` transfers at once, and the calling task suspends on a
+//   continuation until its transfer finishes.
+// - The multi handle owns the connection cache, so a request reuses any connection an earlier
+//   one left open. TLS sessions and the DNS cache are kept in a share handle.
+// - The thread starts with the first request and stays until the transport is released; then
+//   it finishes the queued work, cleans up its handles and exits.
 // - All unsafe code (handles, C callbacks, raw buffers) is in CurlTransport+libcurl.swift, the
 //   only file that imports CCurl. This file turns requests into plain Swift values for it.
 
@@ -22,7 +19,7 @@ public final class CurlTransport: HTTPTransport {
     /// How the server is trusted and how this client proves itself.
     public let tls: TLSOptions
     private let target: CurlTarget
-    private let pool: CurlWorkerPool
+    private let loop: CurlLoop
 
     /// Creates a transport for one server. Throws `HTTPTransportError` with code `invalidURL`
     /// for an address that is not `http` or `https` with a host, and `other` if libcurl cannot
@@ -33,23 +30,24 @@ public final class CurlTransport: HTTPTransport {
         self.target = try CurlTarget(baseURL: baseURL, tls: tls)
         try CurlRuntime.initialize(url: target.displayPrefix)
         let share = try CurlShare(url: target.displayPrefix)
-        self.pool = CurlWorkerPool(limit: max(1, maxConcurrentTransfers), share: share)
+        self.loop = try CurlLoop(limit: max(1, maxConcurrentTransfers), share: share, url: target.displayPrefix)
     }
 
-    deinit { pool.shutdown() }
+    deinit { loop.shutdown() }
 
-    /// Queues the request for a worker thread and suspends until it completes; cancelling
-    /// the task aborts the transfer, even mid-way.
+    /// Queues the request for the transport's thread and suspends until it completes;
+    /// cancelling the task aborts the transfer, even mid-way.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
         let job = CurlJob(spec: try CurlTransferSpec(target: try target(for: request), tls: tls, request: request))
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 job.attach(continuation)
-                pool.enqueue(job)
+                loop.enqueue(job)
             }
         } onCancel: {
             job.cancel()
+            loop.jobCancelled()
         }
     }
 

@@ -38,6 +38,43 @@ struct TransportTests {
         #expect(Set(versions).count == 1)
     }
 
+    @Test("concurrent requests beyond the limit open no more connections than the limit")
+    func connectionLimit() async throws {
+        let server = try await DevServer.shared()
+        let transport = try CurlTransport(baseURL: server.address, maxConcurrentTransfers: 3)
+        let request = HTTPRequest(method: .get, path: "/v1/sys/seal-status")
+        let responses = try await withThrowingTaskGroup(of: HTTPResponse.self) { group in
+            for _ in 0..<40 { group.addTask { try await transport.send(request) } }
+            return try await group.reduce(into: [HTTPResponse]()) { $0.append($1) }
+        }
+        #expect(responses.count == 40)
+        #expect(responses.allSatisfy { $0.status == 200 })
+        // A transfer starts only when another has finished and left its connection for it.
+        let opened = responses.filter { !$0.reusedConnection }.count
+        #expect(opened >= 1 && opened <= 3, "opened \(opened) connections")
+    }
+
+    @Test("a request waiting for a free place is cancelled at once, and the transfer under way goes on")
+    func cancellingAQueuedRequest() async throws {
+        let listener = try Listener()
+        let transport = try CurlTransport(
+            baseURL: #require(URL(string: "http://127.0.0.1:\(listener.port)")), maxConcurrentTransfers: 1)
+        let request = HTTPRequest(method: .get, path: "/v1/sys/health", timeout: .seconds(300))
+        let running = Task { try await transport.send(request) }
+        try await Task.sleep(for: .milliseconds(200))
+        let queued = Task { try await transport.send(request) }
+        try await Task.sleep(for: .milliseconds(200))
+        let clock = ContinuousClock()
+        let cancelled = clock.now
+        queued.cancel()
+        await #expect(throws: CancellationError.self) { try await queued.value }
+        // Far below the 300 s timeout (see `cancellation` on why so generous).
+        #expect(clock.now - cancelled < .seconds(60))
+        #expect(!running.isCancelled)
+        running.cancel()
+        await #expect(throws: CancellationError.self) { try await running.value }
+    }
+
     @Test("a closed port gives a clear connection-refused error naming the address")
     func connectionRefused() async throws {
         let closedPort = try Listener.closed()
