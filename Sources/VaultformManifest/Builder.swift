@@ -18,7 +18,7 @@ struct Builder {
         self.file = file
         self.text = text
         self.readFile = readFile
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines = text.manifestLines
     }
 
     /// Records a problem found while building (for the checks in `Builder+*.swift`).
@@ -124,22 +124,24 @@ struct Builder {
             let document: PolicyDocument
             var ruleLocations: [String: SourceLocation] = [:]
             if let hcl = item.locatedString("hcl") {
-                switch PolicyParser.parse(hcl.value) {
-                case .success(let parsed): document = parsed
+                let blocks: [(path: String, line: Int, column: Int)]
+                switch PolicyParser.parseLocating(hcl.value) {
+                case .success(let parsed): (document, blocks) = parsed
                 case .failure(let error):
                     diagnostics.append(policyError(error, policy: name, at: inlineLocation(of: error, in: hcl.location)))
                     continue
                 }
                 source = .hcl(hcl.value)
-                for block in PolicyParser.pathLocations(hcl.value) where ruleLocations[block.path] == nil {
+                for block in blocks where ruleLocations[block.path] == nil {
                     ruleLocations[block.path] = inlineLocation(line: block.line, column: block.column, in: hcl.location)
                 }
             } else if let path = item.locatedString("file") {
                 let resolved = resolve(path.value)
                 switch readFile(resolved) {
                 case .success(let text):
-                    switch PolicyParser.parse(text) {
-                    case .success(let parsed): document = parsed
+                    let blocks: [(path: String, line: Int, column: Int)]
+                    switch PolicyParser.parseLocating(text) {
+                    case .success(let parsed): (document, blocks) = parsed
                     case .failure(let error):
                         diagnostics.append(policyError(
                             error, policy: name, at: SourceLocation(file: resolved, line: error.line, column: error.column),
@@ -147,7 +149,7 @@ struct Builder {
                         continue
                     }
                     source = .file(path: path.value, resolvedPath: resolved, text: text)
-                    for block in PolicyParser.pathLocations(text) where ruleLocations[block.path] == nil {
+                    for block in blocks where ruleLocations[block.path] == nil {
                         ruleLocations[block.path] = SourceLocation(file: resolved, line: block.line, column: block.column)
                     }
                 case .failure(let reason):
@@ -423,7 +425,7 @@ struct Builder {
         let indicator = scalar.column - 1 < line.count ? line[scalar.column - 1] : " "
         if indicator == "|" || indicator == ">" {
             let body = lines.dropFirst(scalar.line)
-            let indentation = body.first { !$0.allSatisfy { $0 == " " } }?.prefix { $0 == " " }.count ?? 0
+            let indentation = body.first { !$0.allSatisfy { $0 == " " || $0 == "\r" } }?.prefix { $0 == " " }.count ?? 0
             return SourceLocation(file: file, line: scalar.line + textLine, column: indentation + textColumn)
         }
         let offset = indicator == "\"" || indicator == "'" ? 1 : 0

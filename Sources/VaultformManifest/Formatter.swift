@@ -26,8 +26,11 @@ public enum ManifestFormatter {
         case .failure(let diagnostic): return .failure(diagnostic)
         case .success(let node): original = node
         }
-        guard let original else { return .success(normalizedWhitespace(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))) }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Lines split at each LF byte, a CR before it dropped: a CRLF file is laid out as its
+        // LF twin and written with LF line ends (a split on the Character "\n" saw one line
+        // in it, and the layout indexed past it). YAML reads CRLF and LF alike.
+        let lines = text.manifestLines.map { String($0.utf8.last == UInt8(ascii: "\r") ? $0.dropLast() : $0) }
+        guard let original else { return .success(normalizedWhitespace(lines)) }
         let layout = Layout(lines: lines)
         let laidOut = layout.render(original, span: 0..<Layout.contentEnd(lines), shape: .object(ManifestShape.root), column: 0)
             + lines[Layout.contentEnd(lines)...]
@@ -47,7 +50,7 @@ public enum ManifestFormatter {
         }
         guard case .success(let node?) = YAMLSource.compose(candidate, file: file) else { return refuse("the result does not parse") }
         guard same(original, node) else { return refuse("the result would mean something else") }
-        let before = contentLines(lines), after = contentLines(candidate.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        let before = contentLines(lines), after = contentLines(candidate.manifestLines.map(String.init))
         guard before == after else { return refuse("a line would be lost") }
         return nil
     }
@@ -57,7 +60,7 @@ public enum ManifestFormatter {
         lines.map { line -> String in
             var text = Substring(line).drop { $0 == " " }
             if text.hasPrefix("- ") { text = text.dropFirst(2).drop { $0 == " " } }
-            while text.last == " " { text = text.dropLast() }
+            while text.last == " " || text.last == "\r" { text = text.dropLast() }
             return String(text)
         }.filter { !$0.isEmpty }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }

@@ -31,7 +31,7 @@ enum YAMLSource {
         }
         // libyaml reports the end of the stream one line past the last one (an unclosed
         // quote, a lone `---`); point at where the construct began, or at the last line.
-        let lastLine = max(1, text.split(separator: "\n", omittingEmptySubsequences: false).count - (text.hasSuffix("\n") ? 1 : 0))
+        let lastLine = max(1, text.manifestLines.count - (text.utf8.last == UInt8(ascii: "\n") ? 1 : 0))
         func place(_ mark: Mark, context: YamlError.Context?) -> SourceLocation {
             if mark.line <= lastLine { return at(mark) }
             if let context, context.mark.line <= lastLine { return at(context.mark) }
@@ -75,7 +75,7 @@ enum YAMLSource {
     /// is the one a person needs to see: in a block map, the next line writing the key at the
     /// same column; in a flow map (`{ a: 1, a: 2 }`), the next `key:` after the first.
     private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> (line: Int, column: Int)? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        let lines = text.manifestLines.map { Array($0.unicodeScalars) }
         guard mark.line >= 1, mark.line <= lines.count, !key.isEmpty else { return nil }
         let spellings = [key, "\"\(key)\"", "'\(key)'"].map { Array(($0 + ":").unicodeScalars) }
         func keyStarts(at index: Int, in line: [Unicode.Scalar]) -> Bool {
@@ -103,7 +103,7 @@ enum YAMLSource {
     }
 
     private static func firstTabInIndentation(_ text: String) -> (line: Int, column: Int)? {
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in text.manifestLines.enumerated() {
             // Only a tab that starts a line: inside a block scalar, tabs after the indentation are text.
             if line.first == "\t" { return (index + 1, 1) }
         }
@@ -118,5 +118,14 @@ enum YAMLSource {
             if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
         }
         return SourceLocation(file: file, line: line, column: column)
+    }
+}
+
+extension String {
+    /// The text's lines as libyaml counts them, split at each LF byte. (A split on the
+    /// Character "\n" never splits a CRLF file: its "\r\n" is one Character. Each line of
+    /// a CRLF file keeps its "\r".)
+    public var manifestLines: [Substring] {
+        utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { self[$0.startIndex..<$0.endIndex] }
     }
 }

@@ -46,15 +46,33 @@ public enum PolicyParser {
     /// Parses HCL v1, or JSON when the first non-whitespace character is `{` (the server's
     /// rule), into the normalised document, or the first error with its 1-based location.
     public static func parse(_ text: String) -> Result<PolicyDocument, PolicySyntaxError> {
-        let isJSON = text.unicodeScalars.first { !$0.properties.isWhitespace } == "{"
         do throws(PolicySyntaxError) {
-            let tokens = try PolicyLexer.tokenize(text, isJSON: isJSON).get()
-            let items = isJSON ? try JSONSyntaxParser.parse(tokens) : try HCLSyntaxParser.parse(tokens)
-            let rules = try PolicyDecoder(isJSON: isJSON).rules(from: items)
-            return .success(PolicyDocument(rules: rules))
+            let (items, isJSON) = try syntax(text)
+            return .success(PolicyDocument(rules: try PolicyDecoder(isJSON: isJSON).rules(from: items)))
         } catch {
             return .failure(error)
         }
+    }
+
+    /// `parse`, with where each path block starts (as `pathLocations` gives them): the
+    /// manifest needs both, from one pass over the text.
+    public static func parseLocating(
+        _ text: String
+    ) -> Result<(document: PolicyDocument, paths: [(path: String, line: Int, column: Int)]), PolicySyntaxError> {
+        do throws(PolicySyntaxError) {
+            let (items, isJSON) = try syntax(text)
+            let rules = try PolicyDecoder(isJSON: isJSON).rules(from: items)
+            return .success((PolicyDocument(rules: rules), pathLocations(items, isJSON: isJSON)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The text's syntax tree, and whether it is JSON.
+    private static func syntax(_ text: String) throws(PolicySyntaxError) -> (items: [SyntaxItem], isJSON: Bool) {
+        let isJSON = text.unicodeScalars.first { !$0.properties.isWhitespace } == "{"
+        let tokens = try PolicyLexer.tokenize(text, isJSON: isJSON).get()
+        return (isJSON ? try JSONSyntaxParser.parse(tokens) : try HCLSyntaxParser.parse(tokens), isJSON)
     }
 
     /// Where each path block starts (its path's 1-based line and column), in text order, with
@@ -65,6 +83,10 @@ public enum PolicyParser {
         guard case .success(let tokens) = PolicyLexer.tokenize(text, isJSON: isJSON),
             let items = try? isJSON ? JSONSyntaxParser.parse(tokens) : HCLSyntaxParser.parse(tokens)
         else { return [] }
+        return pathLocations(items, isJSON: isJSON)
+    }
+
+    private static func pathLocations(_ items: [SyntaxItem], isJSON: Bool) -> [(path: String, line: Int, column: Int)] {
         var keys: [SyntaxKey] = []
         for item in items where item.name == "path" {
             if item.keys.count == 2 {

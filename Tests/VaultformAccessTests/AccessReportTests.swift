@@ -46,6 +46,15 @@ import VaultformManifest
         #expect(structured.decidedBy?.location?.line == 13)
     }
 
+    @Test("a manifest with CRLF line ends names the deciding inline rule at the same line and column")
+    func ruleLocationsWithCRLF() throws {
+        let crlf = try Self.manifest(Self.base.replacingOccurrences(of: "\n", with: "\r\n"))
+        let model = AccessModel(crlf)
+        let payments = try #require(model.principal("approle-role:approle/payments"))
+        let inline = model.query(payments, path: "secret/data/payments/card")
+        #expect(inline.decidedBy?.location == SourceLocation(file: "m.yaml", line: 7, column: 12), "\(String(describing: inline.decidedBy))")
+    }
+
     @Test("parameter and wrapping constraints of the deciding rules are reported, policy by policy, not evaluated")
     func constraints() throws {
         let model = try Self.model("""

@@ -283,6 +283,21 @@ struct FixtureTests {
         }
     }
 
+    @Test(
+        "a manifest with CRLF line ends gets the diagnostics it gets with LF, at the same places",
+        arguments: FixtureCorpus.invalid.filter { $0.hasSuffix(".yaml") })
+    func crlfFixture(_ name: String) throws {
+        let spec = FixtureSpec(folder: "invalid", name: name)
+        let text = try String(contentsOfFile: spec.manifestPath, encoding: .utf8)
+        // Only the files with lines to end differently; a fixture already in CRLF stays as it is.
+        guard !text.contains("\r"), text.contains("\n") else { return }
+        let loader = ManifestLoader(
+            inputs: VariableInputs(environment: spec.environment, varFiles: spec.varFiles, assignments: spec.assignments))
+        let lf = loader.load(sources: [(spec.manifestPath, text)])
+        let crlf = loader.load(sources: [(spec.manifestPath, text.replacingOccurrences(of: "\n", with: "\r\n"))])
+        #expect(FixtureCorpus.render(crlf.diagnostics) == FixtureCorpus.render(lf.diagnostics))
+    }
+
     @Test("an awkward but valid manifest loads without errors", arguments: FixtureCorpus.valid)
     func validFixture(_ name: String) {
         let spec = FixtureSpec(folder: "valid", name: name)

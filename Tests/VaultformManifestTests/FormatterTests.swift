@@ -110,6 +110,12 @@ import VaultformManifest
         #expect(kept.contains("path \"a\" {  \n\n\n        capabilities"), "\(kept)")
     }
 
+    @Test("a CRLF file is laid out as its LF twin is, with LF line ends (it crashed: the lines were split on the Character \"\\n\")")
+    func crlf() throws {
+        let text = "version: 1\r\npolicies:\r\n    - hcl: |\r\n        path \"a\" { capabilities = [\"read\"] }\r\n      name: p\r\n"
+        #expect(try Self.format(text) == "version: 1\npolicies:\n  - name: p\n    hcl: |\n      path \"a\" { capabilities = [\"read\"] }\n")
+    }
+
     /// The repository's manifests as they were before `vaultform fmt` was run on them.
     static let unformatted = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/unformatted")
 
@@ -164,6 +170,8 @@ import VaultformManifest
                 let formatted = try ManifestFormatter.format(text, file: committedPath).get()
                 #expect(formatted == committed, "\(committedPath): fmt of the file as written differs from the committed file")
                 #expect(try ManifestFormatter.format(formatted, file: committedPath).get() == formatted, "\(committedPath): not idempotent")
+                let crlf = text.replacingOccurrences(of: "\n", with: "\r\n")
+                #expect(try ManifestFormatter.format(crlf, file: committedPath).get() == formatted, "\(committedPath) with CRLF line ends")
                 #expect(Self.comments(formatted) == Self.comments(text), "\(committedPath): a comment was lost or changed")
                 if formatted != text { reformatted += 1 }
                 try text.write(to: before.appendingPathComponent(name), atomically: true, encoding: .utf8)

@@ -114,8 +114,8 @@ struct FmtCommand: ParsableCommand {
 
     /// A unified diff of two texts, three lines of context, as `diff -u` prints it.
     static func unifiedDiff(old: String, new: String, path: String) -> String {
-        let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let a = old.manifestLines.map(String.init)
+        let b = new.manifestLines.map(String.init)
         // Each line of each side: kept (and its partner on the other side), removed or added.
         var removed = Set<Int>(), added = Set<Int>()
         for change in b.difference(from: a) {
