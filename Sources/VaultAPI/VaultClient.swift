@@ -184,7 +184,8 @@ public struct VaultClient: Sendable {
                         "elapsed": "\((clock.now - attemptStarted).brief)", "attempt": "\(schedule.attempts + 1)",
                         "reused-connection": "\(response.reusedConnection)",
                     ])
-                if let redirect = StandbyRedirect.decide(
+                // Only a 3xx can be a redirect; the URL it is resolved against is built for one only.
+                if (300..<400).contains(response.status), let redirect = StandbyRedirect.decide(
                     status: response.status, location: response.headers["Location"],
                     requested: exchange.url(of: target, base: transport.baseURL), followed: target.redirects,
                     limit: retryPolicy.maxRedirects, allowInsecureHTTP: allowInsecureHTTP)

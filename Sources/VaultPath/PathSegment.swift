@@ -16,6 +16,11 @@ public enum PathSegment {
         if segment == "." || segment == ".." {
             return "has a `\(segment)` segment, which the server resolves to another path"
         }
+        // Every request path comes through here: printable ASCII with no `\` or `%` (nearly
+        // all of them) has none of the problems below, decided in one pass over the bytes.
+        if segment.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "%") }) {
+            return nil
+        }
         for scalar in segment.unicodeScalars {
             if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                 return "contains a control character (U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)))"

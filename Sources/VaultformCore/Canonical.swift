@@ -57,17 +57,41 @@ public enum Canonical {
     /// scalar is kept), blank names dropped, as a set.
     public static func tokenPolicyNames(_ names: [String]) -> [String] {
         names.compactMap { name -> String? in
-            var scalars = Array(name.unicodeScalars)
-            while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-            while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
-            guard !scalars.isEmpty else { return nil }
-            var lowered = String.UnicodeScalarView()
-            for scalar in scalars {
-                let mapped = scalar.properties.lowercaseMapping.unicodeScalars
-                if mapped.count == 1, let single = mapped.first { lowered.append(single) } else { lowered.append(scalar) }
-            }
-            return String(lowered)
+            if let ascii = asciiPolicyName(name) { return ascii.isEmpty ? nil : ascii }
+            return unicodePolicyName(name)
         }.byteSortedUnique()
+    }
+
+    /// One name as `tokenPolicyNames` reads it, by Unicode's tables: trimmed of white space
+    /// and lower-cased scalar by scalar; nil when nothing is left.
+    static func unicodePolicyName(_ name: String) -> String? {
+        var scalars = Array(name.unicodeScalars)
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        guard !scalars.isEmpty else { return nil }
+        var lowered = String.UnicodeScalarView()
+        for scalar in scalars {
+            let mapped = scalar.properties.lowercaseMapping.unicodeScalars
+            if mapped.count == 1, let single = mapped.first { lowered.append(single) } else { lowered.append(scalar) }
+        }
+        return String(lowered)
+    }
+
+    /// `tokenPolicyNames`' reading of one ASCII name, on the bytes (the Unicode tables give
+    /// the same answers for ASCII: white space is tab to carriage return and space, and only
+    /// A–Z lower-case); nil for a name that is not all ASCII.
+    static func asciiPolicyName(_ name: String) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count)
+        for byte in name.utf8 {
+            guard byte < 0x80 else { return nil }
+            bytes.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte)
+        }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
     /// CIDR bindings as the server matches an address against them (`net.ParseCIDR` and

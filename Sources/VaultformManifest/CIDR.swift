@@ -16,7 +16,24 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
     public var prefixWritten: Bool
 
     /// The canonical text with its prefix: `10.0.0.0/8`, `2001:db8::/32`.
-    public var description: String { "\(addressText)/\(prefixLength)" }
+    public var description: String {
+        guard family == .ipv4, bytes.count == 4 else { return "\(addressText)/\(prefixLength)" }
+        // Built on the bytes: every CIDR binding of every role is canonicalised at each comparison.
+        var text: [UInt8] = []
+        text.reserveCapacity(18)
+        func append(_ number: Int) {
+            if number >= 100 { text.append(UInt8(ascii: "0") + UInt8(number / 100)) }
+            if number >= 10 { text.append(UInt8(ascii: "0") + UInt8(number / 10 % 10)) }
+            text.append(UInt8(ascii: "0") + UInt8(number % 10))
+        }
+        for (index, byte) in bytes.enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ".")) }
+            append(Int(byte))
+        }
+        text.append(UInt8(ascii: "/"))
+        append(prefixLength)
+        return String(decoding: text, as: UTF8.self)
+    }
 
     /// True for a single host (`/32` or `/128`).
     public var isHost: Bool { prefixLength == (family == .ipv4 ? 32 : 128) }
@@ -31,6 +48,12 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `ADDRESS` or `ADDRESS/PREFIX`; the error says what is wrong.
     public static func parse(_ text: String) -> Result<CIDR, CIDRError> {
+        if let cidr = parsePlainIPv4(text) { return .success(cidr) }
+        return parseGeneral(text)
+    }
+
+    /// `parse` without its fast path for plain IPv4 (which must agree with it: a test says so).
+    static func parseGeneral(_ text: String) -> Result<CIDR, CIDRError> {
         let trimmed = String(text.trimmingSpaces)
         let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count <= 2 else { return .failure(.malformed(trimmed)) }
@@ -53,6 +76,43 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
               let prefix = Int(prefixText), prefix <= maximum
         else { return .failure(.badPrefix(String(prefixText), maximum: maximum)) }
         return .success(CIDR(family: family, bytes: bytes, prefixLength: prefix, prefixWritten: true))
+    }
+
+    /// The common case, `a.b.c.d` or `a.b.c.d/n` with nothing around it, read on the bytes;
+    /// nil for anything else (the general parser then decides, and words any error).
+    private static func parsePlainIPv4(_ text: String) -> CIDR? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4)
+        var value = 0, digits = 0, leadingZero = false
+        var prefix: Int?
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if digits == 0 { leadingZero = byte == UInt8(ascii: "0") } else if leadingZero && prefix == nil { return nil }
+                digits += 1
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                guard digits <= 3 else { return nil }
+            case UInt8(ascii: "."):
+                guard prefix == nil, digits > 0, value <= 255, bytes.count < 3 else { return nil }
+                bytes.append(UInt8(value))
+                (value, digits) = (0, 0)
+            case UInt8(ascii: "/"):
+                guard prefix == nil, digits > 0, value <= 255, bytes.count == 3 else { return nil }
+                bytes.append(UInt8(value))
+                (value, digits) = (0, 0)
+                prefix = -1
+            default:
+                return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        if prefix == nil {
+            guard value <= 255, bytes.count == 3 else { return nil }
+            bytes.append(UInt8(value))
+            return CIDR(family: .ipv4, bytes: bytes, prefixLength: 32, prefixWritten: false)
+        }
+        guard value <= 32 else { return nil }
+        return CIDR(family: .ipv4, bytes: bytes, prefixLength: value, prefixWritten: true)
     }
 
     static func parseIPv4(_ text: String) -> [UInt8]? {

@@ -20,8 +20,19 @@ public enum Capability: String, Sendable, CaseIterable, Comparable {
         lhs.order < rhs.order
     }
 
+    /// The place in declaration order (a switch: `allCases` builds an array on each call).
     private var order: Int {
-        Capability.allCases.firstIndex(of: self) ?? 0
+        switch self {
+        case .create: 0
+        case .read: 1
+        case .update: 2
+        case .patch: 3
+        case .delete: 4
+        case .list: 5
+        case .scan: 6
+        case .sudo: 7
+        case .deny: 8
+        }
     }
 
     /// The names as a comma-separated list in canonical order, for error messages.

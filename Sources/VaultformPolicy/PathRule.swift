@@ -65,13 +65,21 @@ public struct PathRule: Sendable, Equatable, Hashable {
         if rule.path.hasPrefix("/") {
             rule.path.removeFirst()
         }
-        rule.capabilities = Array(Set(capabilities)).sorted()
-        rule.requiredParameters = requiredParameters.map { $0.lowercased() }.byteSortedUnique()
-        rule.allowedParameters = Self.normalizedParameters(allowedParameters)
-        rule.deniedParameters = Self.normalizedParameters(deniedParameters)
+        // Sorted, then adjacent repeats dropped: a handful of capabilities, where hashing
+        // them into a set cost more than the sort.
+        var unique: [Capability] = []
+        unique.reserveCapacity(capabilities.count)
+        for capability in capabilities.sorted() where unique.last != capability { unique.append(capability) }
+        rule.capabilities = unique
+        // Most rules set none of these: an empty field is already canonical.
+        if !requiredParameters.isEmpty {
+            rule.requiredParameters = requiredParameters.map { $0.lowercased() }.byteSortedUnique()
+        }
+        if !allowedParameters.isEmpty { rule.allowedParameters = Self.normalizedParameters(allowedParameters) }
+        if !deniedParameters.isEmpty { rule.deniedParameters = Self.normalizedParameters(deniedParameters) }
         rule.minWrappingTTL = Self.positive(minWrappingTTL)
         rule.maxWrappingTTL = Self.positive(maxWrappingTTL)
-        rule.mfaMethods = mfaMethods.byteSortedUnique()
+        if !mfaMethods.isEmpty { rule.mfaMethods = mfaMethods.byteSortedUnique() }
         rule.paginationLimit = Self.positive(paginationLimit)
         rule.responseKeysFilterPath = Self.nonEmpty(responseKeysFilterPath)
         rule.expiration = Self.nonEmpty(expiration)

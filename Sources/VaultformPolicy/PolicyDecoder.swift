@@ -77,7 +77,9 @@ struct PolicyDecoder {
     }
 
     private func rule(path key: SyntaxKey, body: [SyntaxItem]) throws(PolicySyntaxError) -> PathRule {
-        if key.text.contains("+*") {
+        // By bytes: `String.contains(String)` goes through the regex machinery, a third of
+        // decoding a small policy.
+        if key.text.utf8.containsPlusStar {
             throw PolicySyntaxError(
                 at: key.location, "path \(inQuotes(key.text)) combines wildcards as \"+*\", which the server forbids"
             )
@@ -117,5 +119,17 @@ extension PolicySyntaxError {
 
     static func wrongType(_ what: String, expected: String, found value: SyntaxValue) -> PolicySyntaxError {
         PolicySyntaxError(at: value.location, "\(what) must be \(expected), found \(value.kindName)")
+    }
+}
+
+extension String.UTF8View {
+    /// Whether the text holds `+*` (wildcards the server refuses to combine).
+    fileprivate var containsPlusStar: Bool {
+        var previous: UInt8 = 0
+        for byte in self {
+            if previous == UInt8(ascii: "+") && byte == UInt8(ascii: "*") { return true }
+            previous = byte
+        }
+        return false
     }
 }

@@ -34,7 +34,9 @@ public struct PolicyDocument: Sendable, Equatable {
     /// Two documents are equal when they mean the same, even if `rules` was edited into a
     /// non-canonical order after construction.
     public static func == (lhs: PolicyDocument, rhs: PolicyDocument) -> Bool {
-        Self.normalize(lhs.rules) == Self.normalize(rhs.rules)
+        // Equal rules normalise alike; only rules that differ as stored need normalising
+        // (a parsed document's rules already are, so this is the common case of a match).
+        lhs.rules == rhs.rules || Self.normalize(lhs.rules) == Self.normalize(rhs.rules)
     }
 
     /// A path and expiration, by bytes: blocks merge only when the server would merge them.

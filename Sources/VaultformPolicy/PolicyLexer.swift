@@ -385,8 +385,13 @@ struct PolicyLexer {
 extension Unicode.Scalar {
     var isDigit: Bool { ("0"..."9").contains(self) }
     var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
-    var isIdentifierStart: Bool { self == "_" || properties.isAlphabetic }
+    // ASCII is decided without Unicode's property tables (a lookup per character was most
+    // of lexing a policy); the answers are the same as the properties'.
+    var isIdentifierStart: Bool {
+        isASCII ? isASCIILetter || self == "_" : properties.isAlphabetic
+    }
     var isIdentifierPart: Bool {
-        isIdentifierStart || isDigit || self == "-" || self == "." || properties.numericType != nil
+        if isASCII { return isASCIILetter || isDigit || self == "_" || self == "-" || self == "." }
+        return isIdentifierStart || properties.numericType != nil
     }
 }

@@ -18,6 +18,21 @@ import Testing
         #expect(Canonical.tokenPolicyNames(["a"]) != Canonical.tokenPolicyNames(["b"]))
     }
 
+    @Test("an ASCII policy name reads the same on the bytes as by Unicode's tables")
+    func asciiPolicyNamesAgree() {
+        var random = SystemRandomNumberGenerator()
+        var mismatches: [String] = []
+        for _ in 0..<20_000 {
+            let name = String(decoding: (0..<Int.random(in: 0...8, using: &random)).map { _ in
+                UInt8.random(in: 0...0x7F, using: &random)
+            }, as: UTF8.self)
+            let bytes = Canonical.asciiPolicyName(name)
+            if (bytes?.isEmpty == true ? nil : bytes) != Canonical.unicodePolicyName(name) { mismatches.append(name.debugDescription) }
+        }
+        #expect(Canonical.asciiPolicyName("Ops\u{E9}") == nil)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
+    }
+
     @Test("a network's host bits do not matter, nor IPv4 mapped into IPv6; unparsable text is kept", arguments: [
         ("10.1.2.3/8", "10.0.0.0/8"),
         ("10.0.0.255/25", "10.0.0.128/25"),

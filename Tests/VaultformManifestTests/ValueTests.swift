@@ -49,6 +49,42 @@ import Testing
     }
 }
 
+/// The byte-level fast path for plain IPv4 (`parse`) against the general parser, and the
+/// byte-built description against the general one, on inputs near and far from valid.
+@Suite struct CIDRFastPathTests {
+    @Test func agreesWithTheGeneralParser() {
+        var random = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789./ :a-")
+        func octet() -> String {
+            switch Int.random(in: 0..<6, using: &random) {
+            case 0: "0\(Int.random(in: 0...99, using: &random))"  // a leading zero
+            case 1: "\(Int.random(in: 250...400, using: &random))"  // around the largest
+            default: "\(Int.random(in: 0...255, using: &random))"
+            }
+        }
+        var inputs = ["0.0.0.0", "255.255.255.255/32", "1.2.3.4/0", "1.2.3.4/08", "1.2.3.4/008", "1.2.3.4/0032", "00.1.2.3"]
+        for _ in 0..<20_000 {
+            if Bool.random(using: &random) {
+                var text = (0..<4).map { _ in octet() }.joined(separator: ".")
+                if Bool.random(using: &random) { text += "/\(Int.random(in: 0...40, using: &random))" }
+                if Int.random(in: 0..<8, using: &random) == 0 { text.insert(alphabet.randomElement(using: &random)!, at: text.startIndex) }
+                inputs.append(text)
+            } else {
+                inputs.append(String((0..<Int.random(in: 0...18, using: &random)).map { _ in alphabet.randomElement(using: &random)! }))
+            }
+        }
+        var mismatches: [String] = []
+        for input in inputs {
+            let fast = CIDR.parse(input), general = CIDR.parseGeneral(input)
+            if fast != general { mismatches.append(input) }
+            if case .success(let cidr) = fast, cidr.description != "\(cidr.addressText)/\(cidr.prefixLength)" {
+                mismatches.append("description of \(input)")
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
+    }
+}
+
 @Suite struct SuggestionTests {
     @Test func suggestsTheClosestKey() {
         #expect(Suggestion.closest(to: "token_tl", in: ["token_ttl", "token_max_ttl"]) == "token_ttl")
