@@ -7,16 +7,21 @@ extension LiveReader {
     /// from, never the token. Nil when the token may not look itself up (a token without the
     /// `default` policy gets 403) or the server has no such endpoint: then nothing is marked
     /// as a self-lockout. Any other failure fails the read, as every read's does.
+    /// The session's own lookup, when it gave one, is used instead of asking again.
     func readIdentity() async throws -> ApplyingIdentity? {
+        if let knownIdentity { return Self.identity(knownIdentity) }
         do {
-            let details = try await client.lookUpSelf()
-            let policies = details.policies + details.identityPolicies.filter { !details.policies.contains($0) }
-            return ApplyingIdentity(
-                policies: policies, loginPath: details.path, roleName: details.meta["role_name"] ?? details.meta["role"],
-                displayName: details.displayName)
+            return Self.identity(try await client.lookUpSelf())
         } catch let error as VaultError where error.isPermissionDenied || error.isNotFound || error.status == 405 {
             return nil
         }
+    }
+
+    static func identity(_ details: TokenDetails) -> ApplyingIdentity {
+        let policies = details.policies + details.identityPolicies.filter { !details.policies.contains($0) }
+        return ApplyingIdentity(
+            policies: policies, loginPath: details.path, roleName: details.meta["role_name"] ?? details.meta["role"],
+            displayName: details.displayName)
     }
 }
 

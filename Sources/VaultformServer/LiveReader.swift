@@ -16,6 +16,9 @@ public struct LiveReader: Sendable {
     public let environment: [String: String]
     /// Where vaultform's own state is, and the namespace this reader reads in.
     let state: StateScope
+    /// What `auth/token/lookup-self` said of the client's token when the session opened, if
+    /// it did: the identity is taken from it instead of asking again.
+    public var knownIdentity: TokenDetails?
 
     /// A reader over a client.
     public init(client: VaultClient, environment: [String: String] = ProcessInfo.processInfo.environment) {

@@ -35,8 +35,13 @@ public struct Reconciler: Sendable {
     /// Reads, through `client`, what the desired state names or owns, and plans against it.
     /// Write-only values are read from their sources and fingerprinted under the server's
     /// fingerprint key first, so the plan can tell a changed source without holding a value.
-    public func plan(client: VaultClient, options: PlanOptions = PlanOptions()) async throws -> Reconciliation {
-        async let live = LiveReader(client: client, environment: environment).read(for: desired)
+    /// `identity` is what the session's `auth/token/lookup-self` said of the client's token,
+    /// when it has it: the plan then does not ask again.
+    public func plan(client: VaultClient, options: PlanOptions = PlanOptions(), identity: TokenDetails? = nil) async throws -> Reconciliation {
+        var known = LiveReader(client: client, environment: environment)
+        known.knownIdentity = identity
+        let reader = known
+        async let live = reader.read(for: desired)
         var sealed = desired
         if WriteOnlySources.any(in: desired) {
             let key = await SecretReader(client: client, environment: environment).fingerprintKey()

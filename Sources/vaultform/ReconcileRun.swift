@@ -37,9 +37,11 @@ struct ReconcileRun {
     /// connection error is one clear line with its hint, and exit 1.
     func plan(deadline: ConnectionOptions? = nil) async throws -> Reconciliation {
         try await ServerConnection.report(server.configuration) {
-            guard let deadline else { return try await reconciler.plan(client: client, options: options) }
+            // The session looked the token up when it opened: the plan does not ask again.
+            let identity = server.session.details
+            guard let deadline else { return try await reconciler.plan(client: client, options: options, identity: identity) }
             return try await deadline.withinDeadline { [reconciler, client, options] in
-                try await reconciler.plan(client: client, options: options)
+                try await reconciler.plan(client: client, options: options, identity: identity)
             }
         }
     }

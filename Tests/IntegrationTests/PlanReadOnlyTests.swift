@@ -48,6 +48,29 @@ struct PlanReadOnlyTests {
         }
     }
 
+    @Test("vaultform plan, as a user runs it, asks for nothing twice: the token is looked up once")
+    func commandAsksOnce() async throws {
+        try await DevServer.with { server in
+            let bao = BaoCommand(server: server)
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("vf-ro-\(UUID().uuidString).log").path
+            defer { try? FileManager.default.removeItem(atPath: log) }
+            _ = try await bao.run(["auth", "enable", "approle"])
+            _ = try await bao.run(["audit", "enable", "file", "file_path=\(log)"])
+            let path = try PlanCommandTests.manifest("""
+                policies: [{ name: p, hcl: 'path "x" { capabilities = ["read"] }' }]
+                auth_methods: [{ path: approle, type: approle }]
+                approle_roles: [{ name: r, token_policies: [p] }]
+                """)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let before = try Self.requests(in: log).count
+            let run = try await StatusCommandTests.run(["plan", path], environment: PlanCommandTests.environment(server))
+            #expect(run.code == 0, "\(run.all)")
+            let paths = try Self.requests(in: log).dropFirst(before).map { "\($0.operation) \($0.path)" }
+            #expect(paths.filter { $0 == "read auth/token/lookup-self" }.count == 1, "\(paths)")
+            #expect(paths.count == Set(paths).count, "repeated requests: \(paths)")
+        }
+    }
+
     struct AuditedRequest { var operation: String; var path: String }
 
     /// The request entries of a file audit log (one JSON object per line).
