@@ -36,8 +36,9 @@ final class CurlJob: @unchecked Sendable {
 /// A queue of jobs run by one thread through the multi handle, at most `limit` at a time.
 final class CurlLoop: @unchecked Sendable {
     private let limit: Int
-    private let share: CurlShare
+    // The multi handle is declared (so released) before the share handle its transfers used.
     private let multi: CurlMulti
+    private let share: CurlShare
     private let lock = NSLock()
     // Under `lock`: what other threads hand over.
     private var queue: [CurlJob] = []
@@ -137,10 +138,11 @@ final class CurlLoop: @unchecked Sendable {
             for (easy, job, result) in finished {
                 running[ObjectIdentifier(easy)] = nil
                 spare.append(easy)
-                job.finish(result)
+                job?.finish(result)
             }
             // A finished transfer frees a place for a queued one: take it before waiting.
-            if finished.isEmpty { multi.wait(milliseconds: 1000) }
+            let waiting = running.count < limit && lock.withLock { queue.count > queueStart }
+            if finished.isEmpty && !waiting { multi.wait(milliseconds: 1000) }
         }
         for easy in running.values { multi.remove(easy) }
         running = [:]

@@ -366,8 +366,8 @@ final class CurlMulti {
 
     /// The transfers that finished since the last call, each taken off the multi handle with
     /// its job and outcome; their easy handles are free again.
-    func finished() -> [(easy: CurlEasy, job: CurlJob, result: Result<HTTPResponse, any Error>)] {
-        var done: [(easy: CurlEasy, job: CurlJob, result: Result<HTTPResponse, any Error>)] = []
+    func finished() -> [(easy: CurlEasy, job: CurlJob?, result: Result<HTTPResponse, any Error>)] {
+        var done: [(easy: CurlEasy, job: CurlJob?, result: Result<HTTPResponse, any Error>)] = []
         var queued: Int32 = 0
         while let message = curl_multi_info_read(handle, &queued) {
             guard message.pointee.msg == CURLMSG_DONE, let easyHandle = message.pointee.easy_handle else { continue }
@@ -375,7 +375,7 @@ final class CurlMulti {
             _ = vf_getinfo_pointer(easyHandle, CURLINFO_PRIVATE, &pointer)
             guard let pointer else { continue }
             let easy = Unmanaged<CurlEasy>.fromOpaque(pointer).takeUnretainedValue()
-            guard let job = easy.job else { continue }
+            let job = easy.job
             let result = easy.finish(vf_multi_message_result(message))
             remove(easy)
             done.append((easy, job, result))
