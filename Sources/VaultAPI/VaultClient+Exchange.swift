@@ -66,7 +66,7 @@ extension VaultClient {
             headers.add(name: "Accept", value: "application/json")
             self.headers = headers
             do {
-                self.body = try body?.encoded()
+                self.body = try body?.encodedForRequest()
             } catch {
                 throw VaultError(
                     code: .invalidRequest, method: method, path: VaultError.redact(path, secrets), namespace: namespace,

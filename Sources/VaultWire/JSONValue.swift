@@ -67,6 +67,70 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return try encoder.encode(self)
     }
 
+    /// The same document as `encoded()`, written straight to bytes (object members in the
+    /// byte order of their keys; integral numbers up to 2^53 without a fraction): for request
+    /// bodies, where only the document counts. JSONEncoder was a twentieth of an apply's CPU.
+    /// Throws `EncodingError` for a number that is not finite, as JSONEncoder does.
+    public func encodedForRequest() throws -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128)
+        try Self.write(self, into: &bytes)
+        return Data(bytes)
+    }
+
+    private static func write(_ value: JSONValue, into bytes: inout [UInt8]) throws {
+        switch value {
+        case .null: bytes.append(contentsOf: "null".utf8)
+        case .bool(let flag): bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number):
+            guard number.isFinite else {
+                throw EncodingError.invalidValue(number, .init(codingPath: [], debugDescription: "\(number) is not a JSON number"))
+            }
+            if number == number.rounded(), abs(number) <= 9_007_199_254_740_992 {
+                bytes.append(contentsOf: String(Int64(number)).utf8)
+            } else {
+                bytes.append(contentsOf: "\(number)".utf8)
+            }
+        case .string(let text): writeString(text, into: &bytes)
+        case .array(let elements):
+            bytes.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                try write(element, into: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                writeString(key, into: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                if let member = members[key] { try write(member, into: &bytes) }
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func writeString(_ text: String, into bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// Decodes the value into a Decodable type.
     public func decode<T: Decodable>(as type: T.Type = T.self) throws -> T {
         try JSONDecoder().decode(type, from: encoded())

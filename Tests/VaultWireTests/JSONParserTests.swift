@@ -93,6 +93,25 @@ struct JSONParserTests {
         }
     }
 
+    @Test("request bodies written on the bytes read back as the same document, by this parser and by Foundation's")
+    func requestEncoding() throws {
+        var generator = SplitMix(seed: 0xB0D1)
+        var values = (0..<2_000).map { _ in Self.random(depth: 0, using: &generator) }
+        values += [1e300, 0.1, -0.0, 9_007_199_254_740_994, Double.leastNonzeroMagnitude, -12.5, 7].map { JSONValue.object(["n": .number($0)]) }
+        values.append(["a/b": "c/d\u{2028}"])
+        for value in values {
+            let bytes = try value.encodedForRequest()
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(try JSONValue(decoding: bytes) == value, "\(text)")
+            let foundation = try JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])
+            #expect(try JSONValue(decoding: JSONSerialization.data(withJSONObject: foundation, options: [.fragmentsAllowed])) == value, "\(text)")
+        }
+        #expect(String(decoding: try JSONValue.object(["max_versions": 7, "b": "x/y", "a": [true, .null]]).encodedForRequest(), as: UTF8.self)
+            == #"{"a":[true,null],"b":"x/y","max_versions":7}"#)
+        #expect(throws: EncodingError.self) { try JSONValue.array([.number(.infinity)]).encodedForRequest() }
+        #expect(throws: EncodingError.self) { try JSONValue.number(.nan).encodedForRequest() }
+    }
+
     static func random(depth: Int, using generator: inout SplitMix) -> JSONValue {
         let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "é", "€", "😀", "\u{7F}"]
         func text() -> String { String((0..<Int(generator.next() % 8)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }) }
