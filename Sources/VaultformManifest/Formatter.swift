@@ -26,10 +26,9 @@ public enum ManifestFormatter {
         case .failure(let diagnostic): return .failure(diagnostic)
         case .success(let node): original = node
         }
-        // Lines split at each LF byte, a CR before it dropped: a CRLF file is laid out as its
-        // LF twin and written with LF line ends (a split on the Character "\n" saw one line
-        // in it, and the layout indexed past it). YAML reads CRLF and LF alike.
-        let lines = text.manifestLines.map { String($0.utf8.last == UInt8(ascii: "\r") ? $0.dropLast() : $0) }
+        // Lines as libyaml counts them (its marks index them): a CRLF or CR file is laid out
+        // as its LF twin and written with LF line ends, which YAML reads alike.
+        let lines = text.manifestLines.map(String.init)
         guard let original else { return .success(normalizedWhitespace(lines)) }
         let layout = Layout(lines: lines)
         let laidOut = layout.render(original, span: 0..<Layout.contentEnd(lines), shape: .object(ManifestShape.root), column: 0)

@@ -31,7 +31,8 @@ enum YAMLSource {
         }
         // libyaml reports the end of the stream one line past the last one (an unclosed
         // quote, a lone `---`); point at where the construct began, or at the last line.
-        let lastLine = max(1, text.manifestLines.count - (text.utf8.last == UInt8(ascii: "\n") ? 1 : 0))
+        let lines = text.manifestLines
+        let lastLine = max(1, lines.count - (lines.last?.isEmpty == true ? 1 : 0))
         func place(_ mark: Mark, context: YamlError.Context?) -> SourceLocation {
             if mark.line <= lastLine { return at(mark) }
             if let context, context.mark.line <= lastLine { return at(context.mark) }
@@ -122,10 +123,39 @@ enum YAMLSource {
 }
 
 extension String {
-    /// The text's lines as libyaml counts them, split at each LF byte. (A split on the
-    /// Character "\n" never splits a CRLF file: its "\r\n" is one Character. Each line of
-    /// a CRLF file keeps its "\r".)
+    /// The text's lines as libyaml counts them, without their line breaks: a break is LF,
+    /// CRLF, a lone CR, or NEL, LS or PS (YAML 1.1's). A split on the Character "\n" saw one
+    /// line in a CRLF or CR file (its "\r\n" is one Character), and every reading that
+    /// indexes lines by libyaml's marks went wrong with it (fmt indexed past the end).
     public var manifestLines: [Substring] {
-        utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { self[$0.startIndex..<$0.endIndex] }
+        var lines: [Substring] = []
+        let bytes = utf8
+        var start = bytes.startIndex
+        var index = bytes.startIndex
+        func byte(after position: String.Index, by offset: Int) -> UInt8? {
+            guard let at = bytes.index(position, offsetBy: offset, limitedBy: bytes.endIndex), at != bytes.endIndex else { return nil }
+            return bytes[at]
+        }
+        while index != bytes.endIndex {
+            let length: Int
+            switch bytes[index] {
+            case 0x0A: length = 1
+            case 0x0D: length = byte(after: index, by: 1) == 0x0A ? 2 : 1
+            case 0xC2: length = byte(after: index, by: 1) == 0x85 ? 2 : 0
+            case 0xE2:
+                let third = byte(after: index, by: 2)
+                length = byte(after: index, by: 1) == 0x80 && (third == 0xA8 || third == 0xA9) ? 3 : 0
+            default: length = 0
+            }
+            if length == 0 {
+                index = bytes.index(after: index)
+            } else {
+                lines.append(self[start..<index])
+                index = bytes.index(index, offsetBy: length)
+                start = index
+            }
+        }
+        lines.append(self[start..<bytes.endIndex])
+        return lines
     }
 }

@@ -284,7 +284,7 @@ struct FixtureTests {
     }
 
     @Test(
-        "a manifest with CRLF line ends gets the diagnostics it gets with LF, at the same places",
+        "a manifest with CRLF or CR line ends gets the diagnostics it gets with LF, at the same places",
         arguments: FixtureCorpus.invalid.filter { $0.hasSuffix(".yaml") })
     func crlfFixture(_ name: String) throws {
         let spec = FixtureSpec(folder: "invalid", name: name)
@@ -294,8 +294,10 @@ struct FixtureTests {
         let loader = ManifestLoader(
             inputs: VariableInputs(environment: spec.environment, varFiles: spec.varFiles, assignments: spec.assignments))
         let lf = loader.load(sources: [(spec.manifestPath, text)])
-        let crlf = loader.load(sources: [(spec.manifestPath, text.replacingOccurrences(of: "\n", with: "\r\n"))])
-        #expect(FixtureCorpus.render(crlf.diagnostics) == FixtureCorpus.render(lf.diagnostics))
+        for lineEnd in ["\r\n", "\r"] {
+            let other = loader.load(sources: [(spec.manifestPath, text.replacingOccurrences(of: "\n", with: lineEnd))])
+            #expect(FixtureCorpus.render(other.diagnostics) == FixtureCorpus.render(lf.diagnostics), "\(lineEnd.debugDescription)")
+        }
     }
 
     @Test("an awkward but valid manifest loads without errors", arguments: FixtureCorpus.valid)

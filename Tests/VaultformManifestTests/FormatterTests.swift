@@ -110,10 +110,21 @@ import VaultformManifest
         #expect(kept.contains("path \"a\" {  \n\n\n        capabilities"), "\(kept)")
     }
 
-    @Test("a CRLF file is laid out as its LF twin is, with LF line ends (it crashed: the lines were split on the Character \"\\n\")")
+    @Test("a CRLF, CR or NEL file is laid out as its LF twin is, with LF line ends; an LS file is refused, never crashed on (CRLF and CR crashed: the lines were split on the Character \"\\n\")")
     func crlf() throws {
-        let text = "version: 1\r\npolicies:\r\n    - hcl: |\r\n        path \"a\" { capabilities = [\"read\"] }\r\n      name: p\r\n"
-        #expect(try Self.format(text) == "version: 1\npolicies:\n  - name: p\n    hcl: |\n      path \"a\" { capabilities = [\"read\"] }\n")
+        let lf = "version: 1\npolicies:\n    - hcl: |\n        path \"a\" { capabilities = [\"read\"] }\n      name: p\n"
+        for lineEnd in ["\r\n", "\r", "\u{85}"] {
+            #expect(try Self.format(lf.replacingOccurrences(of: "\n", with: lineEnd))
+                == "version: 1\npolicies:\n  - name: p\n    hcl: |\n      path \"a\" { capabilities = [\"read\"] }\n", "\(lineEnd.debugDescription)")
+        }
+        // libyaml breaks lines at LS too, but keeps it inside a block scalar: LF there would
+        // change the policy's text, so the file is left as it is.
+        let result = ManifestFormatter.format(lf.replacingOccurrences(of: "\n", with: "\u{2028}"), file: "m.yaml")
+        guard case .failure(let diagnostic) = result else {
+            Issue.record("formatted: \(result)")
+            return
+        }
+        #expect(diagnostic.message.contains("cannot lay this file out without changing it"), "\(diagnostic.message)")
     }
 
     /// The repository's manifests as they were before `vaultform fmt` was run on them.
@@ -170,8 +181,10 @@ import VaultformManifest
                 let formatted = try ManifestFormatter.format(text, file: committedPath).get()
                 #expect(formatted == committed, "\(committedPath): fmt of the file as written differs from the committed file")
                 #expect(try ManifestFormatter.format(formatted, file: committedPath).get() == formatted, "\(committedPath): not idempotent")
-                let crlf = text.replacingOccurrences(of: "\n", with: "\r\n")
-                #expect(try ManifestFormatter.format(crlf, file: committedPath).get() == formatted, "\(committedPath) with CRLF line ends")
+                for lineEnd in ["\r\n", "\r"] {
+                    let other = text.replacingOccurrences(of: "\n", with: lineEnd)
+                    #expect(try ManifestFormatter.format(other, file: committedPath).get() == formatted, "\(committedPath) with \(lineEnd.debugDescription) line ends")
+                }
                 #expect(Self.comments(formatted) == Self.comments(text), "\(committedPath): a comment was lost or changed")
                 if formatted != text { reformatted += 1 }
                 try text.write(to: before.appendingPathComponent(name), atomically: true, encoding: .utf8)
