@@ -425,7 +425,7 @@ struct Builder {
         let indicator = scalar.column - 1 < line.count ? line[scalar.column - 1] : " "
         if indicator == "|" || indicator == ">" {
             let body = lines.dropFirst(scalar.line)
-            let indentation = body.first { !$0.allSatisfy { $0 == " " || $0 == "\r" } }?.prefix { $0 == " " }.count ?? 0
+            let indentation = body.first { !$0.allSatisfy { $0 == " " } }?.prefix { $0 == " " }.count ?? 0
             return SourceLocation(file: file, line: scalar.line + textLine, column: indentation + textColumn)
         }
         let offset = indicator == "\"" || indicator == "'" ? 1 : 0

@@ -59,7 +59,7 @@ public enum ManifestFormatter {
         lines.map { line -> String in
             var text = Substring(line).drop { $0 == " " }
             if text.hasPrefix("- ") { text = text.dropFirst(2).drop { $0 == " " } }
-            while text.last == " " || text.last == "\r" { text = text.dropLast() }
+            while text.last == " " { text = text.dropLast() }
             return String(text)
         }.filter { !$0.isEmpty }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
@@ -90,7 +90,7 @@ public enum ManifestFormatter {
         var out: [String] = []
         for line in lines {
             var trimmed = Substring(line)
-            while trimmed.last == " " || trimmed.last == "\r" { trimmed = trimmed.dropLast() }
+            while trimmed.last == " " { trimmed = trimmed.dropLast() }
             if trimmed.isEmpty, out.last?.isEmpty ?? true { continue }
             out.append(String(trimmed))
         }
@@ -106,7 +106,7 @@ public enum ManifestFormatter {
         /// every span, so the last entry does not carry them.
         static func contentEnd(_ lines: [String]) -> Int {
             var end = lines.count
-            while end > 0, lines[end - 1].allSatisfy({ $0 == " " || $0 == "\r" }) { end -= 1 }
+            while end > 0, lines[end - 1].allSatisfy({ $0 == " " }) { end -= 1 }
             return end
         }
 

@@ -46,7 +46,7 @@ enum YAMLSource {
             if let context { message += " \(context.text)" }
             return .error(message, at: place(mark, context: context), hint: hint(for: problem))
         case let .reader(problem, offset, _, _):
-            let location = offset.map { lineColumn(ofUTF8Offset: $0, in: text, file: file) }
+            let location = offset.map { lineColumn(ofCharacterOffset: $0, in: text, file: file) }
                 ?? SourceLocation(file: file, line: 1, column: 1)
             return .error("the file is not valid UTF-8 text: \(problem)", at: location)
         case let .duplicatedKeysInMapping(duplicates, context):
@@ -111,12 +111,15 @@ enum YAMLSource {
         return nil
     }
 
-    static func lineColumn(ofUTF8Offset offset: Int, in text: String, file: String) -> SourceLocation {
-        var line = 1, column = 1, consumed = 0
-        for scalar in text.unicodeScalars {
-            if consumed >= offset { break }
-            consumed += String(scalar).utf8.count
-            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+    /// Where the `offset`-th Character is (Yams gives a reader error's place as a distance
+    /// in Characters, not bytes), counting line breaks as libyaml and `manifestLines` do.
+    static func lineColumn(ofCharacterOffset offset: Int, in text: String, file: String) -> SourceLocation {
+        var line = 1, column = 1
+        for character in text.prefix(max(0, offset)) {
+            switch character {
+            case "\n", "\r\n", "\r", "\u{85}", "\u{2028}", "\u{2029}": line += 1; column = 1
+            default: column += 1
+            }
         }
         return SourceLocation(file: file, line: line, column: column)
     }

@@ -11,6 +11,19 @@ func load(_ text: String, file: String = "m.yaml", inputs: VariableInputs = Vari
 }
 
 @Suite struct LoaderTests {
+    @Test("a character YAML refuses is placed at the same line and column whatever the line ends")
+    func readerErrorPlace() throws {
+        // Yams gives the place as a count of Characters: "é" is two bytes, "\r\n" one Character.
+        let lf = "version: 1\npolicies:\n  - name: \u{E9}\u{1}\n    hcl: x\n"
+        var places: [String] = []
+        for lineEnd in ["\n", "\r\n", "\r"] {
+            let diagnostics = load(lf.replacingOccurrences(of: "\n", with: lineEnd)).diagnostics
+            let first = try #require(diagnostics.first, "\(lineEnd.debugDescription)")
+            places.append("\(first.location?.line ?? 0):\(first.location?.column ?? 0)")
+        }
+        #expect(places == ["3:12", "3:12", "3:12"], "\(places)")
+    }
+
     @Test func hoodcloudManifestIsValidInEveryEnvironment() throws {
         let path = repositoryRoot.appendingPathComponent("manifests/hoodcloud").path
         for varFile in [nil, "env/dev.yaml", "env/prod.yaml"] {
