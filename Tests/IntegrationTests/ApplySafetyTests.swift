@@ -113,7 +113,7 @@ struct ApplySafetyTests {
             #expect(failed.error.contains("Run apply again to converge from here."))
             #expect(!failed.output.contains("Apply complete"))
 
-            _ = try await client.with(token: nil).request(.put, "sys/unseal", body: ["key": .string(try server.unsealKey())])
+            _ = try await client.with(token: nil).request(.put, "sys/unseal", body: ["key": .string(try await server.unsealKey())])
             // The lock could not be released while the server was sealed; the warning says how to free it.
             let owner = try #require(failed.error.firstMatch(of: /vaultform force-unlock ([0-9a-f-]{36})/)?.1, "\(failed.error)")
             let unlock = try await Self.vaultform(["force-unlock", String(owner), "--force"], server)

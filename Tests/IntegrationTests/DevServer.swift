@@ -295,13 +295,22 @@ final class DevServer: @unchecked Sendable {
     }
 
     /// The unseal key the running dev server printed (dev servers have one key, threshold 1).
-    func unsealKey() throws -> String {
-        let text = String(decoding: FileManager.default.contents(atPath: logFile.path) ?? Data(), as: UTF8.self)
-        for line in text.split(separator: "\n") where line.hasPrefix("Unseal Key:") {
-            let key = line.dropFirst("Unseal Key:".count).trimmingCharacters(in: .whitespaces)
-            if !key.isEmpty { return key }
+    /// The server prints it after it already answers as healthy, so on a loaded machine the
+    /// log is read again until it holds the key (at most `deadline`, far above the moments
+    /// this usually takes: a CI run once found the log without it).
+    func unsealKey(deadline: Duration = .seconds(120)) async throws -> String {
+        let clock = ContinuousClock()
+        let started = clock.now
+        while true {
+            let text = String(decoding: FileManager.default.contents(atPath: logFile.path) ?? Data(), as: UTF8.self)
+            for line in text.split(separator: "\n") where line.hasPrefix("Unseal Key:") {
+                let key = line.dropFirst("Unseal Key:".count).trimmingCharacters(in: .whitespaces)
+                if !key.isEmpty { return key }
+            }
+            guard clock.now - started < deadline else { break }
+            try await Task.sleep(for: .milliseconds(200))
         }
-        throw DevServerError(message: "no unseal key in \(logFile.path)")
+        throw DevServerError(message: "no unseal key in \(logFile.path) after \(deadline)")
     }
 
     private enum Readiness { case healthy, exited, timedOut }

@@ -71,7 +71,7 @@ struct FaultMatrixTests {
             // Recover as an operator would: unseal, free a lock the failed run could not release, apply again.
             let client = try server.client()
             if try await client.sealStatus().sealed {
-                _ = try await client.with(token: nil).request(.put, "sys/unseal", body: ["key": .string(try server.unsealKey())])
+                _ = try await client.with(token: nil).request(.put, "sys/unseal", body: ["key": .string(try await server.unsealKey())])
             }
             if let owner = faulted.error.firstMatch(of: /vaultform force-unlock ([0-9a-f-]{36})/)?.1 {
                 _ = try await server.vaultform(["force-unlock", String(owner), "--force"])

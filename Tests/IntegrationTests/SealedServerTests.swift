@@ -50,7 +50,7 @@ struct SealedServerTests {
             let client = try server.client()
             _ = try await client.request(.put, "sys/seal")
             #expect(try await client.sealStatus().sealed)
-            let key = try server.unsealKey()
+            let key = try await server.unsealKey()
 
             let waiting = client.with(retryPolicy: RetryPolicy(sealedWait: .seconds(60), sealedPollDelay: .milliseconds(300)))
             let started = ContinuousClock.now
