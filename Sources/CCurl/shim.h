@@ -25,6 +25,13 @@ static inline CURLcode vf_getinfo_pointer(CURL *h, CURLINFO i, void **v) { retur
 static inline CURLcode vf_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 
 static inline CURLMcode vf_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+static inline CURLMcode vf_multi_setopt_pointer(CURLM *m, CURLMoption o, void *v) { return curl_multi_setopt(m, o, v); }
+static inline CURLMcode vf_multi_setopt_socket_function(CURLM *m, int (*f)(CURL *, curl_socket_t, int, void *, void *)) {
+    return curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, f);
+}
+static inline CURLMcode vf_multi_setopt_timer_function(CURLM *m, int (*f)(CURLM *, long, void *)) {
+    return curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, f);
+}
 /// The result of a finished transfer, from the union in CURLMsg.
 static inline CURLcode vf_multi_message_result(CURLMsg *m) { return m->data.result; }
 

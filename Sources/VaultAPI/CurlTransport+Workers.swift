@@ -47,6 +47,9 @@ final class CurlLoop: @unchecked Sendable {
     private var started = false
     /// Set when a job was cancelled: the queue is searched for cancelled jobs only then.
     private var cancellations = false
+    /// Set while the loop waits with room for another transfer: only then does a new job
+    /// wake it (a write to its pipe). A busy loop takes new jobs on its next turn anyway.
+    private var sleeping = false
     // The loop thread's own.
     private var running: [ObjectIdentifier: CurlEasy] = [:]
     private var spare: [CurlEasy] = []
@@ -58,21 +61,21 @@ final class CurlLoop: @unchecked Sendable {
     }
 
     func enqueue(_ job: CurlJob) {
-        let startThread: Bool? = lock.withLock {
+        let handedOver: (startThread: Bool, wake: Bool)? = lock.withLock {
             if shuttingDown { return nil }
             queue.append(job)
-            defer { started = true }
-            return !started
+            defer { (started, sleeping) = (true, false) }
+            return (!started, sleeping)
         }
-        guard let startThread else {
+        guard let handedOver else {
             job.finish(.failure(CancellationError()))
             return
         }
-        if startThread {
+        if handedOver.startThread {
             let thread = Thread { [self] in run() }
             thread.name = "vaultform.curl"
             thread.start()
-        } else {
+        } else if handedOver.wake {
             multi.wakeup()
         }
     }
@@ -141,12 +144,25 @@ final class CurlLoop: @unchecked Sendable {
                 job?.finish(result)
             }
             // A finished transfer frees a place for a queued one: take it before waiting.
-            let waiting = running.count < limit && lock.withLock { queue.count > queueStart }
-            if finished.isEmpty && !waiting { multi.wait(milliseconds: 1000) }
+            guard finished.isEmpty, sleep() else { continue }
+            multi.wait(milliseconds: 1000)
+            lock.withLock { sleeping = false }
         }
         for easy in running.values { multi.remove(easy) }
         running = [:]
         spare = []
+    }
+
+    /// Whether the loop may wait now: nothing queued it has room for, no cancellation or
+    /// shutdown to act on. Marks it sleeping, under the same lock the queue is, so a job
+    /// queued from now on wakes it.
+    private func sleep() -> Bool {
+        lock.withLock {
+            let room = running.count < limit
+            if cancellations || shuttingDown || (room && queue.count > queueStart) { return false }
+            sleeping = room
+            return true
+        }
     }
 
     private func start(_ job: CurlJob) {

@@ -332,36 +332,91 @@ final class CurlEasy {
 /// The multi handle that runs all of one transport's transfers on its one thread. It keeps the
 /// connection cache, so any transfer reuses a connection another one left open. Only
 /// `wakeup()` may be called from another thread; everything else runs on the transport's.
+///
+/// It is driven by libcurl's socket interface (`curl_multi_socket_action`), as event-driven
+/// programs drive it: libcurl says which sockets it waits on and when its next timer is due,
+/// this class polls those sockets, and tells libcurl which one is ready. Only that socket's
+/// transfer is then moved along. `curl_multi_perform` instead visits every transfer and
+/// polls each one's socket on every call: ten `poll` calls per request in a plan.
 final class CurlMulti {
     private let handle: UnsafeMutableRawPointer
+    private let events: CurlMultiEvents
+    /// A pipe another thread writes a byte to, to end a `wait` early.
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
 
     init(url: String) throws {
+        var pipeEnds: [Int32] = [-1, -1]
+        guard pipe(&pipeEnds) == 0 else {
+            throw HTTPTransportError(code: .other, url: url, detail: "pipe() failed: \(String(cString: strerror(errno)))")
+        }
+        for end in pipeEnds {
+            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+        }
         guard let handle = curl_multi_init() else {
+            pipeEnds.forEach { _ = close($0) }
             throw HTTPTransportError(code: .other, url: url, detail: "curl_multi_init failed")
         }
+        // Configured before `self` is complete, as CurlShare is: a throwing initialiser
+        // after that point would run deinit and free the handle twice.
+        let events = CurlMultiEvents()
+        let user = Unmanaged.passUnretained(events).toOpaque()
         // One transfer per connection, as HTTP/1.1 has it: no HTTP/2 multiplexing, so a
         // transfer that must have a fresh connection has one to itself.
-        let status = vf_multi_setopt_long(handle, CURLMOPT_PIPELINING, Int(CURLPIPE_NOTHING))
+        var status = vf_multi_setopt_long(handle, CURLMOPT_PIPELINING, Int(CURLPIPE_NOTHING))
+        if status == CURLM_OK { status = vf_multi_setopt_pointer(handle, CURLMOPT_SOCKETDATA, user) }
+        if status == CURLM_OK { status = vf_multi_setopt_pointer(handle, CURLMOPT_TIMERDATA, user) }
+        if status == CURLM_OK {
+            // libcurl names each socket it waits on, and what for; REMOVE when it no longer does.
+            status = vf_multi_setopt_socket_function(handle) { _, socket, what, user, _ in
+                guard let user else { return 0 }
+                let events = Unmanaged<CurlMultiEvents>.fromOpaque(user).takeUnretainedValue()
+                events.sockets[socket] = what == CURL_POLL_REMOVE ? nil : what
+                return 0
+            }
+        }
+        if status == CURLM_OK {
+            // libcurl's next timer: -1 none, 0 at once, else in that many milliseconds.
+            status = vf_multi_setopt_timer_function(handle) { _, milliseconds, user in
+                guard let user else { return 0 }
+                let events = Unmanaged<CurlMultiEvents>.fromOpaque(user).takeUnretainedValue()
+                events.timerDue = milliseconds < 0 ? nil : CurlMultiEvents.now() &+ UInt64(milliseconds) &* 1_000_000
+                return 0
+            }
+        }
         guard status == CURLM_OK else {
             curl_multi_cleanup(handle)
+            pipeEnds.forEach { _ = close($0) }
             throw HTTPTransportError(
                 code: .other, url: url, detail: "curl_multi_setopt failed: \(String(cString: curl_multi_strerror(status)))")
         }
         self.handle = handle
+        self.events = events
+        (wakeRead, wakeWrite) = (pipeEnds[0], pipeEnds[1])
     }
 
-    deinit { curl_multi_cleanup(handle) }
+    deinit {
+        curl_multi_cleanup(handle)
+        _ = close(wakeRead)
+        _ = close(wakeWrite)
+    }
 
     /// Starts running `easy`'s configured transfer; false when the multi handle refused it.
+    /// (libcurl sets a timer due at once, which `perform` then acts on.)
     func add(_ easy: CurlEasy) -> Bool { curl_multi_add_handle(handle, easy.handle) == CURLM_OK }
 
     /// Stops `easy`'s transfer (finished or not) and takes it off the multi handle.
     func remove(_ easy: CurlEasy) { _ = curl_multi_remove_handle(handle, easy.handle) }
 
-    /// Moves every transfer along as far as it can go without waiting.
+    /// Runs libcurl's timer if it is due (starting added transfers, ending timed-out ones).
+    /// Once per call: a timer libcurl sets due at once again makes the next `wait` return at
+    /// once, so the loop cannot spin inside here.
     func perform() {
+        guard let due = events.timerDue, due <= CurlMultiEvents.now() else { return }
+        events.timerDue = nil
         var running: Int32 = 0
-        _ = curl_multi_perform(handle, &running)
+        _ = curl_multi_socket_action(handle, CURL_SOCKET_TIMEOUT, 0, &running)
     }
 
     /// The transfers that finished since the last call, each taken off the multi handle with
@@ -383,12 +438,56 @@ final class CurlMulti {
         return done
     }
 
-    /// Waits until a transfer's socket is ready, a libcurl timer is due, `wakeup()` is
-    /// called, or `milliseconds` pass.
+    /// Waits until a socket libcurl waits on is ready, its timer is due, `wakeup()` is
+    /// called, or `milliseconds` pass; then moves along the transfers whose sockets are ready.
     func wait(milliseconds: Int32) {
-        _ = curl_multi_poll(handle, nil, 0, milliseconds, nil)
+        var timeout = Int64(milliseconds)
+        if let due = events.timerDue {
+            let now = CurlMultiEvents.now()
+            // Rounded up, so the poll does not end just before the timer and spin.
+            timeout = min(timeout, due <= now ? 0 : Int64((due - now + 999_999) / 1_000_000))
+        }
+        var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        for (socket, what) in events.sockets {
+            var wanted: Int16 = 0
+            if what & CURL_POLL_IN != 0 { wanted |= Int16(POLLIN) }
+            if what & CURL_POLL_OUT != 0 { wanted |= Int16(POLLOUT) }
+            fds.append(pollfd(fd: socket, events: wanted, revents: 0))
+        }
+        guard poll(&fds, nfds_t(fds.count), Int32(timeout)) > 0 else { return }
+        if fds[0].revents != 0 {
+            var sink = [UInt8](repeating: 0, count: 64)
+            while read(wakeRead, &sink, sink.count) > 0 {}
+        }
+        var running: Int32 = 0
+        for ready in fds.dropFirst() where ready.revents != 0 {
+            var mask: Int32 = 0
+            if ready.revents & Int16(POLLIN) != 0 { mask |= CURL_CSELECT_IN }
+            if ready.revents & Int16(POLLOUT) != 0 { mask |= CURL_CSELECT_OUT }
+            if ready.revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 { mask |= CURL_CSELECT_ERR }
+            _ = curl_multi_socket_action(handle, ready.fd, mask, &running)
+        }
     }
 
     /// Ends a `wait` early (or the next one, if none is under way). Safe from any thread.
-    func wakeup() { _ = curl_multi_wakeup(handle) }
+    func wakeup() {
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+    }
+}
+
+/// What libcurl's socket and timer callbacks said, kept for the loop thread (the callbacks
+/// run on it, inside libcurl's calls).
+final class CurlMultiEvents {
+    /// Each socket libcurl waits on, with CURL_POLL_IN, CURL_POLL_OUT or both.
+    var sockets: [curl_socket_t: Int32] = [:]
+    /// When libcurl's timer is due (`now()`'s clock), if it is set.
+    var timerDue: UInt64?
+
+    /// Monotonic nanoseconds.
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
 }

@@ -26,6 +26,25 @@ struct TransportTests {
         #expect(first.headers["content-type"] == "application/json")
     }
 
+    @Test("a request sent while the transport's thread waits idle wakes it at once")
+    func idleThreadIsWoken() async throws {
+        // Each request below finds the thread waiting on an idle connection, with room for
+        // more: only the wake-up starts it. Without one, each would wait for the thread's
+        // one-second poll to end (20 s in all); awake, they take milliseconds.
+        let server = try await DevServer.shared()
+        let transport = try CurlTransport(baseURL: server.address)
+        let request = HTTPRequest(method: .get, path: "/v1/sys/seal-status")
+        _ = try await transport.send(request)
+        let clock = ContinuousClock()
+        let started = clock.now
+        for _ in 0..<20 {
+            try await Task.sleep(for: .milliseconds(5))
+            #expect(try await transport.send(request).status == 200)
+        }
+        let elapsed = clock.now - started
+        #expect(elapsed < .seconds(10), "20 requests took \(elapsed)")
+    }
+
     @Test("concurrent requests beyond the worker limit all complete")
     func concurrency() async throws {
         let server = try await DevServer.shared()
