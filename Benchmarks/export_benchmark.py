@@ -46,9 +46,7 @@ def bench(n, binary):
 
 def main():
     sizes = [int(a) for a in sys.argv[1:]] or [1000]
-    subprocess.run(["swift", "build", "-c", "release", "--product", "vaultform"], cwd=common.ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    binary = os.path.join(common.sh("swift", "build", "-c", "release", "--show-bin-path", cwd=common.ROOT).strip(), "vaultform")
+    binary = common.release_binary()
     print("| N | export (s) | export requests | export peak RSS (MiB) | plan of the export (s) | plan peak RSS (MiB) | plan says |")
     print("|---:|---:|---:|---:|---:|---:|---|")
     for n in sizes:

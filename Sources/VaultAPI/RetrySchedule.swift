@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// The retry decisions for one request, as a state machine without a clock or a socket: the
@@ -152,5 +153,21 @@ public struct SeededRandomNumberGenerator: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// Seeds for each request's retry jitter: distinct per request and unpredictable from one
+/// run to the next, drawn from one system random value per process instead of a `getrandom`
+/// call per request (a twentieth of a plan's system calls).
+enum RetrySeed {
+    private static let base = UInt64.random(in: .min ... .max)
+    private static let count = Atomic<UInt64>(0)
+
+    /// The next seed: SplitMix64's output for this process's next position, so two requests'
+    /// jitter sequences do not overlap.
+    static func next() -> UInt64 {
+        let position = count.wrappingAdd(1, ordering: .relaxed).newValue
+        var generator = SeededRandomNumberGenerator(seed: base &+ position &* 0xD1B5_4A32_D192_ED03)
+        return generator.next()
     }
 }

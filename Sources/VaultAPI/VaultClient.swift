@@ -147,7 +147,7 @@ public struct VaultClient: Sendable {
         let limit = limitAt == deadlineAt ? deadline : requestDeadline
         var schedule = RetrySchedule(
             policy: retryPolicy, repeatable: Self.isSafe(method) || idempotent,
-            budget: limitAt.map { $0 - started }, seed: UInt64.random(in: .min ... .max))
+            budget: limitAt.map { $0 - started }, seed: RetrySeed.next())
         if route != nil { await recheckRoute() }
         var target = routed(exchange.start)
         var last: (failure: VaultError, outcome: RetrySchedule.Outcome)?

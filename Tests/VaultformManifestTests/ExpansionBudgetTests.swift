@@ -89,6 +89,18 @@ struct ExpansionBudgetTests {
         #expect(!load(text).diagnostics.hasErrors, "\(load(text).diagnostics)")
     }
 
+    @Test("with no anchor in the file, an alias is an error of its own and `*` in text is no alias")
+    func aliasesWithoutAnchors() {
+        // The scan is skipped when the text has no `&`: a `*` in a policy path is text, and
+        // an alias of no anchor must still fail, at its place.
+        let text = "version: 1\npolicies:\n  - { name: p, hcl: 'path \"kv/*\" { capabilities = [\"read\"] }' }\nexternal_policies: [*nothing]\n"
+        let result = load(text)
+        #expect(result.manifest == nil)
+        let error = result.diagnostics.first { $0.message.contains("undefined alias") }
+        #expect(error?.location?.line == 4, "\(result.diagnostics)")
+        #expect(!load("version: 1\npolicies:\n  - { name: p, hcl: 'path \"kv/*\" { capabilities = [\"read\"] }' }\n").diagnostics.hasErrors)
+    }
+
     @Test("a manifest file over the size limit is refused before it is read")
     func fileSizeLimit() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("vf-big-\(UUID().uuidString).yaml")
