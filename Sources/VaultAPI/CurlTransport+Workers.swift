@@ -54,8 +54,11 @@ final class CurlLoop: @unchecked Sendable {
     private var running: [ObjectIdentifier: CurlEasy] = [:]
     private var spare: [CurlEasy] = []
 
-    init(limit: Int, share: CurlShare, url: String) throws {
+    private let idleWaitMilliseconds: Int32
+
+    init(limit: Int, share: CurlShare, url: String, idleWaitMilliseconds: Int32 = 1000) throws {
         self.limit = limit
+        self.idleWaitMilliseconds = idleWaitMilliseconds
         self.share = share
         self.multi = try CurlMulti(url: url)
     }
@@ -145,7 +148,7 @@ final class CurlLoop: @unchecked Sendable {
             }
             // A finished transfer frees a place for a queued one: take it before waiting.
             guard finished.isEmpty, sleep() else { continue }
-            multi.wait(milliseconds: 1000)
+            multi.wait(milliseconds: idleWaitMilliseconds)
             lock.withLock { sleeping = false }
         }
         for easy in running.values { multi.remove(easy) }

@@ -24,13 +24,21 @@ public final class CurlTransport: HTTPTransport {
     /// Creates a transport for one server. Throws `HTTPTransportError` with code `invalidURL`
     /// for an address that is not `http` or `https` with a host, and `other` if libcurl cannot
     /// start. `maxConcurrentTransfers` bounds the worker threads, hence parallel requests.
-    public init(baseURL: URL, tls: TLSOptions = TLSOptions(), maxConcurrentTransfers: Int = 8) throws {
+    public convenience init(baseURL: URL, tls: TLSOptions = TLSOptions(), maxConcurrentTransfers: Int = 8) throws {
+        try self.init(baseURL: baseURL, tls: tls, maxConcurrentTransfers: maxConcurrentTransfers, idleWaitMilliseconds: 1000)
+    }
+
+    /// `idleWaitMilliseconds` bounds how long the transport's thread waits with nothing to
+    /// do before it looks at its queue again (tests make it long, so a request that fails to
+    /// wake the thread is seen, however slow the machine).
+    init(baseURL: URL, tls: TLSOptions = TLSOptions(), maxConcurrentTransfers: Int = 8, idleWaitMilliseconds: Int32) throws {
         self.baseURL = baseURL
         self.tls = tls
         self.target = try CurlTarget(baseURL: baseURL, tls: tls)
         try CurlRuntime.initialize(url: target.displayPrefix)
         let share = try CurlShare(url: target.displayPrefix)
-        self.loop = try CurlLoop(limit: max(1, maxConcurrentTransfers), share: share, url: target.displayPrefix)
+        self.loop = try CurlLoop(
+            limit: max(1, maxConcurrentTransfers), share: share, url: target.displayPrefix, idleWaitMilliseconds: idleWaitMilliseconds)
     }
 
     deinit { loop.shutdown() }
