@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import VaultformPolicy
 
@@ -13,6 +14,9 @@ struct Builder {
 
     /// The file's lines, split once (inline policies place every path block with them).
     let lines: [Substring]
+
+    /// Whether many inline policies are parsed on the machine's cores (`ManifestLoader.usesCores`).
+    var usesCores = true
 
     init(file: String, text: String, readFile: @escaping (String) -> Result<String, ReadFailure>) {
         self.file = file
@@ -118,14 +122,17 @@ struct Builder {
         buildPKI(root, into: &manifest)
         buildSSH(root, into: &manifest)
         buildTOTP(root, into: &manifest)
-        for item in objects(root, "policies") {
+        let policyItems = objects(root, "policies")
+        let inline = policyItems.map { $0.locatedString("hcl")?.value }
+        let parsedInline = usesCores ? Self.parseInParallel(inline) : inline.map { $0.map(PolicyParser.parseLocating) }
+        for (index, item) in policyItems.enumerated() {
             guard let name = item.string("name") else { continue }
             let source: Policy.Source
             let document: PolicyDocument
             var ruleLocations: [String: SourceLocation] = [:]
-            if let hcl = item.locatedString("hcl") {
+            if let hcl = item.locatedString("hcl"), let parsed = parsedInline[index] {
                 let blocks: [(path: String, line: Int, column: Int)]
-                switch PolicyParser.parseLocating(hcl.value) {
+                switch parsed {
                 case .success(let parsed): (document, blocks) = parsed
                 case .failure(let error):
                     diagnostics.append(policyError(error, policy: name, at: inlineLocation(of: error, in: hcl.location)))
@@ -431,6 +438,21 @@ struct Builder {
         let offset = indicator == "\"" || indicator == "'" ? 1 : 0
         if textLine == 1 { return SourceLocation(file: file, line: scalar.line, column: scalar.column + offset + textColumn - 1) }
         return SourceLocation(file: file, line: scalar.line + textLine - 1, column: textColumn)
+    }
+
+    /// Each inline policy parsed (nil where there is none), on the machine's cores when
+    /// there are many: parsing is a pure function of the text, so the results are the serial
+    /// ones, in order.
+    static func parseInParallel(_ texts: [String?]) -> [PolicyParser.Located?] {
+        guard texts.count >= 128 else { return texts.map { $0.map(PolicyParser.parseLocating) } }
+        let parts = min(max(1, ProcessInfo.processInfo.activeProcessorCount) * 4, texts.count)
+        let results = Mutex([[PolicyParser.Located?]](repeating: [], count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = texts.count * part / parts..<texts.count * (part + 1) / parts
+            let parsed = texts[range].map { $0.map(PolicyParser.parseLocating) }
+            results.withLock { $0[part] = parsed }
+        }
+        return results.withLock { $0.flatMap { $0 } }
     }
 
     func objects(_ root: CheckedObject, _ key: String) -> [CheckedObject] {

@@ -14,6 +14,9 @@ public struct ManifestLoader: Sendable {
 
     /// Values for the manifest's variables.
     public var inputs: VariableInputs
+    /// Whether long lists of objects are checked, and many inline policies parsed, on the
+    /// machine's cores (the results are those of one thread; tests compare the two).
+    var usesCores = true
 
     /// A loader with the given variable inputs.
     public init(inputs: VariableInputs = VariableInputs()) {
@@ -125,6 +128,7 @@ public struct ManifestLoader: Sendable {
         for root in roots {
             manifest.files.append(root.file)
             var checker = Checker(file: root.file)
+            checker.splitsLongLists = usesCores
             let pairs = root.mapping.filter { $0.key.scalar?.string != "variables" }.map { ($0.key, $0.value) }
             let body = Node.mapping(.init(pairs, root.mapping.tag, root.mapping.style, root.mapping.mark))
             // `for_each` namespaces become one entry each before anything is substituted or checked.
@@ -134,6 +138,7 @@ public struct ManifestLoader: Sendable {
             diagnostics += checker.diagnostics
             guard let checked else { continue }
             var builder = Builder(file: root.file, text: root.text, readFile: Self.readText)
+            builder.usesCores = usesCores
             builder.add(checked, to: &manifest)
             diagnostics += builder.diagnostics
         }

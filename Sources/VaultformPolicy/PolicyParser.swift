@@ -54,11 +54,12 @@ public enum PolicyParser {
         }
     }
 
+    /// What `parseLocating` answers: the document and each path block's place, or the error.
+    public typealias Located = Result<(document: PolicyDocument, paths: [(path: String, line: Int, column: Int)]), PolicySyntaxError>
+
     /// `parse`, with where each path block starts (as `pathLocations` gives them): the
     /// manifest needs both, from one pass over the text.
-    public static func parseLocating(
-        _ text: String
-    ) -> Result<(document: PolicyDocument, paths: [(path: String, line: Int, column: Int)]), PolicySyntaxError> {
+    public static func parseLocating(_ text: String) -> Located {
         do throws(PolicySyntaxError) {
             let (items, isJSON) = try syntax(text)
             let rules = try PolicyDecoder(isJSON: isJSON).rules(from: items)

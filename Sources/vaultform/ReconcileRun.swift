@@ -25,11 +25,26 @@ struct ReconcileRun {
         _ body: (ReconcileRun) async throws -> T
     ) async throws -> T {
         let loaded = try ServerConnection.loadManifest(manifest, color: color.useColor(forStandardError: true))
-        let reconciler = Reconciler(manifest: loaded)
-        let options = try makeOptions(reconciler.desired)
-        let server = try await ServerConnection.open(connection, manifest: loaded, token: token)
+        // The session opens (seal status, leader, token lookup or login: round trips) while
+        // this task resolves the manifest and makes the options, on the machine's other core.
+        async let opening = ServerConnection.open(connection, manifest: loaded, token: token)
+        let prepared = Result { () throws -> (Reconciler, PlanOptions) in
+            let reconciler = Reconciler(manifest: loaded)
+            return (reconciler, try makeOptions(reconciler.desired))
+        }
+        let server: ServerConnection
+        do {
+            server = try await opening
+        } catch {
+            // A mistake in the command's options (a `--rotate` naming no secret) is the error
+            // to report, as when the options were made before connecting.
+            _ = try prepared.get()
+            throw error
+        }
+        // Taken inside the session, so that a login made for it is revoked when they failed.
         return try await server.whileOpen { client in
-            try await body(ReconcileRun(server: server, client: client, reconciler: reconciler, options: options))
+            let (reconciler, options) = try prepared.get()
+            return try await body(ReconcileRun(server: server, client: client, reconciler: reconciler, options: options))
         }
     }
 
