@@ -7,9 +7,11 @@ import Testing
 @Suite("Loading on several cores")
 struct ParallelLoadTests {
     /// `count` policies and as many AppRole roles; with `mistakes`, every tenth item of each
-    /// has a mistake of one of several sorts (HCL syntax, capability, key, CIDR, duration, type).
+    /// has a mistake of one of several sorts (HCL syntax, capability, key, CIDR, duration, type,
+    /// a variable's bad value, an undefined variable).
     static func manifest(count: Int, mistakes: Bool) -> String {
-        var text = "version: 1\nauth_methods:\n  - { path: approle, type: approle }\npolicies:\n"
+        var text = "version: 1\nvariables:\n  ttl: { type: string, default: forever }\n"
+        text += "auth_methods:\n  - { path: approle, type: approle }\npolicies:\n"
         for index in 0..<count {
             switch mistakes ? index % 10 : 0 {
             case 3: text += "  - { name: p\(index), hcl: 'path \"kv/\(index)\" { capabilities = [\"read\"' }\n"
@@ -24,6 +26,9 @@ struct ParallelLoadTests {
             case 2: text += "  - { name: r\(index), secret_id_bound_cidrs: [10.0.0.300/8] }\n"
             case 4: text += "  - { name: r\(index), token_ttl: forever }\n"
             case 6: text += "  - name: r\(index)\n    token_policies: { p\(index): yes }\n"
+            // A bad value from a variable (its error notes the variable), and an undefined one.
+            case 8: text += "  - { name: r\(index), token_ttl: \"${var.ttl}\" }\n"
+            case 9: text += "  - { name: r\(index), token_ttl: \"${var.nope}\" }\n"
             default:
                 text += "  - { name: r\(index), token_policies: [p\(index)], secret_id_ttl: 1h, token_bound_cidrs: [10.\(index % 256).0.0/16] }\n"
             }
@@ -53,8 +58,9 @@ struct ParallelLoadTests {
     func sameDiagnostics() {
         let text = Self.manifest(count: 400, mistakes: true)
         let one = Self.load(text, usesCores: false), many = Self.load(text, usesCores: true)
-        // Six sorts of mistake, each in every tenth item of its list.
-        #expect(one.diagnostics.filter { $0.severity == .error }.count >= 6 * 40, "\(one.diagnostics.count)")
+        // Eight sorts of mistake, each in every tenth item of its list.
+        #expect(one.diagnostics.filter { $0.severity == .error }.count >= 8 * 40, "\(one.diagnostics.count)")
+        #expect(one.diagnostics.contains { $0.related.contains { $0.message.contains("variable `ttl`") } })
         #expect(many.diagnostics == one.diagnostics)
         #expect(many.manifest == nil)
     }
