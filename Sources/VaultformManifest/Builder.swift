@@ -1,4 +1,3 @@
-import Synchronization
 import Foundation
 import VaultformPolicy
 
@@ -445,14 +444,7 @@ struct Builder {
     /// ones, in order.
     static func parseInParallel(_ texts: [String?]) -> [PolicyParser.Located?] {
         guard texts.count >= 128 else { return texts.map { $0.map(PolicyParser.parseLocating) } }
-        let parts = min(max(1, ProcessInfo.processInfo.activeProcessorCount) * 4, texts.count)
-        let results = Mutex([[PolicyParser.Located?]](repeating: [], count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = texts.count * part / parts..<texts.count * (part + 1) / parts
-            let parsed = texts[range].map { $0.map(PolicyParser.parseLocating) }
-            results.withLock { $0[part] = parsed }
-        }
-        return results.withLock { $0.flatMap { $0 } }
+        return Parts.map(count: texts.count) { range in texts[range].map { $0.map(PolicyParser.parseLocating) } }.flatMap { $0 }
     }
 
     func objects(_ root: CheckedObject, _ key: String) -> [CheckedObject] {

@@ -307,42 +307,24 @@ struct Checker {
     /// fifth of its load here): each part with its own copy of this checker, its results and
     /// diagnostics joined in the list's order, so the outcome is the serial one exactly.
     private mutating func checkInParts(_ nodes: [Node], against shape: Shape, context: String) -> [Located<Checked>] {
-        let parts = min(max(1, ProcessInfo.processInfo.activeProcessorCount) * 4, nodes.count)
-        let results = PartResults(count: parts)
         var base = self
         base.diagnostics = []
         base.splitsLongLists = false
         // Yams' nodes are not Sendable: their tags resolve lazily, which checking never asks
         // for (it reads text, styles and marks), and each part reads only its own nodes.
         let input = UncheckedInput(nodes: nodes, checker: base)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        let parts = Parts.map(count: nodes.count) { range in
             var checker = input.checker
-            let range = input.nodes.count * part / parts..<input.nodes.count * (part + 1) / parts
             let items = input.nodes[range].compactMap { checker.check($0, against: shape, context: context) }
-            results.set(part, (items, checker.diagnostics))
+            return (items: items, diagnostics: checker.diagnostics)
         }
-        let joined = results.all()
-        diagnostics += joined.flatMap(\.diagnostics)
-        return joined.flatMap(\.items)
+        diagnostics += parts.flatMap(\.diagnostics)
+        return parts.flatMap(\.items)
     }
 
     private struct UncheckedInput: @unchecked Sendable {
         let nodes: [Node]
         let checker: Checker
-    }
-
-    /// Each part's checked items and diagnostics, written from the part's thread.
-    private final class PartResults: @unchecked Sendable {
-        private let lock = NSLock()
-        private var parts: [(items: [Located<Checked>], diagnostics: [Diagnostic])]
-
-        init(count: Int) { parts = Array(repeating: ([], []), count: count) }
-
-        func set(_ part: Int, _ result: (items: [Located<Checked>], diagnostics: [Diagnostic])) {
-            lock.withLock { parts[part] = result }
-        }
-
-        func all() -> [(items: [Located<Checked>], diagnostics: [Diagnostic])] { lock.withLock { parts } }
     }
 
     mutating func checkObject(_ node: Node, _ shape: ObjectShape, context: String) -> CheckedObject? {
