@@ -4,7 +4,9 @@ import Foundation
 // thread pool: it drives libcurl's multi handle (CurlMulti), which runs up to `limit`
 // transfers at once over its connection cache, the way `curl --parallel` does. One thread
 // waiting on all the sockets replaces a thread per connection: a request costs one hand-over
-// each way instead of a thread's wake-up and sleep per transfer.
+// each way instead of a thread's wake-up and sleep per transfer. Tasks that prefer the loop as
+// their executor (`TaskExecutor`) save the hand-over back as well: the loop runs their jobs
+// itself, so the task waiting for a response resumes on the thread that received it.
 
 /// One queued transfer and the continuation of the task waiting for it.
 final class CurlJob: @unchecked Sendable {
@@ -50,6 +52,15 @@ final class CurlLoop: @unchecked Sendable {
     /// Set while the loop waits with room for another transfer: only then does a new job
     /// wake it (a write to its pipe). A busy loop takes new jobs on its next turn anyway.
     private var sleeping = false
+    /// Set while the loop waits at all: then a task's job (which needs no transfer place)
+    /// wakes it.
+    private var idle = false
+    /// Under `lock`: jobs of tasks that prefer this loop as their executor, run by the loop
+    /// thread between its turns of libcurl, so a task resumed by a finished transfer runs
+    /// on the thread that finished it instead of waking one of Swift's pool.
+    private var tasks: [UnownedJob] = []
+    /// Under `lock`: the loop thread, while it runs.
+    private var thread: pthread_t?
     // The loop thread's own.
     private var running: [ObjectIdentifier: CurlEasy] = [:]
     private var spare: [CurlEasy] = []
@@ -67,20 +78,26 @@ final class CurlLoop: @unchecked Sendable {
         let handedOver: (startThread: Bool, wake: Bool)? = lock.withLock {
             if shuttingDown { return nil }
             queue.append(job)
-            defer { (started, sleeping) = (true, false) }
-            return (!started, sleeping)
+            let wake = sleeping
+            if wake { (sleeping, idle) = (false, false) }
+            defer { started = true }
+            return (!started, wake)
         }
         guard let handedOver else {
             job.finish(.failure(CancellationError()))
             return
         }
         if handedOver.startThread {
-            let thread = Thread { [self] in run() }
-            thread.name = "vaultform.curl"
-            thread.start()
+            startThread()
         } else if handedOver.wake {
             multi.wakeup()
         }
+    }
+
+    private func startThread() {
+        let thread = Thread { [self] in run() }
+        thread.name = "vaultform.curl"
+        thread.start()
     }
 
     /// A job was cancelled: the loop notices at once and stops its transfer, or drops it
@@ -99,7 +116,7 @@ final class CurlLoop: @unchecked Sendable {
 
     /// Up to `room` queued jobs, the queued jobs that were cancelled (now out of the queue),
     /// and whether the loop is done (shut down with nothing left).
-    private func take(_ room: Int) -> (jobs: ArraySlice<CurlJob>, cancelled: [CurlJob], done: Bool) {
+    private func take(_ room: Int) -> (jobs: [CurlJob], cancelled: [CurlJob], done: Bool) {
         lock.withLock {
             var cancelled: [CurlJob] = []
             if cancellations {
@@ -121,12 +138,46 @@ final class CurlLoop: @unchecked Sendable {
                 queue.removeFirst(queueStart)
                 queueStart = 0
             }
-            return (jobs, cancelled, shuttingDown && queue.isEmpty && running.isEmpty && jobs.isEmpty)
+            let done = shuttingDown && queue.isEmpty && running.isEmpty && jobs.isEmpty && tasks.isEmpty
+            return (Array(jobs), cancelled, done)
         }
     }
 
+    /// The tasks' jobs queued so far, taken off the queue.
+    private func takeTasks() -> [UnownedJob] {
+        lock.withLock {
+            if tasks.isEmpty { return [] }
+            defer { tasks.removeAll(keepingCapacity: true) }
+            return tasks
+        }
+    }
+
+    /// Whether the caller runs on the loop thread.
+    var isCurrentThread: Bool {
+        let current = pthread_self()
+        return lock.withLock { thread.map { pthread_equal($0, current) != 0 } ?? false }
+    }
+
     private func run() {
+        lock.withLock { thread = pthread_self() }
         while true {
+            turns()
+            for easy in running.values { multi.remove(easy) }
+            running = [:]
+            spare = []
+            // A task's job queued since the loop decided it was done keeps it going; one
+            // queued after this starts the thread again.
+            let more = lock.withLock {
+                if tasks.isEmpty { (started, thread) = (false, nil) }
+                return !tasks.isEmpty
+            }
+            if !more { return }
+        }
+    }
+
+    private func turns() {
+        while true {
+            for task in takeTasks() { task.runSynchronously(on: asUnownedTaskExecutor()) }
             let (jobs, cancelled, done) = take(limit - running.count)
             for job in cancelled { job.finish(.failure(CancellationError())) }
             if done { break }
@@ -147,13 +198,13 @@ final class CurlLoop: @unchecked Sendable {
                 job?.finish(result)
             }
             // A finished transfer frees a place for a queued one: take it before waiting.
-            guard finished.isEmpty, sleep() else { continue }
-            multi.wait(milliseconds: idleWaitMilliseconds)
-            lock.withLock { sleeping = false }
+            if !finished.isEmpty { continue }
+            // With tasks' jobs queued the loop only looks at its sockets, so transfers move
+            // along while those run.
+            let mayWait = sleep()
+            multi.wait(milliseconds: mayWait ? idleWaitMilliseconds : 0)
+            if mayWait { lock.withLock { (sleeping, idle) = (false, false) } }
         }
-        for easy in running.values { multi.remove(easy) }
-        running = [:]
-        spare = []
     }
 
     /// Whether the loop may wait now: nothing queued it has room for, no cancellation or
@@ -162,8 +213,8 @@ final class CurlLoop: @unchecked Sendable {
     private func sleep() -> Bool {
         lock.withLock {
             let room = running.count < limit
-            if cancellations || shuttingDown || (room && queue.count > queueStart) { return false }
-            sleeping = room
+            if cancellations || shuttingDown || !tasks.isEmpty || (room && queue.count > queueStart) { return false }
+            (sleeping, idle) = (room, true)
             return true
         }
     }
@@ -189,5 +240,25 @@ final class CurlLoop: @unchecked Sendable {
             return
         }
         running[ObjectIdentifier(easy)] = easy
+    }
+}
+
+extension CurlLoop: TaskExecutor {
+    /// Queues a task's job for the loop thread, waking the thread if it waits (or starting
+    /// it, if it is not running).
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let (startThread, wake): (Bool, Bool) = lock.withLock {
+            tasks.append(job)
+            let wake = idle
+            if wake { (sleeping, idle) = (false, false) }
+            defer { started = true }
+            return (!started, wake)
+        }
+        if startThread {
+            self.startThread()
+        } else if wake {
+            multi.wakeup()
+        }
     }
 }

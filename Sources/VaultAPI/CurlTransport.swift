@@ -9,6 +9,10 @@ import Foundation
 //   one left open. TLS sessions and the DNS cache are kept in a share handle.
 // - The thread starts with the first request and stays until the transport is released; then
 //   it finishes the queued work, cleans up its handles and exits.
+// - The thread is also an executor (`taskExecutor`): tasks that prefer it (the live reads, the
+//   apply's operations) run on it between its turns of libcurl, so a task resumed by a
+//   finished transfer runs at once on the thread that finished it, instead of waking one of
+//   the pool's threads for each response.
 // - All unsafe code (handles, C callbacks, raw buffers) is in CurlTransport+libcurl.swift, the
 //   only file that imports CCurl. This file turns requests into plain Swift values for it.
 
@@ -42,6 +46,11 @@ public final class CurlTransport: HTTPTransport {
     }
 
     deinit { loop.shutdown() }
+
+    public var taskExecutor: (any TaskExecutor)? { loop }
+
+    /// Whether the caller runs on the transport's thread (for tests).
+    var isTransportThread: Bool { loop.isCurrentThread }
 
     /// Queues the request for the transport's thread and suspends until it completes;
     /// cancelling the task aborts the transfer, even mid-way.

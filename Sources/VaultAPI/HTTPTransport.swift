@@ -131,6 +131,14 @@ public protocol HTTPTransport: Sendable {
     /// `HTTPTransportError` when no response arrived, and `CancellationError` when the task was
     /// cancelled.
     func send(_ request: HTTPRequest) async throws -> HTTPResponse
+    /// An executor that runs tasks on the thread that finishes their transfers, if the
+    /// transport has one: tasks that mostly wait for responses run there without a thread
+    /// hand-over per response.
+    var taskExecutor: (any TaskExecutor)? { get }
+}
+
+extension HTTPTransport {
+    public var taskExecutor: (any TaskExecutor)? { nil }
 }
 
 /// Why no HTTP response arrived. A struct around a private code so new kinds break nobody.

@@ -51,6 +51,10 @@ public struct VaultClient: Sendable {
     private var deadlineAt: ContinuousClock.Instant?
     private let transport: any HTTPTransport
 
+    /// The transport's executor for tasks that mostly wait for its responses (see
+    /// `HTTPTransport.taskExecutor`), if it has one.
+    public var taskExecutor: (any TaskExecutor)? { transport.taskExecutor }
+
     /// Connects through libcurl. Throws `VaultError` with code `invalidAddress` for an address
     /// that is not `http(s)://host[:port]`.
     public init(

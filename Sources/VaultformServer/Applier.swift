@@ -135,6 +135,9 @@ public struct Applier: Sendable {
     /// is not used there: every write reads the lock itself), a stop request or a failure
     /// starts nothing new while the writes in flight complete and are read back, and the
     /// report lists done and not done in the plan's order.
+    ///
+    /// The operations run on the transport's thread where it offers one (`taskExecutor`), as
+    /// the live reads do: they mostly wait for responses.
     public func apply(
         _ plan: Plan,
         parallelism: Int = 1,
@@ -143,6 +146,18 @@ public struct Applier: Sendable {
         afterWrites: @Sendable () -> Void = {},
         stop: StopRequest? = nil,
         beforeSelfLockout: @Sendable () async -> Void = {}
+    ) async -> ApplyReport {
+        await withTaskExecutorPreference(client.taskExecutor) {
+            await applyAll(
+                plan, parallelism: parallelism, progress: progress, beforeWrite: beforeWrite, afterWrites: afterWrites, stop: stop,
+                beforeSelfLockout: beforeSelfLockout)
+        }
+    }
+
+    private func applyAll(
+        _ plan: Plan, parallelism: Int, progress: @escaping @Sendable (ApplyEvent) -> Void,
+        beforeWrite: @escaping @Sendable () async throws -> Void, afterWrites: @Sendable () -> Void, stop: StopRequest?,
+        beforeSelfLockout: @Sendable () async -> Void
     ) async -> ApplyReport {
         var report = ApplyReport()
         let total = plan.operations.count

@@ -40,7 +40,14 @@ public struct LiveReader: Sendable {
     /// Reads what `desired` names or owns. A manifest that declares namespaces has the
     /// server's tree of them read first, then every namespace it places objects in that
     /// exists is read concurrently with the connection's own, by a reader sent there.
+    ///
+    /// The reads run on the transport's thread where it offers one (`taskExecutor`): each
+    /// read mostly waits for its response, and resumes there without a thread hand-over.
     public func read(for desired: DesiredState) async throws -> LiveState {
+        try await withTaskExecutorPreference(client.taskExecutor) { try await readAll(for: desired) }
+    }
+
+    private func readAll(for desired: DesiredState) async throws -> LiveState {
         guard desired.readsNamespaces || !desired.namespacesWithContents.isEmpty else {
             return try await read(scope: ReadScope(desired), schemas: desired.schemas)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import VaultAPI
 
@@ -43,6 +44,58 @@ struct TransportTests {
             #expect(try await transport.send(request).status == 200)
             let elapsed = clock.now - started
             #expect(elapsed < .seconds(30), "a request to an idle transport took \(elapsed)")
+        }
+    }
+
+    @Test("tasks that prefer the transport's executor run on its thread, and an idle thread is woken for them")
+    func tasksRunOnTheTransportThread() async throws {
+        // The thread's idle wait is 60 s: a task's job (here, resumed by a timer) that did
+        // not wake it would wait a minute; the 30 s bound tells the two apart under load.
+        let server = try await DevServer.shared()
+        let transport = try CurlTransport(baseURL: server.address, maxConcurrentTransfers: 3, idleWaitMilliseconds: 60_000)
+        let executor = try #require(transport.taskExecutor)
+        let request = HTTPRequest(method: .get, path: "/v1/sys/seal-status")
+        let clock = ContinuousClock()
+        let started = clock.now
+        let onThread = try await withTaskExecutorPreference(executor) {
+            try await withThrowingTaskGroup(of: [Bool].self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        let before = transport.isTransportThread
+                        #expect(try await transport.send(request).status == 200)
+                        let between = transport.isTransportThread
+                        try await Task.sleep(for: .milliseconds(20))
+                        return [before, between, transport.isTransportThread]
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0 += $1 }
+            }
+        }
+        #expect(onThread.count == 60)
+        #expect(onThread.allSatisfy { $0 })
+        #expect(!transport.isTransportThread)
+        #expect(clock.now - started < .seconds(30))
+    }
+
+    @Test("a task that prefers a released transport's executor still runs")
+    func executorOutlivesTheTransport() async throws {
+        let server = try await DevServer.shared()
+        var transport: CurlTransport? = try CurlTransport(baseURL: server.address)
+        _ = try await transport?.send(HTTPRequest(method: .get, path: "/v1/sys/seal-status"))
+        let executor = try #require(transport?.taskExecutor as? CurlLoop)
+        transport = nil
+        // The thread ends once the transport is released and its work is done; a task's job
+        // queued before or after that must run all the same (the thread starts again). A job
+        // that never runs would hang its task: each round is given 30 s, then abandoned.
+        for round in 0..<5 {
+            let ran = await firstWithin(.seconds(30)) {
+                await withTaskExecutorPreference(executor) {
+                    try? await Task.sleep(for: .milliseconds(10 * round))
+                    return executor.isCurrentThread
+                }
+            }
+            #expect(ran == true, "round \(round)")
+            try await Task.sleep(for: .milliseconds(30))
         }
     }
 
@@ -171,5 +224,30 @@ struct TransportTests {
         let transport = try CurlTransport(baseURL: server.address)
         let request = HTTPRequest(method: .get, path: "/v1/sys/health", headers: ["X-Test": "a\r\nX-Other: b"])
         await #expect(throws: HTTPTransportError.self) { try await transport.send(request) }
+    }
+}
+
+/// `work`'s result, or nil if it has not finished within `limit`; the work is then left
+/// running (a task that never resumes cannot be cancelled or awaited).
+private func firstWithin<T: Sendable>(_ limit: Duration, _ work: @escaping @Sendable () async -> T) async -> T? {
+    let outcome = Mutex<(settled: Bool, continuation: CheckedContinuation<T?, Never>?)>((false, nil))
+    let settle = { @Sendable (value: T?) in
+        let waiting: CheckedContinuation<T?, Never>? = outcome.withLock {
+            guard !$0.settled, let continuation = $0.continuation else {
+                $0.settled = true
+                return nil
+            }
+            $0 = (true, nil)
+            return continuation
+        }
+        waiting?.resume(returning: value)
+    }
+    return await withCheckedContinuation { continuation in
+        outcome.withLock { $0.continuation = continuation }
+        Task { settle(await work()) }
+        Task {
+            try? await Task.sleep(for: limit)
+            settle(nil)
+        }
     }
 }
