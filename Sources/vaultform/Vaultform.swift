@@ -26,6 +26,12 @@ struct Vaultform: AsyncParsableCommand {
     /// Parses the command line and runs the command; a failure is reported by `ErrorReport`,
     /// the one place errors become messages and exit codes.
     static func main() async {
+        #if canImport(Glibc)
+            // One malloc arena. The live state is built on the transport's thread, and in an
+            // arena of its own glibc held 30% more memory at the peak (156 MB against 119 MB
+            // for a plan at N = 10,000); each thread's cache keeps small allocations lock-free.
+            _ = glibcMallopt(-8 /* M_ARENA_MAX, malloc.h */, 1)
+        #endif
         let command: any ParsableCommand
         do {
             command = try await asyncParseAsRoot()
@@ -44,3 +50,9 @@ struct Vaultform: AsyncParsableCommand {
         }
     }
 }
+
+#if canImport(Glibc)
+    /// glibc's `mallopt` (malloc.h is not in the Glibc module).
+    @_silgen_name("mallopt")
+    private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
