@@ -87,17 +87,19 @@ final class CurlLoop: @unchecked Sendable {
             job.finish(.failure(CancellationError()))
             return
         }
+        startOrWake(handedOver)
+    }
+
+    /// After a hand-over: starts the thread if it is not running, else wakes it if it waits
+    /// for what was handed over.
+    private func startOrWake(_ handedOver: (startThread: Bool, wake: Bool)) {
         if handedOver.startThread {
-            startThread()
+            let thread = Thread { [self] in run() }
+            thread.name = "vaultform.curl"
+            thread.start()
         } else if handedOver.wake {
             multi.wakeup()
         }
-    }
-
-    private func startThread() {
-        let thread = Thread { [self] in run() }
-        thread.name = "vaultform.curl"
-        thread.start()
     }
 
     /// A job was cancelled: the loop notices at once and stops its transfer, or drops it
@@ -248,17 +250,12 @@ extension CurlLoop: TaskExecutor {
     /// it, if it is not running).
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        let (startThread, wake): (Bool, Bool) = lock.withLock {
+        startOrWake(lock.withLock {
             tasks.append(job)
             let wake = idle
             if wake { (sleeping, idle) = (false, false) }
             defer { started = true }
             return (!started, wake)
-        }
-        if startThread {
-            self.startThread()
-        } else if wake {
-            multi.wakeup()
-        }
+        })
     }
 }
