@@ -51,6 +51,9 @@ public struct ACL: Sendable {
     private var wildcards: [String: Grant] = [:]
     /// Whether the token holds the `root` policy.
     public let isRoot: Bool
+    /// Every merged pattern, sorted by how it is written (by bytes); sorted once, because the
+    /// lint asks for them for every area of every principal.
+    public private(set) var grants: [Grant] = []
 
     /// The ACL of a token holding `policies` (name and document). The `root` policy, alone,
     /// makes a root ACL.
@@ -59,12 +62,14 @@ public struct ACL: Sendable {
         for (name, document) in policies {
             for rule in document.rules { add(rule.path, Set(rule.capabilities), policy: name) }
         }
+        grants = (Array(exact.values) + Array(prefixes.values) + Array(wildcards.values))
+            .sorted { String.lexicallyBefore($0.written, $1.written) }
     }
 
     private mutating func add(_ written: String, _ capabilities: Set<Capability>, policy: String) {
         var path = written.hasPrefix("/") ? String(written.dropFirst()) : written
         let form: Form
-        if path == "+" || path.contains("/+") || path.hasPrefix("+/") {
+        if path == "+" || path.hasPrefix("+/") || Self.holdsSlashPlus(path) {
             form = .segmentWildcards
         } else if path.hasSuffix("*") {
             path.removeLast()
@@ -90,12 +95,6 @@ public struct ACL: Sendable {
         }
     }
 
-    /// Every merged pattern, sorted by how it is written (by bytes).
-    public var grants: [Grant] {
-        (Array(exact.values) + Array(prefixes.values) + Array(wildcards.values))
-            .sorted { String.lexicallyBefore($0.written, $1.written) }
-    }
-
     /// What `sys/capabilities-self` answers for `path` (from the token's namespace, no
     /// leading `/`): `["root"]`, `["deny"]`, or the granted capabilities sorted by name (the
     /// server sorts them: internal/vault/capabilities.go).
@@ -116,6 +115,17 @@ public struct ACL: Sendable {
         if let grant = nonExact(path) { return grant }
         if path.hasSuffix("/") { return nonExact(String(path.dropLast())) }
         return nil
+    }
+
+    /// Whether `path` holds `/+`, by bytes (Foundation's `contains`, which a `String` finds
+    /// first, bridges to `NSString` for every rule of every principal's ACL).
+    private static func holdsSlashPlus(_ path: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in path.utf8 {
+            if previous == UInt8(ascii: "/") && byte == UInt8(ascii: "+") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// The longest prefix rule and the matching segment-wildcard rules, the highest by priority.

@@ -97,17 +97,26 @@ public struct Lint: Sendable {
     static func reach(_ acl: ACL, _ area: String, _ wanted: Set<Capability>) -> (path: String, grant: ACL.Grant)? {
         var probes = area.hasSuffix("/") ? [area + "x"] : [area]
         if area.hasSuffix("/") {
-            // A `+` segment stands for the area's segment where the area has one.
-            let areaParts = area.split(separator: "/", omittingEmptySubsequences: false)
             for grant in acl.grants {
-                let glob = grant.written.hasSuffix("*")
-                let literal = (glob ? String(grant.written.dropLast()) : grant.written)
-                    .split(separator: "/", omittingEmptySubsequences: false).enumerated()
-                    .map { index, segment in
-                        guard segment == "+" else { return String(segment) }
-                        return index < areaParts.count && !areaParts[index].isEmpty ? String(areaParts[index]) : "x"
-                    }
-                    .joined(separator: "/")
+                let written = grant.written
+                let glob = written.hasSuffix("*")
+                let body = glob ? written.dropLast() : Substring(written)
+                // Without a `+` byte no segment is rewritten: the pattern is its own literal,
+                // and most patterns are not under the area at all.
+                let literal: String
+                if body.utf8.contains(UInt8(ascii: "+")) {
+                    // A `+` segment stands for the area's segment where the area has one.
+                    let areaParts = area.split(separator: "/", omittingEmptySubsequences: false)
+                    literal = body.split(separator: "/", omittingEmptySubsequences: false).enumerated()
+                        .map { index, segment in
+                            guard segment == "+" else { return String(segment) }
+                            return index < areaParts.count && !areaParts[index].isEmpty ? String(areaParts[index]) : "x"
+                        }
+                        .joined(separator: "/")
+                } else {
+                    guard body.utf8.starts(with: area.utf8) else { continue }
+                    literal = String(body)
+                }
                 guard literal.utf8.starts(with: area.utf8) else { continue }
                 probes.append(glob || literal.utf8.count == area.utf8.count ? literal + "x" : literal)
             }
