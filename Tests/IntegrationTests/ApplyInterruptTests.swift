@@ -130,7 +130,7 @@ struct ApplyInterruptTests {
         }
     }
 
-    @Test("force-unlock of a running apply: it stops before its next write, naming the lock, with done and not done", arguments: [1, 8])
+    @Test("force-unlock of a running apply: it stops before its next write, naming the lock, with done and not done", arguments: [1, 8, 32])
     func lockRemovedMidApply(parallelism: Int) async throws {
         try await DevServer.with { server in
             let directory = try scratchDirectory("vf-unlocked")
